@@ -1,0 +1,694 @@
+/* api.c - REST: /api/v1/<collection>[/<id>[/config|/pem]] over the service.
+ *
+ * JSON is decoded into records against the entity tables of model.h, so type
+ * errors name the field; everything semantic is the service's call. */
+#include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "api.h"
+#include "limits.h"
+#include "log.h"
+
+#define API_PREFIX "/api/v1"
+
+/* ------------------------------------------------------------- responses */
+
+static void send_json(struct http_resp *resp, int status, json_t *doc)
+{
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (text == NULL) {
+        http_resp_set(resp, 500, "text/plain", strdup("out of memory"), 13);
+        return;
+    }
+    http_resp_set(resp, status, "application/json", text, strlen(text));
+}
+
+void api_problem(struct http_resp *resp, const struct problem *p)
+{
+    json_t *doc = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
+                            problem_title(p->status), "status", p->status, "detail", p->detail);
+    if (p->n_errors > 0) {
+        json_t *errors = json_array();
+        for (size_t i = 0; i < p->n_errors; i++)
+            json_array_append_new(errors, json_pack("{s:s, s:s}", "field", p->errors[i].field,
+                                                    "message", p->errors[i].message));
+        json_object_set_new(doc, "errors", errors);
+    }
+    int status = p->status ? p->status : 500;
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    http_resp_set(resp, status, "application/problem+json", text, text ? strlen(text) : 0);
+}
+
+static void fail(struct http_resp *resp, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fail(struct http_resp *resp, int status, const char *fmt, ...)
+{
+    struct problem p = { 0 };
+    va_list ap;
+    va_start(ap, fmt);
+    p.status = status;
+    vsnprintf(p.detail, sizeof p.detail, fmt, ap);
+    va_end(ap);
+    api_problem(resp, &p);
+}
+
+static void method_not_allowed(struct http_resp *resp, const char *allow)
+{
+    fail(resp, 405, "method not allowed here; allowed: %s", allow);
+    snprintf(resp->allow, sizeof resp->allow, "%s", allow);
+}
+
+static char *rfc3339(int64_t t, char *buf, size_t len)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+/* --------------------------------------------------------- record <-> JSON */
+
+static json_t *record_to_json(const struct record *r)
+{
+    const struct entity_def *e = entity_get(r->kind);
+    json_t *o = json_object();
+    if (!e->singleton)
+        json_object_set_new(o, "id", json_integer(r->id));
+    for (size_t i = 0; i < e->n_fields; i++) {
+        const struct field_def *f = &e->fields[i];
+        const struct value *v = &r->v[i];
+        json_t *j = NULL;
+        switch (f->type) {
+        case FT_SECRET: {
+            /* Secrets go to phones, not to lists: say whether one is set. */
+            char key[80];
+            snprintf(key, sizeof key, "%s_set", f->name);
+            json_object_set_new(o, key, json_boolean(v->s && *v->s));
+            continue;
+        }
+        case FT_INT:   j = json_integer(v->i); break;
+        case FT_BOOL:  j = json_boolean(v->i); break;
+        case FT_ENUM:  j = json_string(enum_name(f->enums, v->i)); break;
+        case FT_REF:   j = v->is_null ? json_null() : json_integer(v->i); break;
+        case FT_REFLIST:
+            j = json_array();
+            for (size_t k = 0; k < v->n_ids; k++)
+                json_array_append_new(j, json_integer(v->ids[k]));
+            break;
+        default:
+            j = json_string(v->s ? v->s : "");
+            break;
+        }
+        json_object_set_new(o, f->name, j ? j : json_null());
+    }
+    return o;
+}
+
+static const char *json_type_word(enum field_type t)
+{
+    switch (t) {
+    case FT_INT:     return "an integer";
+    case FT_BOOL:    return "true or false";
+    case FT_REF:     return "an id (integer) or null";
+    case FT_REFLIST: return "an array of ids";
+    default:         return "a string";
+    }
+}
+
+static void enum_choices(const struct enum_value *enums, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (const struct enum_value *e = enums; e && e->name; e++) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, len - n, "%s%s", n ? ", " : "", e->name);
+    }
+}
+
+static void decode_field(const struct field_def *f, json_t *j, struct value *v,
+                         struct problem *p)
+{
+    switch (f->type) {
+    case FT_INT:
+        if (!json_is_integer(j))
+            goto type_error;
+        value_set_int(v, json_integer_value(j));
+        return;
+    case FT_BOOL:
+        if (json_is_boolean(j))
+            value_set_int(v, json_is_true(j));
+        else if (json_is_integer(j) && (json_integer_value(j) == 0 || json_integer_value(j) == 1))
+            value_set_int(v, json_integer_value(j));
+        else
+            goto type_error;
+        return;
+    case FT_ENUM: {
+        int64_t code;
+        char choices[256];
+        if (json_is_string(j) && enum_code(f->enums, json_string_value(j), &code)) {
+            value_set_int(v, code);
+            return;
+        }
+        enum_choices(f->enums, choices, sizeof choices);
+        problem_field(p, f->name, "%s must be one of: %s", f->name, choices);
+        return;
+    }
+    case FT_REF:
+        if (json_is_null(j)) {
+            v->set = v->is_null = true;
+            return;
+        }
+        if (!json_is_integer(j))
+            goto type_error;
+        value_set_int(v, json_integer_value(j));
+        return;
+    case FT_REFLIST: {
+        if (!json_is_array(j))
+            goto type_error;
+        size_t n = json_array_size(j);
+        v->ids = n ? calloc(n, sizeof *v->ids) : NULL;
+        v->n_ids = 0;
+        v->set = true;
+        for (size_t k = 0; k < n; k++) {
+            json_t *item = json_array_get(j, k);
+            if (!json_is_integer(item))
+                goto type_error;
+            v->ids[v->n_ids++] = json_integer_value(item);
+        }
+        return;
+    }
+    default:
+        if (!json_is_string(j))
+            goto type_error;
+        if (strlen(json_string_value(j)) != json_string_length(j)) {
+            problem_field(p, f->name, "%s must not contain NUL characters", f->name);
+            return;
+        }
+        value_set_text(v, json_string_value(j));
+        return;
+    }
+type_error:
+    problem_field(p, f->name, "%s must be %s", f->name, json_type_word(f->type));
+}
+
+/* Fields named in the body become set values of patch; unknown keys are refused. */
+static void json_to_patch(json_t *o, struct record *patch, struct problem *p)
+{
+    const struct entity_def *e = entity_get(patch->kind);
+    const char *key;
+    json_t *j;
+    json_object_foreach(o, key, j) {
+        int idx = entity_field_index(e, key);
+        if (idx >= 0) {
+            decode_field(&e->fields[idx], j, &patch->v[idx], p);
+            continue;
+        }
+        /* What GET returns may come back unchanged in a PUT. */
+        if (strcmp(key, "id") == 0)
+            continue;
+        size_t n = strlen(key);
+        if (n > 4 && strcmp(key + n - 4, "_set") == 0)
+            continue;
+        problem_field(p, key, "unknown field '%s' for a %s", key, e->label);
+    }
+}
+
+static json_t *parse_body(const struct http_req *req, struct http_resp *resp)
+{
+    const char *ct = req->content_type;
+    if (strncasecmp(ct, "application/json", 16) != 0 || (ct[16] != '\0' && ct[16] != ';')) {
+        fail(resp, 415, "send the body as application/json");
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *doc = json_loadb((const char *)req->body, req->body_len, JSON_REJECT_DUPLICATES,
+                             &jerr);
+    if (doc == NULL) {
+        fail(resp, 400, "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
+             jerr.line, jerr.column);
+        return NULL;
+    }
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        fail(resp, 400, "the body must be a JSON object");
+        return NULL;
+    }
+    return doc;
+}
+
+/* ------------------------------------------------------------- list query */
+
+static bool parse_count(const char *text, int64_t min, int64_t max, int64_t *out)
+{
+    if (text == NULL || *text == '\0')
+        return false;
+    for (const char *c = text; *c; c++)
+        if (!isdigit((unsigned char)*c))
+            return false;
+    errno = 0;
+    long long v = strtoll(text, NULL, 10);
+    if (errno || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool list_query_from(const struct http_req *req, struct list_query *q, struct problem *p)
+{
+    const char *limit = http_req_query(req, "limit");
+    const char *offset = http_req_query(req, "offset");
+    const char *name = http_req_query(req, "name");
+    const char *prefix = http_req_query(req, "name_prefix");
+    const char *contains = http_req_query(req, "name_contains");
+    q->limit = UCPROV_LIST_DEFAULT_LIMIT;
+    q->offset = 0;
+    q->match = MATCH_ANY;
+    if (limit && !parse_count(limit, 0, UCPROV_LIST_MAX_LIMIT, &q->limit))
+        problem_field(p, "limit", "limit must be an integer from 0 to %d", UCPROV_LIST_MAX_LIMIT);
+    if (offset && !parse_count(offset, 0, INT64_MAX, &q->offset))
+        problem_field(p, "offset", "offset must be a non-negative integer");
+    if (name) {
+        q->match = MATCH_EXACT;
+        q->name = name;
+    } else if (prefix) {
+        q->match = MATCH_PREFIX;
+        q->name = prefix;
+    } else if (contains) {
+        q->match = MATCH_CONTAINS;
+        q->name = contains;
+    }
+    return p->status == 0;
+}
+
+/* ---------------------------------------------------------- generic routes */
+
+static void respond_record(struct service *sv, enum entity_kind kind, int64_t id, int status,
+                           struct http_resp *resp)
+{
+    struct record rec;
+    struct problem p = { 0 };
+    if (service_get(sv, kind, id, &rec, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    send_json(resp, status, record_to_json(&rec));
+    record_free(&rec);
+}
+
+static void list_records(struct service *sv, const struct entity_def *e,
+                         const struct http_req *req, struct http_resp *resp)
+{
+    struct list_query q;
+    struct problem p = { 0 };
+    struct record *items = NULL;
+    size_t n = 0;
+    int64_t total = 0;
+    if (!list_query_from(req, &q, &p) ||
+        service_list(sv, e->kind, &q, &items, &n, &total, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(arr, record_to_json(&items[i]));
+        record_free(&items[i]);
+    }
+    free(items);
+    send_json(resp, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+}
+
+static void write_record(struct service *sv, const struct entity_def *e, int64_t id,
+                         const struct http_req *req, struct http_resp *resp)
+{
+    json_t *doc = parse_body(req, resp);
+    if (doc == NULL)
+        return;
+    struct record patch = { .kind = e->kind };
+    struct problem p = { 0 };
+    json_to_patch(doc, &patch, &p);
+    json_decref(doc);
+    bool create = id == 0 && !e->singleton;
+    if (p.status == 0) {
+        if (create)
+            service_create(sv, &req->who, &patch, &id, &p);
+        else
+            service_update(sv, &req->who, e->kind, id, &patch, &p);
+    }
+    record_free(&patch);
+    if (p.status != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    if (create)
+        snprintf(resp->location, sizeof resp->location, API_PREFIX "/%s/%lld", e->collection,
+                 (long long)id);
+    respond_record(sv, e->kind, id, create ? 201 : 200, resp);
+}
+
+static void delete_object(struct service *sv, const struct entity_def *e, int64_t id,
+                          const struct http_req *req, struct http_resp *resp)
+{
+    struct problem p = { 0 };
+    if (service_delete(sv, &req->who, e->kind, id, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    http_resp_set(resp, 204, NULL, NULL, 0);
+}
+
+/* ------------------------------------------------------------ certificates */
+
+static json_t *cert_to_json(const struct cert_row *row)
+{
+    const struct cert_info *ci = &row->info;
+    char nb[32], na[32];
+    json_t *sans = json_array();
+    for (size_t i = 0; i < ci->n_sans; i++)
+        json_array_append_new(sans, json_string(ci->sans[i]));
+    return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:i, "
+                     "s:s, s:s}",
+                     "id", (json_int_t)row->id, "store", row->trust_store,
+                     "common_name", ci->common_name, "subject_alt_names", sans,
+                     "subject", ci->subject, "issuer", ci->issuer, "serial", ci->serial,
+                     "not_before", rfc3339(ci->not_before, nb, sizeof nb),
+                     "not_after", rfc3339(ci->not_after, na, sizeof na),
+                     "self_signed", ci->self_signed,
+                     "expired", ci->not_after < (int64_t)time(NULL),
+                     "key_type", ci->key_type, "key_bits", ci->key_bits,
+                     "cert_hash", ci->cert_hash,
+                     "sha256_fingerprint", ci->sha256_fingerprint);
+}
+
+static void respond_cert(struct service *sv, int64_t id, int status, struct http_resp *resp)
+{
+    struct cert_row row;
+    struct problem p = { 0 };
+    if (service_cert_get(sv, id, &row, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    send_json(resp, status, cert_to_json(&row));
+    cert_row_free(&row);
+}
+
+static void list_certs(struct service *sv, const struct http_req *req, struct http_resp *resp)
+{
+    struct list_query q;
+    struct problem p = { 0 };
+    struct cert_row *rows = NULL;
+    size_t n = 0;
+    int64_t total = 0;
+    const char *trust_store = http_req_query(req, "store");
+    if (trust_store && !trust_store_valid(trust_store))
+        problem_field(&p, "store", "unknown trust store '%s'", trust_store);
+    if (p.status || !list_query_from(req, &q, &p) ||
+        service_cert_list(sv, &q, trust_store, &rows, &n, &total, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(arr, cert_to_json(&rows[i]));
+        cert_row_free(&rows[i]);
+    }
+    free(rows);
+    send_json(resp, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+}
+
+static void create_cert(struct service *sv, const struct http_req *req, struct http_resp *resp)
+{
+    json_t *doc = parse_body(req, resp);
+    if (doc == NULL)
+        return;
+    struct problem p = { 0 };
+    const char *key;
+    json_t *j;
+    json_object_foreach(doc, key, j) {
+        if (strcmp(key, "store") && strcmp(key, "pem") && strcmp(key, "der"))
+            problem_field(&p, key, "unknown field '%s' for a certificate (use store, pem or der)",
+                          key);
+        else if (!json_is_string(j))
+            problem_field(&p, key, "%s must be a string", key);
+    }
+    const char *trust_store = json_string_value(json_object_get(doc, "store"));
+    const char *pem = json_string_value(json_object_get(doc, "pem"));
+    const char *der64 = json_string_value(json_object_get(doc, "der"));
+    if (p.status == 0 && trust_store == NULL)
+        problem_field(&p, "store", "store is required (Phone-VPN-trust, Phone-trust, "
+                      "CallManager-trust or CAPF-trust)");
+    if (p.status == 0 && (pem == NULL) == (der64 == NULL))
+        problem_field(&p, "pem", "give the certificate as pem (PEM text) or der (base64 DER)");
+    unsigned char *der = NULL;
+    size_t der_len = 0;
+    if (p.status == 0 && der64 != NULL) {
+        size_t n = strlen(der64);
+        der = malloc(n / 4 * 3 + 4);
+        int m = der && n % 4 == 0 && n > 0 ? EVP_DecodeBlock(der, (const unsigned char *)der64,
+                                                             (int)n) : -1;
+        if (m < 0)
+            problem_field(&p, "der", "der must be base64 of a DER certificate");
+        else
+            der_len = (size_t)m - (der64[n - 1] == '=') - (der64[n - 2] == '=');
+    }
+    int64_t id = 0;
+    if (p.status == 0) {
+        const void *bytes = der ? (const void *)der : (const void *)pem;
+        size_t len = der ? der_len : strlen(pem);
+        service_cert_add(sv, &req->who, trust_store, bytes, len, &id, &p);
+        if (der && p.n_errors > 0 && strcmp(p.errors[0].field, "pem") == 0)
+            snprintf(p.errors[0].field, sizeof p.errors[0].field, "der");
+    }
+    free(der);
+    json_decref(doc);
+    if (p.status != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    snprintf(resp->location, sizeof resp->location, API_PREFIX "/certificates/%lld",
+             (long long)id);
+    respond_cert(sv, id, 201, resp);
+}
+
+/* A certificate's content is fixed; only its trust store can change. */
+static void update_cert(struct service *sv, int64_t id, const struct http_req *req,
+                        struct http_resp *resp)
+{
+    json_t *doc = parse_body(req, resp);
+    if (doc == NULL)
+        return;
+    struct problem p = { 0 };
+    const char *key;
+    json_t *j;
+    json_object_foreach(doc, key, j) {
+        if (strcmp(key, "store") == 0) {
+            if (!json_is_string(j))
+                problem_field(&p, "store", "store must be a string");
+        } else if (strcmp(key, "id") != 0 && strcmp(key, "expired") != 0) {
+            /* Read-only fields may come back as GET gave them, if unchanged. */
+            struct cert_row row;
+            struct problem ignore = { 0 };
+            bool same = false;
+            if (service_cert_get(sv, id, &row, &ignore) == 0) {
+                json_t *now = cert_to_json(&row);
+                same = json_equal(json_object_get(now, key), j);
+                json_decref(now);
+                cert_row_free(&row);
+            }
+            if (!same)
+                problem_field(&p, key, "%s cannot be changed; upload a new certificate", key);
+        }
+    }
+    const char *trust_store = json_string_value(json_object_get(doc, "store"));
+    if (p.status == 0 && trust_store != NULL)
+        service_cert_set_trust_store(sv, &req->who, id, trust_store, &p);
+    json_decref(doc);
+    if (p.status != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    respond_cert(sv, id, 200, resp);
+}
+
+static void cert_pem(struct service *sv, int64_t id, struct http_resp *resp)
+{
+    struct cert_row row;
+    struct problem p = { 0 };
+    if (service_cert_get(sv, id, &row, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    char *pem = cert_der_to_pem(row.info.der, row.info.der_len);
+    cert_row_free(&row);
+    if (pem == NULL) {
+        fail(resp, 500, "cannot encode the certificate");
+        return;
+    }
+    http_resp_set(resp, 200, "application/x-pem-file", pem, strlen(pem));
+}
+
+/* ------------------------------------------------------------------ router */
+
+static void phone_config(struct service *sv, int64_t id, struct http_resp *resp)
+{
+    struct problem p = { 0 };
+    struct cache_blob *b = service_phone_config(sv, id, &p);
+    if (b == NULL) {
+        api_problem(resp, &p);
+        return;
+    }
+    char *copy = malloc(b->len);
+    if (copy)
+        memcpy(copy, b->data, b->len);
+    http_resp_set(resp, copy ? 200 : 500, "application/xml", copy, copy ? b->len : 0);
+    cache_blob_unref(b);
+}
+
+static bool parse_id(const char *text, size_t len, int64_t *id)
+{
+    if (len == 0 || len > 18)
+        return false;
+    int64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!isdigit((unsigned char)text[i]))
+            return false;
+        v = v * 10 + (text[i] - '0');
+    }
+    *id = v;
+    return v > 0;
+}
+
+static void index_page(struct http_resp *resp)
+{
+    json_t *colls = json_array();
+    for (size_t k = 0; k < ENT_COUNT; k++)
+        json_array_append_new(colls, json_string(entity_get((enum entity_kind)k)->collection));
+    send_json(resp, 200, json_pack("{s:s, s:o}", "api", "ucprov/v1", "collections", colls));
+}
+
+static bool is(const struct http_req *req, const char *method)
+{
+    return strcmp(req->method, method) == 0;
+}
+
+static void route_collection(struct service *sv, const struct entity_def *e,
+                             const struct http_req *req, struct http_resp *resp)
+{
+    bool cert = e->kind == ENT_CERTIFICATE;
+    if (e->singleton) {
+        if (is(req, "GET") || is(req, "HEAD"))
+            respond_record(sv, e->kind, 1, 200, resp);
+        else if (is(req, "PUT"))
+            write_record(sv, e, 1, req, resp);
+        else
+            method_not_allowed(resp, "GET, PUT");
+    } else if (is(req, "GET") || is(req, "HEAD")) {
+        if (cert)
+            list_certs(sv, req, resp);
+        else
+            list_records(sv, e, req, resp);
+    } else if (is(req, "POST")) {
+        if (cert)
+            create_cert(sv, req, resp);
+        else
+            write_record(sv, e, 0, req, resp);
+    } else {
+        method_not_allowed(resp, "GET, POST");
+    }
+}
+
+static void route_object(struct service *sv, const struct entity_def *e, int64_t id,
+                         const struct http_req *req, struct http_resp *resp)
+{
+    bool cert = e->kind == ENT_CERTIFICATE;
+    if (is(req, "GET") || is(req, "HEAD")) {
+        if (cert)
+            respond_cert(sv, id, 200, resp);
+        else
+            respond_record(sv, e->kind, id, 200, resp);
+    } else if (is(req, "PUT")) {
+        if (cert)
+            update_cert(sv, id, req, resp);
+        else
+            write_record(sv, e, id, req, resp);
+    } else if (is(req, "DELETE")) {
+        delete_object(sv, e, id, req, resp);
+    } else {
+        method_not_allowed(resp, "GET, PUT, DELETE");
+    }
+}
+
+void api_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
+{
+    struct service *sv = ctx;
+    const char *path = req->path;
+    size_t plen = strlen(API_PREFIX);
+    if (strncmp(path, API_PREFIX, plen) != 0 || (path[plen] != '/' && path[plen] != '\0')) {
+        fail(resp, 404, "no such resource; the REST API lives under " API_PREFIX);
+        return;
+    }
+    path += plen;
+    if (*path == '/')
+        path++;
+    if (*path == '\0') {
+        index_page(resp);
+        return;
+    }
+    /* collection [/ id [/ sub]] */
+    size_t clen = strcspn(path, "/");
+    char coll[64];
+    if (clen >= sizeof coll) {
+        fail(resp, 404, "no such collection");
+        return;
+    }
+    memcpy(coll, path, clen);
+    coll[clen] = '\0';
+    const struct entity_def *e = entity_by_collection(coll);
+    if (e == NULL) {
+        fail(resp, 404, "no collection named '%s'", coll);
+        return;
+    }
+    path += clen;
+    if (*path == '\0' || strcmp(path, "/") == 0) {
+        route_collection(sv, e, req, resp);
+        return;
+    }
+    path++;
+    size_t ilen = strcspn(path, "/");
+    int64_t id;
+    if (e->singleton || !parse_id(path, ilen, &id)) {
+        fail(resp, 404, "no %s at this address", e->label);
+        return;
+    }
+    const char *sub = path + ilen;
+    if (*sub == '\0') {
+        route_object(sv, e, id, req, resp);
+        return;
+    }
+    bool get = is(req, "GET") || is(req, "HEAD");
+    if (e->kind == ENT_PHONE && strcmp(sub, "/config") == 0) {
+        if (get)
+            phone_config(sv, id, resp);
+        else
+            method_not_allowed(resp, "GET");
+    } else if (e->kind == ENT_CERTIFICATE && strcmp(sub, "/pem") == 0) {
+        if (get)
+            cert_pem(sv, id, resp);
+        else
+            method_not_allowed(resp, "GET");
+    } else {
+        fail(resp, 404, "no such resource");
+    }
+}

@@ -1,0 +1,240 @@
+/* cache.c - a chained hash table under a reader-writer lock.  Reads (every
+ * TFTP and HTTP fetch) share the lock; writes happen only on admin changes and
+ * cold renders. */
+#include <config.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "limits.h"
+
+struct blob_header {
+    _Alignas(16) atomic_uint refs;   /* keeps the blob after it aligned */
+};
+
+/* The reference count sits just before the public struct. */
+#define HEADER(b) ((struct blob_header *)((char *)(b) - sizeof(struct blob_header)))
+
+struct entry {
+    struct entry *next;
+    uint64_t hash;
+    struct cache_blob *blob;
+};
+
+struct cache {
+    pthread_rwlock_t lock;
+    struct entry **buckets;
+    size_t n_buckets, n_entries;
+    uint64_t generation;
+    atomic_uint_fast64_t hits, misses, evictions;
+};
+
+static uint64_t hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+struct cache *cache_new(void)
+{
+    struct cache *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    c->n_buckets = UCPROV_CACHE_INITIAL_BUCKETS;
+    c->buckets = calloc(c->n_buckets, sizeof *c->buckets);
+    if (c->buckets == NULL) {
+        free(c);
+        return NULL;
+    }
+    pthread_rwlock_init(&c->lock, NULL);
+    return c;
+}
+
+static void drop_all_locked(struct cache *c)
+{
+    for (size_t i = 0; i < c->n_buckets; i++) {
+        struct entry *e = c->buckets[i];
+        while (e != NULL) {
+            struct entry *next = e->next;
+            cache_blob_unref(e->blob);
+            free(e);
+            e = next;
+        }
+        c->buckets[i] = NULL;
+    }
+    atomic_fetch_add(&c->evictions, c->n_entries);
+    c->n_entries = 0;
+}
+
+void cache_free(struct cache *c)
+{
+    if (c == NULL)
+        return;
+    drop_all_locked(c);
+    free(c->buckets);
+    pthread_rwlock_destroy(&c->lock);
+    free(c);
+}
+
+struct cache_blob *cache_blob_new(const char *name, const void *data, size_t len,
+                                  const char *version_stamp)
+{
+    char *mem = malloc(sizeof(struct blob_header) + sizeof(struct cache_blob) + len + 1);
+    if (mem == NULL)
+        return NULL;
+    struct cache_blob *b = (struct cache_blob *)(mem + sizeof(struct blob_header));
+    atomic_init(&HEADER(b)->refs, 1);
+    b->len = len;
+    snprintf(b->name, sizeof b->name, "%s", name);
+    snprintf(b->version_stamp, sizeof b->version_stamp, "%s", version_stamp ? version_stamp : "");
+    memcpy(b->data, data, len);
+    b->data[len] = '\0';
+    return b;
+}
+
+void cache_blob_ref(struct cache_blob *b)
+{
+    atomic_fetch_add(&HEADER(b)->refs, 1);
+}
+
+void cache_blob_unref(struct cache_blob *b)
+{
+    if (b != NULL && atomic_fetch_sub(&HEADER(b)->refs, 1) == 1)
+        free(HEADER(b));
+}
+
+static struct entry **find_slot(struct cache *c, const char *name, uint64_t h)
+{
+    struct entry **pp = &c->buckets[h % c->n_buckets];
+    for (; *pp; pp = &(*pp)->next)
+        if ((*pp)->hash == h && strcmp((*pp)->blob->name, name) == 0)
+            return pp;
+    return pp;
+}
+
+struct cache_blob *cache_get(struct cache *c, const char *name)
+{
+    uint64_t h = hash_name(name);
+    pthread_rwlock_rdlock(&c->lock);
+    struct entry **pp = find_slot(c, name, h);
+    struct cache_blob *b = *pp ? (*pp)->blob : NULL;
+    if (b != NULL)
+        cache_blob_ref(b);
+    pthread_rwlock_unlock(&c->lock);
+    atomic_fetch_add(b ? &c->hits : &c->misses, 1);
+    return b;
+}
+
+uint64_t cache_generation(struct cache *c)
+{
+    pthread_rwlock_rdlock(&c->lock);
+    uint64_t g = c->generation;
+    pthread_rwlock_unlock(&c->lock);
+    return g;
+}
+
+static void grow_locked(struct cache *c)
+{
+    size_t n = c->n_buckets * 2;
+    struct entry **nb = calloc(n, sizeof *nb);
+    if (nb == NULL)
+        return;   /* keep the longer chains; still correct */
+    for (size_t i = 0; i < c->n_buckets; i++) {
+        struct entry *e = c->buckets[i];
+        while (e != NULL) {
+            struct entry *next = e->next;
+            e->next = nb[e->hash % n];
+            nb[e->hash % n] = e;
+            e = next;
+        }
+    }
+    free(c->buckets);
+    c->buckets = nb;
+    c->n_buckets = n;
+}
+
+void cache_put(struct cache *c, struct cache_blob *b, uint64_t generation)
+{
+    uint64_t h = hash_name(b->name);
+    pthread_rwlock_wrlock(&c->lock);
+    if (c->generation != generation) {
+        pthread_rwlock_unlock(&c->lock);
+        return;
+    }
+    struct entry **pp = find_slot(c, b->name, h);
+    cache_blob_ref(b);
+    if (*pp != NULL) {
+        cache_blob_unref((*pp)->blob);
+        (*pp)->blob = b;
+    } else {
+        struct entry *e = malloc(sizeof *e);
+        if (e == NULL) {
+            cache_blob_unref(b);
+        } else {
+            e->next = NULL;
+            e->hash = h;
+            e->blob = b;
+            *pp = e;
+            if (++c->n_entries > c->n_buckets)
+                grow_locked(c);
+        }
+    }
+    pthread_rwlock_unlock(&c->lock);
+}
+
+static void evict_locked(struct cache *c, const char *name)
+{
+    struct entry **pp = find_slot(c, name, hash_name(name));
+    struct entry *e = *pp;
+    if (e == NULL)
+        return;
+    *pp = e->next;
+    cache_blob_unref(e->blob);
+    free(e);
+    c->n_entries--;
+    atomic_fetch_add(&c->evictions, 1);
+}
+
+void cache_evict(struct cache *c, const char (*names)[16], size_t n)
+{
+    pthread_rwlock_wrlock(&c->lock);
+    c->generation++;
+    for (size_t i = 0; i < n; i++)
+        evict_locked(c, names[i]);
+    pthread_rwlock_unlock(&c->lock);
+}
+
+void cache_evict_name(struct cache *c, const char *name)
+{
+    pthread_rwlock_wrlock(&c->lock);
+    c->generation++;
+    evict_locked(c, name);
+    pthread_rwlock_unlock(&c->lock);
+}
+
+void cache_evict_all(struct cache *c)
+{
+    pthread_rwlock_wrlock(&c->lock);
+    c->generation++;
+    drop_all_locked(c);
+    pthread_rwlock_unlock(&c->lock);
+}
+
+void cache_get_stats(struct cache *c, struct cache_stats *out)
+{
+    pthread_rwlock_rdlock(&c->lock);
+    out->entries = c->n_entries;
+    pthread_rwlock_unlock(&c->lock);
+    out->hits = atomic_load(&c->hits);
+    out->misses = atomic_load(&c->misses);
+    out->evictions = atomic_load(&c->evictions);
+}

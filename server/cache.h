@@ -1,0 +1,49 @@
+/* cache.h - rendered config files by name, shared by every front end.
+ *
+ * Blobs are reference counted, so a transfer keeps its bytes even when the
+ * entry is evicted mid-transfer.  A generation number closes the race between
+ * a render that read old rows and the eviction that followed a write: a blob
+ * rendered before an eviction is never inserted after it. */
+#ifndef UCPROV_CACHE_H
+#define UCPROV_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cache;   /* opaque */
+
+struct cache_blob {
+    size_t len;
+    char version_stamp[48];
+    char name[32];
+    unsigned char data[];   /* len bytes, NUL-terminated for convenience */
+};
+
+struct cache_stats {
+    uint64_t hits, misses, evictions, entries;
+};
+
+struct cache *cache_new(void);
+void cache_free(struct cache *c);
+
+/* A new blob with a reference count of one. */
+struct cache_blob *cache_blob_new(const char *name, const void *data, size_t len,
+                                  const char *version_stamp);
+void cache_blob_ref(struct cache_blob *b);
+void cache_blob_unref(struct cache_blob *b);
+
+/* The blob for name with a reference taken, or NULL.  Counts a hit or a miss. */
+struct cache_blob *cache_get(struct cache *c, const char *name);
+/* Read before loading the rows a blob is rendered from. */
+uint64_t cache_generation(struct cache *c);
+/* Insert b (the cache takes its own reference) unless an eviction happened
+ * since generation was read. */
+void cache_put(struct cache *c, struct cache_blob *b, uint64_t generation);
+/* Drop the named entries. */
+void cache_evict(struct cache *c, const char (*names)[16], size_t n);
+void cache_evict_name(struct cache *c, const char *name);
+/* Drop everything (a change every phone depends on). */
+void cache_evict_all(struct cache *c);
+void cache_get_stats(struct cache *c, struct cache_stats *out);
+
+#endif

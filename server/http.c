@@ -1,0 +1,322 @@
+/* http.c - libmicrohttpd listeners. */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <microhttpd.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "api.h"
+#include "http.h"
+#include "limits.h"
+#include "log.h"
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct http_config cfg;
+    struct service *sv;
+    http_handler handler;
+    void *ctx;
+    uint16_t port;
+};
+
+/* Per-request state while the body arrives. */
+struct request_state {
+    unsigned char *body;
+    size_t len, cap;
+    bool too_large;
+    struct timespec started;
+};
+
+const char *http_req_query(const struct http_req *req, const char *key)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+void http_resp_set(struct http_resp *resp, int status, const char *content_type, char *body,
+                   size_t len)
+{
+    free(resp->body);
+    resp->status = status;
+    resp->content_type = content_type;
+    resp->body = body;
+    resp->len = len;
+}
+
+int http_parse_listen(const char *text, char *addr, size_t addrlen, uint16_t *port)
+{
+    const char *colon;
+    if (text[0] == '[') {
+        const char *close = strchr(text, ']');
+        if (close == NULL || close[1] != ':')
+            return -1;
+        snprintf(addr, addrlen, "%.*s", (int)(close - text - 1), text + 1);
+        colon = close + 1;
+    } else {
+        colon = strrchr(text, ':');
+        if (colon == NULL)
+            return -1;
+        snprintf(addr, addrlen, "%.*s", (int)(colon - text), text);
+    }
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || end == colon + 1 || p < 0 || p > 65535)
+        return -1;
+    *port = (uint16_t)p;
+    return 0;
+}
+
+/* Decode "Basic base64(user:password)" into user and password. */
+static bool parse_basic(const char *header, char *user, size_t ulen, char *pass, size_t plen)
+{
+    const char *b64 = header + 6;
+    size_t n = strlen(b64);
+    if (n == 0 || n % 4 || n > 1024)
+        return false;
+    unsigned char decoded[800];
+    int m = EVP_DecodeBlock(decoded, (const unsigned char *)b64, (int)n);
+    if (m < 0)
+        return false;
+    m -= (b64[n - 1] == '=') + (b64[n - 2] == '=');
+    decoded[m] = '\0';
+    char *colon = memchr(decoded, ':', (size_t)m);
+    bool ok = false;
+    if (colon != NULL && memchr(decoded, '\0', (size_t)m) == NULL) {
+        *colon = '\0';
+        ok = strlen((char *)decoded) < ulen && strlen(colon + 1) < plen;
+        if (ok) {
+            snprintf(user, ulen, "%s", (char *)decoded);
+            snprintf(pass, plen, "%s", colon + 1);
+        }
+    }
+    OPENSSL_cleanse(decoded, sizeof decoded);
+    return ok;
+}
+
+static bool authenticate(struct http_server *h, struct MHD_Connection *conn, struct actor *who)
+{
+    const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_AUTHORIZATION);
+    if (auth == NULL)
+        return false;
+    if (strncasecmp(auth, "Bearer ", 7) == 0)
+        return service_auth_token(h->sv, auth + 7, who);
+    if (strncasecmp(auth, "Basic ", 6) == 0) {
+        char user[128], pass[256];
+        if (!parse_basic(auth, user, sizeof user, pass, sizeof pass))
+            return false;
+        bool ok = service_auth_password(h->sv, user, pass, who);
+        OPENSSL_cleanse(pass, sizeof pass);
+        return ok;
+    }
+    return false;
+}
+
+static void describe_peer(struct MHD_Connection *conn, char *buf, size_t len, uint16_t *port)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, len, "?");
+    *port = 0;
+    if (ci == NULL || ci->client_addr == NULL)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, buf, (socklen_t)len);
+        *port = ntohs(in->sin_port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, buf, (socklen_t)len);
+        *port = ntohs(in6->sin6_port);
+    }
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_resp *r)
+{
+    struct MHD_Response *mr = MHD_create_response_from_buffer(r->len, r->body,
+                                                              MHD_RESPMEM_MUST_FREE);
+    if (mr == NULL) {
+        free(r->body);
+        return MHD_NO;
+    }
+    r->body = NULL;
+    if (r->content_type)
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    if (r->location[0])
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_LOCATION, r->location);
+    if (r->allow[0])
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, r->allow);
+    if (r->status == 401)
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Basic realm=\"ucprov\", charset=\"UTF-8\"");
+    MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, mr);
+    MHD_destroy_response(mr);
+    return ret;
+}
+
+static double elapsed_ms(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) * 1e3 +
+           (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    struct http_server *h = cls;
+    struct request_state *st = *con_cls;
+    (void)version;
+    if (st == NULL) {
+        st = calloc(1, sizeof *st);
+        if (st == NULL)
+            return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &st->started);
+        *con_cls = st;
+        return MHD_YES;
+    }
+    if (*upload_size > 0) {
+        /* Keep reading past the limit (and drop it) so the client gets a 413, not a reset. */
+        if (!st->too_large && st->len + *upload_size > h->cfg.max_body) {
+            st->too_large = true;
+        } else if (!st->too_large) {
+            if (st->len + *upload_size + 1 > st->cap) {
+                size_t cap = (st->len + *upload_size + 1) * 2;
+                if (cap > h->cfg.max_body + 1)
+                    cap = h->cfg.max_body + 1;
+                unsigned char *grown = realloc(st->body, cap);
+                if (grown == NULL)
+                    return MHD_NO;
+                st->body = grown;
+                st->cap = cap;
+            }
+            memcpy(st->body + st->len, upload_data, *upload_size);
+            st->len += *upload_size;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+
+    struct http_req req = { 0 };
+    struct http_resp resp = { 0 };
+    req.method = method;
+    req.path = url;
+    req.conn = conn;
+    const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_TYPE);
+    req.content_type = ct ? ct : "";
+    req.body = st->body ? st->body : (const unsigned char *)"";
+    if (st->body)
+        st->body[st->len] = '\0';
+    req.body_len = st->len;
+    req.body_too_large = st->too_large;
+    describe_peer(conn, req.peer, sizeof req.peer, &req.peer_port);
+
+    if (h->cfg.require_auth && !authenticate(h, conn, &req.who)) {
+        struct problem p = { 0 };
+        problem_set(&p, 401, "authentication required: HTTP Basic with an admin account, "
+                    "or Authorization: Bearer <token>");
+        api_problem(&resp, &p);
+    } else if (req.body_too_large) {
+        struct problem p = { 0 };
+        problem_set(&p, 413, "the request body is larger than %zu bytes", h->cfg.max_body);
+        api_problem(&resp, &p);
+    } else {
+        h->handler(h->ctx, &req, &resp);
+    }
+    log_info("%s %s %s %d %zu %.1fms %s", req.peer, method, url, resp.status, resp.len,
+             elapsed_ms(&st->started), req.who.name[0] ? req.who.name : "-");
+    return send_response(conn, &resp);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    struct request_state *st = *con_cls;
+    if (st != NULL) {
+        if (st->body)
+            OPENSSL_cleanse(st->body, st->cap);   /* bodies may carry passwords */
+        free(st->body);
+        free(st);
+        *con_cls = NULL;
+    }
+}
+
+struct http_server *http_start(const struct http_config *cfg, struct service *sv,
+                               http_handler handler, void *ctx, char *err, size_t errlen)
+{
+    char addr[128];
+    uint16_t port;
+    if (http_parse_listen(cfg->listen, addr, sizeof addr, &port) != 0) {
+        snprintf(err, errlen, "bad listen address '%s' (want ADDR:PORT)", cfg->listen);
+        return NULL;
+    }
+    struct sockaddr_storage ss = { 0 };
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(port);
+    } else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        snprintf(err, errlen, "bad listen address '%s': not an IP address", addr);
+        return NULL;
+    }
+    struct http_server *h = calloc(1, sizeof *h);
+    if (h == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    h->cfg = *cfg;
+    h->sv = sv;
+    h->handler = handler;
+    h->ctx = ctx;
+    h->daemon = MHD_start_daemon(flags, port, NULL, NULL, on_request, h,
+                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                                 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
+                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)UCPROV_HTTP_CONN_LIMIT,
+                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)UCPROV_HTTP_CONN_TIMEOUT_S,
+                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+                                 MHD_OPTION_END);
+    if (h->daemon == NULL) {
+        snprintf(err, errlen, "cannot listen on %s", cfg->listen);
+        free(h);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    h->port = di ? di->port : port;
+    return h;
+}
+
+uint16_t http_port(const struct http_server *h)
+{
+    return h->port;
+}
+
+void http_stop(struct http_server *h)
+{
+    if (h == NULL)
+        return;
+    MHD_stop_daemon(h->daemon);
+    free(h);
+}

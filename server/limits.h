@@ -1,0 +1,52 @@
+/* limits.h - every default and limit of ucprov, in one place.
+ * CUCM's own field limits come from the reference, section 5. */
+#ifndef UCPROV_LIMITS_H
+#define UCPROV_LIMITS_H
+
+/* --- daemon defaults --- */
+#define UCPROV_DEFAULT_DB          "ucprov.db"
+#define UCPROV_DEFAULT_HTTP        "0.0.0.0:8080"   /* admin UI and REST */
+#define UCPROV_DEFAULT_TFTP        "0.0.0.0:69"
+#define UCPROV_DEFAULT_CNF_HTTP    "0.0.0.0:6970"   /* CUCM's unauthenticated config port */
+#define UCPROV_HTTP_THREADS        4        /* libmicrohttpd thread pool for the admin port */
+#define UCPROV_HTTP_CONN_LIMIT     512      /* concurrent admin connections */
+#define UCPROV_HTTP_CONN_TIMEOUT_S 30       /* idle connection timeout, seconds */
+
+/* --- request limits --- */
+#define UCPROV_MAX_JSON_BODY       (1024 * 1024)       /* REST bodies; larger -> 413 */
+#define UCPROV_MAX_CSV_BODY        (64 * 1024 * 1024)  /* bulk phone import */
+#define UCPROV_MAX_CERT_FILE       (64 * 1024)         /* one certificate, PEM or DER */
+#define UCPROV_LIST_DEFAULT_LIMIT  100      /* ?limit= when absent */
+#define UCPROV_LIST_MAX_LIMIT      10000    /* ?limit= ceiling */
+
+/* --- CUCM object limits (reference section 5) --- */
+#define UCPROV_NAME_MAX            50
+#define UCPROV_DESCRIPTION_MAX     128
+#define UCPROV_URL_MAX             255
+#define UCPROV_GATEWAY_CERTS_MAX   10   /* certificates "in this location" */
+#define UCPROV_GROUP_GATEWAYS_MAX  3
+#define UCPROV_GROUP_CERTS_MAX     10   /* certHash1..certHash10 */
+#define UCPROV_MTU_MIN             256
+#define UCPROV_MTU_MAX             1406
+#define UCPROV_MTU_DEFAULT         1290
+#define UCPROV_FAIL_CONNECT_MAX    600
+#define UCPROV_FAIL_CONNECT_DEFAULT 30
+#define UCPROV_KEEPALIVE_MAX       120
+#define UCPROV_KEEPALIVE_DEFAULT   60
+#define UCPROV_PHONE_PASSWORD_MAX  15   /* Local Phone Unlock Password */
+#define UCPROV_SSH_PASSWORD_MAX    127
+#define UCPROV_DEVICE_NAME_LEN     15   /* "SEP" + 12 hex digits */
+
+/* --- authentication --- */
+#define UCPROV_KDF_ITERATIONS      100000  /* PBKDF2-HMAC-SHA256 for passwords and tokens */
+#define UCPROV_KDF_SALT_LEN        16
+#define UCPROV_KDF_HASH_LEN        32
+#define UCPROV_TOKEN_SECRET_LEN    32      /* random bytes in an API token */
+#define UCPROV_AUTH_CACHE_TTL_S    300     /* verified credentials remembered, so a script
+                                              does not pay the KDF on every request */
+#define UCPROV_ADMIN_PASSWORD_MIN  8
+
+/* --- render cache --- */
+#define UCPROV_CACHE_INITIAL_BUCKETS 1024
+
+#endif

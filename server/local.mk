@@ -1,0 +1,45 @@
+# server/: the daemon, the CLI and the library they share.
+noinst_LIBRARIES += server/libucprov.a
+server_libucprov_a_SOURCES = \
+	server/api.c server/api.h \
+	server/auth.c server/auth.h \
+	server/cache.c server/cache.h \
+	server/cert.c server/cert.h \
+	server/embedded.h \
+	server/http.c server/http.h \
+	server/limits.h \
+	server/log.c server/log.h \
+	server/model.c server/model.h \
+	server/problem.c server/problem.h \
+	server/render.c server/render.h \
+	server/service.c server/service.h \
+	server/store.c server/store.h
+nodist_server_libucprov_a_SOURCES = server/embedded.c
+server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(XML_CFLAGS) \
+	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
+
+# Schema migrations, config templates and the demo certificate are compiled in.
+EMBEDDED_FILES = \
+	$(top_srcdir)/schema/0001_initial.sql \
+	$(top_srcdir)/templates/SEPMAC.cnf.xml \
+	$(top_srcdir)/templates/XMLDefault.cnf.xml \
+	$(top_srcdir)/server/demo/asav.example.lab.pem
+EXTRA_DIST += schema/0001_initial.sql templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
+	server/demo/asav.example.lab.pem
+BUILT_SOURCES += server/embedded.c
+CLEANFILES += server/embedded.c
+server/embedded.c: $(EMBEDDED_FILES) $(top_srcdir)/build-aux/embed.sh
+	$(AM_V_GEN)$(MKDIR_P) server && $(SHELL) $(top_srcdir)/build-aux/embed.sh $@ $(EMBEDDED_FILES)
+
+UCPROV_LIBS = server/libucprov.a $(MHD_LIBS) $(SQLITE_LIBS) $(XML_LIBS) $(OPENSSL_LIBS) \
+	$(JANSSON_LIBS) -lpthread
+
+bin_PROGRAMS += server/ucprov
+server_ucprov_SOURCES = server/cli.c
+server_ucprov_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(OPENSSL_CFLAGS)
+server_ucprov_LDADD = $(UCPROV_LIBS)
+
+sbin_PROGRAMS += server/ucprovd
+server_ucprovd_SOURCES = server/ucprovd.c
+server_ucprovd_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS)
+server_ucprovd_LDADD = $(UCPROV_LIBS)

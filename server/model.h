@@ -1,0 +1,159 @@
+/* model.h - ucprov's admin objects described as data.
+ *
+ * Each collection of the REST API is an entity: a list of typed fields with
+ * CUCM's limits and defaults.  Validation, JSON, storage and the web pages all
+ * walk these tables, so a field is declared once.  No SQL names here: the
+ * store maps fields to columns. */
+#ifndef UCPROV_MODEL_H
+#define UCPROV_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum entity_kind {
+    ENT_CERTIFICATE,
+    ENT_VPN_PROFILE,
+    ENT_VPN_GATEWAY,
+    ENT_VPN_GROUP,
+    ENT_COMMON_PHONE_PROFILE,
+    ENT_PHONE,
+    ENT_VPN_FEATURE_CONFIGURATION,
+    ENT_SYSTEM_SETTINGS,
+    ENT_COUNT
+};
+
+enum field_type {
+    FT_TEXT,        /* free text, max length in max */
+    FT_URL,         /* http(s) URL as the ASA's group-url */
+    FT_SECRET,      /* text that is rendered for phones but never listed or logged */
+    FT_INT,         /* integer in [min, max] */
+    FT_BOOL,
+    FT_ENUM,        /* JSON string from enums[], stored as its code */
+    FT_REF,         /* id of another entity, or null when !required */
+    FT_REFLIST,     /* ordered ids of another entity, count in [min, max] */
+    FT_DEVICE_NAME, /* "SEP" + 12 hex digits, upper-cased on input */
+    FT_MODEL,       /* a name from the phone model catalogue */
+    FT_STORE,       /* a trust store name */
+};
+
+struct enum_value {
+    const char *name;
+    int code;
+};
+
+struct field_def {
+    const char *name;               /* JSON and form name, snake_case */
+    const char *label;              /* CUCM's label, for messages and pages */
+    enum field_type type;
+    bool required;
+    int64_t min, max;               /* range, text length or list size */
+    int64_t def;                    /* default of INT, BOOL, ENUM */
+    const struct enum_value *enums; /* NULL-terminated, for FT_ENUM */
+    enum entity_kind ref;           /* target of FT_REF and FT_REFLIST */
+};
+
+struct entity_def {
+    enum entity_kind kind;
+    const char *collection;   /* REST path segment: "vpn-gateways" */
+    const char *label;        /* "VPN gateway" */
+    bool singleton;           /* one row, GET and PUT only */
+    const struct field_def *fields;
+    size_t n_fields;
+};
+
+#define RECORD_MAX_FIELDS 20
+
+struct value {
+    bool set;          /* given by the caller (for merges) or loaded */
+    bool is_null;      /* FT_REF without a target */
+    int64_t i;         /* INT, BOOL, ENUM code, REF id */
+    char *s;           /* TEXT-like types */
+    int64_t *ids;      /* FT_REFLIST */
+    size_t n_ids;
+};
+
+struct record {
+    enum entity_kind kind;
+    int64_t id;
+    struct value v[RECORD_MAX_FIELDS];
+};
+
+/* The definition of kind; never NULL for kind < ENT_COUNT. */
+const struct entity_def *entity_get(enum entity_kind kind);
+/* The entity whose collection is name, or NULL. */
+const struct entity_def *entity_by_collection(const char *name);
+/* Index of a field by name, or -1. */
+int entity_field_index(const struct entity_def *e, const char *name);
+
+/* Fill rec with kind's defaults (every field set). */
+void record_init_defaults(struct record *rec, enum entity_kind kind);
+/* Overlay the fields set in patch onto rec, taking ownership of patch's memory. */
+void record_merge(struct record *rec, struct record *patch);
+void record_free(struct record *rec);
+void value_set_text(struct value *v, const char *s);
+void value_set_int(struct value *v, int64_t i);
+
+/* Name of an enum code, or NULL. */
+const char *enum_name(const struct enum_value *enums, int64_t code);
+/* Code of an enum name; false when unknown. */
+bool enum_code(const struct enum_value *enums, const char *name, int64_t *code);
+
+/* Trust stores, in CUCM's spelling. */
+extern const char *const trust_store_names[];
+bool trust_store_valid(const char *name);
+#define TRUST_STORE_PHONE_VPN "Phone-VPN-trust"
+
+/* Upper-case and check a device name; false when it is not SEP + 12 hex digits. */
+bool device_name_normalise(const char *in, char out[16]);
+
+/* Everything one phone's SEP<MAC>.cnf.xml is made of, gathered by the store. */
+struct vpn_switches {
+    int auto_network_detect, mtu, fail_to_connect, host_id_check;
+    int client_auth_method, password_persistence;
+};
+
+struct system_settings {
+    char call_manager_host[256];
+    int sip_port, secure_sip_port, tvs_port;
+    char user_locale[64], network_locale[64], time_zone[64];
+};
+
+#define VIEW_MAX_URLS   3
+#define VIEW_MAX_HASHES 10
+
+struct device_view {
+    char name[16];
+    char model[64];
+    int model_id;
+    char load[128];
+    char description[129];
+    /* from the common phone profile */
+    char phone_password[16];
+    int background_image_access, dnd_call_alert, dnd_option, phone_personalization;
+    int services_provisioning, always_use_prime_line, always_use_prime_line_vm;
+    char ssh_user_id[51], ssh_password[128], feature_control_policy[51];
+    /* the vpnGroup block */
+    bool has_vpn;
+    struct vpn_switches vpn;
+    char urls[VIEW_MAX_URLS][256];
+    size_t n_urls;
+    char cert_hashes[VIEW_MAX_HASHES][29];
+    size_t n_hashes;
+    struct system_settings sys;
+};
+
+struct model_load {
+    char model[64];
+    int model_id;
+    char load[128];
+};
+
+#define VIEW_MAX_MODELS 64
+struct default_view {
+    struct system_settings sys;
+    struct model_load models[VIEW_MAX_MODELS];
+    size_t n_models;
+};
+
+#endif

@@ -1,0 +1,36 @@
+/* render.h - phone config files from views: pure, deterministic, no I/O.
+ * Same view, same bytes; versionStamp is a digest of the content. */
+#ifndef UCPROV_RENDER_H
+#define UCPROV_RENDER_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+#define RENDER_STAMP_LEN 40
+
+struct render_templates;   /* opaque: parsed skeletons */
+
+struct rendered {
+    unsigned char *data;   /* free with render_free() */
+    size_t len;
+    char version_stamp[RENDER_STAMP_LEN + 1];
+};
+
+/* Parse the embedded skeletons; NULL with a message in err on failure. */
+struct render_templates *render_templates_load(char *err, size_t errlen);
+/* Parse skeletons from memory (tests, fuzzing). */
+struct render_templates *render_templates_parse(const char *device_xml, size_t device_len,
+                                                const char *default_xml, size_t default_len,
+                                                char *err, size_t errlen);
+void render_templates_free(struct render_templates *t);
+
+/* SEP<MAC>.cnf.xml for one phone; 0 on success. */
+int render_device(const struct render_templates *t, const struct device_view *v,
+                  struct rendered *out);
+/* XMLDefault.cnf.xml; 0 on success. */
+int render_default(const struct render_templates *t, const struct default_view *v,
+                   struct rendered *out);
+void render_free(struct rendered *r);
+
+#endif

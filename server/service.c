@@ -1,0 +1,1052 @@
+/* service.c - validation, transactions and precise cache eviction. */
+#include <config.h>
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/core_names.h>
+#include <openssl/rand.h>
+
+#include "auth.h"
+#include "embedded.h"
+#include "limits.h"
+#include "log.h"
+#include "render.h"
+#include "service.h"
+
+#define AUTH_CACHE_SLOTS 256
+#define MAX_USERS_LISTED 20
+
+struct auth_slot {
+    unsigned char key[32];    /* HMAC of the credential under a per-process secret */
+    int64_t admin_id;
+    char name[64];
+    time_t expires;
+};
+
+/* Every connection opened, so that service_close() can close the ones threads left. */
+struct conn {
+    struct conn *next;
+    struct store *store;
+};
+
+struct service {
+    char *db_path;
+    pthread_key_t conn_key;
+    pthread_mutex_t conns_lock;
+    struct conn *conns;
+    struct cache *cache;
+    struct render_templates *templates;
+    pthread_mutex_t auth_lock;
+    unsigned char auth_secret[32];
+    struct auth_slot auth_cache[AUTH_CACHE_SLOTS];
+};
+
+/* ------------------------------------------------------------ connections */
+
+/* The calling thread's connection: SQLite connections are not shared between
+ * threads, and WAL lets the readers run beside the one writer. */
+static struct store *conn(struct service *sv)
+{
+    struct store *s = pthread_getspecific(sv->conn_key);
+    if (s != NULL)
+        return s;
+    char err[256];
+    s = store_open(sv->db_path, err, sizeof err);
+    if (s == NULL) {
+        log_error("%s", err);
+        return NULL;
+    }
+    struct conn *c = malloc(sizeof *c);
+    if (c == NULL) {
+        store_close(s);
+        return NULL;
+    }
+    c->store = s;
+    pthread_mutex_lock(&sv->conns_lock);
+    c->next = sv->conns;
+    sv->conns = c;
+    pthread_mutex_unlock(&sv->conns_lock);
+    pthread_setspecific(sv->conn_key, s);
+    return s;
+}
+
+struct service *service_open(const char *db_path, char *err, size_t errlen)
+{
+    struct service *sv = calloc(1, sizeof *sv);
+    if (sv == NULL || (sv->db_path = strdup(db_path)) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        free(sv);
+        return NULL;
+    }
+    pthread_key_create(&sv->conn_key, NULL);
+    pthread_mutex_init(&sv->conns_lock, NULL);
+    pthread_mutex_init(&sv->auth_lock, NULL);
+    RAND_bytes(sv->auth_secret, sizeof sv->auth_secret);
+    sv->cache = cache_new();
+    sv->templates = render_templates_load(err, errlen);
+    if (sv->cache == NULL || sv->templates == NULL) {
+        service_close(sv);
+        return NULL;
+    }
+    struct store *s = store_open(db_path, err, errlen);
+    if (s == NULL) {
+        service_close(sv);
+        return NULL;
+    }
+    int rc = store_migrate(s, err, errlen);
+    store_close(s);
+    if (rc != 0) {
+        service_close(sv);
+        return NULL;
+    }
+    return sv;
+}
+
+void service_close(struct service *sv)
+{
+    if (sv == NULL)
+        return;
+    struct conn *c = sv->conns;
+    while (c != NULL) {
+        struct conn *next = c->next;
+        store_close(c->store);
+        free(c);
+        c = next;
+    }
+    pthread_key_delete(sv->conn_key);
+    pthread_mutex_destroy(&sv->conns_lock);
+    pthread_mutex_destroy(&sv->auth_lock);
+    OPENSSL_cleanse(sv->auth_secret, sizeof sv->auth_secret);
+    cache_free(sv->cache);
+    render_templates_free(sv->templates);
+    free(sv->db_path);
+    free(sv);
+}
+
+static int fail_internal(struct problem *p)
+{
+    problem_set(p, 500, "the database could not complete the request; see the server log");
+    return -1;
+}
+
+/* ------------------------------------------------------------- validation */
+
+static bool has_control_chars(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+static void validate_text(const struct field_def *f, const char *s, struct problem *p)
+{
+    size_t len = strlen(s);
+    if (f->required && len == 0)
+        problem_field(p, f->name, "%s is required", f->label);
+    else if ((int64_t)len > f->max)
+        problem_field(p, f->name, "%s must be at most %lld characters", f->label,
+                      (long long)f->max);
+    else if (has_control_chars(s))
+        problem_field(p, f->name, "%s must not contain control characters", f->label);
+}
+
+/* The ASA's group-url as phones use it: http(s)://host[:port][/path], no spaces. */
+static void validate_url(const struct field_def *f, const char *s, struct problem *p)
+{
+    validate_text(f, s, p);
+    if (*s == '\0')
+        return;
+    const char *host = NULL;
+    if (strncmp(s, "https://", 8) == 0)
+        host = s + 8;
+    else if (strncmp(s, "http://", 7) == 0)
+        host = s + 7;
+    if (host == NULL) {
+        problem_field(p, f->name, "%s must start with https:// (the ASA's group-url)", f->label);
+        return;
+    }
+    size_t hlen = strcspn(host, ":/");
+    if (hlen == 0) {
+        problem_field(p, f->name, "%s has no host name", f->label);
+        return;
+    }
+    for (const char *c = s; *c; c++)
+        if (isspace((unsigned char)*c)) {
+            problem_field(p, f->name, "%s must not contain spaces", f->label);
+            return;
+        }
+    for (size_t i = 0; i < hlen; i++)
+        if (!isalnum((unsigned char)host[i]) && host[i] != '-' && host[i] != '.' &&
+            host[i] != '[' && host[i] != ']') {
+            problem_field(p, f->name, "%s has an invalid host name", f->label);
+            return;
+        }
+}
+
+static void validate_reflist(struct store *s, const struct field_def *f, const struct value *v,
+                             struct problem *p)
+{
+    const struct entity_def *target = entity_get(f->ref);
+    if ((int64_t)v->n_ids < f->min) {
+        problem_field(p, f->name, "%s needs at least %lld %s", f->label, (long long)f->min,
+                      target->label);
+        return;
+    }
+    if ((int64_t)v->n_ids > f->max) {
+        problem_field(p, f->name, "%s holds at most %lld (got %zu)", f->label,
+                      (long long)f->max, v->n_ids);
+        return;
+    }
+    for (size_t i = 0; i < v->n_ids; i++) {
+        for (size_t j = 0; j < i; j++)
+            if (v->ids[i] == v->ids[j]) {
+                problem_field(p, f->name, "%s lists %s %lld twice", f->label, target->label,
+                              (long long)v->ids[i]);
+                return;
+            }
+        if (f->ref == ENT_CERTIFICATE) {
+            struct cert_row row;
+            if (store_cert_get(s, v->ids[i], &row) != STORE_OK) {
+                problem_field(p, f->name, "there is no certificate with id %lld",
+                              (long long)v->ids[i]);
+                return;
+            }
+            bool vpn_store = strcmp(row.trust_store, TRUST_STORE_PHONE_VPN) == 0;
+            cert_row_free(&row);
+            if (!vpn_store) {
+                problem_field(p, f->name, "certificate %lld is not in the %s store",
+                              (long long)v->ids[i], TRUST_STORE_PHONE_VPN);
+                return;
+            }
+        } else if (!store_record_exists(s, f->ref, v->ids[i])) {
+            problem_field(p, f->name, "there is no %s with id %lld", target->label,
+                          (long long)v->ids[i]);
+            return;
+        }
+    }
+}
+
+static void validate_record(struct store *s, struct record *r, struct problem *p)
+{
+    const struct entity_def *e = entity_get(r->kind);
+    for (size_t i = 0; i < e->n_fields; i++) {
+        const struct field_def *f = &e->fields[i];
+        struct value *v = &r->v[i];
+        switch (f->type) {
+        case FT_TEXT:
+        case FT_SECRET:
+            validate_text(f, v->s ? v->s : "", p);
+            break;
+        case FT_URL:
+            validate_url(f, v->s ? v->s : "", p);
+            break;
+        case FT_INT:
+            if (v->i < f->min || v->i > f->max)
+                problem_field(p, f->name, "%s must be between %lld and %lld", f->label,
+                              (long long)f->min, (long long)f->max);
+            break;
+        case FT_BOOL:
+            if (v->i != 0 && v->i != 1)
+                problem_field(p, f->name, "%s must be true or false", f->label);
+            break;
+        case FT_ENUM:
+            if (enum_name(f->enums, v->i) == NULL)
+                problem_field(p, f->name, "%s has an unknown value", f->label);
+            break;
+        case FT_REF:
+            if (v->is_null) {
+                if (f->required)
+                    problem_field(p, f->name, "%s is required", f->label);
+            } else if (!store_record_exists(s, f->ref, v->i)) {
+                problem_field(p, f->name, "there is no %s with id %lld",
+                              entity_get(f->ref)->label, (long long)v->i);
+            }
+            break;
+        case FT_REFLIST:
+            validate_reflist(s, f, v, p);
+            break;
+        case FT_DEVICE_NAME: {
+            char norm[16];
+            if (!device_name_normalise(v->s, norm))
+                problem_field(p, f->name, "%s must be SEP followed by the 12 hex digits of the "
+                              "phone's MAC address", f->label);
+            else
+                value_set_text(v, norm);
+            break;
+        }
+        case FT_MODEL:
+            if (v->s == NULL || *v->s == '\0')
+                problem_field(p, f->name, "%s is required", f->label);
+            else if (!store_model_exists(s, v->s))
+                problem_field(p, f->name, "%s '%s' is not in the model catalogue", f->label,
+                              v->s);
+            break;
+        case FT_STORE:
+            if (v->s == NULL || !trust_store_valid(v->s))
+                problem_field(p, f->name, "unknown trust store");
+            break;
+        }
+    }
+}
+
+/* A VPN group carries at most 10 certHash entries, counted over all its gateways. */
+static void check_group_cert_limit(struct store *s, int64_t group_id, const char *field,
+                                   struct problem *p)
+{
+    struct record g;
+    if (store_record_get(s, ENT_VPN_GROUP, group_id, &g) != STORE_OK)
+        return;
+    int idx = entity_field_index(entity_get(ENT_VPN_GROUP), "gateways");
+    int64_t n = store_gateways_cert_count(s, g.v[idx].ids, g.v[idx].n_ids);
+    if (n > UCPROV_GROUP_CERTS_MAX) {
+        const char *name = g.v[entity_field_index(entity_get(ENT_VPN_GROUP), "name")].s;
+        problem_field(p, field, "VPN group '%s' would carry %lld certificates; a group's "
+                      "gateways may hold at most %d in all", name ? name : "?", (long long)n,
+                      UCPROV_GROUP_CERTS_MAX);
+    }
+    record_free(&g);
+}
+
+/* Rules that span objects, checked after the write inside its transaction. */
+static void check_after_write(struct store *s, const struct record *r, struct problem *p)
+{
+    if (r->kind == ENT_VPN_GROUP) {
+        check_group_cert_limit(s, r->id, "gateways", p);
+    } else if (r->kind == ENT_VPN_GATEWAY) {
+        int64_t groups[64];
+        size_t n = store_groups_of_gateway(s, r->id, groups, 64);
+        for (size_t i = 0; i < n && p->status == 0; i++)
+            check_group_cert_limit(s, groups[i], "certificates", p);
+    }
+}
+
+static const char *record_name(const struct record *r)
+{
+    int idx = entity_field_index(entity_get(r->kind), "name");
+    return idx >= 0 && r->v[idx].s ? r->v[idx].s : "";
+}
+
+/* ------------------------------------------------------------ transactions */
+
+static void evict(struct service *sv, struct name_list *affected)
+{
+    if (affected->all)
+        cache_evict_all(sv->cache);
+    else if (affected->n > 0)
+        cache_evict(sv->cache, (const char (*)[16])affected->names, affected->n);
+    name_list_free(affected);
+}
+
+static int refuse(struct store *s, struct name_list *affected, int rc)
+{
+    store_rollback(s);
+    name_list_free(affected);
+    return rc;
+}
+
+static int finish_write(struct service *sv, struct store *s, struct name_list *affected,
+                        struct problem *p)
+{
+    if (store_commit(s) != STORE_OK) {
+        refuse(s, affected, -1);
+        return fail_internal(p);
+    }
+    evict(sv, affected);
+    return 0;
+}
+
+static int write_status(struct store *s, struct name_list *affected, enum store_status ss,
+                        const struct record *r, struct problem *p)
+{
+    const struct entity_def *e = entity_get(r->kind);
+    switch (ss) {
+    case STORE_OK:
+        return 0;
+    case STORE_CONFLICT:
+        problem_set(p, 409, "a %s named '%s' already exists", e->label, record_name(r));
+        problem_field(p, "name", "the name is already in use");
+        break;
+    case STORE_NOT_FOUND:
+        problem_set(p, 404, "there is no %s with id %lld", e->label, (long long)r->id);
+        break;
+    case STORE_INVALID:
+    case STORE_IN_USE:
+        problem_set(p, 400, "the %s breaks a database constraint", e->label);
+        break;
+    default:
+        fail_internal(p);
+        break;
+    }
+    return refuse(s, affected, -1);
+}
+
+int service_create(struct service *sv, const struct actor *who, struct record *patch,
+                   int64_t *id, struct problem *p)
+{
+    const struct entity_def *e = entity_get(patch->kind);
+    struct store *s = conn(sv);
+    struct name_list affected = { 0 };
+    if (s == NULL)
+        return fail_internal(p);
+    if (e->singleton || patch->kind == ENT_CERTIFICATE) {
+        problem_set(p, 405, "%s objects cannot be created this way", e->label);
+        return -1;
+    }
+    struct record rec;
+    record_init_defaults(&rec, patch->kind);
+    record_merge(&rec, patch);
+    if (store_begin_write(s) != STORE_OK) {
+        record_free(&rec);
+        return fail_internal(p);
+    }
+    validate_record(s, &rec, p);
+    enum store_status ss = p->status ? STORE_OK : store_record_insert(s, &rec);
+    if (p->status == 0 && ss == STORE_OK)
+        check_after_write(s, &rec, p);
+    if (p->status != 0 || write_status(s, &affected, ss, &rec, p) != 0) {
+        store_rollback(s);
+        record_free(&rec);
+        return -1;
+    }
+    store_affected_phones(s, rec.kind, rec.id, &affected);
+    int rc = finish_write(sv, s, &affected, p);
+    if (rc == 0) {
+        *id = rec.id;
+        log_info("%s created %s %lld '%s'", who->name, e->label, (long long)rec.id,
+                 record_name(&rec));
+    }
+    record_free(&rec);
+    return rc;
+}
+
+int service_update(struct service *sv, const struct actor *who, enum entity_kind kind,
+                   int64_t id, struct record *patch, struct problem *p)
+{
+    const struct entity_def *e = entity_get(kind);
+    struct store *s = conn(sv);
+    struct name_list affected = { 0 };
+    if (s == NULL)
+        return fail_internal(p);
+    if (e->singleton)
+        id = 1;
+    if (store_begin_write(s) != STORE_OK)
+        return fail_internal(p);
+    struct record rec;
+    enum store_status ss = store_record_get(s, kind, id, &rec);
+    if (ss != STORE_OK) {
+        rec.kind = kind;
+        rec.id = id;
+        write_status(s, &affected, ss, &rec, p);
+        record_free(&rec);
+        return -1;
+    }
+    /* Phones that depended on the old state and those that depend on the new one. */
+    store_affected_phones(s, kind, id, &affected);
+    record_merge(&rec, patch);
+    validate_record(s, &rec, p);
+    ss = p->status ? STORE_OK : store_record_update(s, &rec);
+    if (p->status == 0 && ss == STORE_OK)
+        check_after_write(s, &rec, p);
+    if (p->status != 0 || write_status(s, &affected, ss, &rec, p) != 0) {
+        refuse(s, &affected, -1);
+        record_free(&rec);
+        return -1;
+    }
+    store_affected_phones(s, kind, id, &affected);
+    int rc = finish_write(sv, s, &affected, p);
+    if (rc == 0)
+        log_info("%s updated %s %lld '%s'", who->name, e->label, (long long)id,
+                 record_name(&rec));
+    record_free(&rec);
+    return rc;
+}
+
+static void refuse_in_use(struct store *s, enum entity_kind kind, int64_t id, const char *what,
+                          struct problem *p)
+{
+    struct object_ref users[MAX_USERS_LISTED];
+    size_t total = store_record_users(s, kind, id, users, MAX_USERS_LISTED);
+    char list[400] = "";
+    size_t shown = total < MAX_USERS_LISTED ? total : MAX_USERS_LISTED;
+    for (size_t i = 0; i < shown; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s '%s'", i ? ", " : "",
+                 entity_get(users[i].kind)->label, users[i].name);
+    }
+    problem_set(p, 409, "%s is still in use by %zu object%s: %s%s", what, total,
+                total == 1 ? "" : "s", list, total > shown ? ", ..." : "");
+    for (size_t i = 0; i < shown; i++) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "used by %s %lld '%s'", entity_get(users[i].kind)->label,
+                 (long long)users[i].id, users[i].name);
+        problem_field(p, entity_get(users[i].kind)->collection, "%s", msg);
+    }
+}
+
+int service_delete(struct service *sv, const struct actor *who, enum entity_kind kind,
+                   int64_t id, struct problem *p)
+{
+    const struct entity_def *e = entity_get(kind);
+    struct store *s = conn(sv);
+    struct name_list affected = { 0 };
+    if (s == NULL)
+        return fail_internal(p);
+    if (e->singleton) {
+        problem_set(p, 405, "the %s cannot be deleted", e->label);
+        return -1;
+    }
+    if (store_begin_write(s) != STORE_OK)
+        return fail_internal(p);
+    if (!store_record_exists(s, kind, id)) {
+        problem_set(p, 404, "there is no %s with id %lld", e->label, (long long)id);
+        return refuse(s, &affected, -1);
+    }
+    struct object_ref probe;
+    if (store_record_users(s, kind, id, &probe, 1) > 0) {
+        char what[96];
+        snprintf(what, sizeof what, "%s %lld", e->label, (long long)id);
+        refuse_in_use(s, kind, id, what, p);
+        return refuse(s, &affected, -1);
+    }
+    store_affected_phones(s, kind, id, &affected);
+    enum store_status ss = kind == ENT_CERTIFICATE ? store_cert_delete(s, id)
+                                                   : store_record_delete(s, kind, id);
+    if (ss == STORE_IN_USE) {
+        problem_set(p, 409, "%s %lld is still in use", e->label, (long long)id);
+        return refuse(s, &affected, -1);
+    }
+    if (ss != STORE_OK) {
+        refuse(s, &affected, -1);
+        return fail_internal(p);
+    }
+    int rc = finish_write(sv, s, &affected, p);
+    if (rc == 0)
+        log_info("%s deleted %s %lld", who->name, e->label, (long long)id);
+    return rc;
+}
+
+int service_get(struct service *sv, enum entity_kind kind, int64_t id, struct record *out,
+                struct problem *p)
+{
+    const struct entity_def *e = entity_get(kind);
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    enum store_status ss = store_record_get(s, kind, e->singleton ? 1 : id, out);
+    if (ss == STORE_NOT_FOUND) {
+        problem_set(p, 404, "there is no %s with id %lld", e->label, (long long)id);
+        return -1;
+    }
+    return ss == STORE_OK ? 0 : fail_internal(p);
+}
+
+int service_list(struct service *sv, enum entity_kind kind, const struct list_query *q,
+                 struct record **items, size_t *n, int64_t *total, struct problem *p)
+{
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    return store_record_list(s, kind, q, items, n, total) == STORE_OK ? 0 : fail_internal(p);
+}
+
+int service_lookup_name(struct service *sv, enum entity_kind kind, const char *name, int64_t *id)
+{
+    struct store *s = conn(sv);
+    return s && store_record_id_by_name(s, kind, name, id) == STORE_OK ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ certificates */
+
+int service_cert_add(struct service *sv, const struct actor *who, const char *trust_store,
+                     const void *bytes, size_t len, int64_t *id, struct problem *p)
+{
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    if (trust_store == NULL || !trust_store_valid(trust_store)) {
+        problem_field(p, "store", "store must be one of Phone-VPN-trust, Phone-trust, "
+                      "CallManager-trust, CAPF-trust");
+        return -1;
+    }
+    struct cert_info ci;
+    enum cert_error ce = cert_parse(bytes, len, &ci);
+    if (ce != CERT_OK) {
+        problem_field(p, "pem", "%s", cert_error_message(ce));
+        return -1;
+    }
+    if (store_begin_write(s) != STORE_OK) {
+        cert_info_free(&ci);
+        return fail_internal(p);
+    }
+    enum store_status ss = store_cert_insert(s, trust_store, &ci, (int64_t)time(NULL), id);
+    if (ss == STORE_CONFLICT) {
+        problem_set(p, 409, "this certificate (%s) is already in %s", ci.common_name,
+                    trust_store);
+        problem_field(p, "pem", "duplicate certificate");
+    } else if (ss != STORE_OK) {
+        fail_internal(p);
+    } else if (store_commit(s) != STORE_OK) {
+        fail_internal(p);
+    }
+    if (p->status != 0) {
+        store_rollback(s);
+        cert_info_free(&ci);
+        return -1;
+    }
+    log_info("%s added certificate %lld '%s' to %s", who->name, (long long)*id, ci.common_name,
+             trust_store);
+    cert_info_free(&ci);
+    return 0;
+}
+
+int service_cert_get(struct service *sv, int64_t id, struct cert_row *out, struct problem *p)
+{
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    enum store_status ss = store_cert_get(s, id, out);
+    if (ss == STORE_NOT_FOUND) {
+        problem_set(p, 404, "there is no certificate with id %lld", (long long)id);
+        return -1;
+    }
+    return ss == STORE_OK ? 0 : fail_internal(p);
+}
+
+int service_cert_list(struct service *sv, const struct list_query *q, const char *trust_store,
+                      struct cert_row **rows, size_t *n, int64_t *total, struct problem *p)
+{
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    return store_cert_list(s, q, trust_store, rows, n, total) == STORE_OK ? 0 : fail_internal(p);
+}
+
+int service_cert_set_trust_store(struct service *sv, const struct actor *who, int64_t id,
+                                 const char *trust_store, struct problem *p)
+{
+    struct store *s = conn(sv);
+    struct name_list affected = { 0 };
+    if (s == NULL)
+        return fail_internal(p);
+    if (trust_store == NULL || !trust_store_valid(trust_store)) {
+        problem_field(p, "store", "store must be one of Phone-VPN-trust, Phone-trust, "
+                      "CallManager-trust, CAPF-trust");
+        return -1;
+    }
+    if (store_begin_write(s) != STORE_OK)
+        return fail_internal(p);
+    struct cert_row row;
+    if (store_cert_get(s, id, &row) != STORE_OK) {
+        problem_set(p, 404, "there is no certificate with id %lld", (long long)id);
+        return refuse(s, &affected, -1);
+    }
+    bool leaving_vpn = strcmp(row.trust_store, TRUST_STORE_PHONE_VPN) == 0 &&
+                       strcmp(trust_store, TRUST_STORE_PHONE_VPN) != 0;
+    cert_row_free(&row);
+    struct object_ref probe;
+    if (leaving_vpn && store_record_users(s, ENT_CERTIFICATE, id, &probe, 1) > 0) {
+        refuse_in_use(s, ENT_CERTIFICATE, id, "the certificate", p);
+        return refuse(s, &affected, -1);
+    }
+    enum store_status ss = store_cert_set_trust_store(s, id, trust_store);
+    if (ss == STORE_CONFLICT) {
+        problem_set(p, 409, "the same certificate is already in %s", trust_store);
+        return refuse(s, &affected, -1);
+    }
+    if (ss != STORE_OK) {
+        refuse(s, &affected, -1);
+        return fail_internal(p);
+    }
+    int rc = finish_write(sv, s, &affected, p);
+    if (rc == 0)
+        log_info("%s moved certificate %lld to %s", who->name, (long long)id, trust_store);
+    return rc;
+}
+
+int service_cert_delete(struct service *sv, const struct actor *who, int64_t id,
+                        struct problem *p)
+{
+    return service_delete(sv, who, ENT_CERTIFICATE, id, p);
+}
+
+/* ---------------------------------------------------------------- rendering */
+
+struct cache_blob *service_render(struct service *sv, const char *name)
+{
+    struct cache_blob *b = cache_get(sv->cache, name);
+    if (b != NULL)
+        return b;
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return NULL;
+    uint64_t generation = cache_generation(sv->cache);
+    struct rendered r;
+    int rc;
+    if (strcmp(name, XMLDEFAULT_NAME) == 0) {
+        struct default_view *v = malloc(sizeof *v);
+        rc = v && store_default_view(s, v) == STORE_OK ? render_default(sv->templates, v, &r)
+                                                       : -1;
+        free(v);
+    } else {
+        struct device_view *v = malloc(sizeof *v);
+        rc = v && store_device_view(s, name, v) == STORE_OK ? render_device(sv->templates, v, &r)
+                                                            : -1;
+        if (v)
+            OPENSSL_cleanse(v, sizeof *v);   /* it held the phone and SSH passwords */
+        free(v);
+    }
+    if (rc != 0)
+        return NULL;
+    b = cache_blob_new(name, r.data, r.len, r.version_stamp);
+    render_free(&r);
+    if (b != NULL)
+        cache_put(sv->cache, b, generation);
+    return b;
+}
+
+struct cache_blob *service_phone_config(struct service *sv, int64_t phone_id, struct problem *p)
+{
+    struct record rec;
+    if (service_get(sv, ENT_PHONE, phone_id, &rec, p) != 0)
+        return NULL;
+    struct cache_blob *b = service_render(sv, record_name(&rec));
+    record_free(&rec);
+    if (b == NULL)
+        fail_internal(p);
+    return b;
+}
+
+void service_cache_stats(struct service *sv, struct cache_stats *out)
+{
+    cache_get_stats(sv->cache, out);
+}
+
+int service_each_phone(struct service *sv, void (*fn)(void *ctx, const char *name), void *ctx)
+{
+    struct store *s = conn(sv);
+    return s && store_each_phone(s, fn, ctx) == STORE_OK ? 0 : -1;
+}
+
+/* ------------------------------------------------------- admins and tokens */
+
+static bool valid_admin_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > UCPROV_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)name[i]) && !strchr("._-@", name[i]))
+            return false;
+    return true;
+}
+
+static void auth_cache_clear(struct service *sv)
+{
+    pthread_mutex_lock(&sv->auth_lock);
+    OPENSSL_cleanse(sv->auth_cache, sizeof sv->auth_cache);
+    pthread_mutex_unlock(&sv->auth_lock);
+}
+
+int service_admin_add(struct service *sv, const char *name, const char *password,
+                      struct problem *p)
+{
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    if (!valid_admin_name(name))
+        problem_field(p, "name", "an admin name is 1 to %d letters, digits or ._-@",
+                      UCPROV_NAME_MAX);
+    if (strlen(password) < UCPROV_ADMIN_PASSWORD_MIN)
+        problem_field(p, "password", "the password needs at least %d characters",
+                      UCPROV_ADMIN_PASSWORD_MIN);
+    if (p->status)
+        return -1;
+    char hash[AUTH_HASH_TEXT_MAX];
+    if (auth_hash_secret(password, hash, sizeof hash) != 0)
+        return fail_internal(p);
+    int64_t id;
+    enum store_status ss = store_admin_insert(s, name, hash, (int64_t)time(NULL), &id);
+    if (ss == STORE_CONFLICT) {
+        problem_set(p, 409, "an admin named '%s' already exists", name);
+        return -1;
+    }
+    if (ss != STORE_OK)
+        return fail_internal(p);
+    log_info("admin '%s' added", name);
+    return 0;
+}
+
+int service_admin_set_password(struct service *sv, const char *name, const char *password,
+                               struct problem *p)
+{
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    if (strlen(password) < UCPROV_ADMIN_PASSWORD_MIN) {
+        problem_field(p, "password", "the password needs at least %d characters",
+                      UCPROV_ADMIN_PASSWORD_MIN);
+        return -1;
+    }
+    int64_t id;
+    char old[AUTH_HASH_TEXT_MAX], hash[AUTH_HASH_TEXT_MAX];
+    if (store_admin_by_name(s, name, &id, old, sizeof old) != STORE_OK) {
+        problem_set(p, 404, "there is no admin named '%s'", name);
+        return -1;
+    }
+    if (auth_hash_secret(password, hash, sizeof hash) != 0 ||
+        store_admin_set_password(s, id, hash) != STORE_OK)
+        return fail_internal(p);
+    auth_cache_clear(sv);
+    log_info("password of admin '%s' changed", name);
+    return 0;
+}
+
+int64_t service_admin_count(struct service *sv)
+{
+    struct store *s = conn(sv);
+    return s ? store_admin_count(s) : -1;
+}
+
+int service_token_create(struct service *sv, const char *admin_name, char *token, size_t len,
+                         struct problem *p)
+{
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    int64_t admin_id, token_id;
+    char secret[64], hash[AUTH_HASH_TEXT_MAX];
+    if (store_admin_by_name(s, admin_name, &admin_id, hash, sizeof hash) != STORE_OK) {
+        problem_set(p, 404, "there is no admin named '%s'", admin_name);
+        return -1;
+    }
+    if (auth_random_string(UCPROV_TOKEN_SECRET_LEN, secret, sizeof secret) != 0 ||
+        auth_hash_secret(secret, hash, sizeof hash) != 0 ||
+        store_token_insert(s, admin_id, hash, (int64_t)time(NULL), &token_id) != STORE_OK) {
+        OPENSSL_cleanse(secret, sizeof secret);
+        return fail_internal(p);
+    }
+    /* The id in front lets a check find the one hash to compare against. */
+    snprintf(token, len, "ucp_%lld_%s", (long long)token_id, secret);
+    OPENSSL_cleanse(secret, sizeof secret);
+    log_info("API token %lld created for admin '%s'", (long long)token_id, admin_name);
+    return 0;
+}
+
+static void credential_key(struct service *sv, const char *kind, const char *a, const char *b,
+                           unsigned char key[32])
+{
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0),
+        OSSL_PARAM_construct_end(),
+    };
+    size_t outl = 0;
+    memset(key, 0, 32);
+    if (ctx && EVP_MAC_init(ctx, sv->auth_secret, sizeof sv->auth_secret, params) == 1) {
+        EVP_MAC_update(ctx, (const unsigned char *)kind, strlen(kind) + 1);
+        EVP_MAC_update(ctx, (const unsigned char *)a, strlen(a) + 1);
+        EVP_MAC_update(ctx, (const unsigned char *)b, strlen(b) + 1);
+        EVP_MAC_final(ctx, key, &outl, 32);
+    }
+    EVP_MAC_CTX_free(ctx);
+    EVP_MAC_free(mac);
+}
+
+static bool auth_cache_lookup(struct service *sv, const unsigned char key[32], struct actor *who)
+{
+    bool found = false;
+    time_t now = time(NULL);
+    pthread_mutex_lock(&sv->auth_lock);
+    struct auth_slot *slot = &sv->auth_cache[key[0] % AUTH_CACHE_SLOTS];
+    if (slot->expires > now && CRYPTO_memcmp(slot->key, key, 32) == 0) {
+        who->admin_id = slot->admin_id;
+        snprintf(who->name, sizeof who->name, "%s", slot->name);
+        found = true;
+    }
+    pthread_mutex_unlock(&sv->auth_lock);
+    return found;
+}
+
+static void auth_cache_store(struct service *sv, const unsigned char key[32],
+                             const struct actor *who)
+{
+    pthread_mutex_lock(&sv->auth_lock);
+    struct auth_slot *slot = &sv->auth_cache[key[0] % AUTH_CACHE_SLOTS];
+    memcpy(slot->key, key, 32);
+    slot->admin_id = who->admin_id;
+    snprintf(slot->name, sizeof slot->name, "%s", who->name);
+    slot->expires = time(NULL) + UCPROV_AUTH_CACHE_TTL_S;
+    pthread_mutex_unlock(&sv->auth_lock);
+}
+
+bool service_auth_password(struct service *sv, const char *name, const char *password,
+                           struct actor *who)
+{
+    unsigned char key[32];
+    credential_key(sv, "basic", name, password, key);
+    if (auth_cache_lookup(sv, key, who))
+        return true;
+    struct store *s = conn(sv);
+    int64_t id;
+    char hash[AUTH_HASH_TEXT_MAX];
+    if (s == NULL || store_admin_by_name(s, name, &id, hash, sizeof hash) != STORE_OK) {
+        /* Same cost as a real check, so a wrong name cannot be told from a wrong password. */
+        auth_verify_secret(password, "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$"
+                                     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+        return false;
+    }
+    if (!auth_verify_secret(password, hash))
+        return false;
+    who->admin_id = id;
+    snprintf(who->name, sizeof who->name, "%s", name);
+    auth_cache_store(sv, key, who);
+    return true;
+}
+
+bool service_auth_token(struct service *sv, const char *token, struct actor *who)
+{
+    unsigned char key[32];
+    credential_key(sv, "token", token, "", key);
+    if (auth_cache_lookup(sv, key, who))
+        return true;
+    if (strncmp(token, "ucp_", 4) != 0)
+        return false;
+    char *end;
+    long long token_id = strtoll(token + 4, &end, 10);
+    if (end == token + 4 || *end != '_' || token_id <= 0)
+        return false;
+    struct store *s = conn(sv);
+    int64_t admin_id;
+    char hash[AUTH_HASH_TEXT_MAX];
+    if (s == NULL || store_token_get(s, token_id, &admin_id, hash, sizeof hash) != STORE_OK)
+        return false;
+    if (!auth_verify_secret(end + 1, hash))
+        return false;
+    who->admin_id = admin_id;
+    if (store_admin_name(s, admin_id, who->name, sizeof who->name) != STORE_OK)
+        return false;
+    auth_cache_store(sv, key, who);
+    return true;
+}
+
+/* -------------------------------------------------------------------- demo */
+
+static const char demo_gateway[] = "ASAv-Lab";
+static const char *const demo_phones[] = {
+    "SEP00562B043615", "SEP00562B043616", "SEP00562B043617",
+};
+
+static void set_field(struct record *r, const char *name, const char *text, int64_t i)
+{
+    int idx = entity_field_index(entity_get(r->kind), name);
+    if (idx < 0)
+        return;
+    if (text != NULL)
+        value_set_text(&r->v[idx], text);
+    else
+        value_set_int(&r->v[idx], i);
+}
+
+static void set_ids(struct record *r, const char *name, int64_t id)
+{
+    int idx = entity_field_index(entity_get(r->kind), name);
+    r->v[idx].ids = malloc(sizeof(int64_t));
+    r->v[idx].ids[0] = id;
+    r->v[idx].n_ids = 1;
+    r->v[idx].set = true;
+}
+
+static int demo_create(struct service *sv, const struct actor *who, struct record *r,
+                       int64_t *id, struct problem *p)
+{
+    int rc = service_create(sv, who, r, id, p);
+    record_free(r);
+    memset(r, 0, sizeof *r);
+    return rc;
+}
+
+int service_load_demo(struct service *sv, struct problem *p)
+{
+    static const struct actor demo_actor = { 0, "demo" };
+    int64_t existing;
+    if (service_lookup_name(sv, ENT_VPN_GATEWAY, demo_gateway, &existing) == 0)
+        return 0;   /* already loaded */
+
+    const struct embedded_file *pem = NULL;
+    for (const struct embedded_file *f = embedded_files; f->name; f++)
+        if (strcmp(f->name, "asav.example.lab.pem") == 0)
+            pem = f;
+    if (pem == NULL) {
+        problem_set(p, 500, "the demo certificate is missing from this build");
+        return -1;
+    }
+    int64_t cert_id, profile_id, gateway_id, group_id, cpp_id, phone_id;
+    struct list_query q = { MATCH_EXACT, "asav.example.lab", 1, 0 };
+    struct cert_row *rows = NULL;
+    size_t n = 0;
+    int64_t total = 0;
+    if (service_cert_list(sv, &q, TRUST_STORE_PHONE_VPN, &rows, &n, &total, p) != 0)
+        return -1;
+    if (n > 0) {
+        cert_id = rows[0].id;
+    } else if (service_cert_add(sv, &demo_actor, TRUST_STORE_PHONE_VPN, pem->data, pem->len,
+                                &cert_id, p) != 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        cert_row_free(&rows[i]);
+    free(rows);
+
+    struct record r = { .kind = ENT_VPN_PROFILE };
+    set_field(&r, "name", "VPN-Profile-Lab", 0);
+    set_field(&r, "description", "Home workers: certificate login, host ID check", 0);
+    set_field(&r, "client_auth_method", NULL, 2);
+    set_field(&r, "host_id_check", NULL, 1);
+    if (demo_create(sv, &demo_actor, &r, &profile_id, p) != 0)
+        return -1;
+
+    r.kind = ENT_VPN_GATEWAY;
+    set_field(&r, "name", demo_gateway, 0);
+    set_field(&r, "description", "ASAv in the lab, outside interface", 0);
+    set_field(&r, "url", "https://asav.example.lab/phone", 0);
+    set_ids(&r, "certificates", cert_id);
+    if (demo_create(sv, &demo_actor, &r, &gateway_id, p) != 0)
+        return -1;
+
+    r.kind = ENT_VPN_GROUP;
+    set_field(&r, "name", "VPN-Group-Lab", 0);
+    set_field(&r, "description", "Lab ASA", 0);
+    set_ids(&r, "gateways", gateway_id);
+    if (demo_create(sv, &demo_actor, &r, &group_id, p) != 0)
+        return -1;
+
+    r.kind = ENT_COMMON_PHONE_PROFILE;
+    set_field(&r, "name", "Standard Common Phone Profile VPN", 0);
+    set_field(&r, "description", "Copy of the standard profile with the lab VPN", 0);
+    set_field(&r, "vpn_group", NULL, group_id);
+    set_field(&r, "vpn_profile", NULL, profile_id);
+    if (demo_create(sv, &demo_actor, &r, &cpp_id, p) != 0)
+        return -1;
+
+    for (size_t i = 0; i < sizeof demo_phones / sizeof demo_phones[0]; i++) {
+        char desc[64];
+        snprintf(desc, sizeof desc, "Home worker %zu", i + 1);
+        r.kind = ENT_PHONE;
+        set_field(&r, "name", demo_phones[i], 0);
+        set_field(&r, "model", "Cisco 8861", 0);
+        set_field(&r, "description", desc, 0);
+        set_field(&r, "common_phone_profile", NULL, cpp_id);
+        if (demo_create(sv, &demo_actor, &r, &phone_id, p) != 0)
+            return -1;
+    }
+    return 0;
+}

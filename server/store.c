@@ -1,0 +1,1286 @@
+/* store.c - SQLite storage.  Every statement is prepared with bound parameters;
+ * the only SQL text assembled at run time is built from the constant column
+ * tables below, never from user data. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "embedded.h"
+#include "log.h"
+#include "store.h"
+
+#define STMT_CACHE_SIZE 48
+#define SQL_MAX 2048
+
+struct stmt_slot {
+    const char *sql;      /* key: the address of a constant string */
+    sqlite3_stmt *st;
+};
+
+struct store {
+    sqlite3 *db;
+    struct stmt_slot cache[STMT_CACHE_SIZE];
+};
+
+/* How an entity's REFLIST field is kept: a link table ordered by position. */
+struct link_def {
+    const char *field, *table, *owner_col, *target_col;
+};
+
+struct table_def {
+    const char *table;
+    const struct link_def *links;   /* NULL-terminated by field */
+};
+
+static const struct link_def gateway_links[] = {
+    { "certificates", "vpn_gateway_certificates", "gateway_id", "certificate_id" },
+    { NULL, NULL, NULL, NULL },
+};
+static const struct link_def group_links[] = {
+    { "gateways", "vpn_group_gateways", "group_id", "gateway_id" },
+    { NULL, NULL, NULL, NULL },
+};
+
+static const struct table_def tables[ENT_COUNT] = {
+    [ENT_CERTIFICATE]               = { "certificates", NULL },
+    [ENT_VPN_PROFILE]               = { "vpn_profiles", NULL },
+    [ENT_VPN_GATEWAY]               = { "vpn_gateways", gateway_links },
+    [ENT_VPN_GROUP]                 = { "vpn_groups", group_links },
+    [ENT_COMMON_PHONE_PROFILE]      = { "common_phone_profiles", NULL },
+    [ENT_PHONE]                     = { "phones", NULL },
+    [ENT_VPN_FEATURE_CONFIGURATION] = { "vpn_feature_configuration", NULL },
+    [ENT_SYSTEM_SETTINGS]           = { "system_settings", NULL },
+};
+
+/* ------------------------------------------------------------------ basics */
+
+static enum store_status status_of(struct store *s, int rc)
+{
+    if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
+        return STORE_OK;
+    switch (sqlite3_extended_errcode(s->db)) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        return STORE_CONFLICT;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return STORE_IN_USE;
+    case SQLITE_CONSTRAINT_CHECK:
+    case SQLITE_CONSTRAINT_NOTNULL:
+        return STORE_INVALID;
+    default:
+        log_error("sqlite: %s", sqlite3_errmsg(s->db));
+        return STORE_ERROR;
+    }
+}
+
+/* A cached statement for a constant SQL string, reset and ready to bind. */
+static sqlite3_stmt *prep(struct store *s, const char *sql)
+{
+    size_t h = ((uintptr_t)sql >> 4) % STMT_CACHE_SIZE;
+    for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
+        struct stmt_slot *slot = &s->cache[(h + i) % STMT_CACHE_SIZE];
+        if (slot->sql == sql) {
+            sqlite3_reset(slot->st);
+            sqlite3_clear_bindings(slot->st);
+            return slot->st;
+        }
+        if (slot->sql == NULL) {
+            if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->st,
+                                   NULL) != SQLITE_OK) {
+                log_error("sqlite prepare: %s", sqlite3_errmsg(s->db));
+                return NULL;
+            }
+            slot->sql = sql;
+            return slot->st;
+        }
+    }
+    log_error("store: statement cache full");
+    return NULL;
+}
+
+/* A one-off statement for SQL assembled from the column tables. */
+static sqlite3_stmt *prep_dynamic(struct store *s, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        log_error("sqlite prepare: %s", sqlite3_errmsg(s->db));
+        return NULL;
+    }
+    return st;
+}
+
+static enum store_status exec_simple(struct store *s, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite: %s", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return status_of(s, rc);
+    }
+    return STORE_OK;
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t len)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(dst, len, "%s", t ? (const char *)t : "");
+}
+
+static char *dup_col(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return strdup(t ? (const char *)t : "");
+}
+
+static void sql_append(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sql_append(char *buf, const char *fmt, ...)
+{
+    size_t n = strlen(buf);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + n, SQL_MAX - n, fmt, ap);
+    va_end(ap);
+}
+
+struct store *store_open(const char *path, char *err, size_t errlen)
+{
+    struct store *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                             SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open database %s: %s", path,
+                 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        sqlite3_close(s->db);
+        free(s);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 10000);
+    if (exec_simple(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+                       "PRAGMA synchronous=NORMAL;") != STORE_OK) {
+        snprintf(err, errlen, "cannot configure database %s: %s", path, sqlite3_errmsg(s->db));
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void store_close(struct store *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < STMT_CACHE_SIZE; i++)
+        sqlite3_finalize(s->cache[i].st);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+enum store_status store_begin_write(struct store *s)
+{
+    return exec_simple(s, "BEGIN IMMEDIATE");
+}
+
+enum store_status store_commit(struct store *s)
+{
+    return exec_simple(s, "COMMIT");
+}
+
+void store_rollback(struct store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        exec_simple(s, "ROLLBACK");
+}
+
+/* -------------------------------------------------------------- migrations */
+
+static int migration_number(const char *name)
+{
+    int n = 0;
+    for (size_t i = 0; i < 4; i++) {
+        if (name[i] < '0' || name[i] > '9')
+            return -1;
+        n = n * 10 + (name[i] - '0');
+    }
+    return name[4] == '_' && strstr(name, ".sql") != NULL ? n : -1;
+}
+
+int store_schema_latest(void)
+{
+    int latest = 0;
+    for (const struct embedded_file *f = embedded_files; f->name; f++) {
+        int n = migration_number(f->name);
+        if (n > latest)
+            latest = n;
+    }
+    return latest;
+}
+
+int store_schema_version(struct store *s)
+{
+    sqlite3_stmt *st = prep(s, "PRAGMA user_version");
+    if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+        return -1;
+    int v = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return v;
+}
+
+int store_migrate(struct store *s, char *err, size_t errlen)
+{
+    if (store_begin_write(s) != STORE_OK) {
+        snprintf(err, errlen, "cannot lock the database: %s", sqlite3_errmsg(s->db));
+        return -1;
+    }
+    int current = store_schema_version(s);
+    int latest = store_schema_latest();
+    if (current > latest) {
+        store_rollback(s);
+        snprintf(err, errlen, "database schema version %d is newer than this build (%d)",
+                 current, latest);
+        return -1;
+    }
+    /* Migrations are applied in number order, whatever order they were embedded in. */
+    for (int want = current + 1; want <= latest; want++) {
+        const struct embedded_file *m = NULL;
+        for (const struct embedded_file *f = embedded_files; f->name; f++)
+            if (migration_number(f->name) == want)
+                m = f;
+        if (m == NULL) {
+            store_rollback(s);
+            snprintf(err, errlen, "migration %04d is missing", want);
+            return -1;
+        }
+        char *msg = NULL;
+        if (sqlite3_exec(s->db, (const char *)m->data, NULL, NULL, &msg) != SQLITE_OK) {
+            snprintf(err, errlen, "migration %s failed: %s", m->name, msg ? msg : "?");
+            sqlite3_free(msg);
+            store_rollback(s);
+            return -1;
+        }
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", want);
+        if (exec_simple(s, pragma) != STORE_OK) {
+            store_rollback(s);
+            snprintf(err, errlen, "cannot record schema version %d", want);
+            return -1;
+        }
+        log_info("applied migration %s", m->name);
+    }
+    if (store_commit(s) != STORE_OK) {
+        snprintf(err, errlen, "cannot commit migrations: %s", sqlite3_errmsg(s->db));
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------- generic records */
+
+static const char *column_suffix(const struct field_def *f)
+{
+    return f->type == FT_REF ? "_id" : "";
+}
+
+static const struct link_def *link_of(enum entity_kind kind, const char *field)
+{
+    for (const struct link_def *l = tables[kind].links; l && l->field; l++)
+        if (strcmp(l->field, field) == 0)
+            return l;
+    return NULL;
+}
+
+/* "col1, col2_id, ..." over every field kept in the entity's own table. */
+static void append_columns(char *sql, const struct entity_def *e, const char *assign)
+{
+    bool first = true;
+    for (size_t i = 0; i < e->n_fields; i++) {
+        const struct field_def *f = &e->fields[i];
+        if (f->type == FT_REFLIST)
+            continue;
+        sql_append(sql, "%s%s%s%s", first ? "" : ", ", f->name, column_suffix(f), assign);
+        first = false;
+    }
+}
+
+static void bind_fields(sqlite3_stmt *st, const struct entity_def *e, const struct record *rec,
+                        int *idx)
+{
+    for (size_t i = 0; i < e->n_fields; i++) {
+        const struct field_def *f = &e->fields[i];
+        const struct value *v = &rec->v[i];
+        switch (f->type) {
+        case FT_REFLIST:
+            continue;
+        case FT_REF:
+            if (v->is_null)
+                sqlite3_bind_null(st, (*idx)++);
+            else
+                sqlite3_bind_int64(st, (*idx)++, v->i);
+            break;
+        case FT_INT: case FT_BOOL: case FT_ENUM:
+            sqlite3_bind_int64(st, (*idx)++, v->i);
+            break;
+        default:
+            sqlite3_bind_text(st, (*idx)++, v->s ? v->s : "", -1, SQLITE_TRANSIENT);
+            break;
+        }
+    }
+}
+
+static void read_fields(sqlite3_stmt *st, const struct entity_def *e, struct record *rec)
+{
+    int col = 1;   /* column 0 is the id */
+    rec->id = sqlite3_column_int64(st, 0);
+    for (size_t i = 0; i < e->n_fields; i++) {
+        const struct field_def *f = &e->fields[i];
+        struct value *v = &rec->v[i];
+        v->set = true;
+        switch (f->type) {
+        case FT_REFLIST:
+            continue;
+        case FT_REF:
+            v->is_null = sqlite3_column_type(st, col) == SQLITE_NULL;
+            v->i = sqlite3_column_int64(st, col++);
+            break;
+        case FT_INT: case FT_BOOL: case FT_ENUM:
+            v->i = sqlite3_column_int64(st, col++);
+            break;
+        default:
+            v->s = dup_col(st, col++);
+            break;
+        }
+    }
+}
+
+static enum store_status read_links(struct store *s, const struct entity_def *e,
+                                    struct record *rec)
+{
+    for (size_t i = 0; i < e->n_fields; i++) {
+        if (e->fields[i].type != FT_REFLIST)
+            continue;
+        const struct link_def *l = link_of(e->kind, e->fields[i].name);
+        char sql[SQL_MAX] = "";
+        sql_append(sql, "SELECT %s FROM %s WHERE %s = ? ORDER BY position", l->target_col,
+                   l->table, l->owner_col);
+        sqlite3_stmt *st = prep_dynamic(s, sql);
+        if (st == NULL)
+            return STORE_ERROR;
+        sqlite3_bind_int64(st, 1, rec->id);
+        struct value *v = &rec->v[i];
+        v->set = true;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int64_t *ids = realloc(v->ids, (v->n_ids + 1) * sizeof *ids);
+            if (ids == NULL)
+                break;
+            v->ids = ids;
+            v->ids[v->n_ids++] = sqlite3_column_int64(st, 0);
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+static enum store_status write_links(struct store *s, const struct entity_def *e,
+                                     const struct record *rec)
+{
+    for (size_t i = 0; i < e->n_fields; i++) {
+        if (e->fields[i].type != FT_REFLIST || !rec->v[i].set)
+            continue;
+        const struct link_def *l = link_of(e->kind, e->fields[i].name);
+        char del[SQL_MAX] = "", ins[SQL_MAX] = "";
+        sql_append(del, "DELETE FROM %s WHERE %s = ?", l->table, l->owner_col);
+        sql_append(ins, "INSERT INTO %s (%s, %s, position) VALUES (?, ?, ?)", l->table,
+                   l->owner_col, l->target_col);
+        sqlite3_stmt *st = prep_dynamic(s, del);
+        if (st == NULL)
+            return STORE_ERROR;
+        sqlite3_bind_int64(st, 1, rec->id);
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return status_of(s, rc);
+        st = prep_dynamic(s, ins);
+        if (st == NULL)
+            return STORE_ERROR;
+        for (size_t k = 0; k < rec->v[i].n_ids; k++) {
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 1, rec->id);
+            sqlite3_bind_int64(st, 2, rec->v[i].ids[k]);
+            sqlite3_bind_int64(st, 3, (int64_t)k);
+            rc = sqlite3_step(st);
+            if (rc != SQLITE_DONE) {
+                enum store_status ss = status_of(s, rc);
+                sqlite3_finalize(st);
+                return ss == STORE_IN_USE ? STORE_INVALID : ss;
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    return STORE_OK;
+}
+
+enum store_status store_record_get(struct store *s, enum entity_kind kind, int64_t id,
+                                   struct record *out)
+{
+    const struct entity_def *e = entity_get(kind);
+    char sql[SQL_MAX] = "SELECT id, ";
+    append_columns(sql, e, "");
+    sql_append(sql, " FROM %s WHERE id = ?", tables[kind].table);
+    memset(out, 0, sizeof *out);
+    out->kind = kind;
+    sqlite3_stmt *st = prep_dynamic(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_fields(st, e, out);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    if (rc != SQLITE_ROW)
+        return status_of(s, rc);
+    return read_links(s, e, out);
+}
+
+static void append_name_filter(char *sql, const struct list_query *q, const char *column)
+{
+    switch (q->match) {
+    case MATCH_EXACT:    sql_append(sql, " WHERE %s = ?1", column); break;
+    case MATCH_PREFIX:   sql_append(sql, " WHERE %s LIKE ?1 ESCAPE '\\'", column); break;
+    case MATCH_CONTAINS: sql_append(sql, " WHERE %s LIKE ?1 ESCAPE '\\'", column); break;
+    case MATCH_ANY:      break;
+    }
+}
+
+/* Bind the name filter, escaping LIKE's wildcards so that a '%' typed by the
+ * admin matches a '%' and nothing more. */
+static void bind_name_filter(sqlite3_stmt *st, const struct list_query *q)
+{
+    if (q->match == MATCH_ANY)
+        return;
+    if (q->match == MATCH_EXACT) {
+        sqlite3_bind_text(st, 1, q->name, -1, SQLITE_TRANSIENT);
+        return;
+    }
+    size_t n = strlen(q->name);
+    char *pat = malloc(n * 2 + 3), *p = pat;
+    if (pat == NULL)
+        return;
+    if (q->match == MATCH_CONTAINS)
+        *p++ = '%';
+    for (size_t i = 0; i < n; i++) {
+        if (q->name[i] == '%' || q->name[i] == '_' || q->name[i] == '\\')
+            *p++ = '\\';
+        *p++ = q->name[i];
+    }
+    *p++ = '%';
+    *p = '\0';
+    sqlite3_bind_text(st, 1, pat, -1, free);
+}
+
+static int64_t count_rows(struct store *s, const char *table, const struct list_query *q,
+                          const char *column, const char *extra)
+{
+    char sql[SQL_MAX] = "";
+    sql_append(sql, "SELECT count(*) FROM %s", table);
+    append_name_filter(sql, q, column);
+    if (extra)
+        sql_append(sql, "%s%s", q->match == MATCH_ANY ? " WHERE " : " AND ", extra);
+    sqlite3_stmt *st = prep_dynamic(s, sql);
+    if (st == NULL)
+        return -1;
+    bind_name_filter(st, q);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
+enum store_status store_record_list(struct store *s, enum entity_kind kind,
+                                    const struct list_query *q, struct record **items,
+                                    size_t *n, int64_t *total)
+{
+    const struct entity_def *e = entity_get(kind);
+    *items = NULL;
+    *n = 0;
+    *total = count_rows(s, tables[kind].table, q, "name", NULL);
+    if (*total < 0)
+        return STORE_ERROR;
+    char sql[SQL_MAX] = "SELECT id, ";
+    append_columns(sql, e, "");
+    sql_append(sql, " FROM %s", tables[kind].table);
+    append_name_filter(sql, q, "name");
+    sql_append(sql, " ORDER BY name LIMIT ?2 OFFSET ?3");
+    sqlite3_stmt *st = prep_dynamic(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_name_filter(st, q);
+    sqlite3_bind_int64(st, 2, q->limit);
+    sqlite3_bind_int64(st, 3, q->offset);
+    size_t cap = 0;
+    int rc;
+    enum store_status ss = STORE_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct record *grown = realloc(*items, cap * sizeof **items);
+            if (grown == NULL) {
+                ss = STORE_ERROR;
+                break;
+            }
+            *items = grown;
+        }
+        struct record *r = &(*items)[(*n)++];
+        memset(r, 0, sizeof *r);
+        r->kind = kind;
+        read_fields(st, e, r);
+    }
+    sqlite3_finalize(st);
+    if (ss == STORE_OK && rc != SQLITE_DONE)
+        ss = status_of(s, rc);
+    for (size_t i = 0; ss == STORE_OK && i < *n; i++)
+        ss = read_links(s, e, &(*items)[i]);
+    return ss;
+}
+
+enum store_status store_record_insert(struct store *s, struct record *rec)
+{
+    const struct entity_def *e = entity_get(rec->kind);
+    char sql[SQL_MAX] = "";
+    sql_append(sql, "INSERT INTO %s (", tables[rec->kind].table);
+    append_columns(sql, e, "");
+    sql_append(sql, ") VALUES (");
+    int ncols = 0;
+    for (size_t i = 0; i < e->n_fields; i++)
+        if (e->fields[i].type != FT_REFLIST)
+            sql_append(sql, "%s?", ncols++ ? ", " : "");
+    sql_append(sql, ")");
+    sqlite3_stmt *st = prep_dynamic(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    int idx = 1;
+    bind_fields(st, e, rec, &idx);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        enum store_status ss = status_of(s, rc);
+        return ss == STORE_IN_USE ? STORE_INVALID : ss;
+    }
+    rec->id = sqlite3_last_insert_rowid(s->db);
+    return write_links(s, e, rec);
+}
+
+enum store_status store_record_update(struct store *s, const struct record *rec)
+{
+    const struct entity_def *e = entity_get(rec->kind);
+    char sql[SQL_MAX] = "";
+    sql_append(sql, "UPDATE %s SET ", tables[rec->kind].table);
+    append_columns(sql, e, " = ?");
+    sql_append(sql, " WHERE id = ?");
+    sqlite3_stmt *st = prep_dynamic(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    int idx = 1;
+    bind_fields(st, e, rec, &idx);
+    sqlite3_bind_int64(st, idx, rec->id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        enum store_status ss = status_of(s, rc);
+        return ss == STORE_IN_USE ? STORE_INVALID : ss;
+    }
+    if (sqlite3_changes(s->db) == 0)
+        return STORE_NOT_FOUND;
+    return write_links(s, e, rec);
+}
+
+enum store_status store_record_delete(struct store *s, enum entity_kind kind, int64_t id)
+{
+    char sql[SQL_MAX] = "";
+    sql_append(sql, "DELETE FROM %s WHERE id = ?", tables[kind].table);
+    sqlite3_stmt *st = prep_dynamic(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return status_of(s, rc);
+    return sqlite3_changes(s->db) ? STORE_OK : STORE_NOT_FOUND;
+}
+
+bool store_record_exists(struct store *s, enum entity_kind kind, int64_t id)
+{
+    char sql[SQL_MAX] = "";
+    sql_append(sql, "SELECT 1 FROM %s WHERE id = ?", tables[kind].table);
+    sqlite3_stmt *st = prep_dynamic(s, sql);
+    if (st == NULL)
+        return false;
+    sqlite3_bind_int64(st, 1, id);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+enum store_status store_record_id_by_name(struct store *s, enum entity_kind kind,
+                                          const char *name, int64_t *id)
+{
+    char sql[SQL_MAX] = "";
+    sql_append(sql, "SELECT id FROM %s WHERE name = ?", tables[kind].table);
+    sqlite3_stmt *st = prep_dynamic(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
+/* Who refers to an object, per kind: the reason a delete is refused. */
+static const struct {
+    enum entity_kind target, user;
+    const char *sql;
+} user_queries[] = {
+    { ENT_CERTIFICATE, ENT_VPN_GATEWAY,
+      "SELECT g.id, g.name FROM vpn_gateway_certificates gc JOIN vpn_gateways g "
+      "ON g.id = gc.gateway_id WHERE gc.certificate_id = ? ORDER BY g.name" },
+    { ENT_VPN_GATEWAY, ENT_VPN_GROUP,
+      "SELECT g.id, g.name FROM vpn_group_gateways gg JOIN vpn_groups g "
+      "ON g.id = gg.group_id WHERE gg.gateway_id = ? ORDER BY g.name" },
+    { ENT_VPN_GROUP, ENT_COMMON_PHONE_PROFILE,
+      "SELECT id, name FROM common_phone_profiles WHERE vpn_group_id = ? ORDER BY name" },
+    { ENT_VPN_PROFILE, ENT_COMMON_PHONE_PROFILE,
+      "SELECT id, name FROM common_phone_profiles WHERE vpn_profile_id = ? ORDER BY name" },
+    { ENT_COMMON_PHONE_PROFILE, ENT_PHONE,
+      "SELECT id, name FROM phones WHERE common_phone_profile_id = ? ORDER BY name" },
+};
+
+size_t store_record_users(struct store *s, enum entity_kind kind, int64_t id,
+                          struct object_ref *out, size_t max)
+{
+    size_t total = 0;
+    for (size_t q = 0; q < sizeof user_queries / sizeof user_queries[0]; q++) {
+        if (user_queries[q].target != kind)
+            continue;
+        sqlite3_stmt *st = prep(s, user_queries[q].sql);
+        if (st == NULL)
+            continue;
+        sqlite3_bind_int64(st, 1, id);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            if (total < max) {
+                out[total].kind = user_queries[q].user;
+                out[total].id = sqlite3_column_int64(st, 0);
+                copy_col(st, 1, out[total].name, sizeof out[total].name);
+            }
+            total++;
+        }
+    }
+    return total;
+}
+
+/* ------------------------------------------------------------ certificates */
+
+#define CERT_COLUMNS "id, store, common_name, subject, subject_alt_names, issuer, issuer_cn, " \
+    "serial, not_before, not_after, self_signed, key_type, key_bits, cert_hash, " \
+    "sha256_fingerprint, der, created_at"
+
+static char *join_lines(char *const *items, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(items[i]) + 1;
+    char *out = calloc(1, len);
+    for (size_t i = 0; out && i < n; i++) {
+        if (i)
+            strcat(out, "\n");
+        strcat(out, items[i]);
+    }
+    return out;
+}
+
+static void split_lines(const char *text, struct cert_info *ci)
+{
+    if (text == NULL || *text == '\0')
+        return;
+    size_t n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    ci->sans = calloc(n, sizeof *ci->sans);
+    if (ci->sans == NULL)
+        return;
+    const char *start = text;
+    for (const char *p = text;; p++) {
+        if (*p == '\n' || *p == '\0') {
+            ci->sans[ci->n_sans++] = strndup(start, (size_t)(p - start));
+            if (*p == '\0')
+                break;
+            start = p + 1;
+        }
+    }
+}
+
+static void read_cert_row(sqlite3_stmt *st, struct cert_row *row)
+{
+    struct cert_info *ci = &row->info;
+    memset(row, 0, sizeof *row);
+    row->id = sqlite3_column_int64(st, 0);
+    copy_col(st, 1, row->trust_store, sizeof row->trust_store);
+    ci->common_name = dup_col(st, 2);
+    ci->subject = dup_col(st, 3);
+    split_lines((const char *)sqlite3_column_text(st, 4), ci);
+    ci->issuer = dup_col(st, 5);
+    ci->issuer_cn = dup_col(st, 6);
+    ci->serial = dup_col(st, 7);
+    ci->not_before = sqlite3_column_int64(st, 8);
+    ci->not_after = sqlite3_column_int64(st, 9);
+    ci->self_signed = sqlite3_column_int(st, 10) != 0;
+    copy_col(st, 11, ci->key_type, sizeof ci->key_type);
+    ci->key_bits = sqlite3_column_int(st, 12);
+    copy_col(st, 13, ci->cert_hash, sizeof ci->cert_hash);
+    copy_col(st, 14, ci->sha256_fingerprint, sizeof ci->sha256_fingerprint);
+    int n = sqlite3_column_bytes(st, 15);
+    ci->der = malloc((size_t)n + 1);
+    if (ci->der) {
+        memcpy(ci->der, sqlite3_column_blob(st, 15), (size_t)n);
+        ci->der_len = (size_t)n;
+    }
+    row->created_at = sqlite3_column_int64(st, 16);
+}
+
+void cert_row_free(struct cert_row *row)
+{
+    if (row == NULL)
+        return;
+    /* der came from malloc here, not from OpenSSL */
+    free(row->info.der);
+    row->info.der = NULL;
+    cert_info_free(&row->info);
+}
+
+enum store_status store_cert_insert(struct store *s, const char *trust_store,
+                                    const struct cert_info *ci, int64_t now, int64_t *id)
+{
+    static const char sql[] =
+        "INSERT INTO certificates (store, common_name, subject, subject_alt_names, issuer, "
+        "issuer_cn, serial, not_before, not_after, self_signed, key_type, key_bits, cert_hash, "
+        "sha256_fingerprint, der, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    char *sans = join_lines(ci->sans, ci->n_sans);
+    sqlite3_bind_text(st, 1, trust_store, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, ci->common_name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, ci->subject, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, sans ? sans : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, ci->issuer, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 6, ci->issuer_cn, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 7, ci->serial, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 8, ci->not_before);
+    sqlite3_bind_int64(st, 9, ci->not_after);
+    sqlite3_bind_int(st, 10, ci->self_signed);
+    sqlite3_bind_text(st, 11, ci->key_type, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 12, ci->key_bits);
+    sqlite3_bind_text(st, 13, ci->cert_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 14, ci->sha256_fingerprint, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 15, ci->der, (int)ci->der_len, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 16, now);
+    int rc = sqlite3_step(st);
+    free(sans);
+    if (rc != SQLITE_DONE)
+        return status_of(s, rc);
+    *id = sqlite3_last_insert_rowid(s->db);
+    return STORE_OK;
+}
+
+enum store_status store_cert_get(struct store *s, int64_t id, struct cert_row *out)
+{
+    static const char sql[] = "SELECT " CERT_COLUMNS " FROM certificates WHERE id = ?";
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read_cert_row(st, out);
+        sqlite3_reset(st);
+        return STORE_OK;
+    }
+    return rc == SQLITE_DONE ? STORE_NOT_FOUND : status_of(s, rc);
+}
+
+enum store_status store_cert_list(struct store *s, const struct list_query *q,
+                                  const char *trust_store, struct cert_row **rows, size_t *n,
+                                  int64_t *total)
+{
+    *rows = NULL;
+    *n = 0;
+    /* ?3 is the optional trust store filter */
+    const char *store_filter = trust_store ? "store = ?3" : NULL;
+    char sql[SQL_MAX] = "SELECT " CERT_COLUMNS " FROM certificates";
+    append_name_filter(sql, q, "common_name");
+    if (store_filter)
+        sql_append(sql, "%s%s", q->match == MATCH_ANY ? " WHERE " : " AND ", store_filter);
+    sql_append(sql, " ORDER BY common_name, id LIMIT ?4 OFFSET ?5");
+
+    char csql[SQL_MAX] = "SELECT count(*) FROM certificates";
+    append_name_filter(csql, q, "common_name");
+    if (store_filter)
+        sql_append(csql, "%s%s", q->match == MATCH_ANY ? " WHERE " : " AND ", store_filter);
+    sqlite3_stmt *st = prep_dynamic(s, csql);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_name_filter(st, q);
+    if (trust_store)
+        sqlite3_bind_text(st, 3, trust_store, -1, SQLITE_TRANSIENT);
+    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+
+    st = prep_dynamic(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    bind_name_filter(st, q);
+    if (trust_store)
+        sqlite3_bind_text(st, 3, trust_store, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, q->limit);
+    sqlite3_bind_int64(st, 5, q->offset);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct cert_row *grown = realloc(*rows, cap * sizeof **rows);
+            if (grown == NULL)
+                break;
+            *rows = grown;
+        }
+        read_cert_row(st, &(*rows)[(*n)++]);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_cert_set_trust_store(struct store *s, int64_t id, const char *trust_store)
+{
+    static const char sql[] = "UPDATE certificates SET store = ? WHERE id = ?";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, trust_store, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return status_of(s, rc);
+    return sqlite3_changes(s->db) ? STORE_OK : STORE_NOT_FOUND;
+}
+
+enum store_status store_cert_delete(struct store *s, int64_t id)
+{
+    return store_record_delete(s, ENT_CERTIFICATE, id);
+}
+
+int64_t store_gateways_cert_count(struct store *s, const int64_t *gateway_ids, size_t n)
+{
+    /* A temp table keeps this one bound statement, whatever n is. */
+    static const char make[] = "CREATE TEMP TABLE IF NOT EXISTS gateway_set (id INTEGER)";
+    static const char clear[] = "DELETE FROM temp.gateway_set";
+    static const char add[] = "INSERT INTO temp.gateway_set (id) VALUES (?)";
+    static const char count[] =
+        "SELECT count(DISTINCT certificate_id) FROM vpn_gateway_certificates "
+        "WHERE gateway_id IN (SELECT id FROM temp.gateway_set)";
+    if (exec_simple(s, make) != STORE_OK || exec_simple(s, clear) != STORE_OK)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_stmt *st = prep(s, add);
+        if (st == NULL)
+            return -1;
+        sqlite3_bind_int64(st, 1, gateway_ids[i]);
+        sqlite3_step(st);
+    }
+    sqlite3_stmt *st = prep(s, count);
+    if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+        return -1;
+    int64_t distinct = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return distinct;
+}
+
+size_t store_groups_of_gateway(struct store *s, int64_t gateway_id, int64_t *out, size_t max)
+{
+    static const char sql[] = "SELECT group_id FROM vpn_group_gateways WHERE gateway_id = ?";
+    sqlite3_stmt *st = prep(s, sql);
+    size_t n = 0;
+    if (st == NULL)
+        return 0;
+    sqlite3_bind_int64(st, 1, gateway_id);
+    while (n < max && sqlite3_step(st) == SQLITE_ROW)
+        out[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
+bool store_model_exists(struct store *s, const char *model)
+{
+    static const char sql[] = "SELECT 1 FROM phone_models WHERE name = ?";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return false;
+    sqlite3_bind_text(st, 1, model, -1, SQLITE_TRANSIENT);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return found;
+}
+
+/* ------------------------------------------------------- cache dependencies */
+
+#define PHONES_OF_PROFILES "SELECT p.name FROM phones p JOIN common_phone_profiles c " \
+    "ON c.id = p.common_phone_profile_id WHERE "
+
+static const struct {
+    enum entity_kind kind;
+    const char *sql;   /* ? is the changed object's id */
+} affected_queries[] = {
+    { ENT_PHONE, "SELECT name FROM phones WHERE id = ?" },
+    { ENT_COMMON_PHONE_PROFILE, "SELECT name FROM phones WHERE common_phone_profile_id = ?" },
+    { ENT_VPN_GROUP, PHONES_OF_PROFILES "c.vpn_group_id = ?" },
+    { ENT_VPN_PROFILE, PHONES_OF_PROFILES "c.vpn_profile_id = ?" },
+    { ENT_VPN_GATEWAY, PHONES_OF_PROFILES "c.vpn_group_id IN "
+      "(SELECT group_id FROM vpn_group_gateways WHERE gateway_id = ?)" },
+    { ENT_CERTIFICATE, PHONES_OF_PROFILES "c.vpn_group_id IN "
+      "(SELECT gg.group_id FROM vpn_group_gateways gg JOIN vpn_gateway_certificates gc "
+      "ON gc.gateway_id = gg.gateway_id WHERE gc.certificate_id = ?)" },
+    { ENT_VPN_FEATURE_CONFIGURATION, PHONES_OF_PROFILES
+      "c.vpn_group_id IS NOT NULL AND c.vpn_profile_id IS NULL AND ? IS NOT NULL" },
+};
+
+static void name_list_add(struct name_list *l, const char *name)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        char (*grown)[16] = realloc(l->names, cap * sizeof *grown);
+        if (grown == NULL) {
+            l->all = true;   /* cannot list them: flush everything rather than miss one */
+            return;
+        }
+        l->names = grown;
+        l->cap = cap;
+    }
+    snprintf(l->names[l->n++], 16, "%s", name);
+}
+
+void name_list_free(struct name_list *l)
+{
+    free(l->names);
+    memset(l, 0, sizeof *l);
+}
+
+enum store_status store_affected_phones(struct store *s, enum entity_kind kind, int64_t id,
+                                        struct name_list *out)
+{
+    if (kind == ENT_SYSTEM_SETTINGS) {
+        out->all = true;
+        return STORE_OK;
+    }
+    for (size_t q = 0; q < sizeof affected_queries / sizeof affected_queries[0]; q++) {
+        if (affected_queries[q].kind != kind)
+            continue;
+        sqlite3_stmt *st = prep(s, affected_queries[q].sql);
+        if (st == NULL)
+            return STORE_ERROR;
+        sqlite3_bind_int64(st, 1, id);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            name_list_add(out, (const char *)sqlite3_column_text(st, 0));
+        if (rc != SQLITE_DONE)
+            return status_of(s, rc);
+    }
+    return STORE_OK;
+}
+
+/* ----------------------------------------------------------- render inputs */
+
+static enum store_status read_system_settings(struct store *s, struct system_settings *sys)
+{
+    static const char sql[] =
+        "SELECT call_manager_host, sip_port, secure_sip_port, tvs_port, user_locale, "
+        "network_locale, time_zone FROM system_settings WHERE id = 1";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+        return STORE_ERROR;
+    copy_col(st, 0, sys->call_manager_host, sizeof sys->call_manager_host);
+    sys->sip_port = sqlite3_column_int(st, 1);
+    sys->secure_sip_port = sqlite3_column_int(st, 2);
+    sys->tvs_port = sqlite3_column_int(st, 3);
+    copy_col(st, 4, sys->user_locale, sizeof sys->user_locale);
+    copy_col(st, 5, sys->network_locale, sizeof sys->network_locale);
+    copy_col(st, 6, sys->time_zone, sizeof sys->time_zone);
+    sqlite3_reset(st);
+    return STORE_OK;
+}
+
+static enum store_status read_vpn_switches(struct store *s, int64_t profile_id, bool has_profile,
+                                           struct vpn_switches *sw)
+{
+    static const char from_profile[] =
+        "SELECT auto_network_detect, mtu, fail_to_connect, host_id_check, client_auth_method, "
+        "password_persistence FROM vpn_profiles WHERE id = ?";
+    static const char from_defaults[] =
+        "SELECT auto_network_detect, mtu, fail_to_connect, host_id_check, client_auth_method, "
+        "password_persistence FROM vpn_feature_configuration WHERE id = ?";
+    sqlite3_stmt *st = prep(s, has_profile ? from_profile : from_defaults);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, has_profile ? profile_id : 1);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return STORE_ERROR;
+    sw->auto_network_detect = sqlite3_column_int(st, 0);
+    sw->mtu = sqlite3_column_int(st, 1);
+    sw->fail_to_connect = sqlite3_column_int(st, 2);
+    sw->host_id_check = sqlite3_column_int(st, 3);
+    sw->client_auth_method = sqlite3_column_int(st, 4);
+    sw->password_persistence = sqlite3_column_int(st, 5);
+    sqlite3_reset(st);
+    return STORE_OK;
+}
+
+static enum store_status read_vpn_group(struct store *s, int64_t group_id, struct device_view *v)
+{
+    static const char urls[] =
+        "SELECT g.url FROM vpn_group_gateways gg JOIN vpn_gateways g ON g.id = gg.gateway_id "
+        "WHERE gg.group_id = ? ORDER BY gg.position";
+    static const char hashes[] =
+        "SELECT c.cert_hash FROM vpn_group_gateways gg "
+        "JOIN vpn_gateway_certificates gc ON gc.gateway_id = gg.gateway_id "
+        "JOIN certificates c ON c.id = gc.certificate_id "
+        "WHERE gg.group_id = ? ORDER BY gg.position, gc.position";
+    sqlite3_stmt *st = prep(s, urls);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, group_id);
+    while (v->n_urls < VIEW_MAX_URLS && sqlite3_step(st) == SQLITE_ROW)
+        copy_col(st, 0, v->urls[v->n_urls++], sizeof v->urls[0]);
+    sqlite3_reset(st);
+    st = prep(s, hashes);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, group_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *h = (const char *)sqlite3_column_text(st, 0);
+        bool seen = false;
+        /* One certificate on two gateways of the group is listed once. */
+        for (size_t i = 0; i < v->n_hashes && !seen; i++)
+            seen = strcmp(v->cert_hashes[i], h) == 0;
+        if (!seen && v->n_hashes < VIEW_MAX_HASHES)
+            snprintf(v->cert_hashes[v->n_hashes++], sizeof v->cert_hashes[0], "%s", h);
+    }
+    return STORE_OK;
+}
+
+enum store_status store_device_view(struct store *s, const char *name, struct device_view *v)
+{
+    static const char sql[] =
+        "SELECT p.name, p.model, m.model_id, m.default_load, p.description, "
+        "c.phone_password, c.background_image_access, c.dnd_call_alert, c.dnd_option, "
+        "c.phone_personalization, c.services_provisioning, c.always_use_prime_line, "
+        "c.always_use_prime_line_for_voice_message, c.ssh_user_id, c.ssh_password, "
+        "c.feature_control_policy, c.vpn_group_id, c.vpn_profile_id "
+        "FROM phones p JOIN phone_models m ON m.name = p.model "
+        "JOIN common_phone_profiles c ON c.id = p.common_phone_profile_id WHERE p.name = ?";
+    memset(v, 0, sizeof *v);
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    if (rc != SQLITE_ROW)
+        return status_of(s, rc);
+    copy_col(st, 0, v->name, sizeof v->name);
+    copy_col(st, 1, v->model, sizeof v->model);
+    v->model_id = sqlite3_column_int(st, 2);
+    copy_col(st, 3, v->load, sizeof v->load);
+    copy_col(st, 4, v->description, sizeof v->description);
+    copy_col(st, 5, v->phone_password, sizeof v->phone_password);
+    v->background_image_access = sqlite3_column_int(st, 6);
+    v->dnd_call_alert = sqlite3_column_int(st, 7);
+    v->dnd_option = sqlite3_column_int(st, 8);
+    v->phone_personalization = sqlite3_column_int(st, 9);
+    v->services_provisioning = sqlite3_column_int(st, 10);
+    v->always_use_prime_line = sqlite3_column_int(st, 11);
+    v->always_use_prime_line_vm = sqlite3_column_int(st, 12);
+    copy_col(st, 13, v->ssh_user_id, sizeof v->ssh_user_id);
+    copy_col(st, 14, v->ssh_password, sizeof v->ssh_password);
+    copy_col(st, 15, v->feature_control_policy, sizeof v->feature_control_policy);
+    bool has_group = sqlite3_column_type(st, 16) != SQLITE_NULL;
+    int64_t group_id = sqlite3_column_int64(st, 16);
+    bool has_profile = sqlite3_column_type(st, 17) != SQLITE_NULL;
+    int64_t profile_id = sqlite3_column_int64(st, 17);
+    sqlite3_reset(st);
+
+    enum store_status ss = read_system_settings(s, &v->sys);
+    if (ss != STORE_OK || !has_group)
+        return ss;
+    v->has_vpn = true;
+    ss = read_vpn_switches(s, profile_id, has_profile, &v->vpn);
+    return ss != STORE_OK ? ss : read_vpn_group(s, group_id, v);
+}
+
+enum store_status store_default_view(struct store *s, struct default_view *v)
+{
+    static const char sql[] =
+        "SELECT name, model_id, default_load FROM phone_models ORDER BY model_id";
+    memset(v, 0, sizeof *v);
+    enum store_status ss = read_system_settings(s, &v->sys);
+    if (ss != STORE_OK)
+        return ss;
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    while (v->n_models < VIEW_MAX_MODELS && sqlite3_step(st) == SQLITE_ROW) {
+        struct model_load *m = &v->models[v->n_models++];
+        copy_col(st, 0, m->model, sizeof m->model);
+        m->model_id = sqlite3_column_int(st, 1);
+        copy_col(st, 2, m->load, sizeof m->load);
+    }
+    sqlite3_reset(st);
+    return STORE_OK;
+}
+
+enum store_status store_each_phone(struct store *s, void (*fn)(void *ctx, const char *name),
+                                   void *ctx)
+{
+    sqlite3_stmt *st = prep_dynamic(s, "SELECT name FROM phones ORDER BY name");
+    if (st == NULL)
+        return STORE_ERROR;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* ------------------------------------------------------- admins and tokens */
+
+enum store_status store_admin_insert(struct store *s, const char *name, const char *password_hash,
+                                     int64_t now, int64_t *id)
+{
+    static const char sql[] =
+        "INSERT INTO admins (name, password_hash, created_at) VALUES (?, ?, ?)";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, now);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return status_of(s, rc);
+    *id = sqlite3_last_insert_rowid(s->db);
+    return STORE_OK;
+}
+
+enum store_status store_admin_set_password(struct store *s, int64_t id, const char *password_hash)
+{
+    static const char sql[] = "UPDATE admins SET password_hash = ? WHERE id = ?";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, password_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return status_of(s, rc);
+    return sqlite3_changes(s->db) ? STORE_OK : STORE_NOT_FOUND;
+}
+
+enum store_status store_admin_by_name(struct store *s, const char *name, int64_t *id,
+                                      char *hash, size_t hashlen)
+{
+    static const char sql[] = "SELECT id, password_hash FROM admins WHERE name = ?";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+    *id = sqlite3_column_int64(st, 0);
+    copy_col(st, 1, hash, hashlen);
+    sqlite3_reset(st);
+    return STORE_OK;
+}
+
+enum store_status store_admin_name(struct store *s, int64_t id, char *name, size_t namelen)
+{
+    static const char sql[] = "SELECT name FROM admins WHERE id = ?";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+    copy_col(st, 0, name, namelen);
+    sqlite3_reset(st);
+    return STORE_OK;
+}
+
+int64_t store_admin_count(struct store *s)
+{
+    static const char sql[] = "SELECT count(*) FROM admins";
+    sqlite3_stmt *st = prep(s, sql);
+    int64_t n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    if (st)
+        sqlite3_reset(st);
+    return n;
+}
+
+enum store_status store_token_insert(struct store *s, int64_t admin_id, const char *token_hash,
+                                     int64_t now, int64_t *id)
+{
+    static const char sql[] =
+        "INSERT INTO api_tokens (admin_id, token_hash, created_at) VALUES (?, ?, ?)";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, admin_id);
+    sqlite3_bind_text(st, 2, token_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, now);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return status_of(s, rc);
+    *id = sqlite3_last_insert_rowid(s->db);
+    return STORE_OK;
+}
+
+enum store_status store_token_get(struct store *s, int64_t id, int64_t *admin_id, char *hash,
+                                  size_t hashlen)
+{
+    static const char sql[] = "SELECT admin_id, token_hash FROM api_tokens WHERE id = ?";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+    *admin_id = sqlite3_column_int64(st, 0);
+    copy_col(st, 1, hash, hashlen);
+    sqlite3_reset(st);
+    return STORE_OK;
+}

@@ -1,0 +1,128 @@
+/* store.h - the storage layer: the only code that speaks SQL.
+ *
+ * One struct store is one database connection, used by one thread at a time.
+ * Everything above this header sees records and views, never a statement, so
+ * another backend (PostgreSQL for multi-node sites) can sit behind it. */
+#ifndef UCPROV_STORE_H
+#define UCPROV_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cert.h"
+#include "model.h"
+
+struct store;   /* opaque */
+
+enum store_status {
+    STORE_OK = 0,
+    STORE_NOT_FOUND,
+    STORE_CONFLICT,   /* a UNIQUE constraint: duplicate name or certificate */
+    STORE_IN_USE,     /* a RESTRICT foreign key: something still refers to it */
+    STORE_INVALID,    /* a CHECK or reference constraint */
+    STORE_ERROR,      /* I/O or internal error; details go to the log */
+};
+
+/* Open (creating if needed) and configure a connection: WAL, foreign keys, busy timeout. */
+struct store *store_open(const char *path, char *err, size_t errlen);
+void store_close(struct store *s);
+/* Apply the embedded migrations past PRAGMA user_version, all in one transaction. */
+int store_migrate(struct store *s, char *err, size_t errlen);
+/* Schema version in the file, and the newest this build knows. */
+int store_schema_version(struct store *s);
+int store_schema_latest(void);
+
+/* Transactions: writes take the lock up front (BEGIN IMMEDIATE). */
+enum store_status store_begin_write(struct store *s);
+enum store_status store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* --- admin objects (every kind but ENT_CERTIFICATE) --- */
+enum name_match { MATCH_ANY, MATCH_EXACT, MATCH_PREFIX, MATCH_CONTAINS };
+
+struct list_query {
+    enum name_match match;
+    const char *name;
+    int64_t limit, offset;
+};
+
+enum store_status store_record_get(struct store *s, enum entity_kind kind, int64_t id,
+                                   struct record *out);
+/* Items are an array of records; free each and the array. */
+enum store_status store_record_list(struct store *s, enum entity_kind kind,
+                                    const struct list_query *q, struct record **items,
+                                    size_t *n, int64_t *total);
+enum store_status store_record_insert(struct store *s, struct record *rec);
+enum store_status store_record_update(struct store *s, const struct record *rec);
+enum store_status store_record_delete(struct store *s, enum entity_kind kind, int64_t id);
+bool store_record_exists(struct store *s, enum entity_kind kind, int64_t id);
+enum store_status store_record_id_by_name(struct store *s, enum entity_kind kind,
+                                          const char *name, int64_t *id);
+
+/* The objects that refer to (kind, id) and so forbid its deletion. */
+struct object_ref {
+    enum entity_kind kind;
+    int64_t id;
+    char name[64];
+};
+/* Fills up to max refs; returns how many there are in all. */
+size_t store_record_users(struct store *s, enum entity_kind kind, int64_t id,
+                          struct object_ref *out, size_t max);
+
+/* --- certificates --- */
+struct cert_row {
+    int64_t id;
+    char trust_store[32];
+    struct cert_info info;
+    int64_t created_at;
+};
+enum store_status store_cert_insert(struct store *s, const char *trust_store,
+                                    const struct cert_info *ci, int64_t now, int64_t *id);
+enum store_status store_cert_get(struct store *s, int64_t id, struct cert_row *out);
+/* q->name filters on the common name. */
+enum store_status store_cert_list(struct store *s, const struct list_query *q,
+                                  const char *trust_store, struct cert_row **rows, size_t *n,
+                                  int64_t *total);
+enum store_status store_cert_set_trust_store(struct store *s, int64_t id, const char *trust_store);
+enum store_status store_cert_delete(struct store *s, int64_t id);
+void cert_row_free(struct cert_row *row);
+
+/* Distinct certificates over a set of gateways: the group's certHash count. */
+int64_t store_gateways_cert_count(struct store *s, const int64_t *gateway_ids, size_t n);
+/* Groups that contain a gateway (to re-check their certificate limit). */
+size_t store_groups_of_gateway(struct store *s, int64_t gateway_id, int64_t *out, size_t max);
+bool store_model_exists(struct store *s, const char *model);
+
+/* --- what a change touches, for the render cache --- */
+struct name_list {
+    char (*names)[16];
+    size_t n, cap;
+    bool all;         /* every phone is affected */
+};
+/* Append the phones whose config depends on (kind, id). */
+enum store_status store_affected_phones(struct store *s, enum entity_kind kind, int64_t id,
+                                        struct name_list *out);
+void name_list_free(struct name_list *l);
+
+/* --- rendering inputs --- */
+enum store_status store_device_view(struct store *s, const char *name, struct device_view *out);
+enum store_status store_default_view(struct store *s, struct default_view *out);
+/* Calls fn for every phone name, in name order. */
+enum store_status store_each_phone(struct store *s, void (*fn)(void *ctx, const char *name),
+                                   void *ctx);
+
+/* --- admin accounts and API tokens --- */
+enum store_status store_admin_insert(struct store *s, const char *name, const char *password_hash,
+                                     int64_t now, int64_t *id);
+enum store_status store_admin_set_password(struct store *s, int64_t id, const char *password_hash);
+enum store_status store_admin_by_name(struct store *s, const char *name, int64_t *id,
+                                      char *hash, size_t hashlen);
+enum store_status store_admin_name(struct store *s, int64_t id, char *name, size_t namelen);
+int64_t store_admin_count(struct store *s);
+enum store_status store_token_insert(struct store *s, int64_t admin_id, const char *token_hash,
+                                     int64_t now, int64_t *id);
+enum store_status store_token_get(struct store *s, int64_t id, int64_t *admin_id, char *hash,
+                                  size_t hashlen);
+
+#endif
