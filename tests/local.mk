@@ -1,1 +1,3 @@
-# tests/: unit tests (Check) and integration tests (shell + curl).
+# tests/: unit tests (Check) and integration tests (shell + curl + tftp).
+include tests/unit/local.mk
+include tests/integration/local.mk
