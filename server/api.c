@@ -556,6 +556,73 @@ static void phone_config(struct service *sv, int64_t id, struct http_resp *resp)
     cache_blob_unref(b);
 }
 
+static bool is_get(const struct http_req *req);
+
+/* RFC 3339 UTC ("2026-11-27T10:00:00Z") or seconds since the epoch, as ms. */
+static bool parse_time_ms(const char *text, int64_t *ms)
+{
+    int64_t secs;
+    if (parse_count(text, 0, INT64_MAX / 1000, &secs)) {
+        *ms = secs * 1000;
+        return true;
+    }
+    struct tm tm = { 0 };
+    const char *end = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (end == NULL)
+        return false;
+    if (*end == '.')
+        while (isdigit((unsigned char)*++end))
+            ;
+    if (strcmp(end, "Z") != 0 && strcmp(end, "+00:00") != 0)
+        return false;
+    *ms = (int64_t)timegm(&tm) * 1000;
+    return true;
+}
+
+static void fetch_log(struct service *sv, const struct http_req *req, struct http_resp *resp)
+{
+    if (!is_get(req)) {
+        method_not_allowed(resp, "GET");
+        return;
+    }
+    struct problem p = { 0 };
+    const char *device_arg = http_req_query(req, "device");
+    const char *since_arg = http_req_query(req, "since");
+    const char *limit_arg = http_req_query(req, "limit");
+    char device[16] = "";
+    int64_t since_ms = 0, limit = UCPROV_FETCH_LOG_DEFAULT_LIMIT;
+    if (device_arg && !device_name_normalise(device_arg, device))
+        problem_field(&p, "device", "device must be SEP followed by 12 hex digits");
+    if (since_arg && !parse_time_ms(since_arg, &since_ms))
+        problem_field(&p, "since", "since must be RFC 3339 UTC (2026-11-27T10:00:00Z) or "
+                      "seconds since the epoch");
+    if (limit_arg && !parse_count(limit_arg, 1, UCPROV_FETCH_LOG_MAX_LIMIT, &limit))
+        problem_field(&p, "limit", "limit must be an integer from 1 to %d",
+                      UCPROV_FETCH_LOG_MAX_LIMIT);
+    struct fetch_record *recs = NULL;
+    size_t n = 0;
+    if (p.status || service_fetch_log_query(sv, device[0] ? device : NULL, since_ms, limit,
+                                            &recs, &n, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const struct fetch_record *r = &recs[i];
+        char when[40], base[32];
+        rfc3339(r->at_ms / 1000, base, sizeof base);
+        snprintf(when, sizeof when, "%.19s.%03dZ", base, (int)(r->at_ms % 1000));
+        json_array_append_new(items, json_pack(
+            "{s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:s, s:s, s:f}",
+            "time", when, "client_address", r->client, "client_port", r->client_port,
+            "filename", r->filename, "device", r->device, "protocol", r->protocol,
+            "bytes", (json_int_t)r->bytes, "result", r->result,
+            "version_stamp", r->version_stamp, "duration_ms", (double)r->duration_us / 1000.0));
+    }
+    free(recs);
+    send_json(resp, 200, json_pack("{s:o, s:I}", "items", items, "count", (json_int_t)n));
+}
+
 static bool parse_id(const char *text, size_t len, int64_t *id)
 {
     if (len == 0 || len > 18)
@@ -570,6 +637,16 @@ static bool parse_id(const char *text, size_t len, int64_t *id)
     return v > 0;
 }
 
+static bool is(const struct http_req *req, const char *method)
+{
+    return strcmp(req->method, method) == 0;
+}
+
+static bool is_get(const struct http_req *req)
+{
+    return is(req, "GET") || is(req, "HEAD");
+}
+
 static void index_page(struct http_resp *resp)
 {
     json_t *colls = json_array();
@@ -578,10 +655,6 @@ static void index_page(struct http_resp *resp)
     send_json(resp, 200, json_pack("{s:s, s:o}", "api", "ucprov/v1", "collections", colls));
 }
 
-static bool is(const struct http_req *req, const char *method)
-{
-    return strcmp(req->method, method) == 0;
-}
 
 static void route_collection(struct service *sv, const struct entity_def *e,
                              const struct http_req *req, struct http_resp *resp)
@@ -644,6 +717,10 @@ void api_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
         path++;
     if (*path == '\0') {
         index_page(resp);
+        return;
+    }
+    if (strcmp(path, "fetch-log") == 0) {
+        fetch_log(sv, req, resp);
         return;
     }
     /* collection [/ id [/ sub]] */

@@ -2,12 +2,15 @@
  * the same service layer as the daemon (SQLite's WAL lets both run at once). */
 #include <config.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -19,9 +22,9 @@
 
 struct command {
     const char *name, *sub;   /* "admin" "add" */
-    int nargs;                /* arguments after the command words */
+    int nargs;                /* positional arguments after the command words; -1: own options */
     const char *args_help, *help;
-    int (*run)(struct service *sv, char **args);
+    int (*run)(struct service *sv, int argc, char **args);
 };
 
 static int report(const struct problem *p)
@@ -54,8 +57,9 @@ static int read_password(const char *prompt, char *buf, size_t len)
     return 0;
 }
 
-static int cmd_admin_add(struct service *sv, char **args)
+static int cmd_admin_add(struct service *sv, int argc, char **args)
 {
+    (void)argc;
     char password[256];
     struct problem p = { 0 };
     if (read_password("password: ", password, sizeof password) != 0) {
@@ -70,8 +74,9 @@ static int cmd_admin_add(struct service *sv, char **args)
     return 0;
 }
 
-static int cmd_admin_passwd(struct service *sv, char **args)
+static int cmd_admin_passwd(struct service *sv, int argc, char **args)
 {
+    (void)argc;
     char password[256];
     struct problem p = { 0 };
     if (read_password("new password: ", password, sizeof password) != 0) {
@@ -86,8 +91,9 @@ static int cmd_admin_passwd(struct service *sv, char **args)
     return 0;
 }
 
-static int cmd_token_create(struct service *sv, char **args)
+static int cmd_token_create(struct service *sv, int argc, char **args)
 {
+    (void)argc;
     char token[160];
     struct problem p = { 0 };
     if (service_token_create(sv, args[0], token, sizeof token, &p) != 0)
@@ -97,8 +103,9 @@ static int cmd_token_create(struct service *sv, char **args)
     return 0;
 }
 
-static int cmd_render(struct service *sv, char **args)
+static int cmd_render(struct service *sv, int argc, char **args)
 {
+    (void)argc;
     char name[64];
     const char *want = args[0];
     /* Accept SEPxxxx, SEPxxxx.cnf.xml and XMLDefault.cnf.xml. */
@@ -123,14 +130,196 @@ static int cmd_render(struct service *sv, char **args)
     return 0;
 }
 
-static int cmd_demo(struct service *sv, char **args)
+static int cmd_demo(struct service *sv, int argc, char **args)
 {
+    (void)argc;
     (void)args;
     struct problem p = { 0 };
     if (service_load_demo(sv, &p) != 0)
         return report(&p);
     printf("demo data loaded: gateway ASAv-Lab (https://asav.example.lab/phone), "
            "group VPN-Group-Lab, 3 Cisco 8861 phones\n");
+    return 0;
+}
+
+/* --- export: files for tftp-hpa, dnsmasq or nginx --- */
+
+struct export_job {
+    struct service *sv;
+    int dir_fd;
+    const char *dir;
+    size_t written, failed;
+};
+
+/* Write name into the directory under a temporary name, then rename it over
+ * the old file, so that a server reading the directory never sees half a file. */
+static int write_atomically(struct export_job *job, const char *name, const void *data,
+                            size_t len)
+{
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", name, (long)getpid());
+    int fd = openat(job->dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    const unsigned char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0) {
+            close(fd);
+            unlinkat(job->dir_fd, tmp, 0);
+            return -1;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0 || renameat(job->dir_fd, tmp, job->dir_fd, name) != 0) {
+        unlinkat(job->dir_fd, tmp, 0);
+        return -1;
+    }
+    return 0;
+}
+
+static void export_one(struct export_job *job, const char *key, const char *filename)
+{
+    struct cache_blob *b = service_render(job->sv, key);
+    if (b == NULL || write_atomically(job, filename, b->data, b->len) != 0) {
+        fprintf(stderr, "ucprov: cannot write %s/%s: %s\n", job->dir, filename,
+                b ? strerror(errno) : "render failed");
+        job->failed++;
+    } else {
+        job->written++;
+    }
+    cache_blob_unref(b);
+}
+
+struct name_vec {
+    char (*names)[16];
+    size_t n, cap;
+};
+
+static void collect_name(void *ctx, const char *name)
+{
+    struct name_vec *v = ctx;
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 1024;
+        char (*grown)[16] = realloc(v->names, cap * sizeof *grown);
+        if (grown == NULL)
+            return;
+        v->names = grown;
+        v->cap = cap;
+    }
+    snprintf(v->names[v->n++], 16, "%s", name);
+}
+
+static int cmd_export(struct service *sv, int argc, char **args)
+{
+    static const struct option opts[] = {
+        { "dir", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
+    };
+    const char *dir = NULL;
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, args, "", opts, NULL)) != -1) {
+        if (c != 'd')
+            return 2;
+        dir = optarg;
+    }
+    if (dir == NULL || optind != argc) {
+        fprintf(stderr, "ucprov: usage: ucprov export --dir DIR\n");
+        return 2;
+    }
+    struct export_job job = { sv, open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), dir, 0, 0 };
+    if (job.dir_fd < 0) {
+        fprintf(stderr, "ucprov: cannot open directory %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    struct name_vec names = { 0 };
+    if (service_each_phone(sv, collect_name, &names) != 0) {
+        fprintf(stderr, "ucprov: cannot read the phones\n");
+        close(job.dir_fd);
+        return 1;
+    }
+    for (size_t i = 0; i < names.n; i++) {
+        char filename[40];
+        snprintf(filename, sizeof filename, "%s.cnf.xml", names.names[i]);
+        export_one(&job, names.names[i], filename);
+    }
+    export_one(&job, XMLDEFAULT_NAME, XMLDEFAULT_NAME);
+    free(names.names);
+    close(job.dir_fd);
+    printf("%zu files written to %s%s\n", job.written, dir, job.failed ? " (some failed)" : "");
+    return job.failed ? 1 : 0;
+}
+
+/* --- log: the fetch log --- */
+
+static int cmd_log(struct service *sv, int argc, char **args)
+{
+    static const struct option opts[] = {
+        { "device", required_argument, NULL, 'd' },
+        { "since", required_argument, NULL, 's' },
+        { "limit", required_argument, NULL, 'l' },
+        { NULL, 0, NULL, 0 },
+    };
+    char device[16] = "";
+    long long since = 0, limit = 50;
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, args, "", opts, NULL)) != -1) {
+        char *end = NULL;
+        switch (c) {
+        case 'd':
+            if (!device_name_normalise(optarg, device)) {
+                fprintf(stderr, "ucprov: --device wants SEP + 12 hex digits\n");
+                return 2;
+            }
+            break;
+        case 's': {
+            struct tm tm = { 0 };
+            since = strtoll(optarg, &end, 10);
+            if (*end != '\0') {
+                end = strptime(optarg, "%Y-%m-%dT%H:%M:%S", &tm);
+                if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0)) {
+                    fprintf(stderr, "ucprov: --since wants 2026-11-27T10:00:00Z or epoch seconds\n");
+                    return 2;
+                }
+                since = (long long)timegm(&tm);
+            }
+            break;
+        }
+        case 'l':
+            limit = strtoll(optarg, &end, 10);
+            if (*end != '\0' || limit < 1 || limit > UCPROV_FETCH_LOG_MAX_LIMIT) {
+                fprintf(stderr, "ucprov: --limit wants 1..%d\n", UCPROV_FETCH_LOG_MAX_LIMIT);
+                return 2;
+            }
+            break;
+        default:
+            return 2;
+        }
+    }
+    struct fetch_record *recs = NULL;
+    size_t n = 0;
+    struct problem p = { 0 };
+    if (service_fetch_log_query(sv, device[0] ? device : NULL, since * 1000, limit, &recs, &n,
+                                &p) != 0)
+        return report(&p);
+    printf("%-24s %-5s %-21s %-28s %-15s %-10s %8s  %s\n", "TIME (UTC)", "PROTO", "CLIENT",
+           "FILE", "DEVICE", "RESULT", "BYTES", "VERSIONSTAMP");
+    for (size_t i = 0; i < n; i++) {
+        const struct fetch_record *r = &recs[i];
+        time_t t = (time_t)(r->at_ms / 1000);
+        struct tm tm;
+        char when[32], client[80];
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(client, sizeof client, "%s:%d", r->client, r->client_port);
+        printf("%s.%03dZ %-5s %-21s %-28s %-15s %-10s %8lld  %s\n", when, (int)(r->at_ms % 1000),
+               r->protocol, client, r->filename, r->device[0] ? r->device : "-", r->result,
+               (long long)r->bytes, r->version_stamp[0] ? r->version_stamp : "-");
+    }
+    free(recs);
     return 0;
 }
 
@@ -144,6 +333,10 @@ static const struct command commands[] = {
     { "render", NULL, 1, "SEP<MAC>|XMLDefault.cnf.xml", "print a config file as phones get it",
       cmd_render },
     { "demo", NULL, 0, "", "load the demo lab (idempotent)", cmd_demo },
+    { "export", NULL, -1, "--dir DIR", "write every phone's file and XMLDefault into DIR "
+      "(atomic renames) for another TFTP/HTTP server", cmd_export },
+    { "log", NULL, -1, "[--device SEP<MAC>] [--since TIME] [--limit N]",
+      "recent config fetches, newest first", cmd_log },
 };
 
 static void usage(FILE *out)
@@ -200,7 +393,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (nargs - words != cmd->nargs) {
+    if (cmd->nargs >= 0 && nargs - words != cmd->nargs) {
         fprintf(stderr, "ucprov: usage: ucprov %s%s%s %s\n", cmd->name, cmd->sub ? " " : "",
                 cmd->sub ? cmd->sub : "", cmd->args_help);
         return 2;
@@ -213,7 +406,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "ucprov: %s\n", err);
         return 1;
     }
-    int rc = cmd->run(sv, args + words);
+    /* Commands with their own options see their name as argv[0], as getopt expects. */
+    int rc = cmd->nargs < 0 ? cmd->run(sv, nargs - words + 1, args + words - 1)
+                            : cmd->run(sv, nargs - words, args + words);
     service_close(sv);
     xmlCleanupParser();
     return rc;

@@ -237,8 +237,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     } else {
         h->handler(h->ctx, &req, &resp);
     }
-    log_info("%s %s %s %d %zu %.1fms %s", req.peer, method, url, resp.status, resp.len,
-             elapsed_ms(&st->started), req.who.name[0] ? req.who.name : "-");
+    log_msg(h->cfg.quiet ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO, "%s %s %s %d %zu %.1fms %s",
+            req.peer, method, url, resp.status, resp.len, elapsed_ms(&st->started),
+            req.who.name[0] ? req.who.name : "-");
     return send_response(conn, &resp);
 }
 

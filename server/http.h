@@ -47,6 +47,7 @@ struct http_config {
     bool require_auth;       /* Basic or Bearer on every request */
     size_t max_body;
     unsigned threads;
+    bool quiet;              /* log requests at debug level (the config port in a boot storm) */
 };
 
 /* Start a listener; NULL with a message in err on failure. */

@@ -46,6 +46,20 @@
                                               does not pay the KDF on every request */
 #define UCPROV_ADMIN_PASSWORD_MIN  8
 
+/* --- fetch log --- */
+#define UCPROV_FETCH_LOG_QUEUE_MAX   16384   /* pending records; past it new ones are dropped
+                                                and counted, so a storm never blocks serving */
+#define UCPROV_FETCH_LOG_BATCH       1024    /* records per transaction */
+#define UCPROV_FETCH_LOG_FLUSH_MS    250     /* longest a record waits before it is written */
+#define UCPROV_FETCH_LOG_KEEP        2000000 /* rows kept; older ones are pruned */
+#define UCPROV_FETCH_LOG_PRUNE_EVERY 64      /* batches between prunes */
+#define UCPROV_FETCH_LOG_DEFAULT_LIMIT 100
+#define UCPROV_FETCH_LOG_MAX_LIMIT   10000
+
+/* --- config file serving (TFTP and HTTP 6970) --- */
+#define UCPROV_CNF_HTTP_THREADS      2       /* the config port; serving is from memory */
+#define UCPROV_STATIC_NAME_MAX       128     /* longest static file name under --tftp-root */
+
 /* --- render cache --- */
 #define UCPROV_CACHE_INITIAL_BUCKETS 1024
 

@@ -6,11 +6,13 @@ server_libucprov_a_SOURCES = \
 	server/cache.c server/cache.h \
 	server/cert.c server/cert.h \
 	server/embedded.h \
+	server/fetchlog.c server/fetchlog.h \
 	server/http.c server/http.h \
 	server/limits.h \
 	server/log.c server/log.h \
 	server/model.c server/model.h \
 	server/problem.c server/problem.h \
+	server/provider.c server/provider.h \
 	server/render.c server/render.h \
 	server/service.c server/service.h \
 	server/store.c server/store.h
@@ -21,17 +23,18 @@ server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(XML_CF
 # Schema migrations, config templates and the demo certificate are compiled in.
 EMBEDDED_FILES = \
 	$(top_srcdir)/schema/0001_initial.sql \
+	$(top_srcdir)/schema/0002_fetch_log.sql \
 	$(top_srcdir)/templates/SEPMAC.cnf.xml \
 	$(top_srcdir)/templates/XMLDefault.cnf.xml \
 	$(top_srcdir)/server/demo/asav.example.lab.pem
-EXTRA_DIST += schema/0001_initial.sql templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
+EXTRA_DIST += schema/0001_initial.sql schema/0002_fetch_log.sql templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	server/demo/asav.example.lab.pem
 BUILT_SOURCES += server/embedded.c
 CLEANFILES += server/embedded.c
 server/embedded.c: $(EMBEDDED_FILES) $(top_srcdir)/build-aux/embed.sh
 	$(AM_V_GEN)$(MKDIR_P) server && $(SHELL) $(top_srcdir)/build-aux/embed.sh $@ $(EMBEDDED_FILES)
 
-UCPROV_LIBS = server/libucprov.a $(MHD_LIBS) $(SQLITE_LIBS) $(XML_LIBS) $(OPENSSL_LIBS) \
+UCPROV_LIBS = server/libucprov.a tftpd/libtftpd.a $(MHD_LIBS) $(SQLITE_LIBS) $(XML_LIBS) $(OPENSSL_LIBS) \
 	$(JANSSON_LIBS) -lpthread
 
 bin_PROGRAMS += server/ucprov

@@ -156,4 +156,18 @@ struct default_view {
     size_t n_models;
 };
 
+/* One config fetch, as the fetch log keeps it. */
+struct fetch_record {
+    int64_t at_ms;               /* when it ended, ms since the epoch */
+    char client[64];
+    int client_port;
+    char filename[256];
+    char device[16];             /* "" when the file is not a phone's */
+    char protocol[8];            /* "tftp" or "http" */
+    int64_t bytes;
+    char result[16];             /* "ok", "not_found", "denied", "timeout", ... */
+    char version_stamp[48];
+    int64_t duration_us;
+};
+
 #endif

@@ -46,6 +46,7 @@ struct service {
     pthread_mutex_t auth_lock;
     unsigned char auth_secret[32];
     struct auth_slot auth_cache[AUTH_CACHE_SLOTS];
+    unsigned fetch_batches;   /* only the fetch log writer touches it */
 };
 
 /* ------------------------------------------------------------ connections */
@@ -733,6 +734,30 @@ int service_each_phone(struct service *sv, void (*fn)(void *ctx, const char *nam
 {
     struct store *s = conn(sv);
     return s && store_each_phone(s, fn, ctx) == STORE_OK ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- fetch log */
+
+int service_fetch_log_append(struct service *sv, const struct fetch_record *recs, size_t n)
+{
+    struct store *s = conn(sv);
+    if (s == NULL || store_fetch_log_append(s, recs, n) != STORE_OK)
+        return -1;
+    /* Pruning now and then keeps the table bounded without a delete per insert. */
+    if (++sv->fetch_batches % UCPROV_FETCH_LOG_PRUNE_EVERY == 0)
+        store_fetch_log_prune(s, UCPROV_FETCH_LOG_KEEP);
+    return 0;
+}
+
+int service_fetch_log_query(struct service *sv, const char *device, int64_t since_ms,
+                            int64_t limit, struct fetch_record **out, size_t *n,
+                            struct problem *p)
+{
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    return store_fetch_log_query(s, device, since_ms, limit, out, n) == STORE_OK
+               ? 0 : fail_internal(p);
 }
 
 /* ------------------------------------------------------- admins and tokens */

@@ -66,6 +66,14 @@ void service_cache_stats(struct service *sv, struct cache_stats *out);
 /* Calls fn for each phone's device name. */
 int service_each_phone(struct service *sv, void (*fn)(void *ctx, const char *name), void *ctx);
 
+/* --- fetch log --- */
+/* Append records (the fetch log writer thread); prunes past the retention cap. */
+int service_fetch_log_append(struct service *sv, const struct fetch_record *recs, size_t n);
+/* Newest first.  device may be NULL; since_ms 0 means all. */
+int service_fetch_log_query(struct service *sv, const char *device, int64_t since_ms,
+                            int64_t limit, struct fetch_record **out, size_t *n,
+                            struct problem *p);
+
 /* --- admins and tokens --- */
 int service_admin_add(struct service *sv, const char *name, const char *password,
                       struct problem *p);

@@ -1174,6 +1174,101 @@ enum store_status store_each_phone(struct store *s, void (*fn)(void *ctx, const 
     return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
+/* ---------------------------------------------------------------- fetch log */
+
+enum store_status store_fetch_log_append(struct store *s, const struct fetch_record *recs,
+                                         size_t n)
+{
+    static const char sql[] =
+        "INSERT INTO fetch_log (at_ms, client_addr, client_port, filename, device, protocol, "
+        "bytes, result, version_stamp, duration_us) VALUES (?,?,?,?,?,?,?,?,?,?)";
+    enum store_status ss = store_begin_write(s);
+    if (ss != STORE_OK)
+        return ss;
+    for (size_t i = 0; i < n; i++) {
+        const struct fetch_record *r = &recs[i];
+        sqlite3_stmt *st = prep(s, sql);
+        if (st == NULL) {
+            store_rollback(s);
+            return STORE_ERROR;
+        }
+        sqlite3_bind_int64(st, 1, r->at_ms);
+        sqlite3_bind_text(st, 2, r->client, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, r->client_port);
+        sqlite3_bind_text(st, 4, r->filename, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, r->device, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, r->protocol, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 7, r->bytes);
+        sqlite3_bind_text(st, 8, r->result, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, r->version_stamp, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 10, r->duration_us);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (rc != SQLITE_DONE) {
+            ss = status_of(s, rc);
+            store_rollback(s);
+            return ss;
+        }
+    }
+    return store_commit(s);
+}
+
+enum store_status store_fetch_log_query(struct store *s, const char *device, int64_t since_ms,
+                                        int64_t limit, struct fetch_record **out, size_t *n)
+{
+    static const char sql[] =
+        "SELECT at_ms, client_addr, client_port, filename, device, protocol, bytes, result, "
+        "version_stamp, duration_us FROM fetch_log "
+        "WHERE (?1 = '' OR device = ?1) AND at_ms >= ?2 ORDER BY at_ms DESC, id DESC LIMIT ?3";
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, device ? device : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, since_ms);
+    sqlite3_bind_int64(st, 3, limit);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct fetch_record *grown = realloc(*out, cap * sizeof *grown);
+            if (grown == NULL) {
+                sqlite3_reset(st);
+                return STORE_ERROR;
+            }
+            *out = grown;
+        }
+        struct fetch_record *r = &(*out)[(*n)++];
+        memset(r, 0, sizeof *r);
+        r->at_ms = sqlite3_column_int64(st, 0);
+        copy_col(st, 1, r->client, sizeof r->client);
+        r->client_port = sqlite3_column_int(st, 2);
+        copy_col(st, 3, r->filename, sizeof r->filename);
+        copy_col(st, 4, r->device, sizeof r->device);
+        copy_col(st, 5, r->protocol, sizeof r->protocol);
+        r->bytes = sqlite3_column_int64(st, 6);
+        copy_col(st, 7, r->result, sizeof r->result);
+        copy_col(st, 8, r->version_stamp, sizeof r->version_stamp);
+        r->duration_us = sqlite3_column_int64(st, 9);
+    }
+    return rc == SQLITE_DONE ? STORE_OK : status_of(s, rc);
+}
+
+enum store_status store_fetch_log_prune(struct store *s, int64_t keep)
+{
+    static const char sql[] =
+        "DELETE FROM fetch_log WHERE id <= (SELECT max(id) FROM fetch_log) - ?";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, keep);
+    int rc = sqlite3_step(st);
+    return rc == SQLITE_DONE ? STORE_OK : status_of(s, rc);
+}
+
 /* ------------------------------------------------------- admins and tokens */
 
 enum store_status store_admin_insert(struct store *s, const char *name, const char *password_hash,

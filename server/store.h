@@ -112,6 +112,16 @@ enum store_status store_default_view(struct store *s, struct default_view *out);
 enum store_status store_each_phone(struct store *s, void (*fn)(void *ctx, const char *name),
                                    void *ctx);
 
+/* --- fetch log --- */
+/* Append records in one transaction. */
+enum store_status store_fetch_log_append(struct store *s, const struct fetch_record *recs,
+                                         size_t n);
+/* Newest first; device "" or NULL for all, since_ms 0 for all time. */
+enum store_status store_fetch_log_query(struct store *s, const char *device, int64_t since_ms,
+                                        int64_t limit, struct fetch_record **out, size_t *n);
+/* Delete all but the newest keep rows. */
+enum store_status store_fetch_log_prune(struct store *s, int64_t keep);
+
 /* --- admin accounts and API tokens --- */
 enum store_status store_admin_insert(struct store *s, const char *name, const char *password_hash,
                                      int64_t now, int64_t *id);

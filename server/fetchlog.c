@@ -1,0 +1,140 @@
+/* fetchlog.c - batch writer for the fetch log. */
+#include <config.h>
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fetchlog.h"
+#include "limits.h"
+#include "log.h"
+
+struct fetchlog {
+    struct service *sv;
+    pthread_t writer;
+    pthread_mutex_t lock;
+    pthread_cond_t wake, written;
+    struct fetch_record *queue;     /* ring of UCPROV_FETCH_LOG_QUEUE_MAX */
+    size_t head, count;
+    uint64_t dropped, queued, stored;
+    bool stopping;
+};
+
+static void *writer_main(void *arg)
+{
+    struct fetchlog *fl = arg;
+    struct fetch_record *batch = malloc(UCPROV_FETCH_LOG_BATCH * sizeof *batch);
+    if (batch == NULL)
+        return NULL;
+    pthread_mutex_lock(&fl->lock);
+    for (;;) {
+        if (fl->count == 0 && !fl->stopping) {
+            /* Wait for a full batch or the flush interval, whichever comes first. */
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += (long)UCPROV_FETCH_LOG_FLUSH_MS * 1000000L;
+            until.tv_sec += until.tv_nsec / 1000000000L;
+            until.tv_nsec %= 1000000000L;
+            pthread_cond_timedwait(&fl->wake, &fl->lock, &until);
+        }
+        if (fl->count == 0) {
+            if (fl->stopping)
+                break;
+            continue;
+        }
+        size_t n = 0;
+        while (n < UCPROV_FETCH_LOG_BATCH && fl->count > 0) {
+            batch[n++] = fl->queue[fl->head];
+            fl->head = (fl->head + 1) % UCPROV_FETCH_LOG_QUEUE_MAX;
+            fl->count--;
+        }
+        pthread_mutex_unlock(&fl->lock);
+        if (service_fetch_log_append(fl->sv, batch, n) != 0)
+            log_error("fetch log: %zu records could not be stored", n);
+        pthread_mutex_lock(&fl->lock);
+        fl->stored += n;
+        pthread_cond_broadcast(&fl->written);
+    }
+    pthread_mutex_unlock(&fl->lock);
+    free(batch);
+    return NULL;
+}
+
+struct fetchlog *fetchlog_start(struct service *sv)
+{
+    struct fetchlog *fl = calloc(1, sizeof *fl);
+    if (fl == NULL)
+        return NULL;
+    fl->queue = calloc(UCPROV_FETCH_LOG_QUEUE_MAX, sizeof *fl->queue);
+    if (fl->queue == NULL) {
+        free(fl);
+        return NULL;
+    }
+    fl->sv = sv;
+    pthread_mutex_init(&fl->lock, NULL);
+    pthread_cond_init(&fl->wake, NULL);
+    pthread_cond_init(&fl->written, NULL);
+    if (pthread_create(&fl->writer, NULL, writer_main, fl) != 0) {
+        free(fl->queue);
+        free(fl);
+        return NULL;
+    }
+    return fl;
+}
+
+void fetchlog_record(struct fetchlog *fl, const struct fetch_record *rec)
+{
+    if (fl == NULL)
+        return;
+    pthread_mutex_lock(&fl->lock);
+    if (fl->count == UCPROV_FETCH_LOG_QUEUE_MAX) {
+        fl->dropped++;
+    } else {
+        fl->queue[(fl->head + fl->count) % UCPROV_FETCH_LOG_QUEUE_MAX] = *rec;
+        fl->count++;
+        fl->queued++;
+        if (fl->count >= UCPROV_FETCH_LOG_BATCH)
+            pthread_cond_signal(&fl->wake);
+    }
+    pthread_mutex_unlock(&fl->lock);
+}
+
+void fetchlog_flush(struct fetchlog *fl)
+{
+    if (fl == NULL)
+        return;
+    pthread_mutex_lock(&fl->lock);
+    uint64_t target = fl->queued;
+    pthread_cond_signal(&fl->wake);
+    while (fl->stored < target)
+        pthread_cond_wait(&fl->written, &fl->lock);
+    pthread_mutex_unlock(&fl->lock);
+}
+
+void fetchlog_stop(struct fetchlog *fl)
+{
+    if (fl == NULL)
+        return;
+    pthread_mutex_lock(&fl->lock);
+    fl->stopping = true;
+    pthread_cond_signal(&fl->wake);
+    pthread_mutex_unlock(&fl->lock);
+    pthread_join(fl->writer, NULL);
+    if (fl->dropped)
+        log_warn("fetch log: %llu records dropped (queue full)", (unsigned long long)fl->dropped);
+    pthread_mutex_destroy(&fl->lock);
+    pthread_cond_destroy(&fl->wake);
+    pthread_cond_destroy(&fl->written);
+    free(fl->queue);
+    free(fl);
+}
+
+uint64_t fetchlog_dropped(struct fetchlog *fl)
+{
+    pthread_mutex_lock(&fl->lock);
+    uint64_t d = fl->dropped;
+    pthread_mutex_unlock(&fl->lock);
+    return d;
+}

@@ -1,0 +1,372 @@
+/* provider.c - config files and static files by name, for TFTP and HTTP 6970. */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "limits.h"
+#include "log.h"
+#include "provider.h"
+
+struct config_provider {
+    struct service *sv;
+    struct fetchlog *log;
+    int root_fd;               /* -1 without a static root */
+};
+
+/* Names phones ask for that ucprov does not produce yet: signed configs and
+ * trust lists.  Answered "not found" without touching the disk, so phones
+ * fall back to unsigned mode at once (reference section 3). */
+static const struct { const char *prefix, *suffix; } unsigned_mode_names[] = {
+    { "CTLSEP", ".tlv" },
+    { "ITLSEP", ".tlv" },
+    { "ITLFile", ".tlv" },
+    { "CTLFile", ".tlv" },
+    { "", ".cnf.xml.sgn" },
+};
+
+static const char *const tftp_result_names[] = {
+    [TFTP_RESULT_OK] = "ok",
+    [TFTP_RESULT_NOT_FOUND] = "not_found",
+    [TFTP_RESULT_DENIED] = "denied",
+    [TFTP_RESULT_TIMEOUT] = "timeout",
+    [TFTP_RESULT_ABORTED] = "aborted",
+    [TFTP_RESULT_BUSY] = "busy",
+    [TFTP_RESULT_BAD_REQUEST] = "bad_request",
+};
+
+struct config_provider *provider_new(struct service *sv, struct fetchlog *log,
+                                     const char *static_root, char *err, size_t errlen)
+{
+    struct config_provider *cp = calloc(1, sizeof *cp);
+    if (cp == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    cp->sv = sv;
+    cp->log = log;
+    cp->root_fd = -1;
+    if (static_root != NULL) {
+        cp->root_fd = open(static_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (cp->root_fd < 0) {
+            snprintf(err, errlen, "cannot open TFTP root %s: %s", static_root, strerror(errno));
+            free(cp);
+            return NULL;
+        }
+    }
+    return cp;
+}
+
+void provider_free(struct config_provider *cp)
+{
+    if (cp == NULL)
+        return;
+    if (cp->root_fd >= 0)
+        close(cp->root_fd);
+    free(cp);
+}
+
+static bool has_suffix_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* "SEP<12 hex>.cnf.xml" in any case -> the upper-case device name. */
+static bool device_config_name(const char *name, char device[16])
+{
+    static const char suffix[] = ".cnf.xml";
+    size_t n = strlen(name);
+    if (n != UCPROV_DEVICE_NAME_LEN + sizeof suffix - 1 || !has_suffix_ci(name, suffix))
+        return false;
+    char raw[UCPROV_DEVICE_NAME_LEN + 1];
+    memcpy(raw, name, UCPROV_DEVICE_NAME_LEN);
+    raw[UCPROV_DEVICE_NAME_LEN] = '\0';
+    return device_name_normalise(raw, device);
+}
+
+static bool is_unsigned_mode_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof unsigned_mode_names / sizeof unsigned_mode_names[0]; i++) {
+        size_t p = strlen(unsigned_mode_names[i].prefix);
+        if (strncasecmp(name, unsigned_mode_names[i].prefix, p) == 0 &&
+            has_suffix_ci(name, unsigned_mode_names[i].suffix))
+            return true;
+    }
+    return false;
+}
+
+/* Static names are flat and plain: [A-Za-z0-9][A-Za-z0-9._-]*, no "..". */
+static bool static_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > UCPROV_STATIC_NAME_MAX || name[0] == '.' || strstr(name, "..") != NULL)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+static int open_beneath(int root_fd, const char *name)
+{
+    struct open_how how = {
+        .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+        .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd = (int)syscall(SYS_openat2, root_fd, name, &how, sizeof how);
+    if (fd < 0 && errno == ENOSYS)   /* kernels before 5.6: refuse every symlink */
+        fd = openat(root_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+    return fd;
+}
+
+/* Exact name first; phones' spelling may differ in case from the file's. */
+static int open_static(int root_fd, const char *name)
+{
+    int fd = open_beneath(root_fd, name);
+    if (fd >= 0 || errno != ENOENT)
+        return fd;
+    int dfd = openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *dir = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (dir == NULL) {
+        if (dfd >= 0)
+            close(dfd);
+        errno = ENOENT;
+        return -1;
+    }
+    struct dirent *de;
+    fd = -1;
+    while ((de = readdir(dir)) != NULL)
+        if (strcasecmp(de->d_name, name) == 0 && static_name_ok(de->d_name)) {
+            fd = open_beneath(root_fd, de->d_name);
+            break;
+        }
+    closedir(dir);
+    if (fd < 0)
+        errno = ENOENT;
+    return fd;
+}
+
+static enum provider_status provide_static(struct config_provider *cp, const char *name,
+                                           struct provider_file *out)
+{
+    if (cp->root_fd < 0)
+        return PROVIDER_NOT_FOUND;
+    if (!static_name_ok(name))
+        return PROVIDER_DENIED;
+    int fd = open_static(cp->root_fd, name);
+    if (fd < 0)
+        return errno == EXDEV || errno == ELOOP || errno == EACCES ? PROVIDER_DENIED
+                                                                    : PROVIDER_NOT_FOUND;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return PROVIDER_NOT_FOUND;
+    }
+    out->len = (size_t)st.st_size;
+    if (out->len == 0) {
+        out->data = (const unsigned char *)"";
+    } else {
+        out->map = mmap(NULL, out->len, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (out->map == MAP_FAILED) {
+            out->map = NULL;
+            close(fd);
+            return PROVIDER_NOT_FOUND;
+        }
+        out->map_len = out->len;
+        out->data = out->map;
+    }
+    close(fd);
+    return PROVIDER_OK;
+}
+
+enum provider_status provider_open(struct config_provider *cp, const char *name,
+                                   struct provider_file *out)
+{
+    memset(out, 0, sizeof *out);
+    if (*name == '/')
+        name++;
+    char device[16];
+    const char *key = NULL;
+    if (device_config_name(name, device)) {
+        key = device;
+        snprintf(out->device, sizeof out->device, "%s", device);
+    } else if (strcasecmp(name, XMLDEFAULT_NAME) == 0) {
+        key = XMLDEFAULT_NAME;
+    } else if (is_unsigned_mode_name(name)) {
+        return PROVIDER_NOT_FOUND;
+    }
+    if (key == NULL)
+        return provide_static(cp, name, out);
+    out->blob = service_render(cp->sv, key);
+    if (out->blob == NULL)
+        return PROVIDER_NOT_FOUND;
+    out->data = out->blob->data;
+    out->len = out->blob->len;
+    snprintf(out->version_stamp, sizeof out->version_stamp, "%s", out->blob->version_stamp);
+    return PROVIDER_OK;
+}
+
+void provider_close(struct provider_file *f)
+{
+    if (f->blob != NULL)
+        cache_blob_unref(f->blob);
+    if (f->map != NULL)
+        munmap(f->map, f->map_len);
+    memset(f, 0, sizeof *f);
+}
+
+/* --------------------------------------------------------------- fetch log */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void describe_addr(const struct sockaddr *sa, char *buf, size_t len, int *port)
+{
+    snprintf(buf, len, "?");
+    *port = 0;
+    if (sa == NULL)
+        return;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, buf, (socklen_t)len);
+        *port = ntohs(in->sin_port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, buf, (socklen_t)len);
+        *port = ntohs(in6->sin6_port);
+    }
+}
+
+/* ----------------------------------------------------------- TFTP adapter */
+
+struct tftp_handle {
+    struct provider_file file;
+};
+
+static enum tftp_open_result tftp_open(void *ctx, const char *name, const struct sockaddr *peer,
+                                       socklen_t peer_len, struct tftp_file *out)
+{
+    (void)peer;
+    (void)peer_len;
+    struct tftp_handle *h = malloc(sizeof *h);
+    if (h == NULL)
+        return TFTP_OPEN_NOT_FOUND;
+    enum provider_status ps = provider_open(ctx, name, &h->file);
+    if (ps != PROVIDER_OK) {
+        free(h);
+        return ps == PROVIDER_DENIED ? TFTP_OPEN_DENIED : TFTP_OPEN_NOT_FOUND;
+    }
+    out->data = h->file.data;
+    out->len = h->file.len;
+    out->ref = h;
+    snprintf(out->version_stamp, sizeof out->version_stamp, "%s", h->file.version_stamp);
+    snprintf(out->device, sizeof out->device, "%s", h->file.device);
+    return TFTP_OPEN_OK;
+}
+
+static void tftp_release(void *ctx, struct tftp_file *file)
+{
+    (void)ctx;
+    struct tftp_handle *h = file->ref;
+    if (h == NULL)
+        return;
+    provider_close(&h->file);
+    free(h);
+    file->ref = NULL;
+}
+
+static void tftp_report(void *ctx, const struct tftp_transfer_report *r)
+{
+    struct config_provider *cp = ctx;
+    struct fetch_record rec = { 0 };
+    rec.at_ms = now_ms();
+    describe_addr(r->peer, rec.client, sizeof rec.client, &rec.client_port);
+    snprintf(rec.filename, sizeof rec.filename, "%s", r->filename ? r->filename : "");
+    snprintf(rec.device, sizeof rec.device, "%s", r->device ? r->device : "");
+    if (rec.device[0] == '\0')
+        device_config_name(rec.filename, rec.device);
+    snprintf(rec.protocol, sizeof rec.protocol, "tftp");
+    rec.bytes = (int64_t)r->bytes;
+    size_t ri = (size_t)r->result;
+    snprintf(rec.result, sizeof rec.result, "%s",
+             ri < sizeof tftp_result_names / sizeof tftp_result_names[0] && tftp_result_names[ri]
+                 ? tftp_result_names[ri] : "error");
+    snprintf(rec.version_stamp, sizeof rec.version_stamp, "%s",
+             r->version_stamp ? r->version_stamp : "");
+    rec.duration_us = (int64_t)r->duration_us;
+    fetchlog_record(cp->log, &rec);
+}
+
+void provider_tftp(struct config_provider *cp, struct tftp_provider *out)
+{
+    out->ctx = cp;
+    out->open = tftp_open;
+    out->release = tftp_release;
+    out->report = tftp_report;
+}
+
+/* ------------------------------------------------------ HTTP config port */
+
+void provider_cnf_http(void *ctx, const struct http_req *req, struct http_resp *resp)
+{
+    struct config_provider *cp = ctx;
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+        snprintf(resp->allow, sizeof resp->allow, "GET, HEAD");
+        http_resp_set(resp, 405, "text/plain", strdup("method not allowed\n"), 19);
+        return;
+    }
+    struct provider_file f;
+    enum provider_status ps = provider_open(cp, req->path, &f);
+    struct fetch_record rec = { 0 };
+    const char *name = req->path[0] == '/' ? req->path + 1 : req->path;
+    snprintf(rec.filename, sizeof rec.filename, "%s", name);
+    snprintf(rec.protocol, sizeof rec.protocol, "http");
+    snprintf(rec.client, sizeof rec.client, "%s", req->peer);
+    rec.client_port = req->peer_port;
+    if (ps == PROVIDER_OK) {
+        char *copy = malloc(f.len ? f.len : 1);
+        if (copy != NULL && f.len)
+            memcpy(copy, f.data, f.len);
+        const char *type = has_suffix_ci(name, ".xml") ? "text/xml" : "application/octet-stream";
+        http_resp_set(resp, copy ? 200 : 500, type, copy, copy ? f.len : 0);
+        snprintf(rec.device, sizeof rec.device, "%s", f.device);
+        snprintf(rec.version_stamp, sizeof rec.version_stamp, "%s", f.version_stamp);
+        snprintf(rec.result, sizeof rec.result, "ok");
+        rec.bytes = (int64_t)f.len;
+        provider_close(&f);
+    } else {
+        bool denied = ps == PROVIDER_DENIED;
+        const char *msg = denied ? "forbidden\n" : "not found\n";
+        http_resp_set(resp, denied ? 403 : 404, "text/plain", strdup(msg), strlen(msg));
+        snprintf(rec.result, sizeof rec.result, denied ? "denied" : "not_found");
+        device_config_name(name, rec.device);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    rec.duration_us = (end.tv_sec - start.tv_sec) * 1000000 + (end.tv_nsec - start.tv_nsec) / 1000;
+    rec.at_ms = now_ms();
+    fetchlog_record(cp->log, &rec);
+}

@@ -1,0 +1,48 @@
+/* provider.h - what phones may fetch, by name: the one place that maps a
+ * requested file name to bytes, for the TFTP engine and the HTTP config port.
+ *
+ *   SEP<MAC>.cnf.xml      the phone's rendered config (render cache)
+ *   XMLDefault.cnf.xml    the rendered default config
+ *   CTL/ITL .tlv, .sgn    "not found" at once, until signed files exist
+ *   anything else         a regular file directly under --tftp-root, if set
+ * Names are matched case-insensitively; nothing outside the static root is
+ * reachable (strict name pattern, no '/', openat2 RESOLVE_BENEATH). */
+#ifndef UCPROV_PROVIDER_H
+#define UCPROV_PROVIDER_H
+
+#include <stddef.h>
+
+#include "fetchlog.h"
+#include "http.h"
+#include "service.h"
+#include "tftpd/provider.h"
+
+struct config_provider;   /* opaque */
+
+enum provider_status { PROVIDER_OK, PROVIDER_NOT_FOUND, PROVIDER_DENIED };
+
+struct provider_file {
+    const unsigned char *data;
+    size_t len;
+    char device[16];
+    char version_stamp[48];
+    struct cache_blob *blob;   /* rendered files */
+    void *map;                 /* static files */
+    size_t map_len;
+};
+
+/* static_root may be NULL (no static files).  log may be NULL. */
+struct config_provider *provider_new(struct service *sv, struct fetchlog *log,
+                                     const char *static_root, char *err, size_t errlen);
+void provider_free(struct config_provider *cp);
+
+enum provider_status provider_open(struct config_provider *cp, const char *name,
+                                   struct provider_file *out);
+void provider_close(struct provider_file *f);
+
+/* The TFTP engine's view of this provider. */
+void provider_tftp(struct config_provider *cp, struct tftp_provider *out);
+/* http_handler for the config port (ctx is the provider): GET/HEAD, no auth. */
+void provider_cnf_http(void *ctx, const struct http_req *req, struct http_resp *resp);
+
+#endif
