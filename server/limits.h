@@ -58,6 +58,7 @@
 
 /* --- config file serving (TFTP and HTTP 6970) --- */
 #define UCPROV_CNF_HTTP_THREADS      2       /* the config port; serving is from memory */
+#define UCPROV_CNF_HTTP_MAX_BODY     4096    /* phones send no bodies; enough to answer 405 */
 #define UCPROV_STATIC_NAME_MAX       128     /* longest static file name under --tftp-root */
 
 /* --- render cache --- */

@@ -210,7 +210,8 @@ int main(int argc, char **argv)
         goto out;
     }
     if (enabled(opt.cnf_http)) {
-        struct http_config cc = { opt.cnf_http, false, 0, UCPROV_CNF_HTTP_THREADS, true };
+        struct http_config cc = { opt.cnf_http, false, UCPROV_CNF_HTTP_MAX_BODY, UCPROV_CNF_HTTP_THREADS,
+                                  true };
         if ((cnf = http_start(&cc, sv, provider_cnf_http, provider, err, sizeof err)) == NULL) {
             log_error("config port: %s", err);
             goto out;

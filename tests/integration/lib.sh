@@ -74,11 +74,12 @@ bail() {
     exit 1
 }
 
-# start_daemon [EXTRA ARGS...]: ucprovd on 127.0.0.1:0; sets PORT and API.
+# start_daemon [EXTRA ARGS...]: ucprovd with every listener on 127.0.0.1, ephemeral
+# ports; sets PORT, API, TFTP_PORT and CNF_PORT.
 start_daemon() {
     rm -f "$WORK/ready"
-    "$UCPROVD" --db "$DB" --http 127.0.0.1:0 --ready-file "$WORK/ready" "$@" \
-        >"$WORK/daemon.log" 2>&1 &
+    "$UCPROVD" --db "$DB" --http 127.0.0.1:0 --tftp 127.0.0.1:0 --cnf-http 127.0.0.1:0 \
+        --ready-file "$WORK/ready" "$@" >>"$WORK/daemon.log" 2>&1 &
     DAEMON_PID=$!
     for _ in $(seq 1 100); do
         [ -s "$WORK/ready" ] && break
@@ -87,6 +88,8 @@ start_daemon() {
     done
     [ -s "$WORK/ready" ] || bail "ucprovd did not become ready"
     PORT=$(sed -n 's/^http=//p' "$WORK/ready")
+    TFTP_PORT=$(sed -n 's/^tftp=//p' "$WORK/ready")
+    CNF_PORT=$(sed -n 's/^cnf_http=//p' "$WORK/ready")
     API="http://127.0.0.1:$PORT/api/v1"
 }
 

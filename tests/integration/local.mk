@@ -4,8 +4,13 @@ TEST_EXTENSIONS = .tap
 TAP_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 AM_TESTS_ENVIRONMENT = \
 	UCPROVD='$(abs_top_builddir)/server/ucprovd'; export UCPROVD; \
-	UCPROV='$(abs_top_builddir)/server/ucprov'; export UCPROV;
-INTEGRATION_TESTS = tests/integration/rest.tap
+	UCPROV='$(abs_top_builddir)/server/ucprov'; export UCPROV; \
+	UDP_PROBE='$(abs_top_builddir)/tests/integration/udp-probe'; export UDP_PROBE;
+INTEGRATION_TESTS = tests/integration/rest.tap tests/integration/tftp.tap
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += tests/integration/lib.sh
+
+# A datagram thrower for the TFTP tests.
+check_PROGRAMS += tests/integration/udp-probe
+tests_integration_udp_probe_SOURCES = tests/integration/udp-probe.c
