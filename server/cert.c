@@ -1,6 +1,7 @@
 /* cert.c - parse trust certificates with OpenSSL. */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -105,17 +106,11 @@ static void collect_sans(X509 *x, struct cert_info *ci)
             const ASN1_IA5STRING *s = gn->d.dNSName;
             text = strndup((const char *)ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
         } else if (gn->type == GEN_IPADD) {
-            ASN1_OCTET_STRING *ip = gn->d.iPAddress;
-            char *t = OPENSSL_buf2hexstr(ip->data, ip->length);
-            if (ip->length == 4) {
-                char buf[16];
-                snprintf(buf, sizeof buf, "%u.%u.%u.%u", ip->data[0], ip->data[1],
-                         ip->data[2], ip->data[3]);
+            const ASN1_OCTET_STRING *ip = gn->d.iPAddress;
+            char buf[INET6_ADDRSTRLEN];
+            int family = ip->length == 4 ? AF_INET : ip->length == 16 ? AF_INET6 : 0;
+            if (family && inet_ntop(family, ip->data, buf, sizeof buf) != NULL)
                 text = strdup(buf);
-            } else if (t != NULL) {
-                text = strdup(t);
-            }
-            OPENSSL_free(t);
         }
         if (text != NULL)
             ci->sans[ci->n_sans++] = text;
@@ -189,8 +184,10 @@ static enum cert_error fill_info(X509 *x, struct cert_info *ci)
 
     ci->not_before = asn1_time_to_unix(X509_get0_notBefore(x));
     ci->not_after = asn1_time_to_unix(X509_get0_notAfter(x));
-    /* Self-signed: issuer equals subject and the signature verifies with its own key. */
-    ci->self_signed = X509_check_issued(x, x) == X509_V_OK &&
+    /* Self-signed: issuer equals subject and the signature verifies with its own
+     * key.  (X509_check_issued() would also demand keyCertSign, which an ASA's
+     * identity certificate usually lacks.) */
+    ci->self_signed = X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0 &&
                       X509_verify(x, X509_get0_pubkey(x)) == 1;
     describe_key(x, ci);
     cert_hash_der(ci->der, ci->der_len, ci->cert_hash);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -155,6 +156,20 @@ static int drop_privileges(const char *user)
     return 0;
 }
 
+/* Each TFTP transfer holds a socket: make room for the cap plus the HTTP
+ * listeners' connections before the first boot storm finds the limit. */
+static void raise_file_limit(unsigned max_transfers)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)(max_transfers ? max_transfers : 4096) + UCPROV_HTTP_CONN_LIMIT * 2 + 256;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want)
+        log_warn("open file limit %llu is below the %llu the TFTP transfer cap needs",
+                 (unsigned long long)rl.rlim_cur, (unsigned long long)want);
+}
+
 static bool enabled(const char *listen)
 {
     return strcmp(listen, "off") != 0;
@@ -180,6 +195,7 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
     xmlInitParser();
+    raise_file_limit(opt.max_transfers);
 
     int rc = 1;
     char err[512];

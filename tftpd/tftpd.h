@@ -26,7 +26,8 @@ uint16_t tftpd_port(const struct tftpd *t);
 int tftpd_run(struct tftpd *t);
 /* Ask a running engine to stop; safe from another thread or a signal handler. */
 void tftpd_stop(struct tftpd *t);
-/* Close every socket and free; call after tftpd_run() returned. */
+/* Close every socket and free; call after tftpd_run() returned.  Transfers
+ * still running are reported ABORTED and released. */
 void tftpd_free(struct tftpd *t);
 
 /* Counters since start, for metrics and tests. */
