@@ -41,6 +41,27 @@ const char *http_req_query(const struct http_req *req, const char *key)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
+const char *http_req_header(const struct http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_req_cookie(const struct http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+bool http_resp_add_header(struct http_resp *resp, const char *name, const char *value)
+{
+    if (resp->n_headers == HTTP_RESP_MAX_HEADERS || strlen(name) >= sizeof resp->headers[0].name ||
+        strlen(value) >= sizeof resp->headers[0].value)
+        return false;
+    struct http_header *h = &resp->headers[resp->n_headers++];
+    snprintf(h->name, sizeof h->name, "%s", name);
+    snprintf(h->value, sizeof h->value, "%s", value);
+    return true;
+}
+
 void http_resp_set(struct http_resp *resp, int status, const char *content_type, char *body,
                    size_t len)
 {
@@ -155,6 +176,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
         MHD_add_response_header(mr, MHD_HTTP_HEADER_LOCATION, r->location);
     if (r->allow[0])
         MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, r->allow);
+    for (size_t i = 0; i < r->n_headers; i++)
+        MHD_add_response_header(mr, r->headers[i].name, r->headers[i].value);
     if (r->status == 401)
         MHD_add_response_header(mr, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                                 "Basic realm=\"ucprov\", charset=\"UTF-8\"");
@@ -225,7 +248,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     req.body_too_large = st->too_large;
     describe_peer(conn, req.peer, sizeof req.peer, &req.peer_port);
 
-    if (h->cfg.require_auth && !authenticate(h, conn, &req.who)) {
+    bool needs_auth = h->cfg.auth_prefix != NULL &&
+                      strncmp(url, h->cfg.auth_prefix, strlen(h->cfg.auth_prefix)) == 0;
+    if (needs_auth && !authenticate(h, conn, &req.who)) {
         struct problem p = { 0 };
         problem_set(&p, 401, "authentication required: HTTP Basic with an admin account, "
                     "or Authorization: Bearer <token>");

@@ -25,6 +25,13 @@ struct http_req {
     struct MHD_Connection *conn;
 };
 
+#define HTTP_RESP_MAX_HEADERS 8
+
+struct http_header {
+    char name[40];
+    char value[600];
+};
+
 struct http_resp {
     int status;
     const char *content_type;
@@ -32,10 +39,18 @@ struct http_resp {
     size_t len;
     char location[256];
     char allow[64];
+    struct http_header headers[HTTP_RESP_MAX_HEADERS];   /* Set-Cookie, CSP, ... */
+    size_t n_headers;
 };
 
 /* A request's query argument, or NULL. */
 const char *http_req_query(const struct http_req *req, const char *key);
+/* A request header (case-insensitive name), or NULL. */
+const char *http_req_header(const struct http_req *req, const char *name);
+/* A cookie sent with the request, or NULL. */
+const char *http_req_cookie(const struct http_req *req, const char *name);
+/* Add a response header; false when the table is full or the value too long. */
+bool http_resp_add_header(struct http_resp *resp, const char *name, const char *value);
 /* Take ownership of a malloc'd body. */
 void http_resp_set(struct http_resp *resp, int status, const char *content_type, char *body,
                    size_t len);
@@ -44,7 +59,9 @@ typedef void (*http_handler)(void *ctx, const struct http_req *req, struct http_
 
 struct http_config {
     const char *listen;      /* "ADDR:PORT"; port 0 = ephemeral */
-    bool require_auth;       /* Basic or Bearer on every request */
+    const char *auth_prefix; /* paths under it need Basic or Bearer ("/api/"); NULL: none.
+                                Other paths reach the handler unauthenticated and must
+                                check a session themselves (the web pages). */
     size_t max_body;
     unsigned threads;
     bool quiet;              /* log requests at debug level (the config port in a boot storm) */

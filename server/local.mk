@@ -1,6 +1,7 @@
 # server/: the daemon, the CLI and the library they share.
 noinst_LIBRARIES += server/libucprov.a
 server_libucprov_a_SOURCES = \
+	server/admin.c server/admin.h \
 	server/api.c server/api.h \
 	server/auth.c server/auth.h \
 	server/cache.c server/cache.h \

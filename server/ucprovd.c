@@ -16,7 +16,7 @@
 
 #include <libxml/parser.h>
 
-#include "api.h"
+#include "admin.h"
 #include "fetchlog.h"
 #include "http.h"
 #include "limits.h"
@@ -220,13 +220,14 @@ int main(int argc, char **argv)
         goto out;
     }
 
-    struct http_config admin = { opt.http, true, UCPROV_MAX_JSON_BODY, UCPROV_HTTP_THREADS, false };
-    if ((http = http_start(&admin, sv, api_handle, sv, err, sizeof err)) == NULL) {
+    struct http_config admin = { opt.http, "/api/", UCPROV_MAX_JSON_BODY, UCPROV_HTTP_THREADS,
+                                 false };
+    if ((http = http_start(&admin, sv, admin_handle, sv, err, sizeof err)) == NULL) {
         log_error("admin listener: %s", err);
         goto out;
     }
     if (enabled(opt.cnf_http)) {
-        struct http_config cc = { opt.cnf_http, false, UCPROV_CNF_HTTP_MAX_BODY, UCPROV_CNF_HTTP_THREADS,
+        struct http_config cc = { opt.cnf_http, NULL, UCPROV_CNF_HTTP_MAX_BODY, UCPROV_CNF_HTTP_THREADS,
                                   true };
         if ((cnf = http_start(&cc, sv, provider_cnf_http, provider, err, sizeof err)) == NULL) {
             log_error("config port: %s", err);
