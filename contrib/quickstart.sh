@@ -31,6 +31,10 @@ fi
 PORT=${HTTP##*:}
 echo
 echo "ucprov admin and REST API: http://127.0.0.1:$PORT/api/v1  (user admin)"
-echo "try: curl -u admin:\"\$(cat $PWFILE)\" http://127.0.0.1:$PORT/api/v1/phones/1/config"
+echo "phone configs: TFTP on port 69 and HTTP on port 6970, e.g."
+echo "  tftp 127.0.0.1 -m binary -c get SEP00562B043615.cnf.xml"
+echo "  curl http://127.0.0.1:6970/SEP00562B043615.cnf.xml"
+echo "  curl -u admin:\"\$(cat $PWFILE)\" http://127.0.0.1:$PORT/api/v1/phones/1/config"
 echo "stop with Ctrl-C"
-exec ./server/ucprovd --db "$DB" --http "$HTTP"
+exec ./server/ucprovd --db "$DB" --http "$HTTP" --tftp "${UCPROV_TFTP:-0.0.0.0:69}" \
+    --cnf-http "${UCPROV_CNF_HTTP:-0.0.0.0:6970}"

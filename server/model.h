@@ -127,16 +127,17 @@ struct device_view {
     char model[64];
     int model_id;
     char load[128];
-    char description[129];
+    /* Text limits count characters; a UTF-8 character takes up to 4 bytes. */
+    char description[4 * 128 + 1];
     /* from the common phone profile */
-    char phone_password[16];
+    char phone_password[4 * 15 + 1];
     int background_image_access, dnd_call_alert, dnd_option, phone_personalization;
     int services_provisioning, always_use_prime_line, always_use_prime_line_vm;
-    char ssh_user_id[51], ssh_password[128], feature_control_policy[51];
+    char ssh_user_id[4 * 50 + 1], ssh_password[4 * 127 + 1], feature_control_policy[4 * 50 + 1];
     /* the vpnGroup block */
     bool has_vpn;
     struct vpn_switches vpn;
-    char urls[VIEW_MAX_URLS][256];
+    char urls[VIEW_MAX_URLS][4 * 255 + 1];
     size_t n_urls;
     char cert_hashes[VIEW_MAX_HASHES][29];
     size_t n_hashes;

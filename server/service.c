@@ -147,9 +147,46 @@ static bool has_control_chars(const char *s)
     return false;
 }
 
+/* Well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
+ * Text ends up in XML files declared UTF-8 and in JSON, which both need it. */
+static bool utf8_valid(const unsigned char *s)
+{
+    while (*s) {
+        unsigned c = *s++;
+        if (c < 0x80)
+            continue;
+        size_t more = (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 0;
+        if (more == 0)
+            return false;
+        unsigned cp = c & (0x3f >> more);
+        for (size_t i = 0; i < more; i++, s++) {
+            if ((*s & 0xc0) != 0x80)
+                return false;
+            cp = cp << 6 | (*s & 0x3f);
+        }
+        static const unsigned min_by_length[] = { 0, 0x80, 0x800, 0x10000 };
+        if (cp < min_by_length[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+    }
+    return true;
+}
+
+/* Length limits count characters, as CUCM's do, not bytes. */
+static size_t utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
 static void validate_text(const struct field_def *f, const char *s, struct problem *p)
 {
-    size_t len = strlen(s);
+    if (!utf8_valid((const unsigned char *)s)) {
+        problem_field(p, f->name, "%s must be UTF-8 text", f->label);
+        return;
+    }
+    size_t len = utf8_length(s);
     if (f->required && len == 0)
         problem_field(p, f->name, "%s is required", f->label);
     else if ((int64_t)len > f->max)

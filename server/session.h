@@ -1,0 +1,49 @@
+/* session.h - web admin sessions and the brake on password guessing.
+ *
+ * Sessions live in memory only: a restart logs everyone out, which is what an
+ * admin expects of a daemon restart.  The cookie value is never stored, only
+ * its SHA-256, so a memory dump does not hand out live sessions.  Callers pass
+ * the time in, so the idle and lockout rules are testable without sleeping. */
+#ifndef UCPROV_SESSION_H
+#define UCPROV_SESSION_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "service.h"
+
+#define SESSION_TOKEN_LEN 64   /* hex of 32 random bytes: cookie values and CSRF tokens */
+
+struct sessions;   /* opaque; safe to share between threads */
+
+struct session_info {
+    struct actor who;
+    char csrf[SESSION_TOKEN_LEN + 1];   /* the token every form of this session carries */
+};
+
+struct sessions *sessions_new(void);
+void sessions_free(struct sessions *s);
+
+/* Open a session for who; its cookie value goes to id.  When the table is full the
+ * session idle longest gives way.  false only when no randomness could be had. */
+bool session_start(struct sessions *s, const struct actor *who, time_t now,
+                   char id[SESSION_TOKEN_LEN + 1]);
+/* The live session behind a cookie value, marked as used now; false when there is
+ * none or it has been idle too long (it is then forgotten). */
+bool session_find(struct sessions *s, const char *id, time_t now, struct session_info *out);
+void session_end(struct sessions *s, const char *id);
+
+/* A fresh random token. */
+bool session_random_token(char out[SESSION_TOKEN_LEN + 1]);
+/* Compare a token from a form with the expected one in constant time. */
+bool session_token_equal(const char *want, const char *got);
+
+/* Seconds before another login attempt from this address or for this name is
+ * heard; 0 when one may be tried now. */
+long login_wait(struct sessions *s, const char *peer, const char *user, time_t now);
+/* Count a failed attempt against both the address and the name. */
+void login_failed(struct sessions *s, const char *peer, const char *user, time_t now);
+/* A correct password clears the name's and the address's record. */
+void login_succeeded(struct sessions *s, const char *peer, const char *user);
+
+#endif
