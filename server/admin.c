@@ -1,19 +1,50 @@
 /* admin.c - route the admin port. */
 #include <config.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "admin.h"
 #include "api.h"
+#include "pages.h"
+
+struct admin {
+    struct service *sv;
+    struct pages *pages;
+};
+
+struct admin *admin_new(struct service *sv, bool tls, char *err, size_t errlen)
+{
+    struct admin *a = calloc(1, sizeof *a);
+    if (a == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    a->sv = sv;
+    a->pages = pages_new(sv, tls, err, errlen);
+    if (a->pages == NULL) {
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void admin_free(struct admin *a)
+{
+    if (a == NULL)
+        return;
+    pages_free(a->pages);
+    free(a);
+}
 
 void admin_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
 {
+    struct admin *a = ctx;
     /* http.c has already authenticated everything under /api/. */
-    if (strncmp(req->path, "/api/", 5) == 0) {
-        api_handle(ctx, req, resp);
+    if (strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/api") == 0) {
+        api_handle(a->sv, req, resp);
         return;
     }
-    struct problem p = { 0 };
-    problem_set(&p, 404, "no such page; the REST API lives under /api/v1");
-    api_problem(resp, &p);
+    pages_handle(a->pages, req, resp);
 }

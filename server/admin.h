@@ -3,9 +3,18 @@
 #ifndef UCPROV_ADMIN_H
 #define UCPROV_ADMIN_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "http.h"
 
-/* http_handler of the admin port; ctx is the service. */
+struct admin;   /* opaque: the service and the web pages' sessions */
+
+/* tls: the listener speaks HTTPS (web session cookies become Secure). */
+struct admin *admin_new(struct service *sv, bool tls, char *err, size_t errlen);
+void admin_free(struct admin *a);
+
+/* http_handler of the admin port; ctx is a struct admin. */
 void admin_handle(void *ctx, const struct http_req *req, struct http_resp *resp);
 
 #endif

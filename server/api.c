@@ -330,6 +330,12 @@ static void list_records(struct service *sv, const struct entity_def *e,
     send_json(resp, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
+static bool confirmed(const struct http_req *req)
+{
+    const char *c = http_req_query(req, "confirm");
+    return c != NULL && (strcmp(c, "true") == 0 || strcmp(c, "1") == 0);
+}
+
 static void write_record(struct service *sv, const struct entity_def *e, int64_t id,
                          const struct http_req *req, struct http_resp *resp)
 {
@@ -341,6 +347,13 @@ static void write_record(struct service *sv, const struct entity_def *e, int64_t
     json_to_patch(doc, &patch, &p);
     json_decref(doc);
     bool create = id == 0 && !e->singleton;
+    if (p.status == 0 && !create && e->kind == ENT_VPN_GATEWAY && !confirmed(req)) {
+        /* Dropping a certificate before the phones have its successor's hash
+         * strands them when the ASA switches: warn unless ?confirm=true. */
+        const struct value *certs = &patch.v[entity_field_index(e, "certificates")];
+        if (certs->set)
+            service_rollover_check(sv, id, certs->ids, certs->n_ids, &p);
+    }
     if (p.status == 0) {
         if (create)
             service_create(sv, &req->who, &patch, &id, &p);
@@ -539,7 +552,112 @@ static void cert_pem(struct service *sv, int64_t id, struct http_resp *resp)
     http_resp_set(resp, 200, "application/x-pem-file", pem, strlen(pem));
 }
 
+/* ---------------------------------------------------------- phones as CSV */
+
+/* Like api_problem(), with each error's line and column as members of their
+ * own, so a client can point at the cell without parsing the field text. */
+static void import_problem(struct http_resp *resp, const struct problem *p,
+                           const struct import_result *res)
+{
+    if (p->status != 400) {
+        api_problem(resp, p);
+        return;
+    }
+    json_t *errors = json_array();
+    for (size_t i = 0; i < p->n_errors; i++) {
+        json_t *e = json_pack("{s:s, s:s, s:I}", "field", p->errors[i].field, "message",
+                              p->errors[i].message, "line", (json_int_t)res->where[i].line);
+        json_object_set_new(e, "column", res->where[i].column[0]
+                                             ? json_string(res->where[i].column) : json_null());
+        json_array_append_new(errors, e);
+    }
+    json_t *doc = json_pack("{s:s, s:s, s:i, s:s, s:o, s:I}", "type", "about:blank", "title",
+                            problem_title(400), "status", 400, "detail", p->detail,
+                            "errors", errors, "more_errors", (json_int_t)res->more_errors);
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    http_resp_set(resp, 400, "application/problem+json", text, text ? strlen(text) : 0);
+}
+
+static bool is_csv(const char *content_type)
+{
+    size_t n = strcspn(content_type, ";");
+    while (n > 0 && content_type[n - 1] == ' ')
+        n--;
+    return n == 8 && strncasecmp(content_type, "text/csv", 8) == 0;
+}
+
+static void import_phones(struct service *sv, const struct http_req *req,
+                          struct http_resp *resp)
+{
+    if (!is_csv(req->content_type)) {
+        fail(resp, 415, "send the phones as text/csv with the header " IMPORT_HEADER);
+        return;
+    }
+    struct import_result res;
+    struct problem p = { 0 };
+    if (service_import_phones(sv, &req->who, (const char *)req->body, req->body_len, NULL, NULL,
+                              &res, &p) != 0) {
+        import_problem(resp, &p, &res);
+        return;
+    }
+    send_json(resp, 200, json_pack("{s:I}", "imported", (json_int_t)res.imported));
+}
+
+static void export_phones(struct service *sv, struct http_resp *resp)
+{
+    char *csv;
+    size_t len;
+    struct problem p = { 0 };
+    if (service_export_phones(sv, &csv, &len, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    http_resp_set(resp, 200, "text/csv; charset=utf-8", csv, len);
+}
+
 /* ------------------------------------------------------------------ router */
+
+static void gateway_rollover(struct service *sv, int64_t id, struct http_resp *resp)
+{
+    struct rollover_cert *certs = NULL;
+    size_t n = 0;
+    struct problem p = { 0 };
+    if (service_gateway_rollover(sv, id, &certs, &n, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const struct rollover_cert *c = &certs[i];
+        json_t *missing = json_array(), *detail = json_array();
+        size_t current = 0;
+        for (size_t k = 0; k < c->n_phones; k++) {
+            const struct rollover_phone *ph = &c->phones[k];
+            if (ph->current) {
+                current++;
+                continue;
+            }
+            char last[32] = "";
+            if (ph->last_fetch_ms)
+                rfc3339(ph->last_fetch_ms / 1000, last, sizeof last);
+            json_array_append_new(missing, json_string(ph->name));
+            json_array_append_new(detail, json_pack("{s:s, s:o}", "name", ph->name, "last_fetch",
+                                                    last[0] ? json_string(last) : json_null()));
+        }
+        char added[32], expires[32];
+        json_array_append_new(arr, json_pack(
+            "{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o}",
+            "id", (json_int_t)c->cert_id, "cert_hash", c->cert_hash,
+            "common_name", c->common_name,
+            "added_at", rfc3339(c->added_at_ms / 1000, added, sizeof added),
+            "not_after", rfc3339(c->not_after, expires, sizeof expires),
+            "phones_total", (json_int_t)c->n_phones, "phones_current", (json_int_t)current,
+            "phones_missing", missing, "missing", detail));
+    }
+    rollover_free(certs, n);
+    send_json(resp, 200, json_pack("{s:I, s:o}", "gateway", (json_int_t)id, "certificates", arr));
+}
 
 static void phone_config(struct service *sv, int64_t id, struct http_resp *resp)
 {
@@ -621,6 +739,39 @@ static void fetch_log(struct service *sv, const struct http_req *req, struct htt
     }
     free(recs);
     send_json(resp, 200, json_pack("{s:o, s:I}", "items", items, "count", (json_int_t)n));
+}
+
+static void diagnostics(struct service *sv, const struct http_req *req, struct http_resp *resp)
+{
+    if (!is_get(req)) {
+        method_not_allowed(resp, "GET");
+        return;
+    }
+    struct problem p = { 0 };
+    int64_t days = UCPROV_EXPIRY_WARN_DAYS;
+    const char *arg = http_req_query(req, "expiry_days");
+    if (arg && !parse_count(arg, 0, 3650, &days))
+        problem_field(&p, "expiry_days", "expiry_days must be an integer from 0 to 3650");
+    struct diagnostic *items = NULL;
+    size_t n = 0;
+    if (p.status || service_diagnostics(sv, (int)days, &items, &n, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    json_t *errors = json_array(), *warnings = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const struct diagnostic *d = &items[i];
+        json_t *object = json_pack("{s:s, s:s}", "collection", entity_get(d->kind)->collection,
+                                   "name", d->name);
+        if (d->id)
+            json_object_set_new(object, "id", json_integer(d->id));
+        json_array_append_new(d->severity == DIAG_ERROR ? errors : warnings,
+                              json_pack("{s:s, s:o, s:s, s:s}", "code", d->code, "object", object,
+                                        "message", d->message, "fix", d->fix));
+    }
+    free(items);
+    send_json(resp, 200, json_pack("{s:I, s:o, s:o}", "expiry_days", (json_int_t)days,
+                                   "errors", errors, "warnings", warnings));
 }
 
 static bool parse_id(const char *text, size_t len, int64_t *id)
@@ -723,6 +874,24 @@ void api_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
         fetch_log(sv, req, resp);
         return;
     }
+    if (strcmp(path, "diagnostics") == 0) {
+        diagnostics(sv, req, resp);
+        return;
+    }
+    if (strcmp(path, "phones/import") == 0) {
+        if (is(req, "POST"))
+            import_phones(sv, req, resp);
+        else
+            method_not_allowed(resp, "POST");
+        return;
+    }
+    if (strcmp(path, "phones/export") == 0) {
+        if (is_get(req))
+            export_phones(sv, resp);
+        else
+            method_not_allowed(resp, "GET");
+        return;
+    }
     /* collection [/ id [/ sub]] */
     size_t clen = strcspn(path, "/");
     char coll[64];
@@ -758,6 +927,11 @@ void api_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
     if (e->kind == ENT_PHONE && strcmp(sub, "/config") == 0) {
         if (get)
             phone_config(sv, id, resp);
+        else
+            method_not_allowed(resp, "GET");
+    } else if (e->kind == ENT_VPN_GATEWAY && strcmp(sub, "/rollover") == 0) {
+        if (get)
+            gateway_rollover(sv, id, resp);
         else
             method_not_allowed(resp, "GET");
     } else if (e->kind == ENT_CERTIFICATE && strcmp(sub, "/pem") == 0) {

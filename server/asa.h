@@ -35,6 +35,10 @@ struct asa_view {
     bool models_tls10_only_present;       /* some model in use speaks only TLS 1.0 */
     struct asa_trust trust[ASA_MAX_TRUST];
     size_t n_trust;
+    /* Added: every model in use speaks only TLS 1.0 (79xx/69xx/89xx/99xx), so the
+     * cipher advice may leave out the tlsv1.2 list.  false (the safe default)
+     * keeps it: the two flags above cannot tell "no 78xx/88xx at all". */
+    bool models_all_tls10_only;
 };
 
 /* Parse "A.B.C.D-A.B.C.E" into pool_first/pool_last (pointers into buf). */

@@ -252,6 +252,103 @@ static int cmd_export(struct service *sv, int argc, char **args)
     return job.failed ? 1 : 0;
 }
 
+/* --- import phones / export phones: CSV --- */
+
+/* The whole of a file, or of standard input for "-". */
+static char *read_all(const char *path, size_t *len)
+{
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t cap = 1 << 20, n = 0;
+    char *buf = malloc(cap);
+    for (ssize_t r = 1; buf != NULL && r > 0;) {
+        if (n == cap) {
+            char *grown = realloc(buf, cap *= 2);
+            if (grown == NULL) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = grown;
+        }
+        r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno != EINTR) {
+            free(buf);
+            buf = NULL;
+        } else if (r > 0) {
+            n += (size_t)r;
+        }
+    }
+    if (fd != STDIN_FILENO)
+        close(fd);
+    *len = n;
+    return buf;
+}
+
+/* A progress line that rewrites itself, only where someone watches it. */
+static void show_progress(void *ctx, size_t rows, size_t done, size_t total)
+{
+    (void)ctx;
+    fprintf(stderr, "\rimporting: %zu phones read, %3u%%", rows,
+            total ? (unsigned)(done * 100 / total) : 100u);
+    if (done == total)
+        fprintf(stderr, "\n");
+}
+
+static int cmd_import_phones(struct service *sv, int argc, char **args)
+{
+    (void)argc;
+    size_t len;
+    char *csv = read_all(args[0], &len);
+    if (csv == NULL) {
+        fprintf(stderr, "ucprov: cannot read %s: %s\n", args[0], strerror(errno));
+        return 1;
+    }
+    static const struct actor cli = { 0, "cli" };
+    struct import_result res;
+    struct problem p = { 0 };
+    int rc = service_import_phones(sv, &cli, csv, len,
+                                   isatty(STDERR_FILENO) ? show_progress : NULL, NULL, &res, &p);
+    free(csv);
+    if (rc != 0) {
+        report(&p);
+        if (res.more_errors)
+            fprintf(stderr, "  ... and %zu more\n", res.more_errors);
+        return 1;
+    }
+    printf("%zu phones imported\n", res.imported);
+    return 0;
+}
+
+static int cmd_export_phones(struct service *sv, int argc, char **args)
+{
+    if (argc > 2) {
+        fprintf(stderr, "ucprov: usage: ucprov export phones [FILE]\n");
+        return 2;
+    }
+    char *csv;
+    size_t len;
+    struct problem p = { 0 };
+    if (service_export_phones(sv, &csv, &len, &p) != 0)
+        return report(&p);
+    FILE *out = argc == 2 ? fopen(args[1], "w") : stdout;
+    if (out == NULL) {
+        fprintf(stderr, "ucprov: cannot write %s: %s\n", args[1], strerror(errno));
+        free(csv);
+        return 1;
+    }
+    bool ok = fwrite(csv, 1, len, out) == len;
+    ok = (out == stdout ? fflush(out) : fclose(out)) == 0 && ok;
+    free(csv);
+    if (!ok) {
+        fprintf(stderr, "ucprov: cannot write %s: %s\n", argc == 2 ? args[1] : "standard output",
+                strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
 /* --- log: the fetch log --- */
 
 static int cmd_log(struct service *sv, int argc, char **args)
@@ -333,6 +430,11 @@ static const struct command commands[] = {
     { "render", NULL, 1, "SEP<MAC>|XMLDefault.cnf.xml", "print a config file as phones get it",
       cmd_render },
     { "demo", NULL, 0, "", "load the demo lab (idempotent)", cmd_demo },
+    /* Before plain "export": the first entry whose words match is taken. */
+    { "export", "phones", -1, "[FILE]", "write every phone as CSV (" IMPORT_HEADER ") to "
+      "FILE or standard output", cmd_export_phones },
+    { "import", "phones", 1, "FILE", "add the phones of a CSV file, all or none "
+      "(FILE - for standard input)", cmd_import_phones },
     { "export", NULL, -1, "--dir DIR", "write every phone's file and XMLDefault into DIR "
       "(atomic renames) for another TFTP/HTTP server", cmd_export },
     { "log", NULL, -1, "[--device SEP<MAC>] [--since TIME] [--limit N]",

@@ -272,3 +272,29 @@ bool form_has_value(const struct form *f, const char *name, const char *value)
             return true;
     return false;
 }
+
+const char *form_next(const struct form *f, const char *name, size_t *pos)
+{
+    for (; f && *pos < f->n; (*pos)++)
+        if (strcmp(f->fields[*pos].name, name) == 0)
+            return f->fields[(*pos)++].value;
+    return NULL;
+}
+
+int form_set(struct form *f, const char *name, const char *value)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        struct form_field *ff = &f->fields[i];
+        if (strcmp(ff->name, name) != 0)
+            continue;
+        char *copy = strdup(value);
+        if (copy == NULL)
+            return -1;
+        memset(ff->value, 0, ff->len);
+        free(ff->value);
+        ff->value = copy;
+        ff->len = strlen(copy);
+        return 0;
+    }
+    return add_field(f, name, strlen(name), value, strlen(value), NULL, 0);
+}

@@ -33,5 +33,9 @@ const struct form_field *form_field(const struct form *f, const char *name);
 const char *form_get(const struct form *f, const char *name);
 /* Whether some field called name has exactly this value. */
 bool form_has_value(const struct form *f, const char *name, const char *value);
+/* The values of name in order: start with *pos = 0; NULL after the last. */
+const char *form_next(const struct form *f, const char *name, size_t *pos);
+/* Replace the value of the first field called name, or add one; 0 on success. */
+int form_set(struct form *f, const char *name, const char *value);
 
 #endif

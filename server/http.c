@@ -33,6 +33,7 @@ struct request_state {
     unsigned char *body;
     size_t len, cap;
     bool too_large;
+    size_t limit;             /* max_body, or bulk_max_body on the bulk path */
     struct timespec started;
 };
 
@@ -208,18 +209,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (st == NULL)
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &st->started);
+        bool bulk = h->cfg.bulk_path != NULL && strcmp(method, "POST") == 0 &&
+                    strcmp(url, h->cfg.bulk_path) == 0;
+        st->limit = bulk ? h->cfg.bulk_max_body : h->cfg.max_body;
         *con_cls = st;
         return MHD_YES;
     }
     if (*upload_size > 0) {
         /* Keep reading past the limit (and drop it) so the client gets a 413, not a reset. */
-        if (!st->too_large && st->len + *upload_size > h->cfg.max_body) {
+        if (!st->too_large && st->len + *upload_size > st->limit) {
             st->too_large = true;
         } else if (!st->too_large) {
             if (st->len + *upload_size + 1 > st->cap) {
                 size_t cap = (st->len + *upload_size + 1) * 2;
-                if (cap > h->cfg.max_body + 1)
-                    cap = h->cfg.max_body + 1;
+                if (cap > st->limit + 1)
+                    cap = st->limit + 1;
                 unsigned char *grown = realloc(st->body, cap);
                 if (grown == NULL)
                     return MHD_NO;
@@ -257,7 +261,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         api_problem(&resp, &p);
     } else if (req.body_too_large) {
         struct problem p = { 0 };
-        problem_set(&p, 413, "the request body is larger than %zu bytes", h->cfg.max_body);
+        problem_set(&p, 413, "the request body is larger than %zu bytes", st->limit);
         api_problem(&resp, &p);
     } else {
         h->handler(h->ctx, &req, &resp);

@@ -65,6 +65,8 @@ struct http_config {
     size_t max_body;
     unsigned threads;
     bool quiet;              /* log requests at debug level (the config port in a boot storm) */
+    const char *bulk_path;   /* POSTs to this exact path may carry up to bulk_max_body */
+    size_t bulk_max_body;    /* (the CSV phone import); NULL: max_body everywhere */
 };
 
 /* Start a listener; NULL with a message in err on failure. */

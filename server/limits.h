@@ -61,7 +61,25 @@
 #define UCPROV_CNF_HTTP_MAX_BODY     4096    /* phones send no bodies; enough to answer 405 */
 #define UCPROV_STATIC_NAME_MAX       128     /* longest static file name under --tftp-root */
 
+/* --- diagnostics --- */
+#define UCPROV_EXPIRY_WARN_DAYS      30      /* certificates expiring sooner are flagged */
+
 /* --- render cache --- */
 #define UCPROV_CACHE_INITIAL_BUCKETS 1024
+
+/* --- web admin (sessions, login brake, pages) --- */
+#define UCPROV_SESSION_IDLE_S        1800    /* a web session ends after 30 idle minutes */
+#define UCPROV_SESSION_MAX_AGE_S     43200   /* and after 12 hours in any case */
+#define UCPROV_SESSIONS_MAX          256     /* live sessions; the one idle longest gives way */
+#define UCPROV_LOGIN_FREE_FAILURES   3       /* failed logins before the brake engages */
+#define UCPROV_LOGIN_DELAY_BASE_S    2       /* then 2, 4, 8, ... seconds before the next try */
+#define UCPROV_LOGIN_DELAY_MAX_S     300     /* the longest lockout */
+#define UCPROV_LOGIN_FORGET_S        900     /* quiet time after which failures are forgotten */
+#define UCPROV_LOGIN_TRACKED_MAX     1024    /* addresses and names remembered */
+#define UCPROV_WEB_ROWS_DEFAULT      50      /* rows per Find and List page */
+#define UCPROV_WEB_ROWS_MAX          500
+#define UCPROV_WEB_FETCHES_SHOWN     20      /* a phone's recent config fetches */
+#define UCPROV_WEB_PHONES_CHECKED    1000    /* phones the home page checks for a first fetch */
+#define UCPROV_CERT_SOON_DAYS        30      /* certificates expiring this soon are flagged */
 
 #endif

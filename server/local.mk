@@ -3,15 +3,18 @@ noinst_LIBRARIES += server/libucprov.a
 server_libucprov_a_SOURCES = \
 	server/admin.c server/admin.h \
 	server/api.c server/api.h \
+	server/asa.c server/asa.h \
 	server/auth.c server/auth.h \
 	server/cache.c server/cache.h \
 	server/cert.c server/cert.h \
+	server/csvio.c server/csvio.h \
 	server/embedded.h \
 	server/fetchlog.c server/fetchlog.h \
 	server/http.c server/http.h \
 	server/limits.h \
 	server/log.c server/log.h \
 	server/model.c server/model.h \
+	server/phonelog.c server/phonelog.h \
 	server/problem.c server/problem.h \
 	server/provider.c server/provider.h \
 	server/render.c server/render.h \
@@ -25,10 +28,12 @@ server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(XML_CF
 EMBEDDED_FILES = \
 	$(top_srcdir)/schema/0001_initial.sql \
 	$(top_srcdir)/schema/0002_fetch_log.sql \
+	$(top_srcdir)/schema/0003_rollover_and_phone_certs.sql \
 	$(top_srcdir)/templates/SEPMAC.cnf.xml \
 	$(top_srcdir)/templates/XMLDefault.cnf.xml \
 	$(top_srcdir)/server/demo/asav.example.lab.pem
-EXTRA_DIST += schema/0001_initial.sql schema/0002_fetch_log.sql templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
+EXTRA_DIST += schema/0001_initial.sql schema/0002_fetch_log.sql \
+	schema/0003_rollover_and_phone_certs.sql templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	server/demo/asav.example.lab.pem
 BUILT_SOURCES += server/embedded.c
 CLEANFILES += server/embedded.c
@@ -36,7 +41,7 @@ server/embedded.c: $(EMBEDDED_FILES) $(top_srcdir)/build-aux/embed.sh
 	$(AM_V_GEN)$(MKDIR_P) server && $(SHELL) $(top_srcdir)/build-aux/embed.sh $@ $(EMBEDDED_FILES)
 
 UCPROV_LIBS = server/libucprov.a tftpd/libtftpd.a $(MHD_LIBS) $(SQLITE_LIBS) $(XML_LIBS) $(OPENSSL_LIBS) \
-	$(JANSSON_LIBS) -lpthread
+	$(JANSSON_LIBS) $(CSV_LIBS) -lpthread
 
 bin_PROGRAMS += server/ucprov
 server_ucprov_SOURCES = server/cli.c

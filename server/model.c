@@ -17,6 +17,9 @@ static const struct enum_value dnd_call_alerts[] = {
 static const struct enum_value dnd_options[] = {
     { "ringer_off", 0 }, { "call_reject", 1 }, { NULL, 0 },
 };
+static const struct enum_value certificate_kinds[] = {
+    { "mic", 0 }, { "lsc", 1 }, { NULL, 0 },
+};
 static const struct enum_value provisioning_modes[] = {
     { "internal", 0 }, { "external_url", 1 }, { "both", 2 }, { NULL, 0 },
 };
@@ -85,6 +88,12 @@ static const struct field_def phone_fields[] = {
     DESC_FIELD,
     { "common_phone_profile", "Common Phone Profile", FT_REF, true, 0, 0, 0, NULL,
       ENT_COMMON_PHONE_PROFILE },
+    /* The phone's own certificate decides what the ASA must trust to accept it. */
+    { "certificate_kind", "Certificate (MIC or LSC)", FT_ENUM, false, 0, 0, 0,
+      certificate_kinds, 0 },
+    { "certificate_issuer", "Certificate Issuer", FT_TEXT, false, 0, UCPROV_DESCRIPTION_MAX, 0,
+      NULL, 0 },
+    { "certificate_expires", "Certificate Expires", FT_DATE, false, 0, 0, 0, NULL, 0 },
 };
 
 static const struct field_def system_settings_fields[] = {
@@ -139,7 +148,7 @@ int entity_field_index(const struct entity_def *e, const char *name)
 static bool is_text_type(enum field_type t)
 {
     return t == FT_TEXT || t == FT_URL || t == FT_SECRET || t == FT_DEVICE_NAME ||
-           t == FT_MODEL || t == FT_STORE;
+           t == FT_MODEL || t == FT_STORE || t == FT_DATE;
 }
 
 void value_set_text(struct value *v, const char *s)

@@ -35,6 +35,7 @@ enum field_type {
     FT_DEVICE_NAME, /* "SEP" + 12 hex digits, upper-cased on input */
     FT_MODEL,       /* a name from the phone model catalogue */
     FT_STORE,       /* a trust store name */
+    FT_DATE,        /* "YYYY-MM-DD", or "" when unknown */
 };
 
 struct enum_value {
@@ -155,6 +156,24 @@ struct default_view {
     struct system_settings sys;
     struct model_load models[VIEW_MAX_MODELS];
     size_t n_models;
+};
+
+/* Rollover readiness of one certificate on a gateway: which phones whose
+ * config includes the gateway fetched a config since the certificate was added. */
+struct rollover_phone {
+    char name[16];
+    int64_t last_fetch_ms;    /* last successful fetch of its config, 0 if never */
+    bool current;             /* fetched since the certificate was added */
+};
+
+struct rollover_cert {
+    int64_t cert_id;
+    char cert_hash[29];
+    char common_name[256];
+    int64_t added_at_ms;      /* when it was put on the gateway */
+    int64_t not_after;        /* seconds since the epoch */
+    struct rollover_phone *phones;
+    size_t n_phones;
 };
 
 /* One config fetch, as the fetch log keeps it. */

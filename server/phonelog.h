@@ -28,7 +28,10 @@ struct phonelog_finding {
 };
 
 /* Findings in problem order, at most one per problem; returns how many were found.
- * text need not be NUL-terminated. */
+ * text need not be NUL-terminated.
+ * Added: the return value never exceeds max (out may be NULL when max is 0); a line
+ * is examined up to its first PHONELOG_LINE_SCAN bytes. */
+#define PHONELOG_LINE_SCAN 4096
 size_t phonelog_diagnose(const char *text, size_t len, struct phonelog_finding *out,
                          size_t max);
 

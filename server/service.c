@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
@@ -14,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "auth.h"
+#include "csvio.h"
 #include "embedded.h"
 #include "limits.h"
 #include "log.h"
@@ -229,6 +231,18 @@ static void validate_url(const struct field_def *f, const char *s, struct proble
         }
 }
 
+static bool date_valid(const char *s)
+{
+    struct tm tm = { 0 };
+    const char *end = strptime(s, "%Y-%m-%d", &tm);
+    if (end == NULL || *end != '\0' || strlen(s) != 10)
+        return false;
+    /* strptime takes 2026-02-31; timegm normalises it to March, which shows. */
+    struct tm norm = tm;
+    timegm(&norm);
+    return norm.tm_mday == tm.tm_mday && norm.tm_mon == tm.tm_mon;
+}
+
 static void validate_reflist(struct store *s, const struct field_def *f, const struct value *v,
                              struct problem *p)
 {
@@ -330,6 +344,10 @@ static void validate_record(struct store *s, struct record *r, struct problem *p
         case FT_STORE:
             if (v->s == NULL || !trust_store_valid(v->s))
                 problem_field(p, f->name, "unknown trust store");
+            break;
+        case FT_DATE:
+            if (v->s != NULL && *v->s != '\0' && !date_valid(v->s))
+                problem_field(p, f->name, "%s must be a date as YYYY-MM-DD", f->label);
             break;
         }
     }
@@ -773,6 +791,374 @@ int service_each_phone(struct service *sv, void (*fn)(void *ctx, const char *nam
     return s && store_each_phone(s, fn, ctx) == STORE_OK ? 0 : -1;
 }
 
+/* ------------------------------------------------------------ phones in bulk */
+
+#define IMPORT_PROGRESS_EVERY 4096   /* rows between progress calls */
+#define IMPORT_MAX_MODELS     64
+#define IMPORT_NO_COLUMN      (-1)
+
+/* The columns of the CSV format, in export order: phone fields by their REST
+ * names.  Phone fields not listed keep their defaults on import. */
+enum import_column { COL_NAME, COL_MODEL, COL_DESCRIPTION, COL_PROFILE, COL_COUNT };
+static const char *const import_columns[COL_COUNT] = {
+    [COL_NAME] = "name",
+    [COL_MODEL] = "model",
+    [COL_DESCRIPTION] = "description",
+    [COL_PROFILE] = "common_phone_profile",
+};
+
+/* Names of the file, in file order (the cache evicts them afterwards), with
+ * an open-addressing index over them that finds a name repeated in the file. */
+struct name_index {
+    char (*names)[16];
+    long *lines;
+    size_t n, cap;
+    uint32_t *slots;          /* 1 + position in names, 0 for empty */
+    size_t n_slots;           /* a power of two, kept at least twice n */
+};
+
+/* Profiles by name, each looked up in the store once: a site has a handful. */
+struct profile_ref {
+    char name[UCPROV_NAME_MAX + 1];
+    int64_t id;               /* 0: no such profile */
+};
+
+struct import_job {
+    struct service *sv;
+    struct store *s;
+    struct import_result *res;
+    struct problem *p;
+    int position[COL_COUNT];            /* where each column is in the file */
+    size_t n_columns;                   /* fields per line, from the header */
+    bool header_seen;
+    char models[IMPORT_MAX_MODELS][64];
+    size_t n_models;
+    struct profile_ref *profiles;
+    size_t n_profiles;
+    struct name_index names;
+    size_t rows, bytes_total;
+    import_progress_fn progress;
+    void *progress_ctx;
+};
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static bool name_index_grow(struct name_index *x)
+{
+    size_t n_slots = x->n_slots ? x->n_slots * 2 : 1024;
+    uint32_t *slots = calloc(n_slots, sizeof *slots);
+    if (slots == NULL)
+        return false;
+    for (size_t i = 0; i < x->n; i++) {
+        size_t k = name_hash(x->names[i]) & (n_slots - 1);
+        while (slots[k] != 0)
+            k = (k + 1) & (n_slots - 1);
+        slots[k] = (uint32_t)i + 1;
+    }
+    free(x->slots);
+    x->slots = slots;
+    x->n_slots = n_slots;
+    return true;
+}
+
+/* Add name from line; 0 when new, the earlier line when the file repeats it,
+ * -1 when out of memory. */
+static long name_index_add(struct name_index *x, const char *name, long line)
+{
+    if (2 * (x->n + 1) > x->n_slots && !name_index_grow(x))
+        return -1;
+    size_t k = name_hash(name) & (x->n_slots - 1);
+    for (; x->slots[k] != 0; k = (k + 1) & (x->n_slots - 1))
+        if (strcmp(x->names[x->slots[k] - 1], name) == 0)
+            return x->lines[x->slots[k] - 1];
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 1024;
+        char (*names)[16] = realloc(x->names, cap * sizeof *names);
+        long *lines = names ? realloc(x->lines, cap * sizeof *lines) : NULL;
+        if (names != NULL)
+            x->names = names;
+        if (lines == NULL)
+            return -1;
+        x->lines = lines;
+        x->cap = cap;
+    }
+    snprintf(x->names[x->n], sizeof x->names[0], "%s", name);
+    x->lines[x->n] = line;
+    x->slots[k] = (uint32_t)++x->n;
+    return 0;
+}
+
+static void name_index_free(struct name_index *x)
+{
+    free(x->names);
+    free(x->lines);
+    free(x->slots);
+}
+
+/* One refusal: "line 12, column model: <the message a single create gives>". */
+static void import_error(struct import_job *job, long line, const char *column,
+                         const char *message)
+{
+    struct problem *p = job->p;
+    if (p->n_errors == PROBLEM_MAX_ERRORS) {
+        job->res->more_errors++;
+        return;
+    }
+    struct import_where *w = &job->res->where[p->n_errors];
+    w->line = line;
+    snprintf(w->column, sizeof w->column, "%s", column);
+    char field[64];
+    if (*column)
+        snprintf(field, sizeof field, "line %ld, column %s", line, column);
+    else
+        snprintf(field, sizeof field, "line %ld", line);
+    problem_field(p, field, "%s", message);
+}
+
+static int64_t import_profile_id(struct import_job *job, const char *name)
+{
+    for (size_t i = 0; i < job->n_profiles; i++)
+        if (strcmp(job->profiles[i].name, name) == 0)
+            return job->profiles[i].id;
+    struct profile_ref *grown = realloc(job->profiles, (job->n_profiles + 1) * sizeof *grown);
+    if (grown == NULL)
+        return 0;
+    job->profiles = grown;
+    struct profile_ref *r = &job->profiles[job->n_profiles++];
+    snprintf(r->name, sizeof r->name, "%s", name);
+    if (store_record_id_by_name(job->s, ENT_COMMON_PHONE_PROFILE, name, &r->id) != STORE_OK)
+        r->id = 0;
+    return r->id;
+}
+
+static bool import_model_known(const struct import_job *job, const char *model)
+{
+    for (size_t i = 0; i < job->n_models; i++)
+        if (strcmp(job->models[i], model) == 0)
+            return true;
+    return false;
+}
+
+static int import_column_of(const char *name)
+{
+    for (int c = 0; c < COL_COUNT; c++)
+        if (strcmp(import_columns[c], name) == 0)
+            return c;
+    return IMPORT_NO_COLUMN;
+}
+
+/* The header names the columns in any order; only the description may be
+ * left out, as it may be in a single create. */
+static int import_header(struct import_job *job, const struct csv_record *rec)
+{
+    const struct entity_def *e = entity_get(ENT_PHONE);
+    for (int c = 0; c < COL_COUNT; c++)
+        job->position[c] = IMPORT_NO_COLUMN;
+    job->n_columns = rec->n_fields;
+    job->header_seen = true;
+    if (rec->n_fields > CSV_MAX_FIELDS) {
+        import_error(job, rec->line, "", "the header has too many columns; it is "
+                     IMPORT_HEADER);
+        return 0;
+    }
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        int c = import_column_of(rec->field[i]);
+        if (c == IMPORT_NO_COLUMN || job->position[c] != IMPORT_NO_COLUMN) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "'%.60s' is %s; the header is " IMPORT_HEADER,
+                     rec->field[i], c == IMPORT_NO_COLUMN ? "not a column" : "named twice");
+            import_error(job, rec->line, "", msg);
+            continue;
+        }
+        job->position[c] = (int)i;
+    }
+    for (int c = 0; c < COL_COUNT; c++) {
+        const struct field_def *f = &e->fields[entity_field_index(e, import_columns[c])];
+        if (f->required && job->position[c] == IMPORT_NO_COLUMN) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "the header has no '%s' column; it is " IMPORT_HEADER,
+                     import_columns[c]);
+            import_error(job, rec->line, "", msg);
+        }
+    }
+    return 0;
+}
+
+/* One column of one phone: the checks validate_record() makes of that field,
+ * with the model and the profile answered from what the job loaded once
+ * rather than by a query each.  Adds to fp as validate_record() would. */
+static void import_check(struct import_job *job, const struct field_def *f, const char *text,
+                         char name[16], int64_t *profile_id, struct problem *fp)
+{
+    switch (f->type) {
+    case FT_DEVICE_NAME:
+        if (!device_name_normalise(text, name))
+            problem_field(fp, f->name, "%s must be SEP followed by the 12 hex digits of the "
+                          "phone's MAC address", f->label);
+        break;
+    case FT_MODEL:
+        if (*text == '\0')
+            problem_field(fp, f->name, "%s is required", f->label);
+        else if (!import_model_known(job, text))
+            problem_field(fp, f->name, "%s '%s' is not in the model catalogue", f->label, text);
+        break;
+    case FT_REF:
+        if (*text == '\0')
+            problem_field(fp, f->name, "%s is required", f->label);
+        else if ((*profile_id = import_profile_id(job, text)) == 0)
+            problem_field(fp, f->name, "there is no %s named '%s'", entity_get(f->ref)->label,
+                          text);
+        break;
+    default:
+        validate_text(f, text, fp);
+        break;
+    }
+}
+
+static void import_row(struct import_job *job, const struct csv_record *rec)
+{
+    const struct entity_def *e = entity_get(ENT_PHONE);
+    const char *text[COL_COUNT];
+    char name[16] = "";
+    int64_t profile_id = 0;
+    bool bad = false;
+
+    if (rec->n_fields != job->n_columns) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%zu fields where the header has %zu columns",
+                 rec->n_fields, job->n_columns);
+        import_error(job, rec->line, "", msg);
+        return;
+    }
+    for (int c = 0; c < COL_COUNT; c++) {
+        const struct field_def *f = &e->fields[entity_field_index(e, import_columns[c])];
+        struct problem fp = { 0 };
+        text[c] = job->position[c] == IMPORT_NO_COLUMN ? "" : rec->field[job->position[c]];
+        import_check(job, f, text[c], name, &profile_id, &fp);
+        for (size_t k = 0; k < fp.n_errors; k++)
+            import_error(job, rec->line, import_columns[c], fp.errors[k].message);
+        bad |= fp.n_errors > 0;
+    }
+    if (bad)
+        return;
+    long first = name_index_add(&job->names, name, rec->line);
+    if (first < 0) {
+        import_error(job, rec->line, "", "out of memory");
+        return;
+    }
+    char msg[128];
+    if (first > 0) {
+        snprintf(msg, sizeof msg, "%s is already on line %ld of this file", name, first);
+        import_error(job, rec->line, import_columns[COL_NAME], msg);
+        return;
+    }
+    /* Rows go in as they are read: the UNIQUE index finds a name the database
+     * already has, and a refusal rolls every row back anyway. */
+    struct phone_row row = { name, text[COL_MODEL], text[COL_DESCRIPTION], profile_id, NULL };
+    enum store_status ss = store_phone_insert(job->s, &row);
+    if (ss == STORE_OK)
+        return;
+    if (ss == STORE_CONFLICT)
+        snprintf(msg, sizeof msg, "a phone named '%s' already exists", name);
+    else
+        snprintf(msg, sizeof msg, "the phone breaks a database constraint");
+    import_error(job, rec->line, ss == STORE_CONFLICT ? import_columns[COL_NAME] : "", msg);
+}
+
+static int import_record(void *ctx, const struct csv_record *rec)
+{
+    struct import_job *job = ctx;
+    if (!job->header_seen)
+        return import_header(job, rec);
+    import_row(job, rec);
+    if (++job->rows % IMPORT_PROGRESS_EVERY == 0 && job->progress)
+        job->progress(job->progress_ctx, job->rows, rec->consumed, job->bytes_total);
+    return 0;
+}
+
+int service_import_phones(struct service *sv, const struct actor *who, const char *csv,
+                          size_t len, import_progress_fn progress, void *progress_ctx,
+                          struct import_result *res, struct problem *p)
+{
+    struct store *s = conn(sv);
+    memset(res, 0, sizeof *res);
+    if (s == NULL)
+        return fail_internal(p);
+    struct import_job job = {
+        .sv = sv, .s = s, .res = res, .p = p, .bytes_total = len,
+        .progress = progress, .progress_ctx = progress_ctx,
+    };
+    if (store_begin_write(s) != STORE_OK)
+        return fail_internal(p);
+    job.n_models = store_model_names(s, job.models, IMPORT_MAX_MODELS);
+    if (job.n_models > IMPORT_MAX_MODELS)
+        job.n_models = IMPORT_MAX_MODELS;
+    char err[256];
+    long line = 0;
+    if (csv_read(csv, len, import_record, &job, &line, err, sizeof err) != 0)
+        import_error(&job, line, "", err);
+    if (!job.header_seen && p->status == 0)
+        import_error(&job, 1, "", "the file is empty; its first line is the header "
+                     IMPORT_HEADER);
+    if (progress)
+        progress(progress_ctx, job.rows, len, len);
+
+    int rc = 0;
+    if (p->status != 0) {
+        store_rollback(s);
+        snprintf(p->detail, sizeof p->detail, "the file has %zu error%s; nothing was imported",
+                 p->n_errors + res->more_errors, p->n_errors + res->more_errors > 1 ? "s" : "");
+        rc = -1;
+    } else if (store_commit(s) != STORE_OK) {
+        store_rollback(s);
+        rc = fail_internal(p);
+    } else {
+        /* A name cached before the import was an unknown phone or an older
+         * phone of that name; either way its file is rendered anew. */
+        cache_evict(sv->cache, (const char (*)[16])job.names.names, job.names.n);
+        res->imported = job.names.n;
+        log_info("%s imported %zu phones", who->name, job.names.n);
+    }
+    name_index_free(&job.names);
+    free(job.profiles);
+    return rc;
+}
+
+static void export_row(void *ctx, const struct phone_row *row)
+{
+    const char *fields[COL_COUNT] = {
+        [COL_NAME] = row->name,
+        [COL_MODEL] = row->model,
+        [COL_DESCRIPTION] = row->description,
+        [COL_PROFILE] = row->profile,
+    };
+    csv_write_record(ctx, fields, COL_COUNT);
+}
+
+int service_export_phones(struct service *sv, char **out, size_t *len, struct problem *p)
+{
+    struct store *s = conn(sv);
+    struct csv_writer w = { 0 };
+    *out = NULL;
+    *len = 0;
+    if (s == NULL)
+        return fail_internal(p);
+    csv_write_record(&w, import_columns, COL_COUNT);
+    if (store_each_phone_row(s, export_row, &w) != STORE_OK || w.failed) {
+        csv_writer_free(&w);
+        return fail_internal(p);
+    }
+    *out = w.buf;
+    *len = w.len;
+    return 0;
+}
+
 /* ---------------------------------------------------------------- fetch log */
 
 int service_fetch_log_append(struct service *sv, const struct fetch_record *recs, size_t n)
@@ -1110,5 +1496,261 @@ int service_load_demo(struct service *sv, struct problem *p)
         if (demo_create(sv, &demo_actor, &r, &phone_id, p) != 0)
             return -1;
     }
+    return 0;
+}
+
+/* ----------------------------------------------------------------- rollover */
+
+int service_gateway_rollover(struct service *sv, int64_t gateway_id, struct rollover_cert **out,
+                             size_t *n, struct problem *p)
+{
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    enum store_status ss = store_gateway_rollover(s, gateway_id, out, n);
+    if (ss == STORE_NOT_FOUND) {
+        problem_set(p, 404, "there is no VPN gateway with id %lld", (long long)gateway_id);
+        return -1;
+    }
+    return ss == STORE_OK ? 0 : fail_internal(p);
+}
+
+static bool id_in(int64_t id, const int64_t *ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+/* Background doc, failure 1: the old certificate may go only once every phone
+ * has fetched a config holding the hash of its successor (a certificate added
+ * after it, or one being added now). */
+int service_rollover_check(struct service *sv, int64_t gateway_id, const int64_t *new_ids,
+                           size_t n_new, struct problem *p)
+{
+    struct rollover_cert *old = NULL;
+    size_t n_old = 0;
+    if (service_gateway_rollover(sv, gateway_id, &old, &n_old, p) != 0)
+        return -1;
+    for (size_t d = 0; d < n_old && p->status == 0; d++) {
+        const struct rollover_cert *dropped = &old[d];
+        if (id_in(dropped->cert_id, new_ids, n_new))
+            continue;
+        bool brand_new = false;
+        for (size_t k = 0; k < n_new; k++) {
+            bool on_gateway = false;
+            for (size_t o = 0; o < n_old; o++)
+                on_gateway |= old[o].cert_id == new_ids[k];
+            brand_new |= !on_gateway;
+        }
+        size_t missing = 0, phones = 0;
+        const char *first_missing = NULL;
+        for (size_t o = 0; o < n_old; o++) {
+            const struct rollover_cert *c = &old[o];
+            if (!id_in(c->cert_id, new_ids, n_new) || c->added_at_ms <= dropped->added_at_ms)
+                continue;
+            phones = c->n_phones;
+            for (size_t i = 0; i < c->n_phones; i++)
+                if (!c->phones[i].current) {
+                    missing++;
+                    if (first_missing == NULL)
+                        first_missing = c->phones[i].name;
+                }
+        }
+        if (brand_new && n_old > 0 && old[0].n_phones > 0) {
+            missing = phones = old[0].n_phones;
+            first_missing = old[0].phones[0].name;
+        }
+        if (missing == 0)
+            continue;
+        problem_set(p, 409, "removing certificate %lld (%s) now would cut off %zu of %zu phones: "
+                    "they have not fetched a config with the hash of its successor%s (first: %s). "
+                    "Keep both until every phone has fetched (reset them), then remove it; or "
+                    "confirm the removal.",
+                    (long long)dropped->cert_id, dropped->common_name, missing, phones,
+                    brand_new ? " being added now" : "", first_missing);
+        problem_field(p, "certificates", "certificate %lld: %zu phones still lack %s",
+                      (long long)dropped->cert_id, missing,
+                      brand_new ? "the new certificate's hash" : "the successor's hash");
+    }
+    rollover_free(old, n_old);
+    return p->status ? -1 : 0;
+}
+
+/* -------------------------------------------------------------- diagnostics */
+
+#define DIAG_MAX 512
+
+struct diag_list {
+    struct diagnostic *items;
+    size_t n;
+};
+
+static struct diagnostic *diag_add(struct diag_list *l, enum diag_severity sev, const char *code,
+                                   enum entity_kind kind, int64_t id, const char *name)
+{
+    if (l->n == DIAG_MAX)
+        return NULL;
+    struct diagnostic *d = &l->items[l->n++];
+    memset(d, 0, sizeof *d);
+    d->severity = sev;
+    d->code = code;
+    d->kind = kind;
+    d->id = id;
+    snprintf(d->name, sizeof d->name, "%s", name);
+    return d;
+}
+
+/* The host of an http(s) URL, without brackets or port. */
+static void url_host(const char *url, char *host, size_t len)
+{
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    size_t n;
+    if (*h == '[') {
+        h++;
+        n = strcspn(h, "]");
+    } else {
+        n = strcspn(h, ":/?#");
+    }
+    snprintf(host, len, "%.*s", (int)n, h);
+}
+
+static bool wildcard_matches(const struct cert_info *ci, const char *host)
+{
+    const char *dot = strchr(host, '.');
+    for (size_t i = 0; dot && i <= ci->n_sans; i++) {
+        const char *name = i < ci->n_sans ? ci->sans[i] : ci->common_name;
+        if (name && name[0] == '*' && name[1] == '.' && strcasecmp(name + 1, dot) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void diagnose_certificates(struct store *s, int expiry_days, struct diag_list *l)
+{
+    struct list_query q = { MATCH_ANY, NULL, UCPROV_LIST_MAX_LIMIT, 0 };
+    struct cert_row *rows = NULL;
+    size_t n = 0;
+    int64_t total = 0, now = (int64_t)time(NULL);
+    if (store_cert_list(s, &q, NULL, &rows, &n, &total) != STORE_OK)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const struct cert_info *ci = &rows[i].info;
+        int64_t days = (ci->not_after - now) / 86400;
+        struct diagnostic *d = NULL;
+        if (ci->not_after < now) {
+            d = diag_add(l, DIAG_WARNING, "certificate_expired", ENT_CERTIFICATE, rows[i].id,
+                         ci->common_name);
+            if (d) {
+                snprintf(d->message, sizeof d->message, "certificate %s in %s expired %lld days ago",
+                         ci->common_name, rows[i].trust_store, (long long)-days);
+                snprintf(d->fix, sizeof d->fix, "renew it on the device that owns it and follow "
+                         "the rollover order: add the new one beside it, let phones fetch, switch, "
+                         "then remove this one");
+            }
+        } else if (days < expiry_days) {
+            d = diag_add(l, DIAG_WARNING, "certificate_expiring", ENT_CERTIFICATE, rows[i].id,
+                         ci->common_name);
+            if (d) {
+                snprintf(d->message, sizeof d->message, "certificate %s in %s expires in %lld days",
+                         ci->common_name, rows[i].trust_store, (long long)days);
+                snprintf(d->fix, sizeof d->fix, "start the rollover now: upload the renewed "
+                         "certificate and add it to the gateway beside this one, so phones have "
+                         "both hashes before the ASA switches");
+            }
+        }
+        cert_row_free(&rows[i]);
+    }
+    free(rows);
+}
+
+static void diagnose_gateway(struct store *s, const struct record *gw, struct diag_list *l)
+{
+    const struct entity_def *e = entity_get(ENT_VPN_GATEWAY);
+    const char *name = gw->v[entity_field_index(e, "name")].s;
+    const char *url = gw->v[entity_field_index(e, "url")].s;
+    const struct value *certs = &gw->v[entity_field_index(e, "certificates")];
+    char host[256];
+    url_host(url ? url : "", host, sizeof host);
+    int64_t now = (int64_t)time(NULL);
+    size_t expired = 0;
+    bool host_match = false, wildcard = false;
+    for (size_t i = 0; i < certs->n_ids; i++) {
+        struct cert_row row;
+        if (store_cert_get(s, certs->ids[i], &row) != STORE_OK)
+            continue;
+        expired += row.info.not_after < now;
+        host_match |= cert_matches_host(&row.info, host);
+        wildcard |= wildcard_matches(&row.info, host);
+        cert_row_free(&row);
+    }
+    if (certs->n_ids > 0 && expired == certs->n_ids) {
+        struct diagnostic *d = diag_add(l, DIAG_ERROR, "gateway_all_certificates_expired",
+                                        ENT_VPN_GATEWAY, gw->id, name);
+        if (d) {
+            snprintf(d->message, sizeof d->message, "every certificate on gateway %s has expired",
+                     name);
+            snprintf(d->fix, sizeof d->fix, "upload the ASA's current identity certificate to "
+                     "Phone-VPN-trust and add it to the gateway");
+        }
+    }
+    char sources[4][64];
+    size_t n_sources = store_gateway_host_id_sources(s, gw->id, sources, 4);
+    if (n_sources == 0 || host_match)
+        return;
+    struct diagnostic *d = diag_add(l, DIAG_WARNING, "host_id_check_mismatch", ENT_VPN_GATEWAY,
+                                    gw->id, name);
+    if (d == NULL)
+        return;
+    snprintf(d->message, sizeof d->message, "Host ID Check is on (%s%s) but the host %s of gateway "
+             "%s's URL matches no certificate's CN or SAN%s", sources[0],
+             n_sources > 1 ? " and others" : "", host, name,
+             wildcard ? "; only a wildcard certificate covers it, which phones reject" : "");
+    snprintf(d->fix, sizeof d->fix, "put a certificate whose CN or a SAN is exactly %s on the "
+             "gateway (and on the ASA), or turn Enable Host ID Check off in %s", host, sources[0]);
+}
+
+static void diagnose_models(struct store *s, struct diag_list *l)
+{
+    char names[20][16], models[20][64];
+    size_t total = store_phones_vpn_unsupported(s, names, models, 20);
+    for (size_t i = 0; i < total && i < 20; i++) {
+        struct diagnostic *d = diag_add(l, DIAG_WARNING, "model_without_vpn_client", ENT_PHONE, 0,
+                                        names[i]);
+        if (d == NULL)
+            return;
+        snprintf(d->message, sizeof d->message, "phone %s (%s) has a VPN common phone profile but "
+                 "its model has no VPN client%s", names[i], models[i],
+                 i == 19 && total > 20 ? " (and more)" : "");
+        snprintf(d->fix, sizeof d->fix, "give it a common phone profile without a VPN group, or "
+                 "replace it with a model that carries the VPN client (88xx, 79x2/79x5, 89xx, 99xx)");
+    }
+}
+
+int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic **out, size_t *n,
+                        struct problem *p)
+{
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    struct diag_list l = { calloc(DIAG_MAX, sizeof *l.items), 0 };
+    if (l.items == NULL)
+        return fail_internal(p);
+    diagnose_certificates(s, expiry_days, &l);
+    struct list_query q = { MATCH_ANY, NULL, UCPROV_LIST_MAX_LIMIT, 0 };
+    struct record *gws = NULL;
+    size_t ngw = 0;
+    int64_t total = 0;
+    if (store_record_list(s, ENT_VPN_GATEWAY, &q, &gws, &ngw, &total) == STORE_OK)
+        for (size_t i = 0; i < ngw; i++)
+            diagnose_gateway(s, &gws[i], &l);
+    for (size_t i = 0; i < ngw; i++)
+        record_free(&gws[i]);
+    free(gws);
+    diagnose_models(s, &l);
+    *out = l.items;
+    *n = l.n;
     return 0;
 }

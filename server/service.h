@@ -66,6 +66,69 @@ void service_cache_stats(struct service *sv, struct cache_stats *out);
 /* Calls fn for each phone's device name. */
 int service_each_phone(struct service *sv, void (*fn)(void *ctx, const char *name), void *ctx);
 
+/* --- phones in bulk: CSV ---
+ * A header line naming the columns (any order; description may be left out),
+ * then one phone a line, its common phone profile given by name:
+ *     name,model,description,common_phone_profile
+ * Each row is validated as a single create would be.  All or nothing: one
+ * transaction, and any bad line refuses the whole file. */
+#define IMPORT_HEADER "name,model,description,common_phone_profile"
+
+/* Where p->errors[i] is in the file: its line (from 1) and column name. */
+struct import_where {
+    long line;
+    char column[32];
+};
+
+struct import_result {
+    size_t imported;                            /* phones written */
+    struct import_where where[PROBLEM_MAX_ERRORS];
+    size_t more_errors;                         /* found past the ones listed */
+};
+
+/* Told every few thousand rows (the CLI's progress line); may be NULL. */
+typedef void (*import_progress_fn)(void *ctx, size_t rows, size_t bytes_done,
+                                   size_t bytes_total);
+
+/* 0 and res->imported on success.  A refusal is a 400 whose field errors read
+ * "line 12, column model", each located again in res->where; nothing is
+ * written.  Afterwards exactly the imported names leave the render cache. */
+int service_import_phones(struct service *sv, const struct actor *who, const char *csv,
+                          size_t len, import_progress_fn progress, void *progress_ctx,
+                          struct import_result *res, struct problem *p);
+/* Every phone in the import's format, header first, in name order, so that an
+ * export imported into an empty database exports to the same bytes.
+ * *out is malloc'd. */
+int service_export_phones(struct service *sv, char **out, size_t *len, struct problem *p);
+
+/* --- certificate rollover --- */
+/* Readiness of each certificate on a gateway (see struct rollover_cert). */
+int service_gateway_rollover(struct service *sv, int64_t gateway_id, struct rollover_cert **out,
+                             size_t *n, struct problem *p);
+/* 409 when the new certificate list drops a certificate while phones still lack
+ * the hash of its successor; callers skip it when the admin confirms. */
+int service_rollover_check(struct service *sv, int64_t gateway_id, const int64_t *new_ids,
+                           size_t n_new, struct problem *p);
+
+/* --- diagnostics --- */
+enum diag_severity { DIAG_WARNING, DIAG_ERROR };
+
+struct diagnostic {
+    enum diag_severity severity;
+    const char *code;              /* "certificate_expiring", "host_id_check_mismatch", ... */
+    enum entity_kind kind;         /* the object it is about */
+    int64_t id;                    /* 0 when only the name is known */
+    char name[128];
+    char message[512];
+    char fix[512];
+};
+
+/* Everything that needs the admin's attention: certificates expired or expiring
+ * within expiry_days, gateways whose every certificate is expired, Host ID Check
+ * that cannot pass, VPN profiles on models without the VPN client.  Free *out. */
+int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic **out, size_t *n,
+                        struct problem *p);
+
 /* --- fetch log --- */
 /* Append records (the fetch log writer thread); prunes past the retention cap. */
 int service_fetch_log_append(struct service *sv, const struct fetch_record *recs, size_t n);

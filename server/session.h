@@ -44,6 +44,6 @@ long login_wait(struct sessions *s, const char *peer, const char *user, time_t n
 /* Count a failed attempt against both the address and the name. */
 void login_failed(struct sessions *s, const char *peer, const char *user, time_t now);
 /* A correct password clears the name's and the address's record. */
-void login_succeeded(struct sessions *s, const char *peer, const char *user);
+void login_succeeded(struct sessions *s, const char *peer, const char *user, time_t now);
 
 #endif

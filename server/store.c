@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
 #include "embedded.h"
+#include "limits.h"
 #include "log.h"
 #include "store.h"
 
@@ -136,6 +138,13 @@ static char *dup_col(sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     return strdup(t ? (const char *)t : "");
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void sql_append(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -399,26 +408,41 @@ static enum store_status write_links(struct store *s, const struct entity_def *e
         if (e->fields[i].type != FT_REFLIST || !rec->v[i].set)
             continue;
         const struct link_def *l = link_of(e->kind, e->fields[i].name);
-        char del[SQL_MAX] = "", ins[SQL_MAX] = "";
+        /* The list is rewritten whole, but a pair that stays keeps the time it
+         * was first made: rollover readiness counts fetches since then. */
+        char keep[SQL_MAX] = "", del[SQL_MAX] = "", ins[SQL_MAX] = "";
+        sql_append(keep, "INSERT INTO temp.link_kept (target, added_at) "
+                   "SELECT %s, added_at FROM %s WHERE %s = ?", l->target_col, l->table,
+                   l->owner_col);
         sql_append(del, "DELETE FROM %s WHERE %s = ?", l->table, l->owner_col);
-        sql_append(ins, "INSERT INTO %s (%s, %s, position) VALUES (?, ?, ?)", l->table,
-                   l->owner_col, l->target_col);
-        sqlite3_stmt *st = prep_dynamic(s, del);
+        sql_append(ins, "INSERT INTO %s (%s, %s, position, added_at) VALUES (?1, ?2, ?3, "
+                   "COALESCE((SELECT added_at FROM temp.link_kept WHERE target = ?2), ?4))",
+                   l->table, l->owner_col, l->target_col);
+        if (exec_simple(s, "CREATE TEMP TABLE IF NOT EXISTS link_kept "
+                           "(target INTEGER PRIMARY KEY, added_at INTEGER)") != STORE_OK ||
+            exec_simple(s, "DELETE FROM temp.link_kept") != STORE_OK)
+            return STORE_ERROR;
+        int rc = SQLITE_DONE;
+        for (const char *sql = keep; sql != NULL; sql = sql == keep ? del : NULL) {
+            sqlite3_stmt *st = prep_dynamic(s, sql);
+            if (st == NULL)
+                return STORE_ERROR;
+            sqlite3_bind_int64(st, 1, rec->id);
+            rc = sqlite3_step(st);
+            sqlite3_finalize(st);
+            if (rc != SQLITE_DONE)
+                return status_of(s, rc);
+        }
+        sqlite3_stmt *st = prep_dynamic(s, ins);
         if (st == NULL)
             return STORE_ERROR;
-        sqlite3_bind_int64(st, 1, rec->id);
-        int rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return status_of(s, rc);
-        st = prep_dynamic(s, ins);
-        if (st == NULL)
-            return STORE_ERROR;
+        int64_t now = now_ms();
         for (size_t k = 0; k < rec->v[i].n_ids; k++) {
             sqlite3_reset(st);
             sqlite3_bind_int64(st, 1, rec->id);
             sqlite3_bind_int64(st, 2, rec->v[i].ids[k]);
             sqlite3_bind_int64(st, 3, (int64_t)k);
+            sqlite3_bind_int64(st, 4, now);
             rc = sqlite3_step(st);
             if (rc != SQLITE_DONE) {
                 enum store_status ss = status_of(s, rc);
@@ -1174,6 +1198,70 @@ enum store_status store_each_phone(struct store *s, void (*fn)(void *ctx, const 
     return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
+/* ------------------------------------------------------------ phones in bulk */
+
+enum store_status store_phone_insert(struct store *s, const struct phone_row *row)
+{
+    static const char sql[] =
+        "INSERT INTO phones (name, model, description, common_phone_profile_id) "
+        "VALUES (?, ?, ?, ?)";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    /* STATIC: the row outlives the step, and a bulk import saves a copy per column. */
+    sqlite3_bind_text(st, 1, row->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, row->model, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, row->description ? row->description : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, row->profile_id);
+    int rc = sqlite3_step(st);
+    enum store_status ss = status_of(s, rc);
+    sqlite3_reset(st);
+    return ss == STORE_IN_USE ? STORE_INVALID : ss;
+}
+
+size_t store_model_names(struct store *s, char (*out)[64], size_t max)
+{
+    static const char sql[] = "SELECT name FROM phone_models ORDER BY name";
+    sqlite3_stmt *st = prep(s, sql);
+    size_t n = 0;
+    if (st == NULL)
+        return 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n < max)
+            copy_col(st, 0, out[n], sizeof out[n]);
+        n++;
+    }
+    sqlite3_reset(st);
+    return n;
+}
+
+enum store_status store_each_phone_row(struct store *s,
+                                       void (*fn)(void *ctx, const struct phone_row *row),
+                                       void *ctx)
+{
+    static const char sql[] =
+        "SELECT p.name, p.model, p.description, p.common_phone_profile_id, c.name "
+        "FROM phones p JOIN common_phone_profiles c ON c.id = p.common_phone_profile_id "
+        "ORDER BY p.name";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct phone_row row = {
+            .name = (const char *)sqlite3_column_text(st, 0),
+            .model = (const char *)sqlite3_column_text(st, 1),
+            .description = (const char *)sqlite3_column_text(st, 2),
+            .profile_id = sqlite3_column_int64(st, 3),
+            .profile = (const char *)sqlite3_column_text(st, 4),
+        };
+        fn(ctx, &row);
+    }
+    enum store_status ss = status_of(s, rc);
+    sqlite3_reset(st);
+    return ss;
+}
+
 /* ---------------------------------------------------------------- fetch log */
 
 enum store_status store_fetch_log_append(struct store *s, const struct fetch_record *recs,
@@ -1378,4 +1466,149 @@ enum store_status store_token_get(struct store *s, int64_t id, int64_t *admin_id
     copy_col(st, 1, hash, hashlen);
     sqlite3_reset(st);
     return STORE_OK;
+}
+
+/* ----------------------------------------------------------------- rollover */
+
+void rollover_free(struct rollover_cert *certs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(certs[i].phones);
+    free(certs);
+}
+
+/* A fetch counts when it started after the certificate was added: a transfer
+ * that began before may carry a file rendered before the change. */
+static enum store_status rollover_phones(struct store *s, int64_t gateway_id,
+                                         struct rollover_cert *c)
+{
+    static const char sql[] =
+        "SELECT p.name, "
+        "  (SELECT max(f.at_ms) FROM fetch_log f WHERE f.device = p.name AND f.result = 'ok'), "
+        "  EXISTS (SELECT 1 FROM fetch_log f WHERE f.device = p.name AND f.result = 'ok' "
+        "          AND f.at_ms >= ?2 AND f.at_ms - f.duration_us / 1000 >= ?2) "
+        "FROM phones p JOIN common_phone_profiles c ON c.id = p.common_phone_profile_id "
+        "WHERE c.vpn_group_id IN (SELECT group_id FROM vpn_group_gateways WHERE gateway_id = ?1) "
+        "ORDER BY p.name";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, gateway_id);
+    sqlite3_bind_int64(st, 2, c->added_at_ms);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (c->n_phones == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct rollover_phone *grown = realloc(c->phones, cap * sizeof *grown);
+            if (grown == NULL) {
+                sqlite3_reset(st);
+                return STORE_ERROR;
+            }
+            c->phones = grown;
+        }
+        struct rollover_phone *ph = &c->phones[c->n_phones++];
+        copy_col(st, 0, ph->name, sizeof ph->name);
+        ph->last_fetch_ms = sqlite3_column_int64(st, 1);
+        ph->current = sqlite3_column_int(st, 2) != 0;
+    }
+    return rc == SQLITE_DONE ? STORE_OK : status_of(s, rc);
+}
+
+enum store_status store_gateway_rollover(struct store *s, int64_t gateway_id,
+                                         struct rollover_cert **out, size_t *n)
+{
+    static const char sql[] =
+        "SELECT gc.certificate_id, c.cert_hash, c.common_name, gc.added_at, c.not_after "
+        "FROM vpn_gateway_certificates gc JOIN certificates c ON c.id = gc.certificate_id "
+        "WHERE gc.gateway_id = ? ORDER BY gc.position";
+    *out = NULL;
+    *n = 0;
+    if (!store_record_exists(s, ENT_VPN_GATEWAY, gateway_id))
+        return STORE_NOT_FOUND;
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, gateway_id);
+    struct rollover_cert *certs = calloc(UCPROV_GATEWAY_CERTS_MAX, sizeof *certs);
+    if (certs == NULL)
+        return STORE_ERROR;
+    size_t count = 0;
+    while (count < UCPROV_GATEWAY_CERTS_MAX && sqlite3_step(st) == SQLITE_ROW) {
+        struct rollover_cert *c = &certs[count++];
+        c->cert_id = sqlite3_column_int64(st, 0);
+        copy_col(st, 1, c->cert_hash, sizeof c->cert_hash);
+        copy_col(st, 2, c->common_name, sizeof c->common_name);
+        c->added_at_ms = sqlite3_column_int64(st, 3);
+        c->not_after = sqlite3_column_int64(st, 4);
+    }
+    sqlite3_reset(st);
+    for (size_t i = 0; i < count; i++)
+        if (rollover_phones(s, gateway_id, &certs[i]) != STORE_OK) {
+            rollover_free(certs, count);
+            return STORE_ERROR;
+        }
+    *out = certs;
+    *n = count;
+    return STORE_OK;
+}
+
+/* -------------------------------------------------------------- diagnostics */
+
+size_t store_gateway_host_id_sources(struct store *s, int64_t gateway_id, char (*names)[64],
+                                     size_t max)
+{
+    /* The switches of a common phone profile come from its VPN profile, or from
+     * the enterprise defaults when it names none. */
+    static const char sql[] =
+        "SELECT DISTINCT COALESCE(vp.name, 'VPN feature configuration') "
+        "FROM common_phone_profiles c LEFT JOIN vpn_profiles vp ON vp.id = c.vpn_profile_id "
+        "JOIN vpn_feature_configuration fc ON fc.id = 1 "
+        "WHERE c.vpn_group_id IN (SELECT group_id FROM vpn_group_gateways WHERE gateway_id = ?) "
+        "AND COALESCE(vp.host_id_check, fc.host_id_check) = 1 ORDER BY 1";
+    sqlite3_stmt *st = prep(s, sql);
+    size_t n = 0;
+    if (st == NULL)
+        return 0;
+    sqlite3_bind_int64(st, 1, gateway_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n < max)
+            copy_col(st, 0, names[n], 64);
+        n++;
+    }
+    return n;
+}
+
+size_t store_phones_vpn_unsupported(struct store *s, char (*names)[16], char (*models)[64],
+                                    size_t max)
+{
+    static const char sql[] =
+        "SELECT p.name, p.model FROM phones p "
+        "JOIN common_phone_profiles c ON c.id = p.common_phone_profile_id "
+        "JOIN phone_models m ON m.name = p.model "
+        "WHERE c.vpn_group_id IS NOT NULL AND m.vpn_client = 0 ORDER BY p.name";
+    sqlite3_stmt *st = prep(s, sql);
+    size_t n = 0;
+    if (st == NULL)
+        return 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n < max) {
+            copy_col(st, 0, names[n], 16);
+            copy_col(st, 1, models[n], 64);
+        }
+        n++;
+    }
+    return n;
+}
+
+bool store_model_has_vpn_client(struct store *s, const char *model)
+{
+    static const char sql[] = "SELECT vpn_client FROM phone_models WHERE name = ?";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return true;
+    sqlite3_bind_text(st, 1, model, -1, SQLITE_TRANSIENT);
+    bool yes = sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 0;
+    sqlite3_reset(st);
+    return yes;
 }

@@ -112,6 +112,42 @@ enum store_status store_default_view(struct store *s, struct default_view *out);
 enum store_status store_each_phone(struct store *s, void (*fn)(void *ctx, const char *name),
                                    void *ctx);
 
+/* --- phones in bulk: CSV import and export --- */
+struct phone_row {
+    const char *name, *model, *description;
+    int64_t profile_id;
+    const char *profile;      /* the common phone profile's name (export) */
+};
+/* Insert one phone through a statement prepared once per connection; meant to
+ * run many times inside the caller's write transaction.  STORE_CONFLICT when
+ * the name is taken. */
+enum store_status store_phone_insert(struct store *s, const struct phone_row *row);
+/* The model catalogue's names, up to max; returns how many the catalogue has. */
+size_t store_model_names(struct store *s, char (*out)[64], size_t max);
+/* Calls fn for every phone with its profile's name, in name order. */
+enum store_status store_each_phone_row(struct store *s,
+                                       void (*fn)(void *ctx, const struct phone_row *row),
+                                       void *ctx);
+
+/* --- certificate rollover --- */
+/* Each certificate on the gateway, in order, with the phones whose config
+ * includes the gateway and whether each fetched since the certificate was added. */
+enum store_status store_gateway_rollover(struct store *s, int64_t gateway_id,
+                                         struct rollover_cert **out, size_t *n);
+void rollover_free(struct rollover_cert *certs, size_t n);
+
+/* --- diagnostics --- */
+/* Names of the VPN profiles (or "VPN feature configuration") with Host ID Check
+ * on that apply to phones using this gateway; returns how many in all. */
+size_t store_gateway_host_id_sources(struct store *s, int64_t gateway_id, char (*names)[64],
+                                     size_t max);
+/* Phones on a common phone profile with a VPN group whose model has no VPN
+ * client; returns how many in all. */
+size_t store_phones_vpn_unsupported(struct store *s, char (*names)[16], char (*models)[64],
+                                    size_t max);
+/* False only for a catalogue model known to lack the VPN client. */
+bool store_model_has_vpn_client(struct store *s, const char *model);
+
 /* --- fetch log --- */
 /* Append records in one transaction. */
 enum store_status store_fetch_log_append(struct store *s, const struct fetch_record *recs,

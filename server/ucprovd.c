@@ -221,14 +221,14 @@ int main(int argc, char **argv)
     }
 
     struct http_config admin = { opt.http, "/api/", UCPROV_MAX_JSON_BODY, UCPROV_HTTP_THREADS,
-                                 false };
+                                 false, "/api/v1/phones/import", UCPROV_MAX_CSV_BODY };
     if ((http = http_start(&admin, sv, admin_handle, sv, err, sizeof err)) == NULL) {
         log_error("admin listener: %s", err);
         goto out;
     }
     if (enabled(opt.cnf_http)) {
         struct http_config cc = { opt.cnf_http, NULL, UCPROV_CNF_HTTP_MAX_BODY, UCPROV_CNF_HTTP_THREADS,
-                                  true };
+                                  true, NULL, 0 };
         if ((cnf = http_start(&cc, sv, provider_cnf_http, provider, err, sizeof err)) == NULL) {
             log_error("config port: %s", err);
             goto out;

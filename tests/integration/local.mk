@@ -6,7 +6,9 @@ AM_TESTS_ENVIRONMENT = \
 	UCPROVD='$(abs_top_builddir)/server/ucprovd'; export UCPROVD; \
 	UCPROV='$(abs_top_builddir)/server/ucprov'; export UCPROV; \
 	UDP_PROBE='$(abs_top_builddir)/tests/integration/udp-probe'; export UDP_PROBE;
-INTEGRATION_TESTS = tests/integration/rest.tap tests/integration/tftp.tap
+INTEGRATION_TESTS = tests/integration/rest.tap tests/integration/tftp.tap \
+	tests/integration/diag.tap
+INTEGRATION_TESTS += tests/integration/bulk.tap
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += tests/integration/lib.sh

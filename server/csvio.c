@@ -1,0 +1,187 @@
+/* csvio.c - CSV over libcsv, with the line each record starts on.
+ *
+ * libcsv says nothing of line numbers, yet an import error is only useful
+ * with one.  So the reader feeds libcsv a line at a time while a record is
+ * open, and notes the line where the next one begins: that is the first byte
+ * after a record ended that is not a line break.  A record whose quoted field
+ * spans lines keeps the line it started on. */
+#include <config.h>
+
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvio.h"
+
+struct reader {
+    struct csv_record rec;
+    char *arena;              /* the open record's fields, NUL-separated */
+    size_t used, cap;
+    size_t offsets[CSV_MAX_FIELDS];
+    bool open;                /* a record has begun and not yet ended */
+    bool nomem;
+    long line;                /* line of the bytes being fed */
+    csv_record_fn fn;
+    void *ctx;
+    int stopped;              /* the callback's non-zero answer */
+};
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    struct reader *r = ctx;
+    if (r->stopped || r->nomem)
+        return;
+    if (!r->open) {           /* a record that began right after a bare CR */
+        r->open = true;
+        r->rec.line = r->line;
+    }
+    size_t i = r->rec.n_fields++;
+    if (i >= CSV_MAX_FIELDS)
+        return;
+    if (r->used + len + 1 > r->cap) {
+        size_t cap = (r->used + len + 1) * 2;
+        char *grown = realloc(r->arena, cap);
+        if (grown == NULL) {
+            r->nomem = true;
+            return;
+        }
+        r->arena = grown;
+        r->cap = cap;
+    }
+    if (len > 0)
+        memcpy(r->arena + r->used, data, len);
+    r->arena[r->used + len] = '\0';
+    r->offsets[i] = r->used;
+    r->used += len + 1;
+}
+
+static void on_record_end(int terminator, void *ctx)
+{
+    struct reader *r = ctx;
+    (void)terminator;
+    if (!r->stopped && !r->nomem) {
+        size_t kept = r->rec.n_fields < CSV_MAX_FIELDS ? r->rec.n_fields : CSV_MAX_FIELDS;
+        /* Pointers are fixed only now: the arena may have moved while filling. */
+        for (size_t i = 0; i < kept; i++)
+            r->rec.field[i] = r->arena + r->offsets[i];
+        r->stopped = r->fn(r->ctx, &r->rec);
+    }
+    r->open = false;
+    r->rec.n_fields = 0;
+    r->used = 0;
+}
+
+int csv_read(const char *buf, size_t len, csv_record_fn fn, void *ctx, long *line,
+             char *err, size_t errlen)
+{
+    struct csv_parser p;
+    struct reader r = { .line = 1, .fn = fn, .ctx = ctx };
+    size_t pos = 0;
+    int rc = 0;
+
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+        snprintf(err, errlen, "out of memory");
+        *line = 0;
+        return -1;
+    }
+    while (pos < len && !r.stopped && !r.nomem) {
+        if (!r.open) {
+            /* Blank lines between records: fed one byte at a time so that
+             * the next record's first line is known before it begins. */
+            char c = buf[pos];
+            if (c == '\n' || c == '\r') {
+                if (csv_parse(&p, buf + pos, 1, on_field, on_record_end, &r) != 1)
+                    break;
+                r.line += c == '\n';
+                pos++;
+                continue;
+            }
+            r.open = true;
+            r.rec.line = r.line;
+        }
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        size_t chunk = nl ? (size_t)(nl - (buf + pos)) + 1 : len - pos;
+        r.rec.consumed = pos + chunk;
+        if (csv_parse(&p, buf + pos, chunk, on_field, on_record_end, &r) != chunk)
+            break;
+        pos += chunk;
+        r.line += nl != NULL;
+    }
+    if (!r.stopped && !r.nomem && csv_error(&p) == CSV_SUCCESS)
+        csv_fini(&p, on_field, on_record_end, &r);   /* the last record may lack its "\n" */
+    if (r.stopped) {
+        rc = r.stopped;
+    } else if (r.nomem) {
+        snprintf(err, errlen, "out of memory");
+        *line = r.rec.line;
+        rc = -1;
+    } else if (csv_error(&p) != CSV_SUCCESS) {
+        /* libcsv refuses a quote inside an unquoted field, text after a
+         * closing quote, and a quoted field still open at the end. */
+        snprintf(err, errlen, "malformed CSV: a field holding quotes, commas or line breaks "
+                 "must be quoted, with its quotes doubled");
+        *line = r.open ? r.rec.line : r.line;
+        rc = -1;
+    }
+    csv_free(&p);
+    free(r.arena);
+    return rc;
+}
+
+/* ----------------------------------------------------------------- output */
+
+static bool reserve(struct csv_writer *w, size_t more)
+{
+    if (w->failed)
+        return false;
+    if (w->len + more <= w->cap)
+        return true;
+    size_t cap = w->cap ? w->cap : 4096;
+    while (cap < w->len + more)
+        cap *= 2;
+    char *grown = realloc(w->buf, cap);
+    if (grown == NULL) {
+        w->failed = true;
+        return false;
+    }
+    w->buf = grown;
+    w->cap = cap;
+    return true;
+}
+
+/* Quotes are needed for the separators, and for edge spaces that a reader
+ * (libcsv among them) would otherwise trim. */
+static bool needs_quotes(const char *s, size_t n)
+{
+    if (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+        return true;
+    return strpbrk(s, ",\"\r\n") != NULL;
+}
+
+void csv_write_record(struct csv_writer *w, const char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *s = fields[i] ? fields[i] : "";
+        size_t len = strlen(s);
+        /* At worst every byte is a doubled quote, plus the two around it. */
+        if (!reserve(w, 2 * len + 4))
+            return;
+        if (i > 0)
+            w->buf[w->len++] = ',';
+        if (needs_quotes(s, len))
+            w->len += csv_write(w->buf + w->len, 2 * len + 2, s, len);
+        else {
+            memcpy(w->buf + w->len, s, len);
+            w->len += len;
+        }
+    }
+    if (reserve(w, 1))
+        w->buf[w->len++] = '\n';
+}
+
+void csv_writer_free(struct csv_writer *w)
+{
+    free(w->buf);
+    memset(w, 0, sizeof *w);
+}

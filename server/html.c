@@ -1,0 +1,182 @@
+/* html.c - small helpers over libxml2 trees for the web pages. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLtree.h>
+#include <libxml/parser.h>
+
+#include "html.h"
+
+xmlDocPtr html_skeleton_parse(const char *xml, size_t len, char *err, size_t errlen)
+{
+    /* NODICT: see render.c; a dictionary shared by copies is not thread-safe. */
+    xmlDocPtr doc = xmlReadMemory(xml, (int)len, "layout.html", "UTF-8",
+                                  XML_PARSE_NOBLANKS | XML_PARSE_NONET | XML_PARSE_NODICT |
+                                  XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (doc == NULL) {
+        snprintf(err, errlen, "the page skeleton is not well-formed XHTML");
+        return NULL;
+    }
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (root == NULL || xmlStrcmp(root->name, BAD_CAST "html") != 0) {
+        snprintf(err, errlen, "the page skeleton's root is not <html>");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+xmlDocPtr html_page_new(xmlDocPtr skeleton)
+{
+    return xmlCopyDoc(skeleton, 1);
+}
+
+char *html_page_finish(xmlDocPtr page, size_t *len)
+{
+    xmlChar *buf = NULL;
+    int n = 0;
+    htmlDocDumpMemoryFormat(page, &buf, &n, 0);
+    xmlFreeDoc(page);
+    *len = 0;
+    if (buf == NULL || n <= 0) {
+        xmlFree(buf);
+        return NULL;
+    }
+    /* The HTTP layer frees with free(); libxml2 may use another allocator. */
+    char *out = malloc((size_t)n);
+    if (out != NULL) {
+        memcpy(out, buf, (size_t)n);
+        *len = (size_t)n;
+    }
+    xmlFree(buf);
+    return out;
+}
+
+static xmlNodePtr find_id(xmlNodePtr node, const char *id)
+{
+    for (; node != NULL; node = node->next) {
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        xmlChar *v = xmlGetProp(node, BAD_CAST "id");
+        bool hit = v != NULL && xmlStrcmp(v, BAD_CAST id) == 0;
+        xmlFree(v);
+        if (hit)
+            return node;
+        xmlNodePtr below = find_id(node->children, id);
+        if (below != NULL)
+            return below;
+    }
+    return NULL;
+}
+
+xmlNodePtr html_by_id(xmlDocPtr page, const char *id)
+{
+    return find_id(xmlDocGetRootElement(page), id);
+}
+
+void html_drop(xmlDocPtr page, const char *id)
+{
+    xmlNodePtr node = html_by_id(page, id);
+    if (node != NULL) {
+        xmlUnlinkNode(node);
+        xmlFreeNode(node);
+    }
+}
+
+xmlNodePtr html_el(xmlNodePtr parent, const char *tag, const char *text)
+{
+    xmlNodePtr node = xmlNewChild(parent, NULL, BAD_CAST tag, NULL);
+    if (node != NULL && text != NULL)
+        xmlNodeAddContent(node, BAD_CAST text);
+    return node;
+}
+
+xmlNodePtr html_elf(xmlNodePtr parent, const char *tag, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return html_el(parent, tag, buf);
+}
+
+void html_text(xmlNodePtr node, const char *text)
+{
+    if (node != NULL && text != NULL)
+        xmlNodeAddContent(node, BAD_CAST text);
+}
+
+void html_textf(xmlNodePtr node, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    html_text(node, buf);
+}
+
+void html_attr(xmlNodePtr node, const char *name, const char *value)
+{
+    if (node != NULL)
+        xmlSetProp(node, BAD_CAST name, BAD_CAST (value ? value : ""));
+}
+
+void html_attrf(xmlNodePtr node, const char *name, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    html_attr(node, name, buf);
+}
+
+void html_class(xmlNodePtr node, const char *cls)
+{
+    if (node == NULL)
+        return;
+    xmlChar *old = xmlGetProp(node, BAD_CAST "class");
+    if (old == NULL) {
+        html_attr(node, "class", cls);
+        return;
+    }
+    html_attrf(node, "class", "%s %s", (const char *)old, cls);
+    xmlFree(old);
+}
+
+xmlNodePtr html_link(xmlNodePtr parent, const char *href, const char *text)
+{
+    xmlNodePtr a = html_el(parent, "a", text);
+    html_attr(a, "href", href);
+    return a;
+}
+
+xmlNodePtr html_hidden(xmlNodePtr parent, const char *name, const char *value)
+{
+    xmlNodePtr in = html_el(parent, "input", NULL);
+    html_attr(in, "type", "hidden");
+    html_attr(in, "name", name);
+    html_attr(in, "value", value);
+    return in;
+}
+
+xmlNodePtr html_button(xmlNodePtr parent, const char *name, const char *value,
+                       const char *text, const char *cls)
+{
+    xmlNodePtr b = html_el(parent, "button", text);
+    html_attr(b, "type", "submit");
+    if (name != NULL) {
+        html_attr(b, "name", name);
+        html_attr(b, "value", value);
+    }
+    if (cls != NULL)
+        html_attr(b, "class", cls);
+    return b;
+}

@@ -1,0 +1,20 @@
+/* pages.h - the web admin: server-rendered pages for the whole VPN Phone
+ * procedure, behind a login session.  Everything goes through the service. */
+#ifndef UCPROV_PAGES_H
+#define UCPROV_PAGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http.h"
+#include "service.h"
+
+struct pages;   /* opaque: sessions, the parsed page skeleton */
+
+/* tls: the admin port speaks HTTPS, so cookies are marked Secure. */
+struct pages *pages_new(struct service *sv, bool tls, char *err, size_t errlen);
+void pages_free(struct pages *pg);
+/* Answer any admin-port request outside /api/. */
+void pages_handle(struct pages *pg, const struct http_req *req, struct http_resp *resp);
+
+#endif

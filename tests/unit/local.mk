@@ -1,0 +1,65 @@
+# Unit tests of the server modules (Check).
+# Included from the top Makefile.am; paths are relative to the top directory.
+# The TFTP engine's unit tests are declared in tftpd/local.mk.
+
+UNIT_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(OPENSSL_CFLAGS) $(XML_CFLAGS) \
+	-DFIXTURES_DIR='"$(abs_top_srcdir)/tests/fixtures"' \
+	-DGOLDEN_DIR='"$(abs_top_srcdir)/tests/unit/golden"'
+UNIT_TEST_LDADD = $(UCPROV_LIBS) $(CHECK_LIBS)
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_cert tests/unit/test_render tests/unit/test_cache \
+	tests/unit/test_service
+TESTS += tests/unit/test_cert tests/unit/test_render tests/unit/test_cache \
+	tests/unit/test_service
+
+tests_unit_test_cert_SOURCES = tests/unit/test_cert.c
+tests_unit_test_cert_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_cert_LDADD = $(UNIT_TEST_LDADD)
+
+tests_unit_test_render_SOURCES = tests/unit/test_render.c
+tests_unit_test_render_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_render_LDADD = $(UNIT_TEST_LDADD)
+
+tests_unit_test_cache_SOURCES = tests/unit/test_cache.c
+tests_unit_test_cache_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_cache_LDADD = $(UNIT_TEST_LDADD)
+
+tests_unit_test_service_SOURCES = tests/unit/test_service.c
+tests_unit_test_service_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_service_LDADD = $(UNIT_TEST_LDADD)
+endif
+
+# Certificate fixtures (made once by tests/fixtures/make-fixtures.sh; never at test time)
+# and the reviewed golden config files.
+EXTRA_DIST += \
+	tests/fixtures/README.md \
+	tests/fixtures/make-fixtures.sh \
+	tests/fixtures/asa_rsa.pem \
+	tests/fixtures/asa_rsa.der \
+	tests/fixtures/test_ca.pem \
+	tests/fixtures/ec_ca_signed.pem \
+	tests/fixtures/expired.pem \
+	tests/fixtures/wildcard.pem \
+	tests/fixtures/ipv6_san.pem \
+	tests/fixtures/cert_and_key.pem \
+	tests/fixtures/key_rsa_pkcs8.pem \
+	tests/fixtures/key_rsa_pkcs8.der \
+	tests/fixtures/key_ec_sec1.pem \
+	tests/fixtures/key_ec_sec1.der \
+	tests/fixtures/garbage.bin \
+	tests/fixtures/empty.pem \
+	tests/fixtures/two_certs.pem \
+	tests/fixtures/vpn_bundle12.pem \
+	tests/unit/golden/SEP_vpn.cnf.xml \
+	tests/unit/golden/SEP_novpn.cnf.xml \
+	tests/unit/golden/XMLDefault.cnf.xml
+
+# Bulk phone import and export (CSV).
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_import
+TESTS += tests/unit/test_import
+tests_unit_test_import_SOURCES = tests/unit/test_import.c
+tests_unit_test_import_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_import_LDADD = $(UNIT_TEST_LDADD)
+endif

@@ -1,0 +1,333 @@
+/* test_import.c - the bulk phone import and export on a fresh database:
+ * refusals name the line and column, quoted fields, duplicates in the file
+ * and in the database, all or nothing, the cache after an import, and the
+ * export -> import -> export round trip. */
+#include <config.h>
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "server/limits.h"
+#include "server/log.h"
+#include "server/service.h"
+
+#define HEADER IMPORT_HEADER "\n"
+#define CPP "Standard Common Phone Profile"
+
+static char tmpdir[64], dbpath[128];
+static struct service *sv;
+static const struct actor who = { 0, "test" };
+
+static void setup(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ucprov-test-import-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+    snprintf(dbpath, sizeof dbpath, "%s/ucprov.db", tmpdir);
+    char err[256] = "";
+    sv = service_open(dbpath, err, sizeof err);
+    ck_assert_msg(sv != NULL, "service_open: %s", err);
+}
+
+static void teardown(void)
+{
+    service_close(sv);
+    static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+    for (size_t i = 0; i < 4; i++) {
+        char path[160];
+        snprintf(path, sizeof path, "%s%s", dbpath, suffixes[i]);
+        unlink(path);
+    }
+    rmdir(tmpdir);
+}
+
+static int import(const char *csv, struct import_result *res, struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    return service_import_phones(sv, &who, csv, strlen(csv), NULL, NULL, res, p);
+}
+
+static int64_t phone_count(void)
+{
+    struct list_query q = { MATCH_ANY, NULL, 1, 0 };
+    struct record *items = NULL;
+    size_t n = 0;
+    int64_t total = -1;
+    struct problem p = { 0 };
+    ck_assert_int_eq(service_list(sv, ENT_PHONE, &q, &items, &n, &total, &p), 0);
+    for (size_t i = 0; i < n; i++)
+        record_free(&items[i]);
+    free(items);
+    return total;
+}
+
+static char *export(size_t *len)
+{
+    char *csv = NULL;
+    struct problem p = { 0 };
+    ck_assert_int_eq(service_export_phones(sv, &csv, len, &p), 0);
+    return csv;
+}
+
+/* Asserts that error i is at line/column and its message holds text. */
+static void assert_error(const struct problem *p, const struct import_result *res, size_t i,
+                         long line, const char *column, const char *text)
+{
+    ck_assert_uint_gt(p->n_errors, i);
+    ck_assert_int_eq(res->where[i].line, line);
+    ck_assert_str_eq(res->where[i].column, column);
+    ck_assert_msg(strstr(p->errors[i].message, text) != NULL, "error %zu is '%s', not '%s'", i,
+                  p->errors[i].message, text);
+}
+
+START_TEST(imports_and_normalises_names)
+{
+    struct import_result res;
+    struct problem p;
+    ck_assert_int_eq(import(HEADER "sep00562b043615,Cisco 8861,Desk 1," CPP "\n"
+                            "SEP00562B043616,Cisco 7841,," CPP "\n", &res, &p), 0);
+    ck_assert_uint_eq(res.imported, 2);
+    int64_t id;
+    ck_assert_int_eq(service_lookup_name(sv, ENT_PHONE, "SEP00562B043615", &id), 0);
+    struct record r;
+    ck_assert_int_eq(service_get(sv, ENT_PHONE, id, &r, &p), 0);
+    ck_assert_str_eq(r.v[entity_field_index(entity_get(ENT_PHONE), "description")].s, "Desk 1");
+    record_free(&r);
+}
+END_TEST
+
+START_TEST(bad_rows_name_line_and_column)
+{
+    struct import_result res;
+    struct problem p;
+    const char *csv = HEADER
+        "SEP00562B043615,Cisco 8861,ok," CPP "\n"              /* line 2 */
+        "SEP00562B04361,Cisco 8861,short name," CPP "\n"       /* line 3 */
+        "SEP00562B043617,Cisco 9999,unknown model," CPP "\n"   /* line 4 */
+        "SEP00562B043618,Cisco 8861,no profile,Nowhere\n"      /* line 5 */
+        "SEP00562B043619,,," CPP "\n"                           /* line 6 */
+        "SEP00562B04361A,Cisco 8861,too,many," CPP "\n";       /* line 7 */
+    ck_assert_int_eq(import(csv, &res, &p), -1);
+    ck_assert_int_eq(p.status, 400);
+    ck_assert_uint_eq(p.n_errors, 5);
+    assert_error(&p, &res, 0, 3, "name", "SEP followed by the 12 hex digits");
+    assert_error(&p, &res, 1, 4, "model", "'Cisco 9999' is not in the model catalogue");
+    assert_error(&p, &res, 2, 5, "common_phone_profile", "no common phone profile named "
+                 "'Nowhere'");
+    assert_error(&p, &res, 3, 6, "model", "is required");
+    assert_error(&p, &res, 4, 7, "", "5 fields where the header has 4 columns");
+    ck_assert_str_eq(p.errors[1].field, "line 4, column model");
+    ck_assert_int_eq(phone_count(), 0);   /* line 2 was good, and is not kept */
+}
+END_TEST
+
+START_TEST(description_limits_match_single_create)
+{
+    char csv[512];
+    char long_desc[UCPROV_DESCRIPTION_MAX + 2];
+    memset(long_desc, 'x', sizeof long_desc - 1);
+    long_desc[sizeof long_desc - 1] = '\0';
+    snprintf(csv, sizeof csv, HEADER "SEP00562B043615,Cisco 8861,%s," CPP "\n", long_desc);
+    struct import_result res;
+    struct problem p, single = { 0 };
+    ck_assert_int_eq(import(csv, &res, &p), -1);
+
+    struct record r = { .kind = ENT_PHONE };
+    const struct entity_def *e = entity_get(ENT_PHONE);
+    value_set_text(&r.v[entity_field_index(e, "name")], "SEP00562B043615");
+    value_set_text(&r.v[entity_field_index(e, "model")], "Cisco 8861");
+    value_set_text(&r.v[entity_field_index(e, "description")], long_desc);
+    value_set_int(&r.v[entity_field_index(e, "common_phone_profile")], 1);
+    int64_t id;
+    ck_assert_int_eq(service_create(sv, &who, &r, &id, &single), -1);
+    record_free(&r);
+    /* Same rule, same words, whichever way the phone comes in. */
+    ck_assert_uint_eq(p.n_errors, 1);
+    ck_assert_uint_eq(single.n_errors, 1);
+    ck_assert_str_eq(p.errors[0].message, single.errors[0].message);
+    ck_assert_str_eq(res.where[0].column, "description");
+}
+END_TEST
+
+START_TEST(quoted_fields_commas_newlines_crlf)
+{
+    struct import_result res;
+    struct problem p;
+    const char *csv = "model,name,common_phone_profile,description\r\n"
+                      "Cisco 8861,SEP00562B043615," CPP ",\"Desk, \"\"north\"\" wing\"\r\n"
+                      "Cisco 8861,SEP00562B043616,\"" CPP "\",\"  padded  \"\r\n";
+    ck_assert_int_eq(import(csv, &res, &p), 0);
+    ck_assert_uint_eq(res.imported, 2);
+    size_t len;
+    char *out = export(&len);
+    ck_assert_str_eq(out, HEADER
+                     "SEP00562B043615,Cisco 8861,\"Desk, \"\"north\"\" wing\"," CPP "\n"
+                     "SEP00562B043616,Cisco 8861,\"  padded  \"," CPP "\n");
+    free(out);
+}
+END_TEST
+
+START_TEST(a_quoted_newline_keeps_the_line_count)
+{
+    struct import_result res;
+    struct problem p;
+    /* Line 2's description spans lines 2-3 (and is refused for its line
+     * break, as a single create refuses control characters); the bad
+     * model is on line 5, after a blank line 4. */
+    const char *csv = HEADER
+        "SEP00562B043615,Cisco 8861,\"two\nlines\"," CPP "\n"
+        "\n"
+        "SEP00562B043616,Cisco 1234,," CPP "\n";
+    ck_assert_int_eq(import(csv, &res, &p), -1);
+    ck_assert_uint_eq(p.n_errors, 2);
+    assert_error(&p, &res, 0, 2, "description", "control characters");
+    assert_error(&p, &res, 1, 5, "model", "not in the model catalogue");
+}
+END_TEST
+
+START_TEST(malformed_csv_is_refused_with_its_line)
+{
+    struct import_result res;
+    struct problem p;
+    ck_assert_int_eq(import(HEADER "SEP00562B043615,Cisco 8861,\"open," CPP "\n", &res, &p), -1);
+    ck_assert_uint_eq(p.n_errors, 1);
+    assert_error(&p, &res, 0, 2, "", "malformed CSV");
+    ck_assert_int_eq(import("", &res, &p), -1);
+    assert_error(&p, &res, 0, 1, "", "empty");
+    ck_assert_int_eq(import("name,model,colour\n", &res, &p), -1);
+    assert_error(&p, &res, 0, 1, "", "'colour' is not a column");
+    assert_error(&p, &res, 1, 1, "", "no 'common_phone_profile' column");
+    ck_assert_int_eq(phone_count(), 0);
+}
+END_TEST
+
+START_TEST(duplicate_in_file)
+{
+    struct import_result res;
+    struct problem p;
+    ck_assert_int_eq(import(HEADER "SEP00562B043615,Cisco 8861,," CPP "\n"
+                            "SEP00562B043616,Cisco 8861,," CPP "\n"
+                            "sep00562b043615,Cisco 8841,," CPP "\n", &res, &p), -1);
+    ck_assert_uint_eq(p.n_errors, 1);
+    assert_error(&p, &res, 0, 4, "name", "already on line 2 of this file");
+    ck_assert_int_eq(phone_count(), 0);
+}
+END_TEST
+
+START_TEST(duplicate_in_database_and_all_or_nothing)
+{
+    struct import_result res;
+    struct problem p;
+    ck_assert_int_eq(import(HEADER "SEP00562B043615,Cisco 8861,first," CPP "\n", &res, &p), 0);
+    ck_assert_int_eq(import(HEADER "SEP00562B0436AA,Cisco 8861,," CPP "\n"
+                            "SEP00562B0436AB,Cisco 8861,," CPP "\n"
+                            "SEP00562B043615,Cisco 8861,again," CPP "\n", &res, &p), -1);
+    ck_assert_uint_eq(p.n_errors, 1);
+    assert_error(&p, &res, 0, 4, "name", "a phone named 'SEP00562B043615' already exists");
+    ck_assert_int_eq(phone_count(), 1);   /* the two new names before it are gone too */
+    int64_t id;
+    ck_assert_int_ne(service_lookup_name(sv, ENT_PHONE, "SEP00562B0436AA", &id), 0);
+}
+END_TEST
+
+START_TEST(import_evicts_a_cached_unknown_answer)
+{
+    /* Rendered while the name is unknown: nothing.  After the import the same
+     * call must give the new phone's file, not a stale answer. */
+    ck_assert_ptr_null(service_render(sv, "SEP00562B043615"));
+    struct cache_blob *def = service_render(sv, XMLDEFAULT_NAME);
+    ck_assert_ptr_nonnull(def);
+    cache_blob_unref(def);
+    struct import_result res;
+    struct problem p;
+    ck_assert_int_eq(import(HEADER "SEP00562B043615,Cisco 8861,,"CPP "\n", &res, &p), 0);
+    struct cache_blob *b = service_render(sv, "SEP00562B043615");
+    ck_assert_ptr_nonnull(b);
+    ck_assert_ptr_nonnull(strstr((const char *)b->data, "<device>"));
+    cache_blob_unref(b);
+}
+END_TEST
+
+START_TEST(round_trip_is_byte_identical)
+{
+    /* A few hundred phones with every awkward kind of description. */
+    static const char *const descs[] = {
+        "", "plain", "comma, inside", "\"quoted\"", " lead", "trail ", "a \"mix\", of both",
+        "Zürich 3rd floor",
+    };
+    size_t cap = 64 * 1024, len = 0;
+    char *csv = malloc(cap);
+    len += (size_t)snprintf(csv + len, cap - len, HEADER);
+    for (int i = 0; i < 300; i++) {
+        const char *d = descs[i % 8];
+        char field[64];
+        if (strpbrk(d, ",\"") || d[0] == ' ' || (*d && d[strlen(d) - 1] == ' ')) {
+            char esc[48] = "";
+            for (const char *c = d; *c; c++)
+                strncat(esc, *c == '"' ? "\"\"" : (char[]){ *c, 0 }, sizeof esc - strlen(esc) - 1);
+            snprintf(field, sizeof field, "\"%s\"", esc);
+        } else {
+            snprintf(field, sizeof field, "%s", d);
+        }
+        len += (size_t)snprintf(csv + len, cap - len, "SEP0000000%05X,Cisco %s,%s," CPP "\n",
+                                i, i % 2 ? "8861" : "7821", field);
+    }
+    struct import_result res;
+    struct problem p;
+    memset(&p, 0, sizeof p);
+    ck_assert_int_eq(service_import_phones(sv, &who, csv, len, NULL, NULL, &res, &p), 0);
+    ck_assert_uint_eq(res.imported, 300);
+    size_t len1;
+    char *first = export(&len1);
+    ck_assert_mem_eq(first, csv, len);   /* already in name order and minimal quoting */
+    free(csv);
+
+    /* Into an empty database and out again. */
+    teardown();
+    setup();
+    memset(&p, 0, sizeof p);
+    ck_assert_int_eq(service_import_phones(sv, &who, first, len1, NULL, NULL, &res, &p), 0);
+    size_t len2;
+    char *second = export(&len2);
+    ck_assert_uint_eq(len1, len2);
+    ck_assert_mem_eq(first, second, len1);
+    free(first);
+    free(second);
+}
+END_TEST
+
+static Suite *import_suite(void)
+{
+    Suite *s = suite_create("import");
+    TCase *tc = tcase_create("csv");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, imports_and_normalises_names);
+    tcase_add_test(tc, bad_rows_name_line_and_column);
+    tcase_add_test(tc, description_limits_match_single_create);
+    tcase_add_test(tc, quoted_fields_commas_newlines_crlf);
+    tcase_add_test(tc, a_quoted_newline_keeps_the_line_count);
+    tcase_add_test(tc, malformed_csv_is_refused_with_its_line);
+    tcase_add_test(tc, duplicate_in_file);
+    tcase_add_test(tc, duplicate_in_database_and_all_or_nothing);
+    tcase_add_test(tc, import_evicts_a_cached_unknown_answer);
+    tcase_add_test(tc, round_trip_is_byte_identical);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    log_set_level(LOG_LEVEL_WARN);
+    xmlInitParser();
+    SRunner *sr = srunner_create(import_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    xmlCleanupParser();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
