@@ -18,6 +18,7 @@
 
 #include "api.h"
 #include "limits.h"
+#include "verify.h"
 #include "log.h"
 
 #define API_PREFIX "/api/v1"
@@ -659,6 +660,47 @@ static void gateway_rollover(struct service *sv, int64_t id, struct http_resp *r
     send_json(resp, 200, json_pack("{s:I, s:o}", "gateway", (json_int_t)id, "certificates", arr));
 }
 
+static void verify_phone_gateways(struct service *sv, int64_t id, struct http_resp *resp)
+{
+    struct record rec;
+    struct problem p = { 0 };
+    if (service_get(sv, ENT_PHONE, id, &rec, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    char device[16];
+    snprintf(device, sizeof device, "%s", rec.v[entity_field_index(entity_get(ENT_PHONE), "name")].s);
+    record_free(&rec);
+    struct gateway_probe *probes = NULL;
+    size_t n = 0;
+    if (service_verify_gateways(sv, device, &probes, &n, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const struct gateway_probe *g = &probes[i];
+        json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s}", "url", g->url, "host", g->host,
+                              "port", g->port, "connected", g->connected,
+                              "verdict", gateway_probe_verdict(g));
+        if (!g->connected) {
+            json_object_set_new(o, "error", json_string(g->error));
+        } else {
+            json_object_set_new(o, "presented_cert_hash", json_string(g->presented_hash));
+            json_object_set_new(o, "presented_common_name", json_string(g->presented_cn));
+            json_object_set_new(o, "tls_version", json_string(g->tls_version));
+            json_object_set_new(o, "cipher", json_string(g->cipher));
+            json_object_set_new(o, "hash_in_config", json_boolean(g->hash_in_config));
+            json_object_set_new(o, "host_id_check_enabled", json_boolean(g->host_id_required));
+            json_object_set_new(o, "host_id_check_passes", json_boolean(g->host_id_ok));
+            json_object_set_new(o, "wildcard_certificate", json_boolean(g->wildcard));
+        }
+        json_array_append_new(arr, o);
+    }
+    free(probes);
+    send_json(resp, 200, json_pack("{s:s, s:o}", "device", device, "gateways", arr));
+}
+
 static void phone_config(struct service *sv, int64_t id, struct http_resp *resp)
 {
     struct problem p = { 0 };
@@ -929,6 +971,11 @@ void api_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
             phone_config(sv, id, resp);
         else
             method_not_allowed(resp, "GET");
+    } else if (e->kind == ENT_PHONE && strcmp(sub, "/verify-gateways") == 0) {
+        if (is(req, "POST"))
+            verify_phone_gateways(sv, id, resp);
+        else
+            method_not_allowed(resp, "POST");
     } else if (e->kind == ENT_VPN_GATEWAY && strcmp(sub, "/rollover") == 0) {
         if (get)
             gateway_rollover(sv, id, resp);

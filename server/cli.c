@@ -19,6 +19,7 @@
 #include "limits.h"
 #include "log.h"
 #include "service.h"
+#include "verify.h"
 
 struct command {
     const char *name, *sub;   /* "admin" "add" */
@@ -420,6 +421,39 @@ static int cmd_log(struct service *sv, int argc, char **args)
     return 0;
 }
 
+/* --- verify-gateway: a phone's-eye TLS check --- */
+
+static int cmd_verify_gateway(struct service *sv, int argc, char **args)
+{
+    (void)argc;
+    struct gateway_probe *probes = NULL;
+    size_t n = 0;
+    struct problem p = { 0 };
+    if (service_verify_gateways(sv, args[0], &probes, &n, &p) != 0)
+        return report(&p);
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct gateway_probe *g = &probes[i];
+        const char *verdict = gateway_probe_verdict(g);
+        bad |= strcmp(verdict, "ok") != 0;
+        printf("url%zu %s\n", i + 1, g->url);
+        if (!g->connected) {
+            printf("  unreachable: %s\n", g->error);
+            continue;
+        }
+        printf("  presented: %s (CN %s), %s %s\n", g->presented_hash, g->presented_cn,
+               g->tls_version, g->cipher);
+        printf("  hash in the phone's config: %s\n", g->hash_in_config ? "yes" :
+               "NO - the phone will refuse this gateway; add its certificate to the gateway");
+        printf("  host ID check: %s%s\n", g->host_id_ok ? "passes" :
+               g->wildcard ? "fails (wildcard certificate; phones reject it)" : "fails",
+               g->host_id_required ? "" : " (not enabled in the profile)");
+        printf("  verdict: %s\n", verdict);
+    }
+    free(probes);
+    return bad;
+}
+
 static const struct command commands[] = {
     { "admin", "add", 1, "NAME", "add an admin; the password is read from standard input",
       cmd_admin_add },
@@ -439,6 +473,8 @@ static const struct command commands[] = {
       "(atomic renames) for another TFTP/HTTP server", cmd_export },
     { "log", NULL, -1, "[--device SEP<MAC>] [--since TIME] [--limit N]",
       "recent config fetches, newest first", cmd_log },
+    { "verify-gateway", NULL, 1, "SEP<MAC>", "connect to each gateway in the phone's config and "
+      "check its certificate as the phone would", cmd_verify_gateway },
 };
 
 static void usage(FILE *out)

@@ -12,6 +12,22 @@
 
 #include "html.h"
 
+/* Comments in the skeleton are notes for whoever edits it, not for browsers. */
+static void strip_comments(xmlNodePtr node)
+{
+    xmlNodePtr child = node->children;
+    while (child != NULL) {
+        xmlNodePtr next = child->next;
+        if (child->type == XML_COMMENT_NODE) {
+            xmlUnlinkNode(child);
+            xmlFreeNode(child);
+        } else if (child->type == XML_ELEMENT_NODE) {
+            strip_comments(child);
+        }
+        child = next;
+    }
+}
+
 xmlDocPtr html_skeleton_parse(const char *xml, size_t len, char *err, size_t errlen)
 {
     /* NODICT: see render.c; a dictionary shared by copies is not thread-safe. */
@@ -28,6 +44,7 @@ xmlDocPtr html_skeleton_parse(const char *xml, size_t len, char *err, size_t err
         xmlFreeDoc(doc);
         return NULL;
     }
+    strip_comments((xmlNodePtr)doc);
     return doc;
 }
 

@@ -63,6 +63,7 @@
 
 /* --- diagnostics --- */
 #define UCPROV_EXPIRY_WARN_DAYS      30      /* certificates expiring sooner are flagged */
+#define UCPROV_VERIFY_TIMEOUT_MS     5000    /* connect and TLS handshake of a gateway probe */
 
 /* --- render cache --- */
 #define UCPROV_CACHE_INITIAL_BUCKETS 1024

@@ -10,16 +10,21 @@ server_libucprov_a_SOURCES = \
 	server/csvio.c server/csvio.h \
 	server/embedded.h \
 	server/fetchlog.c server/fetchlog.h \
+	server/form.c server/form.h \
+	server/html.c server/html.h \
 	server/http.c server/http.h \
 	server/limits.h \
 	server/log.c server/log.h \
 	server/model.c server/model.h \
+	server/pages.c server/pages.h \
 	server/phonelog.c server/phonelog.h \
 	server/problem.c server/problem.h \
 	server/provider.c server/provider.h \
 	server/render.c server/render.h \
 	server/service.c server/service.h \
-	server/store.c server/store.h
+	server/session.c server/session.h \
+	server/store.c server/store.h \
+	server/verify.c server/verify.h
 nodist_server_libucprov_a_SOURCES = server/embedded.c
 server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(XML_CFLAGS) \
 	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
@@ -31,10 +36,13 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/schema/0003_rollover_and_phone_certs.sql \
 	$(top_srcdir)/templates/SEPMAC.cnf.xml \
 	$(top_srcdir)/templates/XMLDefault.cnf.xml \
-	$(top_srcdir)/server/demo/asav.example.lab.pem
+	$(top_srcdir)/server/demo/asav.example.lab.pem \
+	$(top_srcdir)/web/layout.html \
+	$(top_srcdir)/web/static/ucprov.css \
+	$(top_srcdir)/web/static/ucprov.js
 EXTRA_DIST += schema/0001_initial.sql schema/0002_fetch_log.sql \
 	schema/0003_rollover_and_phone_certs.sql templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
-	server/demo/asav.example.lab.pem
+	server/demo/asav.example.lab.pem web/layout.html web/static/ucprov.css web/static/ucprov.js
 BUILT_SOURCES += server/embedded.c
 CLEANFILES += server/embedded.c
 server/embedded.c: $(EMBEDDED_FILES) $(top_srcdir)/build-aux/embed.sh

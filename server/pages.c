@@ -1783,13 +1783,12 @@ static void home_page(struct ctx *c)
     xmlNodePtr cards = html_el(content, "div", NULL);
     html_attr(cards, "class", "cards");
     struct problem p = { 0 };
-    struct list_query all = { MATCH_ANY, NULL, UCPROV_LIST_MAX_LIMIT, 0 };
-    struct list_query none = { MATCH_ANY, NULL, 0, 0 };
+    struct list_query none = { MATCH_ANY, NULL, 0, 0 };   /* counts only */
 
     struct cert_row *certs = NULL;
     size_t n_certs = 0;
     int64_t total = 0;
-    if (service_cert_list(c->sv, &all, NULL, &certs, &n_certs, &total, &p) != 0)
+    if (service_cert_list(c->sv, &none, NULL, &certs, &n_certs, &total, &p) != 0)
         n_certs = 0;
     xmlNodePtr card = html_link(cards, "/certificates", NULL);
     html_attr(card, "class", "card");

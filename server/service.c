@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/core_names.h>
@@ -21,6 +23,7 @@
 #include "log.h"
 #include "render.h"
 #include "service.h"
+#include "verify.h"
 
 #define AUTH_CACHE_SLOTS 256
 #define MAX_USERS_LISTED 20
@@ -1752,5 +1755,89 @@ int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic *
     diagnose_models(s, &l);
     *out = l.items;
     *n = l.n;
+    return 0;
+}
+
+/* ----------------------------------------------------------- verify gateway */
+
+static xmlNodePtr xml_child(xmlNodePtr parent, const char *name)
+{
+    for (xmlNodePtr c = parent ? parent->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && xmlStrcmp(c->name, BAD_CAST name) == 0)
+            return c;
+    return NULL;
+}
+
+/* The URLs and hashes exactly as the phone reads them: from its rendered file. */
+static size_t config_gateways(const struct cache_blob *b, char (*urls)[1024], size_t max_urls,
+                              char (*hashes)[29], size_t *n_hashes, bool *host_id_check)
+{
+    size_t n_urls = 0;
+    *n_hashes = 0;
+    *host_id_check = false;
+    xmlDocPtr doc = xmlReadMemory((const char *)b->data, (int)b->len, "config.xml", NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlNodePtr vpn = doc ? xml_child(xmlDocGetRootElement(doc), "vpnGroup") : NULL;
+    xmlNodePtr check = xml_child(vpn, "enableHostIDCheck");
+    if (check != NULL) {
+        xmlChar *text = xmlNodeGetContent(check);
+        *host_id_check = text && xmlStrcmp(text, BAD_CAST "1") == 0;
+        xmlFree(text);
+    }
+    for (xmlNodePtr c = xml_child(vpn, "addresses") ? xml_child(vpn, "addresses")->children
+                                                    : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || n_urls == max_urls)
+            continue;
+        xmlChar *text = xmlNodeGetContent(c);
+        snprintf(urls[n_urls++], 1024, "%s", text ? (const char *)text : "");
+        xmlFree(text);
+    }
+    for (xmlNodePtr c = xml_child(vpn, "credentials") ? xml_child(vpn, "credentials")->children
+                                                      : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || xmlStrncmp(c->name, BAD_CAST "certHash", 8) != 0 ||
+            *n_hashes == VIEW_MAX_HASHES)
+            continue;
+        xmlChar *text = xmlNodeGetContent(c);
+        snprintf(hashes[(*n_hashes)++], 29, "%s", text ? (const char *)text : "");
+        xmlFree(text);
+    }
+    xmlFreeDoc(doc);
+    return n_urls;
+}
+
+int service_verify_gateways(struct service *sv, const char *device, struct gateway_probe **out,
+                            size_t *n, struct problem *p)
+{
+    *out = NULL;
+    *n = 0;
+    char name[16];
+    if (!device_name_normalise(device, name)) {
+        problem_field(p, "name", "a device name is SEP followed by 12 hex digits");
+        return -1;
+    }
+    struct cache_blob *b = service_render(sv, name);
+    if (b == NULL) {
+        problem_set(p, 404, "there is no phone named %s", name);
+        return -1;
+    }
+    char urls[VIEW_MAX_URLS][1024], hashes[VIEW_MAX_HASHES][29];
+    size_t n_hashes;
+    bool host_id_check;
+    size_t n_urls = config_gateways(b, urls, VIEW_MAX_URLS, hashes, &n_hashes, &host_id_check);
+    cache_blob_unref(b);
+    if (n_urls == 0) {
+        problem_set(p, 409, "%s's config has no vpnGroup: its common phone profile names no "
+                    "VPN group", name);
+        return -1;
+    }
+    *out = calloc(n_urls, sizeof **out);
+    if (*out == NULL)
+        return fail_internal(p);
+    for (size_t i = 0; i < n_urls; i++) {
+        verify_gateway(urls[i], (const char (*)[29])hashes, n_hashes,
+                       UCPROV_VERIFY_TIMEOUT_MS, &(*out)[i]);
+        (*out)[i].host_id_required = host_id_check;
+    }
+    *n = n_urls;
     return 0;
 }

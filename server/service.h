@@ -129,6 +129,13 @@ struct diagnostic {
 int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic **out, size_t *n,
                         struct problem *p);
 
+/* --- check a gateway as a phone would --- */
+struct gateway_probe;
+/* Connect to each URL in the device's config and compare the certificate each
+ * gateway presents with the config's hashes and the URL host.  Free *out. */
+int service_verify_gateways(struct service *sv, const char *device, struct gateway_probe **out,
+                            size_t *n, struct problem *p);
+
 /* --- fetch log --- */
 /* Append records (the fetch log writer thread); prunes past the retention cap. */
 int service_fetch_log_append(struct service *sv, const struct fetch_record *recs, size_t n);

@@ -200,6 +200,7 @@ int main(int argc, char **argv)
     int rc = 1;
     char err[512];
     struct http_server *http = NULL, *cnf = NULL;
+    struct admin *router = NULL;
     struct tftpd *tftp = NULL;
     struct fetchlog *fetchlog = NULL;
     struct config_provider *provider = NULL;
@@ -222,7 +223,11 @@ int main(int argc, char **argv)
 
     struct http_config admin = { opt.http, "/api/", UCPROV_MAX_JSON_BODY, UCPROV_HTTP_THREADS,
                                  false, "/api/v1/phones/import", UCPROV_MAX_CSV_BODY };
-    if ((http = http_start(&admin, sv, admin_handle, sv, err, sizeof err)) == NULL) {
+    if ((router = admin_new(sv, false, err, sizeof err)) == NULL) {
+        log_error("admin pages: %s", err);
+        goto out;
+    }
+    if ((http = http_start(&admin, sv, admin_handle, router, err, sizeof err)) == NULL) {
         log_error("admin listener: %s", err);
         goto out;
     }
@@ -284,6 +289,7 @@ out:
     tftpd_free(tftp);
     http_stop(cnf);
     http_stop(http);
+    admin_free(router);   /* after its listener: no request can reach it any more */
     fetchlog_stop(fetchlog);   /* after the front ends: their last records are written */
     provider_free(provider);
     service_close(sv);
