@@ -83,42 +83,6 @@ static char *rfc3339(int64_t t, char *buf, size_t len)
 
 /* --------------------------------------------------------- record <-> JSON */
 
-static json_t *record_to_json(const struct record *r)
-{
-    const struct entity_def *e = entity_get(r->kind);
-    json_t *o = json_object();
-    if (!e->singleton)
-        json_object_set_new(o, "id", json_integer(r->id));
-    for (size_t i = 0; i < e->n_fields; i++) {
-        const struct field_def *f = &e->fields[i];
-        const struct value *v = &r->v[i];
-        json_t *j = NULL;
-        switch (f->type) {
-        case FT_SECRET: {
-            /* Secrets go to phones, not to lists: say whether one is set. */
-            char key[80];
-            snprintf(key, sizeof key, "%s_set", f->name);
-            json_object_set_new(o, key, json_boolean(v->s && *v->s));
-            continue;
-        }
-        case FT_INT:   j = json_integer(v->i); break;
-        case FT_BOOL:  j = json_boolean(v->i); break;
-        case FT_ENUM:  j = json_string(enum_name(f->enums, v->i)); break;
-        case FT_REF:   j = v->is_null ? json_null() : json_integer(v->i); break;
-        case FT_REFLIST:
-            j = json_array();
-            for (size_t k = 0; k < v->n_ids; k++)
-                json_array_append_new(j, json_integer(v->ids[k]));
-            break;
-        default:
-            j = json_string(v->s ? v->s : "");
-            break;
-        }
-        json_object_set_new(o, f->name, j ? j : json_null());
-    }
-    return o;
-}
-
 static const char *json_type_word(enum field_type t)
 {
     switch (t) {
@@ -305,7 +269,7 @@ static void respond_record(struct service *sv, enum entity_kind kind, int64_t id
         api_problem(resp, &p);
         return;
     }
-    send_json(resp, status, record_to_json(&rec));
+    send_json(resp, status, record_json(&rec));
     record_free(&rec);
 }
 
@@ -324,7 +288,7 @@ static void list_records(struct service *sv, const struct entity_def *e,
     }
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_array_append_new(arr, record_to_json(&items[i]));
+        json_array_append_new(arr, record_json(&items[i]));
         record_free(&items[i]);
     }
     free(items);
@@ -816,6 +780,52 @@ static void diagnostics(struct service *sv, const struct http_req *req, struct h
                                    "errors", errors, "warnings", warnings));
 }
 
+static void audit_log(struct service *sv, const struct http_req *req, struct http_resp *resp)
+{
+    if (!is_get(req)) {
+        method_not_allowed(resp, "GET");
+        return;
+    }
+    struct problem p = { 0 };
+    const char *coll = http_req_query(req, "collection");
+    const char *id_arg = http_req_query(req, "id");
+    const char *since_arg = http_req_query(req, "since");
+    const char *limit_arg = http_req_query(req, "limit");
+    int64_t object_id = 0, since_ms = 0, limit = UCPROV_LIST_DEFAULT_LIMIT;
+    if (id_arg && !parse_count(id_arg, 1, INT64_MAX, &object_id))
+        problem_field(&p, "id", "id must be a positive integer");
+    if (since_arg && !parse_time_ms(since_arg, &since_ms))
+        problem_field(&p, "since", "since must be RFC 3339 UTC or seconds since the epoch");
+    if (limit_arg && !parse_count(limit_arg, 1, UCPROV_LIST_MAX_LIMIT, &limit))
+        problem_field(&p, "limit", "limit must be an integer from 1 to %d", UCPROV_LIST_MAX_LIMIT);
+    struct audit_entry *items = NULL;
+    size_t n = 0;
+    if (p.status || service_audit_query(sv, coll, object_id, since_ms, limit, &items, &n,
+                                        &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const struct audit_entry *e = &items[i];
+        char base[32], when[40];
+        rfc3339(e->at_ms / 1000, base, sizeof base);
+        snprintf(when, sizeof when, "%.19s.%03dZ", base, (int)(e->at_ms % 1000));
+        json_t *before = e->before ? json_loads(e->before, 0, NULL) : NULL;
+        json_t *after = e->after ? json_loads(e->after, 0, NULL) : NULL;
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "time", when,
+                              "actor", e->actor, "action", e->action,
+                              "collection", e->collection, "object_name", e->object_name,
+                              "before", before ? before : json_null(),
+                              "after", after ? after : json_null());
+        json_object_set_new(o, "object_id", e->object_id ? json_integer(e->object_id)
+                                                         : json_null());
+        json_array_append_new(arr, o);
+    }
+    audit_entries_free(items, n);
+    send_json(resp, 200, json_pack("{s:o, s:I}", "items", arr, "count", (json_int_t)n));
+}
+
 static bool parse_id(const char *text, size_t len, int64_t *id)
 {
     if (len == 0 || len > 18)
@@ -914,6 +924,10 @@ void api_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
     }
     if (strcmp(path, "fetch-log") == 0) {
         fetch_log(sv, req, resp);
+        return;
+    }
+    if (strcmp(path, "audit-log") == 0) {
+        audit_log(sv, req, resp);
         return;
     }
     if (strcmp(path, "diagnostics") == 0) {

@@ -2,8 +2,11 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "limits.h"
 #include "model.h"
@@ -248,4 +251,40 @@ bool device_name_normalise(const char *in, char out[16])
         if (!isxdigit((unsigned char)out[i]))
             return false;
     return true;
+}
+
+json_t *record_json(const struct record *r)
+{
+    const struct entity_def *e = entity_get(r->kind);
+    json_t *o = json_object();
+    if (!e->singleton)
+        json_object_set_new(o, "id", json_integer(r->id));
+    for (size_t i = 0; i < e->n_fields; i++) {
+        const struct field_def *f = &e->fields[i];
+        const struct value *v = &r->v[i];
+        json_t *j = NULL;
+        switch (f->type) {
+        case FT_SECRET: {
+            /* Secrets go to phones, not to lists: say whether one is set. */
+            char key[80];
+            snprintf(key, sizeof key, "%s_set", f->name);
+            json_object_set_new(o, key, json_boolean(v->s && *v->s));
+            continue;
+        }
+        case FT_INT:   j = json_integer(v->i); break;
+        case FT_BOOL:  j = json_boolean(v->i); break;
+        case FT_ENUM:  j = json_string(enum_name(f->enums, v->i)); break;
+        case FT_REF:   j = v->is_null ? json_null() : json_integer(v->i); break;
+        case FT_REFLIST:
+            j = json_array();
+            for (size_t k = 0; k < v->n_ids; k++)
+                json_array_append_new(j, json_integer(v->ids[k]));
+            break;
+        default:
+            j = json_string(v->s ? v->s : "");
+            break;
+        }
+        json_object_set_new(o, f->name, j ? j : json_null());
+    }
+    return o;
 }

@@ -95,6 +95,11 @@ void record_free(struct record *rec);
 void value_set_text(struct value *v, const char *s);
 void value_set_int(struct value *v, int64_t i);
 
+/* The object as the REST API shows it (jansson json_t *): secrets appear only
+ * as "<name>_set" booleans.  The audit log keeps the same form. */
+struct json_t;
+struct json_t *record_json(const struct record *r);
+
 /* Name of an enum code, or NULL. */
 const char *enum_name(const struct enum_value *enums, int64_t code);
 /* Code of an enum name; false when unknown. */
@@ -174,6 +179,17 @@ struct rollover_cert {
     int64_t not_after;        /* seconds since the epoch */
     struct rollover_phone *phones;
     size_t n_phones;
+};
+
+/* One change, as the audit log keeps it. */
+struct audit_entry {
+    int64_t at_ms;
+    char actor[64];
+    char action[16];            /* "create", "update", "delete" */
+    char collection[40];        /* REST collection name, or "admins", "api-tokens" */
+    int64_t object_id;
+    char object_name[256];
+    char *before, *after;       /* JSON text or NULL; owned by whoever filled the entry */
 };
 
 /* One config fetch, as the fetch log keeps it. */

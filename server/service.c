@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <openssl/crypto.h>
@@ -447,6 +448,39 @@ static int write_status(struct store *s, struct name_list *affected, enum store_
     return refuse(s, affected, -1);
 }
 
+/* Record a change in the audit log, inside the change's transaction.  Takes
+ * ownership of before and after (JSON objects as the REST API shows them). */
+static int audit(struct store *s, const struct actor *who, const char *action,
+                 const char *collection, int64_t id, const char *name, json_t *before,
+                 json_t *after)
+{
+    struct audit_entry e = { 0 };
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    e.at_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    snprintf(e.actor, sizeof e.actor, "%s", who->name);
+    snprintf(e.action, sizeof e.action, "%s", action);
+    snprintf(e.collection, sizeof e.collection, "%s", collection);
+    e.object_id = id;
+    snprintf(e.object_name, sizeof e.object_name, "%s", name ? name : "");
+    e.before = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    e.after = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(before);
+    json_decref(after);
+    enum store_status ss = store_audit_append(s, &e);
+    free(e.before);
+    free(e.after);
+    return ss == STORE_OK ? 0 : -1;
+}
+
+static json_t *cert_summary(int64_t id, const char *trust_store, const struct cert_info *ci)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)id, "store", trust_store,
+                     "common_name", ci->common_name, "cert_hash", ci->cert_hash,
+                     "sha256_fingerprint", ci->sha256_fingerprint,
+                     "not_after", (json_int_t)ci->not_after);
+}
+
 int service_create(struct service *sv, const struct actor *who, struct record *patch,
                    int64_t *id, struct problem *p)
 {
@@ -474,6 +508,12 @@ int service_create(struct service *sv, const struct actor *who, struct record *p
         store_rollback(s);
         record_free(&rec);
         return -1;
+    }
+    if (audit(s, who, "create", e->collection, rec.id, record_name(&rec), NULL,
+              record_json(&rec)) != 0) {
+        refuse(s, &affected, -1);
+        record_free(&rec);
+        return fail_internal(p);
     }
     store_affected_phones(s, rec.kind, rec.id, &affected);
     int rc = finish_write(sv, s, &affected, p);
@@ -509,6 +549,7 @@ int service_update(struct service *sv, const struct actor *who, enum entity_kind
     }
     /* Phones that depended on the old state and those that depend on the new one. */
     store_affected_phones(s, kind, id, &affected);
+    json_t *before = record_json(&rec);
     record_merge(&rec, patch);
     validate_record(s, &rec, p);
     ss = p->status ? STORE_OK : store_record_update(s, &rec);
@@ -517,7 +558,18 @@ int service_update(struct service *sv, const struct actor *who, enum entity_kind
     if (p->status != 0 || write_status(s, &affected, ss, &rec, p) != 0) {
         refuse(s, &affected, -1);
         record_free(&rec);
+        json_decref(before);
         return -1;
+    }
+    json_t *after = record_json(&rec);
+    if (json_equal(before, after)) {
+        json_decref(before);
+        json_decref(after);
+    } else if (audit(s, who, "update", e->collection, e->singleton ? 0 : id, record_name(&rec),
+                     before, after) != 0) {
+        refuse(s, &affected, -1);
+        record_free(&rec);
+        return fail_internal(p);
     }
     store_affected_phones(s, kind, id, &affected);
     int rc = finish_write(sv, s, &affected, p);
@@ -576,13 +628,33 @@ int service_delete(struct service *sv, const struct actor *who, enum entity_kind
         return refuse(s, &affected, -1);
     }
     store_affected_phones(s, kind, id, &affected);
+    json_t *before = NULL;
+    char name[256] = "";
+    if (kind == ENT_CERTIFICATE) {
+        struct cert_row row;
+        if (store_cert_get(s, id, &row) == STORE_OK) {
+            before = cert_summary(id, row.trust_store, &row.info);
+            snprintf(name, sizeof name, "%s", row.info.common_name);
+            cert_row_free(&row);
+        }
+    } else {
+        struct record old;
+        if (store_record_get(s, kind, id, &old) == STORE_OK) {
+            before = record_json(&old);
+            snprintf(name, sizeof name, "%s", record_name(&old));
+        }
+        record_free(&old);
+    }
     enum store_status ss = kind == ENT_CERTIFICATE ? store_cert_delete(s, id)
                                                    : store_record_delete(s, kind, id);
     if (ss == STORE_IN_USE) {
+        json_decref(before);
         problem_set(p, 409, "%s %lld is still in use", e->label, (long long)id);
         return refuse(s, &affected, -1);
     }
-    if (ss != STORE_OK) {
+    if (ss != STORE_OK || audit(s, who, "delete", e->collection, id, name, before, NULL) != 0) {
+        if (ss != STORE_OK)
+            json_decref(before);
         refuse(s, &affected, -1);
         return fail_internal(p);
     }
@@ -646,6 +718,9 @@ int service_cert_add(struct service *sv, const struct actor *who, const char *tr
         return fail_internal(p);
     }
     enum store_status ss = store_cert_insert(s, trust_store, &ci, (int64_t)time(NULL), id);
+    if (ss == STORE_OK && audit(s, who, "create", "certificates", *id, ci.common_name, NULL,
+                                cert_summary(*id, trust_store, &ci)) != 0)
+        ss = STORE_ERROR;
     if (ss == STORE_CONFLICT) {
         problem_set(p, 409, "this certificate (%s) is already in %s", ci.common_name,
                     trust_store);
@@ -709,6 +784,8 @@ int service_cert_set_trust_store(struct service *sv, const struct actor *who, in
     }
     bool leaving_vpn = strcmp(row.trust_store, TRUST_STORE_PHONE_VPN) == 0 &&
                        strcmp(trust_store, TRUST_STORE_PHONE_VPN) != 0;
+    char old_store[32];
+    snprintf(old_store, sizeof old_store, "%s", row.trust_store);
     cert_row_free(&row);
     struct object_ref probe;
     if (leaving_vpn && store_record_users(s, ENT_CERTIFICATE, id, &probe, 1) > 0) {
@@ -716,6 +793,15 @@ int service_cert_set_trust_store(struct service *sv, const struct actor *who, in
         return refuse(s, &affected, -1);
     }
     enum store_status ss = store_cert_set_trust_store(s, id, trust_store);
+    if (ss == STORE_OK) {
+        struct cert_row now;
+        if (store_cert_get(s, id, &now) != STORE_OK ||
+            audit(s, who, "update", "certificates", id, now.info.common_name,
+                  json_pack("{s:s}", "store", old_store), json_pack("{s:s}", "store",
+                  trust_store)) != 0)
+            ss = STORE_ERROR;
+        cert_row_free(&now);
+    }
     if (ss == STORE_CONFLICT) {
         problem_set(p, 409, "the same certificate is already in %s", trust_store);
         return refuse(s, &affected, -1);
@@ -1840,4 +1926,17 @@ int service_verify_gateways(struct service *sv, const char *device, struct gatew
     }
     *n = n_urls;
     return 0;
+}
+
+/* ---------------------------------------------------------------- audit log */
+
+int service_audit_query(struct service *sv, const char *collection, int64_t object_id,
+                        int64_t since_ms, int64_t limit, struct audit_entry **out, size_t *n,
+                        struct problem *p)
+{
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    return store_audit_query(s, collection, object_id, since_ms, limit, out, n) == STORE_OK
+               ? 0 : fail_internal(p);
 }

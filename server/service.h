@@ -136,6 +136,12 @@ struct gateway_probe;
 int service_verify_gateways(struct service *sv, const char *device, struct gateway_probe **out,
                             size_t *n, struct problem *p);
 
+/* --- audit log --- */
+/* Changes, newest first (see struct audit_entry); free with audit_entries_free(). */
+int service_audit_query(struct service *sv, const char *collection, int64_t object_id,
+                        int64_t since_ms, int64_t limit, struct audit_entry **out, size_t *n,
+                        struct problem *p);
+
 /* --- fetch log --- */
 /* Append records (the fetch log writer thread); prunes past the retention cap. */
 int service_fetch_log_append(struct service *sv, const struct fetch_record *recs, size_t n);

@@ -148,6 +148,14 @@ size_t store_phones_vpn_unsupported(struct store *s, char (*names)[16], char (*m
 /* False only for a catalogue model known to lack the VPN client. */
 bool store_model_has_vpn_client(struct store *s, const char *model);
 
+/* --- audit log --- */
+enum store_status store_audit_append(struct store *s, const struct audit_entry *e);
+/* Newest first; collection NULL for all, object_id 0 for all, since_ms 0 for all. */
+enum store_status store_audit_query(struct store *s, const char *collection, int64_t object_id,
+                                    int64_t since_ms, int64_t limit, struct audit_entry **out,
+                                    size_t *n);
+void audit_entries_free(struct audit_entry *e, size_t n);
+
 /* --- fetch log --- */
 /* Append records in one transaction. */
 enum store_status store_fetch_log_append(struct store *s, const struct fetch_record *recs,
