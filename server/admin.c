@@ -7,6 +7,7 @@
 
 #include "admin.h"
 #include "api.h"
+#include "metrics.h"
 #include "pages.h"
 
 struct admin {
@@ -44,6 +45,13 @@ void admin_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
     /* http.c has already authenticated everything under /api/. */
     if (strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/api") == 0) {
         api_handle(a->sv, req, resp);
+        return;
+    }
+    if (strcmp(req->path, "/metrics") == 0) {   /* authenticated by http.c, like /api/ */
+        size_t len = 0;
+        char *text = metrics_render(a->sv, &len);
+        http_resp_set(resp, text ? 200 : 500, "text/plain; version=0.0.4; charset=utf-8", text,
+                      len);
         return;
     }
     pages_handle(a->pages, req, resp);

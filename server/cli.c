@@ -421,6 +421,32 @@ static int cmd_log(struct service *sv, int argc, char **args)
     return 0;
 }
 
+/* --- backup and restore --- */
+
+static int cmd_backup(struct service *sv, int argc, char **args)
+{
+    (void)argc;
+    char err[512];
+    if (service_backup(sv, args[0], err, sizeof err) != 0) {
+        fprintf(stderr, "ucprov: %s\n", err);
+        return 1;
+    }
+    printf("backup written to %s\n", args[0]);
+    return 0;
+}
+
+static int cmd_restore(struct service *sv, int argc, char **args)
+{
+    (void)argc;
+    char err[512];
+    if (service_restore(sv, args[0], err, sizeof err) != 0) {
+        fprintf(stderr, "ucprov: %s\n", err);
+        return 1;
+    }
+    printf("database restored from %s; restart ucprovd\n", args[0]);
+    return 0;
+}
+
 /* --- verify-gateway: a phone's-eye TLS check --- */
 
 static int cmd_verify_gateway(struct service *sv, int argc, char **args)
@@ -473,6 +499,10 @@ static const struct command commands[] = {
       "(atomic renames) for another TFTP/HTTP server", cmd_export },
     { "log", NULL, -1, "[--device SEP<MAC>] [--since TIME] [--limit N]",
       "recent config fetches, newest first", cmd_log },
+    { "backup", NULL, 1, "FILE", "consistent copy of the database, safe while ucprovd runs",
+      cmd_backup },
+    { "restore", NULL, 1, "FILE", "replace the database with a backup (stop ucprovd first)",
+      cmd_restore },
     { "verify-gateway", NULL, 1, "SEP<MAC>", "connect to each gateway in the phone's config and "
       "check its certificate as the phone would", cmd_verify_gateway },
 };

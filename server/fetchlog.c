@@ -10,6 +10,7 @@
 #include "fetchlog.h"
 #include "limits.h"
 #include "log.h"
+#include "metrics.h"
 
 struct fetchlog {
     struct service *sv;
@@ -86,6 +87,7 @@ struct fetchlog *fetchlog_start(struct service *sv)
 
 void fetchlog_record(struct fetchlog *fl, const struct fetch_record *rec)
 {
+    metrics_fetch(rec->protocol, rec->result);
     if (fl == NULL)
         return;
     pthread_mutex_lock(&fl->lock);

@@ -18,6 +18,7 @@
 #include "http.h"
 #include "limits.h"
 #include "log.h"
+#include "metrics.h"
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -252,8 +253,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     req.body_too_large = st->too_large;
     describe_peer(conn, req.peer, sizeof req.peer, &req.peer_port);
 
-    bool needs_auth = h->cfg.auth_prefix != NULL &&
-                      strncmp(url, h->cfg.auth_prefix, strlen(h->cfg.auth_prefix)) == 0;
+    bool needs_auth = false;
+    for (const char *const *pre = h->cfg.auth_prefixes; pre && *pre && !needs_auth; pre++)
+        needs_auth = strncmp(url, *pre, strlen(*pre)) == 0;
     if (needs_auth && !authenticate(h, conn, &req.who)) {
         struct problem p = { 0 };
         problem_set(&p, 401, "authentication required: HTTP Basic with an admin account, "
@@ -266,6 +268,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     } else {
         h->handler(h->ctx, &req, &resp);
     }
+    metrics_http_observe(h->cfg.name, elapsed_ms(&st->started) / 1000.0);
     log_msg(h->cfg.quiet ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO, "%s %s %s %d %zu %.1fms %s",
             req.peer, method, url, resp.status, resp.len, elapsed_ms(&st->started),
             req.who.name[0] ? req.who.name : "-");

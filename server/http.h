@@ -58,8 +58,10 @@ void http_resp_set(struct http_resp *resp, int status, const char *content_type,
 typedef void (*http_handler)(void *ctx, const struct http_req *req, struct http_resp *resp);
 
 struct http_config {
+    const char *name;        /* "admin" or "config": log and metrics label */
     const char *listen;      /* "ADDR:PORT"; port 0 = ephemeral */
-    const char *auth_prefix; /* paths under it need Basic or Bearer ("/api/"); NULL: none.
+    const char *const *auth_prefixes;  /* NULL-terminated; paths starting with one need
+                                Basic or Bearer ("/api/", "/metrics"); NULL: none.
                                 Other paths reach the handler unauthenticated and must
                                 check a session themselves (the web pages). */
     size_t max_body;

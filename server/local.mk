@@ -15,6 +15,7 @@ server_libucprov_a_SOURCES = \
 	server/http.c server/http.h \
 	server/limits.h \
 	server/log.c server/log.h \
+	server/metrics.c server/metrics.h \
 	server/model.c server/model.h \
 	server/pages.c server/pages.h \
 	server/phonelog.c server/phonelog.h \

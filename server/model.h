@@ -181,6 +181,11 @@ struct rollover_cert {
     size_t n_phones;
 };
 
+/* Phones by the age of their last successful config fetch. */
+struct phone_freshness {
+    int64_t within_day, within_week, older, never;
+};
+
 /* One change, as the audit log keeps it. */
 struct audit_entry {
     int64_t at_ms;

@@ -2,6 +2,8 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <unistd.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1939,4 +1941,54 @@ int service_audit_query(struct service *sv, const char *collection, int64_t obje
         return fail_internal(p);
     return store_audit_query(s, collection, object_id, since_ms, limit, out, n) == STORE_OK
                ? 0 : fail_internal(p);
+}
+
+/* ------------------------------------------------------- backup and restore */
+
+int service_backup(struct service *sv, const char *path, char *err, size_t errlen)
+{
+    struct store *s = conn(sv);
+    if (s == NULL) {
+        snprintf(err, errlen, "cannot open the database");
+        return -1;
+    }
+    /* Into a temporary name first, so a failed backup never replaces a good one. */
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    unlink(tmp);
+    if (store_backup(s, tmp, err, errlen) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int service_restore(struct service *sv, const char *path, char *err, size_t errlen)
+{
+    struct store *s = conn(sv);
+    if (s == NULL) {
+        snprintf(err, errlen, "cannot open the database");
+        return -1;
+    }
+    if (store_restore(s, path, err, errlen) != 0 || store_migrate(s, err, errlen) != 0)
+        return -1;
+    cache_evict_all(sv->cache);
+    auth_cache_clear(sv);
+    log_info("database restored from %s", path);
+    return 0;
+}
+
+int service_phone_freshness(struct service *sv, struct phone_freshness *out, struct problem *p)
+{
+    struct store *s = conn(sv);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (s == NULL || store_phone_freshness(s, (int64_t)ts.tv_sec * 1000, out) != STORE_OK)
+        return fail_internal(p);
+    return 0;
 }

@@ -136,6 +136,17 @@ struct gateway_probe;
 int service_verify_gateways(struct service *sv, const char *device, struct gateway_probe **out,
                             size_t *n, struct problem *p);
 
+/* --- backup and restore --- */
+/* A consistent copy of the live database at path (temporary name, then rename). */
+int service_backup(struct service *sv, const char *path, char *err, size_t errlen);
+/* Replace the database with a backup: refused unless path is a sound ucprov
+ * database of a schema this build knows; migrated forward after.  Run it with
+ * ucprovd stopped: a running daemon keeps serving what it has cached. */
+int service_restore(struct service *sv, const char *path, char *err, size_t errlen);
+
+/* Phones counted by when they last fetched their config (for /metrics). */
+int service_phone_freshness(struct service *sv, struct phone_freshness *out, struct problem *p);
+
 /* --- audit log --- */
 /* Changes, newest first (see struct audit_entry); free with audit_entries_free(). */
 int service_audit_query(struct service *sv, const char *collection, int64_t object_id,

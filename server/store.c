@@ -1720,3 +1720,126 @@ void audit_entries_free(struct audit_entry *e, size_t n)
     }
     free(e);
 }
+
+/* ------------------------------------------------------- backup and restore */
+
+static enum store_status copy_database(sqlite3 *from, sqlite3 *to)
+{
+    sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+    if (b == NULL)
+        return STORE_ERROR;
+    /* One step copies every page under one read transaction: a consistent
+     * snapshot even while the daemon keeps writing (WAL). */
+    int rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_backup(struct store *s, const char *path, char *err, size_t errlen)
+{
+    sqlite3 *dest = NULL;
+    if (sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        snprintf(err, errlen, "cannot create %s: %s", path, dest ? sqlite3_errmsg(dest) : "?");
+        sqlite3_close(dest);
+        return -1;
+    }
+    enum store_status ss = copy_database(s->db, dest);
+    if (ss != STORE_OK)
+        snprintf(err, errlen, "backup failed: %s", sqlite3_errmsg(dest));
+    sqlite3_close(dest);
+    return ss == STORE_OK ? 0 : -1;
+}
+
+/* A file restore may take: SQLite, sound, carrying ucprov's tables, and a
+ * schema version this build knows. */
+static int check_restorable(sqlite3 *src, const char *path, char *err, size_t errlen)
+{
+    static const char *const required[] = { "phones", "common_phone_profiles", "vpn_gateways",
+                                            "certificates", "admins" };
+    sqlite3_stmt *st = NULL;
+    int version = -1;
+    if (sqlite3_prepare_v2(src, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        snprintf(err, errlen, "%s is not an SQLite database", path);
+        sqlite3_finalize(st);
+        return -1;
+    }
+    version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
+        bool found = false;
+        if (sqlite3_prepare_v2(src, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                               -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, required[i], -1, SQLITE_STATIC);
+            found = sqlite3_step(st) == SQLITE_ROW;
+        }
+        sqlite3_finalize(st);
+        if (!found || version < 1) {
+            snprintf(err, errlen, "%s is not a ucprov database (no %s table or schema version)",
+                     path, required[i]);
+            return -1;
+        }
+    }
+    if (version > store_schema_latest()) {
+        snprintf(err, errlen, "%s has schema version %d, newer than this build's %d", path, version,
+                 store_schema_latest());
+        return -1;
+    }
+    bool sound = false;
+    if (sqlite3_prepare_v2(src, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        sound = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    sqlite3_finalize(st);
+    if (!sound) {
+        snprintf(err, errlen, "%s fails SQLite's integrity check", path);
+        return -1;
+    }
+    return 0;
+}
+
+int store_restore(struct store *s, const char *path, char *err, size_t errlen)
+{
+    sqlite3 *src = NULL;
+    if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", path, src ? sqlite3_errmsg(src) : "?");
+        sqlite3_close(src);
+        return -1;
+    }
+    int rc = check_restorable(src, path, err, errlen);
+    if (rc == 0) {
+        for (size_t i = 0; i < STMT_CACHE_SIZE; i++)   /* the schema is about to change */
+            sqlite3_reset(s->cache[i].st);
+        if (copy_database(src, s->db) != STORE_OK) {
+            snprintf(err, errlen, "restore failed: %s", sqlite3_errmsg(s->db));
+            rc = -1;
+        }
+    }
+    sqlite3_close(src);
+    return rc;
+}
+
+/* ------------------------------------------------------------- freshness */
+
+enum store_status store_phone_freshness(struct store *s, int64_t now_ms,
+                                        struct phone_freshness *out)
+{
+    static const char sql[] =
+        "SELECT coalesce(sum(last IS NULL), 0), coalesce(sum(last >= ?1 - 86400000), 0), "
+        "coalesce(sum(last < ?1 - 86400000 AND last >= ?1 - 604800000), 0), "
+        "coalesce(sum(last < ?1 - 604800000), 0) FROM (SELECT (SELECT max(f.at_ms) "
+        "FROM fetch_log f WHERE f.device = p.name AND f.result = 'ok') AS last FROM phones p)";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, now_ms);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->never = sqlite3_column_int64(st, 0);
+        out->within_day = sqlite3_column_int64(st, 1);
+        out->within_week = sqlite3_column_int64(st, 2);
+        out->older = sqlite3_column_int64(st, 3);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? STORE_OK : status_of(s, rc);
+}

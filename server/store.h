@@ -33,6 +33,12 @@ int store_migrate(struct store *s, char *err, size_t errlen);
 int store_schema_version(struct store *s);
 int store_schema_latest(void);
 
+/* Online backup into path (a consistent snapshot while writers run); 0 on success. */
+int store_backup(struct store *s, const char *path, char *err, size_t errlen);
+/* Replace the database's content with path's, after checking it is a sound
+ * ucprov database of a known schema version; 0 on success. */
+int store_restore(struct store *s, const char *path, char *err, size_t errlen);
+
 /* Transactions: writes take the lock up front (BEGIN IMMEDIATE). */
 enum store_status store_begin_write(struct store *s);
 enum store_status store_commit(struct store *s);
@@ -147,6 +153,10 @@ size_t store_phones_vpn_unsupported(struct store *s, char (*names)[16], char (*m
                                     size_t max);
 /* False only for a catalogue model known to lack the VPN client. */
 bool store_model_has_vpn_client(struct store *s, const char *model);
+
+/* Phones counted by when they last fetched their config. */
+enum store_status store_phone_freshness(struct store *s, int64_t now_ms,
+                                        struct phone_freshness *out);
 
 /* --- audit log --- */
 enum store_status store_audit_append(struct store *s, const struct audit_entry *e);

@@ -21,6 +21,7 @@
 #include "http.h"
 #include "limits.h"
 #include "log.h"
+#include "metrics.h"
 #include "provider.h"
 #include "service.h"
 #include "tftpd/tftpd.h"
@@ -221,8 +222,13 @@ int main(int argc, char **argv)
         goto out;
     }
 
-    struct http_config admin = { opt.http, "/api/", UCPROV_MAX_JSON_BODY, UCPROV_HTTP_THREADS,
-                                 false, "/api/v1/phones/import", UCPROV_MAX_CSV_BODY };
+    /* The REST API and the metrics take Basic or Bearer; pages check their session. */
+    static const char *const token_auth_paths[] = { "/api/", "/metrics", NULL };
+    struct http_config admin = {
+        .name = "admin", .listen = opt.http, .auth_prefixes = token_auth_paths,
+        .max_body = UCPROV_MAX_JSON_BODY, .threads = UCPROV_HTTP_THREADS,
+        .bulk_path = "/api/v1/phones/import", .bulk_max_body = UCPROV_MAX_CSV_BODY,
+    };
     if ((router = admin_new(sv, false, err, sizeof err)) == NULL) {
         log_error("admin pages: %s", err);
         goto out;
@@ -232,8 +238,10 @@ int main(int argc, char **argv)
         goto out;
     }
     if (enabled(opt.cnf_http)) {
-        struct http_config cc = { opt.cnf_http, NULL, UCPROV_CNF_HTTP_MAX_BODY, UCPROV_CNF_HTTP_THREADS,
-                                  true, NULL, 0 };
+        struct http_config cc = {
+            .name = "config", .listen = opt.cnf_http, .max_body = UCPROV_CNF_HTTP_MAX_BODY,
+            .threads = UCPROV_CNF_HTTP_THREADS, .quiet = true,
+        };
         if ((cnf = http_start(&cc, sv, provider_cnf_http, provider, err, sizeof err)) == NULL) {
             log_error("config port: %s", err);
             goto out;
@@ -264,6 +272,7 @@ int main(int argc, char **argv)
         }
         tftp_running = true;
     }
+    metrics_set_sources(tftp, fetchlog);
     log_info("ucprovd %s: database %s; admin REST API on port %u", PACKAGE_VERSION, opt.db,
              http_port(http));
     if (opt.tftp_root)
@@ -282,6 +291,7 @@ int main(int argc, char **argv)
     log_info("signal %d: shutting down", sig);
     rc = 0;
 out:
+    metrics_set_sources(NULL, NULL);
     if (tftp_running) {
         tftpd_stop(tftp);
         pthread_join(tftp_tid, NULL);

@@ -7,7 +7,7 @@ AM_TESTS_ENVIRONMENT = \
 	UCPROV='$(abs_top_builddir)/server/ucprov'; export UCPROV; \
 	UDP_PROBE='$(abs_top_builddir)/tests/integration/udp-probe'; export UDP_PROBE;
 INTEGRATION_TESTS = tests/integration/rest.tap tests/integration/tftp.tap \
-	tests/integration/diag.tap
+	tests/integration/diag.tap tests/integration/ops.tap
 INTEGRATION_TESTS += tests/integration/bulk.tap
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS)
