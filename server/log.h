@@ -4,7 +4,13 @@
 
 enum log_level { LOG_LEVEL_DEBUG, LOG_LEVEL_INFO, LOG_LEVEL_WARN, LOG_LEVEL_ERROR };
 
+#include <stdbool.h>
+
 void log_set_level(enum log_level level);
+/* "debug", "info", "warn", "error"; false when unknown. */
+bool log_level_parse(const char *name, enum log_level *level);
+/* From now on, lines go to syslog (facility daemon) instead of stderr. */
+void log_to_syslog(const char *ident);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
