@@ -18,6 +18,7 @@
 
 #include "api.h"
 #include "limits.h"
+#include "phonelog.h"
 #include "verify.h"
 #include "log.h"
 
@@ -665,6 +666,38 @@ static void verify_phone_gateways(struct service *sv, int64_t id, struct http_re
     send_json(resp, 200, json_pack("{s:s, s:o}", "device", device, "gateways", arr));
 }
 
+static bool query_flag(const struct http_req *req, const char *key)
+{
+    const char *v = http_req_query(req, key);
+    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
+}
+
+static const char *query_or(const struct http_req *req, const char *key, const char *fallback)
+{
+    const char *v = http_req_query(req, key);
+    return v != NULL ? v : fallback;
+}
+
+static void group_asa_config(struct service *sv, int64_t id, const struct http_req *req,
+                             struct http_resp *resp)
+{
+    struct asa_request ar = {
+        .pool = query_or(req, "pool", UCPROV_ASA_DEFAULT_POOL),
+        .mask = query_or(req, "mask", UCPROV_ASA_DEFAULT_MASK),
+        .outside = query_or(req, "outside", UCPROV_ASA_DEFAULT_OUTSIDE),
+        .trustpoint = query_or(req, "trustpoint", UCPROV_ASA_DEFAULT_TRUSTPOINT),
+        .ciphers = query_flag(req, "ciphers"),
+        .dtls_test = query_flag(req, "dtls_test"),
+    };
+    struct problem p = { 0 };
+    char *text = NULL;
+    if (service_asa_config(sv, id, &ar, &text, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    http_resp_set(resp, 200, "text/plain; charset=utf-8", text, strlen(text));
+}
+
 static void phone_config(struct service *sv, int64_t id, struct http_resp *resp)
 {
     struct problem p = { 0 };
@@ -680,7 +713,16 @@ static void phone_config(struct service *sv, int64_t id, struct http_resp *resp)
     cache_blob_unref(b);
 }
 
-static bool is_get(const struct http_req *req);
+static bool is(const struct http_req *req, const char *method)
+{
+    return strcmp(req->method, method) == 0;
+}
+
+static bool is_get(const struct http_req *req)
+{
+    return is(req, "GET") || is(req, "HEAD");
+}
+
 
 /* RFC 3339 UTC ("2026-11-27T10:00:00Z") or seconds since the epoch, as ms. */
 static bool parse_time_ms(const char *text, int64_t *ms)
@@ -826,6 +868,67 @@ static void audit_log(struct service *sv, const struct http_req *req, struct htt
     send_json(resp, 200, json_pack("{s:o, s:I}", "items", arr, "count", (json_int_t)n));
 }
 
+/* The text of 1-based line number n of body, without its line ending. */
+static json_t *line_text(const char *body, size_t len, size_t n)
+{
+    size_t line = 1, start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && body[i] != '\n')
+            continue;
+        if (line == n) {
+            size_t end = i;
+            if (end > start && body[end - 1] == '\r')
+                end--;
+            if (end - start > UCPROV_PHONELOG_EVIDENCE_MAX)
+                end = start + UCPROV_PHONELOG_EVIDENCE_MAX;
+            /* Logs are not always UTF-8: keep the line readable rather than refuse it. */
+            json_t *t = json_stringn(body + start, end - start);
+            if (t == NULL) {
+                char *ascii = malloc(end - start + 1);
+                for (size_t k = 0; ascii && k < end - start; k++) {
+                    unsigned char c = (unsigned char)body[start + k];
+                    ascii[k] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+                }
+                t = ascii ? json_stringn(ascii, end - start) : json_string("");
+                free(ascii);
+            }
+            return t;
+        }
+        line++;
+        start = i + 1;
+    }
+    return json_string("");
+}
+
+static void phone_log(const struct http_req *req, struct http_resp *resp)
+{
+    if (!is(req, "POST")) {
+        method_not_allowed(resp, "POST");
+        return;
+    }
+    const char *ct = req->content_type;
+    if (strncasecmp(ct, "text/plain", 10) != 0 && strncasecmp(ct, "application/octet-stream", 24)) {
+        fail(resp, 415, "send the phone's log as text/plain");
+        return;
+    }
+    struct phonelog_finding found[PHONELOG_PROBLEM_COUNT];
+    const char *body = (const char *)req->body;
+    size_t n = phonelog_diagnose(body, req->body_len, found, PHONELOG_PROBLEM_COUNT);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *lines = json_array();
+        for (size_t k = 0; k < found[i].n_lines; k++)
+            json_array_append_new(lines, json_pack("{s:I, s:o}", "line",
+                                                   (json_int_t)found[i].lines[k], "text",
+                                                   line_text(body, req->body_len,
+                                                             found[i].lines[k])));
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o}", "problem", found[i].id,
+                                             "title", found[i].title, "fix", found[i].fix,
+                                             "evidence", lines));
+    }
+    send_json(resp, 200, json_pack("{s:o, s:I}", "findings", arr, "count", (json_int_t)n));
+}
+
 static bool parse_id(const char *text, size_t len, int64_t *id)
 {
     if (len == 0 || len > 18)
@@ -838,16 +941,6 @@ static bool parse_id(const char *text, size_t len, int64_t *id)
     }
     *id = v;
     return v > 0;
-}
-
-static bool is(const struct http_req *req, const char *method)
-{
-    return strcmp(req->method, method) == 0;
-}
-
-static bool is_get(const struct http_req *req)
-{
-    return is(req, "GET") || is(req, "HEAD");
 }
 
 static void index_page(struct http_resp *resp)
@@ -930,6 +1023,10 @@ void api_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
         audit_log(sv, req, resp);
         return;
     }
+    if (strcmp(path, "diagnostics/phone-log") == 0) {
+        phone_log(req, resp);
+        return;
+    }
     if (strcmp(path, "diagnostics") == 0) {
         diagnostics(sv, req, resp);
         return;
@@ -990,6 +1087,11 @@ void api_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
             verify_phone_gateways(sv, id, resp);
         else
             method_not_allowed(resp, "POST");
+    } else if (e->kind == ENT_VPN_GROUP && strcmp(sub, "/asa-config") == 0) {
+        if (get)
+            group_asa_config(sv, id, req, resp);
+        else
+            method_not_allowed(resp, "GET");
     } else if (e->kind == ENT_VPN_GATEWAY && strcmp(sub, "/rollover") == 0) {
         if (get)
             gateway_rollover(sv, id, resp);

@@ -33,15 +33,20 @@ static const char *const auth_names[] = {
     "user name and password", "password only", "certificate",
 };
 
-/* Where to get a certificate ucprov does not hold, by trustpoint name. */
+/* Where to get a certificate ucprov does not hold, by trustpoint name.  The
+ * factory (MIC) roots are Cisco's: Cisco Root CA M2 and Cisco Manufacturing CA
+ * SHA2 for 78xx/88xx, Cisco Root CA 2048 and Cisco Manufacturing CA for the
+ * older models. */
+static const char cisco_pki[] = "download it from Cisco's PKI site, "
+                                "https://www.cisco.com/security/pki/";
 static const struct {
     const char *needle;     /* case-insensitive part of the trustpoint name */
     const char *where;
 } cert_sources[] = {
     { "capf", "export the CAPF certificate from the CAPF-trust store (CUCM OS "
               "Administration, Certificate Management) and upload it to ucprov" },
-    { "manufactur", "download it from Cisco's PKI site, https://www.cisco.com/security/pki/" },
-    { "cisco", "download it from Cisco's PKI site, https://www.cisco.com/security/pki/" },
+    { "manufactur", cisco_pki },
+    { "cisco", cisco_pki },
 };
 
 /* ---- output buffer ---------------------------------------------------------- */
@@ -236,14 +241,19 @@ static bool pem_char_ok(char c)
 }
 
 /* Exactly one PEM certificate: the BEGIN line, base64 lines, the END line,
- * optionally blank lines and CRLF.  Anything else (a stray "quit" in the body
- * would end the ASA's paste prompt early and run what follows) refuses it. */
+ * optionally blank lines and CRLF.  The ASA's paste prompt ends at a line
+ * "quit", and "quit" is four valid base64 characters: a body holding it would
+ * end the prompt early and run the lines after it as commands.  So the body
+ * must also look like base64 as PEM writers lay it out (lines of one length,
+ * a multiple of four, padding only at the very end), and "quit" in any case
+ * is refused outright. */
 static bool pem_ok(const char *pem)
 {
     static const char begin[] = "-----BEGIN CERTIFICATE-----";
     static const char end[] = "-----END CERTIFICATE-----";
     enum { BEFORE, BODY, AFTER } state = BEFORE;
-    size_t body_lines = 0;
+    size_t body_lines = 0, width = 0, last = 0;
+    bool padded = false;
 
     for (const char *line = pem; *line != '\0';) {
         size_t n = strcspn(line, "\n");
@@ -261,14 +271,23 @@ static bool pem_ok(const char *pem)
                 return false;
             state = BODY;
         } else if (state == BODY && n == sizeof end - 1 && memcmp(line, end, n) == 0) {
-            if (body_lines == 0)
+            if (body_lines == 0 || last % 4 != 0 || width % 4 != 0)
                 return false;
             state = AFTER;
         } else if (state == BODY) {
-            for (size_t i = 0; i < n; i++)
-                if (!pem_char_ok(line[i]))
+            if (padded || (body_lines > 0 && (last != width || n > width)))
+                return false;         /* only the last line may be short or padded */
+            if (n == 4 && strncasecmp(line, "quit", 4) == 0)
+                return false;
+            for (size_t i = 0; i < n; i++) {
+                if (line[i] == '=' && i + 2 >= n && (i + 1 == n || line[i + 1] == '='))
+                    padded = true;
+                else if (!pem_char_ok(line[i]) || line[i] == '=')
                     return false;
-            body_lines++;
+            }
+            if (body_lines++ == 0)
+                width = n;
+            last = n;
         } else {
             return false;
         }
@@ -584,11 +603,15 @@ char *asa_render(const struct asa_view *v, const struct asa_params *p)
         return out_finish(&o);
     }
     out_printf(&o, "! VPN group %s.\n", v->group_name);
+    /* The order of show running-config.  It matters when pasted: a command
+     * unknown in the current sub-mode falls back to the parent modes, and a
+     * global "webvpn" right after the group-policy's own "webvpn" sub-mode
+     * would be taken as that sub-mode again. */
     out_trust(&o, v);
     out_pool(&o, &pl);
-    out_group_policy(&o, &pl, p);
-    out_webvpn(&o, p);
-    out_tunnel_group(&o, v, &pl);
     out_ssl(&o, v, p);
+    out_webvpn(&o, p);
+    out_group_policy(&o, &pl, p);
+    out_tunnel_group(&o, v, &pl);
     return out_finish(&o);
 }

@@ -64,9 +64,19 @@
 /* --- diagnostics --- */
 #define UCPROV_EXPIRY_WARN_DAYS      30      /* certificates expiring sooner are flagged */
 #define UCPROV_VERIFY_TIMEOUT_MS     5000    /* connect and TLS handshake of a gateway probe */
+#define UCPROV_PHONELOG_EVIDENCE_MAX 512     /* bytes of a log line quoted as evidence */
+
+/* --- ASA configuration text (the lab of the background doc) --- */
+#define UCPROV_ASA_DEFAULT_POOL       "10.10.1.1-10.10.1.254"
+#define UCPROV_ASA_DEFAULT_MASK       "255.255.255.0"
+#define UCPROV_ASA_DEFAULT_OUTSIDE    "outside"
+#define UCPROV_ASA_DEFAULT_TRUSTPOINT "asa-identity-cert"
 
 /* --- render cache --- */
 #define UCPROV_CACHE_INITIAL_BUCKETS 1024
+#define UCPROV_CACHE_MAX_BYTES     (40u * 1024 * 1024)   /* rendered files kept: ~13,000
+                                        VPN configs; past it the least recently fetched
+                                        go, so 100,000 phones fit in under 100 MB */
 
 /* --- web admin (sessions, login brake, pages) --- */
 #define UCPROV_SESSION_IDLE_S        1800    /* a web session ends after 30 idle minutes */
@@ -82,5 +92,7 @@
 #define UCPROV_WEB_FETCHES_SHOWN     20      /* a phone's recent config fetches */
 #define UCPROV_WEB_PHONES_CHECKED    1000    /* phones the home page checks for a first fetch */
 #define UCPROV_CERT_SOON_DAYS        30      /* certificates expiring this soon are flagged */
+#define UCPROV_MAX_TLS_FILE          (256 * 1024)  /* --tls-cert chain or --tls-key file */
+#define UCPROV_TLS_DAYS_DEFAULT      825     /* `ucprov tls selfsigned`: what browsers accept */
 
 #endif

@@ -181,6 +181,14 @@ struct rollover_cert {
     size_t n_phones;
 };
 
+/* The phones of one VPN group, counted by what the ASA must offer them. */
+struct group_fleet {
+    int64_t phones;
+    int64_t tls12_phones, tls10_only_phones;          /* by the TLS their model speaks */
+    int64_t lsc_phones;                               /* LSC: chain to the CAPF certificate */
+    int64_t mic_sha1_phones, mic_sha256_phones;       /* MIC: Cisco's SHA-1 or SHA-2 chain */
+};
+
 /* Phones by the age of their last successful config fetch. */
 struct phone_freshness {
     int64_t within_day, within_week, older, never;

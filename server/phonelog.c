@@ -218,18 +218,6 @@ static bool has_word(const char *line, const char *word)
     return false;
 }
 
-/* "AND" in capitals, not inside a longer word or identifier. */
-static bool has_and_token(const char *raw)
-{
-    for (const char *hit = strstr(raw, "AND"); hit != NULL; hit = strstr(hit + 1, "AND")) {
-        bool before = hit == raw || (!is_alnum(hit[-1]) && hit[-1] != '_');
-        bool after = !is_alnum(hit[3]) && hit[3] != '_';
-        if (before && after)
-            return true;
-    }
-    return false;
-}
-
 static bool has_any(const char *line, const char *const *words, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -238,15 +226,35 @@ static bool has_any(const char *line, const char *const *words, size_t n)
     return false;
 }
 
-static unsigned line_context(const char *raw, const char *low)
+/* One pass over the line instead of a search per context word: most lines of
+ * a log are not the VPN's, and this is all the work they cost. */
+static unsigned line_context(const char *raw, const char *low, size_t n)
 {
     unsigned ctx = 0;
 
-    if (has_any(low, vpn_words, sizeof vpn_words / sizeof vpn_words[0]))
-        ctx |= CTX_VPN;
-    if (has_any(low, and_words, sizeof and_words / sizeof and_words[0]) ||
-        has_and_token(raw))
-        ctx |= CTX_AND;
+    for (size_t i = 0; i < n; i++) {
+        const char *at = low + i;
+        switch (low[i]) {
+        case 'v': case 'a': case 'd': case 'c':
+            for (size_t w = 0; w < sizeof vpn_words / sizeof vpn_words[0]; w++)
+                if (vpn_words[w][0] == low[i] &&
+                    strncmp(at, vpn_words[w], strlen(vpn_words[w])) == 0)
+                    ctx |= CTX_VPN;
+            if (low[i] == 'a' && strncmp(at, "auto", 4) == 0)
+                for (size_t w = 0; w < sizeof and_words / sizeof and_words[0]; w++)
+                    if (strncmp(at, and_words[w], strlen(and_words[w])) == 0)
+                        ctx |= CTX_AND;
+            break;
+        default:
+            break;
+        }
+        if (raw[i] == 'A' && strncmp(raw + i, "AND", 3) == 0 &&
+            (i == 0 || (!is_alnum(raw[i - 1]) && raw[i - 1] != '_')) &&
+            !is_alnum(raw[i + 3]) && raw[i + 3] != '_')
+            ctx |= CTX_AND;
+        if (ctx == (CTX_VPN | CTX_AND))
+            break;
+    }
     return ctx;
 }
 
@@ -264,9 +272,10 @@ struct scan {
     size_t n_lines[PHONELOG_PROBLEM_COUNT];
 };
 
-static void scan_line(struct scan *s, const char *raw, const char *low, size_t lineno)
+static void scan_line(struct scan *s, const char *raw, const char *low, size_t n,
+                      size_t lineno)
 {
-    unsigned ctx = line_context(raw, low);
+    unsigned ctx = line_context(raw, low, n);
     bool hit[PHONELOG_PROBLEM_COUNT] = { false };
 
     if (ctx == 0)
@@ -310,7 +319,7 @@ size_t phonelog_diagnose(const char *text, size_t len, struct phonelog_finding *
             low[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
         }
         raw[n] = low[n] = '\0';
-        scan_line(&s, raw, low, lineno);
+        scan_line(&s, raw, low, n, lineno);
         pos = end + 1;
     }
 

@@ -153,6 +153,21 @@ int service_audit_query(struct service *sv, const char *collection, int64_t obje
                         int64_t since_ms, int64_t limit, struct audit_entry **out, size_t *n,
                         struct problem *p);
 
+/* --- the ASA side of a VPN group --- */
+struct asa_request {
+    const char *pool;        /* "10.10.1.1-10.10.1.254" */
+    const char *mask;        /* "255.255.255.0" */
+    const char *outside;     /* outside interface name */
+    const char *trustpoint;  /* the ASA identity certificate's trustpoint */
+    bool ciphers;            /* add ssl cipher lists without EC ciphers */
+    bool dtls_test;          /* add anyconnect ssl dtls none */
+};
+/* Paste-ready ASA configuration for the phones of a VPN group: pool, group
+ * policy, tunnel group with each gateway's group-url, and the trustpoints the
+ * ASA needs to accept the phones' certificates.  *text is malloc'd. */
+int service_asa_config(struct service *sv, int64_t group_id, const struct asa_request *req,
+                       char **text, struct problem *p);
+
 /* --- fetch log --- */
 /* Append records (the fetch log writer thread); prunes past the retention cap. */
 int service_fetch_log_append(struct service *sv, const struct fetch_record *recs, size_t n);

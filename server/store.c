@@ -1843,3 +1843,55 @@ enum store_status store_phone_freshness(struct store *s, int64_t now_ms,
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? STORE_OK : status_of(s, rc);
 }
+
+/* ------------------------------------------------------- the ASA's view */
+
+size_t store_group_auth_methods(struct store *s, int64_t group_id, int *methods, size_t max)
+{
+    static const char sql[] =
+        "SELECT DISTINCT COALESCE(vp.client_auth_method, fc.client_auth_method) "
+        "FROM common_phone_profiles c LEFT JOIN vpn_profiles vp ON vp.id = c.vpn_profile_id "
+        "JOIN vpn_feature_configuration fc ON fc.id = 1 WHERE c.vpn_group_id = ? ORDER BY 1";
+    sqlite3_stmt *st = prep(s, sql);
+    size_t n = 0;
+    if (st == NULL)
+        return 0;
+    sqlite3_bind_int64(st, 1, group_id);
+    while (n < max && sqlite3_step(st) == SQLITE_ROW)
+        methods[n++] = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
+enum store_status store_group_fleet(struct store *s, int64_t group_id, struct group_fleet *out)
+{
+    static const char sql[] =
+        "SELECT m.tls12, m.mic_chain, p.certificate_kind, count(*) FROM phones p "
+        "JOIN common_phone_profiles c ON c.id = p.common_phone_profile_id "
+        "JOIN phone_models m ON m.name = p.model WHERE c.vpn_group_id = ? "
+        "GROUP BY 1, 2, 3";
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, group_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        bool tls12 = sqlite3_column_int(st, 0) != 0;
+        bool sha1 = strcmp((const char *)sqlite3_column_text(st, 1), "sha1") == 0;
+        bool lsc = sqlite3_column_int(st, 2) == 1;
+        int64_t count = sqlite3_column_int64(st, 3);
+        out->phones += count;
+        if (tls12)
+            out->tls12_phones += count;
+        else
+            out->tls10_only_phones += count;
+        if (lsc)
+            out->lsc_phones += count;
+        else if (sha1)
+            out->mic_sha1_phones += count;
+        else
+            out->mic_sha256_phones += count;
+    }
+    return rc == SQLITE_DONE ? STORE_OK : status_of(s, rc);
+}

@@ -166,6 +166,11 @@ enum store_status store_audit_query(struct store *s, const char *collection, int
                                     size_t *n);
 void audit_entries_free(struct audit_entry *e, size_t n);
 
+/* --- the ASA side of a VPN group --- */
+/* Client authentication methods of the common phone profiles using the group. */
+size_t store_group_auth_methods(struct store *s, int64_t group_id, int *methods, size_t max);
+enum store_status store_group_fleet(struct store *s, int64_t group_id, struct group_fleet *out);
+
 /* --- fetch log --- */
 /* Append records in one transaction. */
 enum store_status store_fetch_log_append(struct store *s, const struct fetch_record *recs,

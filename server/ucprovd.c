@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -11,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <ini.h>
 #include <libxml/parser.h>
 
 #include "admin.h"
@@ -27,33 +30,67 @@
 #include "tftpd/tftpd.h"
 
 struct options {
+    const char *config;
     const char *db;
     const char *http;
-    const char *tftp;          /* "off" disables */
-    const char *cnf_http;      /* "off" disables */
+    const char *tls_cert, *tls_key;   /* HTTPS on the admin port when both are set */
+    const char *tftp;                 /* "off" disables */
+    const char *cnf_http;             /* "off" disables */
     const char *tftp_root;
     const char *user;
     const char *ready_file;
     unsigned max_transfers, timeout_ms, retries;
+    bool syslog;
+};
+
+#define DEFAULT_CONFIG UCPROV_SYSCONFDIR "/ucprov/ucprovd.conf"
+
+/* Every setting, for the command line and the configuration file alike: a
+ * key in ucprovd.conf is the long option's name. */
+enum option_id {
+    OPT_CONFIG, OPT_DB, OPT_HTTP, OPT_TLS_CERT, OPT_TLS_KEY, OPT_TFTP, OPT_CNF_HTTP,
+    OPT_TFTP_ROOT, OPT_MAX_TRANSFERS, OPT_TIMEOUT, OPT_RETRIES, OPT_USER, OPT_READY_FILE,
+    OPT_LOG_LEVEL, OPT_SYSLOG, OPT_VERBOSE, OPT_HELP, OPT_COUNT
+};
+
+static const struct {
+    const char *name, *arg, *help;
+} option_table[OPT_COUNT] = {
+    [OPT_CONFIG] = { "config", "FILE", "settings file (default " DEFAULT_CONFIG " if present)" },
+    [OPT_DB] = { "db", "PATH", "SQLite database (default " UCPROV_DEFAULT_DB "); created and "
+                 "migrated at start" },
+    [OPT_HTTP] = { "http", "ADDR:PORT", "admin pages and REST API (default " UCPROV_DEFAULT_HTTP
+                   "; port 0 = any free port)" },
+    [OPT_TLS_CERT] = { "tls-cert", "FILE", "serve the admin port over HTTPS with this "
+                       "certificate..." },
+    [OPT_TLS_KEY] = { "tls-key", "FILE", "...and this private key" },
+    [OPT_TFTP] = { "tftp", "ADDR:PORT|off", "TFTP for phones (default " UCPROV_DEFAULT_TFTP ")" },
+    [OPT_CNF_HTTP] = { "cnf-http", "ADDR:PORT|off", "config files over HTTP, as CUCM's port 6970 "
+                       "(default " UCPROV_DEFAULT_CNF_HTTP ")" },
+    [OPT_TFTP_ROOT] = { "tftp-root", "DIR", "static files (firmware, ring lists, locales), "
+                        "read-only" },
+    [OPT_MAX_TRANSFERS] = { "tftp-max-transfers", "N", "concurrent TFTP transfers before "
+                            "'busy' (default 4096)" },
+    [OPT_TIMEOUT] = { "tftp-timeout-ms", "N", "first retransmission timeout (default 1000)" },
+    [OPT_RETRIES] = { "tftp-retries", "N", "retransmissions before a transfer is dropped "
+                      "(default 5)" },
+    [OPT_USER] = { "user", "NAME", "after binding the ports, run as this user" },
+    [OPT_READY_FILE] = { "ready-file", "PATH", "write the bound ports there once listening" },
+    [OPT_LOG_LEVEL] = { "log-level", "LEVEL", "debug, info (default), warn or error" },
+    [OPT_SYSLOG] = { "syslog", NULL, "log to syslog instead of standard error" },
+    [OPT_VERBOSE] = { "verbose", NULL, "same as --log-level debug" },
+    [OPT_HELP] = { "help", NULL, "this text" },
 };
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: ucprovd [options]\n"
-            "  --db PATH              SQLite database (default %s); created and migrated at start\n"
-            "  --http ADDR:PORT       admin UI and REST API (default %s; port 0 = any free port)\n"
-            "  --tftp ADDR:PORT|off   TFTP server for phones (default %s)\n"
-            "  --cnf-http ADDR:PORT|off  config files over HTTP, as CUCM's port 6970 (default %s)\n"
-            "  --tftp-root DIR        static files (firmware, ring lists, locales) served read-only\n"
-            "  --tftp-max-transfers N concurrent TFTP transfers before 'busy' (default 4096)\n"
-            "  --tftp-timeout-ms N    first retransmission timeout (default 1000)\n"
-            "  --tftp-retries N       retransmissions before a transfer is dropped (default 5)\n"
-            "  --user NAME            after binding the ports, run as this user\n"
-            "  --ready-file PATH      write the bound ports there once listening (for scripts)\n"
-            "  --verbose              debug logging (every config-port request)\n"
-            "  --help\n",
-            UCPROV_DEFAULT_DB, UCPROV_DEFAULT_HTTP, UCPROV_DEFAULT_TFTP, UCPROV_DEFAULT_CNF_HTTP);
+    fprintf(out, "usage: ucprovd [options]\n");
+    for (size_t i = 0; i < OPT_COUNT; i++) {
+        char left[48];
+        snprintf(left, sizeof left, "--%s%s%s", option_table[i].name,
+                 option_table[i].arg ? " " : "", option_table[i].arg ? option_table[i].arg : "");
+        fprintf(out, "  %-30s %s\n", left, option_table[i].help);
+    }
 }
 
 static int parse_unsigned(const char *text, unsigned max, unsigned *out)
@@ -67,61 +104,192 @@ static int parse_unsigned(const char *text, unsigned max, unsigned *out)
     return 0;
 }
 
+static bool parse_bool(const char *text, bool *out)
+{
+    static const char *const yes[] = { "yes", "true", "on", "1" }, *const no[] = { "no", "false",
+                                                                                    "off", "0" };
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(text, yes[i]) == 0)
+            return *out = true;
+        if (strcasecmp(text, no[i]) == 0)
+            return !(*out = false);
+    }
+    return false;
+}
+
+/* Apply one setting; value is NULL for flags given on the command line.  The
+ * strings must outlive the options (argv, or copies made by the file loader). */
+static int apply_option(struct options *o, enum option_id id, const char *value,
+                        const char *origin)
+{
+    bool flag = true;
+    if (option_table[id].arg == NULL && value != NULL && !parse_bool(value, &flag)) {
+        fprintf(stderr, "ucprovd: %s: %s wants yes or no\n", origin, option_table[id].name);
+        return -1;
+    }
+    switch (id) {
+    case OPT_CONFIG: o->config = value; return 0;
+    case OPT_DB: o->db = value; return 0;
+    case OPT_HTTP: o->http = value; return 0;
+    case OPT_TLS_CERT: o->tls_cert = value; return 0;
+    case OPT_TLS_KEY: o->tls_key = value; return 0;
+    case OPT_TFTP: o->tftp = value; return 0;
+    case OPT_CNF_HTTP: o->cnf_http = value; return 0;
+    case OPT_TFTP_ROOT: o->tftp_root = value; return 0;
+    case OPT_USER: o->user = value; return 0;
+    case OPT_READY_FILE: o->ready_file = value; return 0;
+    case OPT_SYSLOG: o->syslog = flag; return 0;
+    case OPT_VERBOSE: if (flag) log_set_level(LOG_LEVEL_DEBUG); return 0;
+    case OPT_HELP: usage(stdout); exit(0);
+    case OPT_LOG_LEVEL: {
+        enum log_level level;
+        if (!log_level_parse(value, &level)) {
+            fprintf(stderr, "ucprovd: %s: log-level is debug, info, warn or error\n", origin);
+            return -1;
+        }
+        log_set_level(level);
+        return 0;
+    }
+    case OPT_MAX_TRANSFERS:
+    case OPT_TIMEOUT:
+    case OPT_RETRIES: {
+        unsigned *dst = id == OPT_MAX_TRANSFERS ? &o->max_transfers
+                      : id == OPT_TIMEOUT ? &o->timeout_ms : &o->retries;
+        unsigned max = id == OPT_MAX_TRANSFERS ? 1000000 : id == OPT_TIMEOUT ? 60000 : 100;
+        if (parse_unsigned(value, max, dst) != 0 || *dst == 0) {
+            fprintf(stderr, "ucprovd: %s: %s wants a number from 1 to %u\n", origin,
+                    option_table[id].name, max);
+            return -1;
+        }
+        return 0;
+    }
+    case OPT_COUNT:
+        break;
+    }
+    return -1;
+}
+
+struct file_loader {
+    struct options *o;
+    const char *path;
+    int errors;
+};
+
+static int on_config_entry(void *user, const char *section, const char *name, const char *value)
+{
+    struct file_loader *fl = user;
+    char origin[4200];
+    snprintf(origin, sizeof origin, "%s", fl->path);
+    if (section[0] != '\0') {
+        fprintf(stderr, "ucprovd: %s: sections are not used ([%s])\n", origin, section);
+        fl->errors++;
+        return 1;
+    }
+    for (size_t i = 0; i < OPT_COUNT; i++) {
+        if (strcmp(option_table[i].name, name) != 0 || i == OPT_CONFIG || i == OPT_HELP)
+            continue;
+        /* inih reuses its buffer: the options keep a copy for the daemon's life. */
+        char *copy = strdup(value);
+        if (copy == NULL || apply_option(fl->o, (enum option_id)i, copy, origin) != 0)
+            fl->errors++;
+        return 1;
+    }
+    fprintf(stderr, "ucprovd: %s: unknown setting '%s'\n", origin, name);
+    fl->errors++;
+    return 1;
+}
+
+static int load_config_file(struct options *o, const char *path, bool must_exist)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        if (!must_exist && errno == ENOENT)
+            return 0;
+        fprintf(stderr, "ucprovd: cannot read %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    struct file_loader fl = { o, path, 0 };
+    int line = ini_parse_file(f, on_config_entry, &fl);
+    fclose(f);
+    if (line > 0) {
+        fprintf(stderr, "ucprovd: %s: line %d is not 'key = value'\n", path, line);
+        return -1;
+    }
+    return fl.errors ? -1 : 0;
+}
+
+/* The file first, then the command line, which wins. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    enum { O_DB = 256, O_HTTP, O_TFTP, O_CNF, O_ROOT, O_MAX, O_TIMEOUT, O_RETRIES, O_USER,
-           O_READY, O_VERBOSE, O_HELP };
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, O_DB },
-        { "http", required_argument, NULL, O_HTTP },
-        { "tftp", required_argument, NULL, O_TFTP },
-        { "cnf-http", required_argument, NULL, O_CNF },
-        { "tftp-root", required_argument, NULL, O_ROOT },
-        { "tftp-max-transfers", required_argument, NULL, O_MAX },
-        { "tftp-timeout-ms", required_argument, NULL, O_TIMEOUT },
-        { "tftp-retries", required_argument, NULL, O_RETRIES },
-        { "user", required_argument, NULL, O_USER },
-        { "ready-file", required_argument, NULL, O_READY },
-        { "verbose", no_argument, NULL, O_VERBOSE },
-        { "help", no_argument, NULL, O_HELP },
-        { NULL, 0, NULL, 0 },
-    };
+    struct option longopts[OPT_COUNT + 1];
+    for (size_t i = 0; i < OPT_COUNT; i++)
+        longopts[i] = (struct option){ option_table[i].name,
+                                       option_table[i].arg ? required_argument : no_argument,
+                                       NULL, (int)i + 256 };
+    longopts[OPT_COUNT] = (struct option){ NULL, 0, NULL, 0 };
     o->db = UCPROV_DEFAULT_DB;
     o->http = UCPROV_DEFAULT_HTTP;
     o->tftp = UCPROV_DEFAULT_TFTP;
     o->cnf_http = UCPROV_DEFAULT_CNF_HTTP;
+
+    const char *config = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            config = argv[i + 1];
+        else if (strncmp(argv[i], "--config=", 9) == 0)
+            config = argv[i] + 9;
+    }
+    if (load_config_file(o, config ? config : DEFAULT_CONFIG, config != NULL) != 0)
+        return -1;
+
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case O_DB: o->db = optarg; break;
-        case O_HTTP: o->http = optarg; break;
-        case O_TFTP: o->tftp = optarg; break;
-        case O_CNF: o->cnf_http = optarg; break;
-        case O_ROOT: o->tftp_root = optarg; break;
-        case O_USER: o->user = optarg; break;
-        case O_READY: o->ready_file = optarg; break;
-        case O_VERBOSE: log_set_level(LOG_LEVEL_DEBUG); break;
-        case O_HELP: usage(stdout); exit(0);
-        case O_MAX:
-        case O_TIMEOUT:
-        case O_RETRIES: {
-            unsigned *dst = c == O_MAX ? &o->max_transfers
-                          : c == O_TIMEOUT ? &o->timeout_ms : &o->retries;
-            unsigned max = c == O_MAX ? 1000000 : c == O_TIMEOUT ? 60000 : 100;
-            if (parse_unsigned(optarg, max, dst) != 0 || *dst == 0) {
-                fprintf(stderr, "ucprovd: %s wants a number from 1 to %u\n", argv[optind - 1], max);
-                return -1;
-            }
-            break;
+        if (c < 256 || c >= 256 + OPT_COUNT) {
+            usage(stderr);
+            return -1;
         }
-        default: usage(stderr); return -1;
-        }
+        if (apply_option(o, (enum option_id)(c - 256), optarg, "command line") != 0)
+            return -1;
     }
     if (optind != argc) {
         fprintf(stderr, "ucprovd: unexpected argument '%s'\n", argv[optind]);
         return -1;
     }
+    if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
+        fprintf(stderr, "ucprovd: --tls-cert and --tls-key go together\n");
+        return -1;
+    }
     return 0;
+}
+
+/* A PEM file for the admin port's TLS, whole and NUL-terminated. */
+static int read_pem_file(const char *path, char **out)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        log_error("cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *buf = calloc(1, UCPROV_MAX_TLS_FILE + 1);
+    size_t n = buf ? fread(buf, 1, UCPROV_MAX_TLS_FILE + 1, f) : 0;
+    bool failed = ferror(f) != 0;
+    fclose(f);
+    if (buf == NULL || failed || n == 0 || n > UCPROV_MAX_TLS_FILE) {
+        log_error("%s: %s", path, buf == NULL ? "out of memory" : failed ? "read error"
+                  : n == 0 ? "empty file" : "larger than a certificate chain or key should be");
+        free(buf);
+        return -1;
+    }
+    *out = buf;
+    return 0;
+}
+
+static void free_pem(char **pem)
+{
+    if (*pem != NULL)
+        explicit_bzero(*pem, strlen(*pem));
+    free(*pem);
+    *pem = NULL;
 }
 
 static int write_ready_file(const char *path, uint16_t http, uint16_t tftp, uint16_t cnf)
@@ -187,6 +355,8 @@ int main(int argc, char **argv)
     struct options opt = { 0 };
     if (parse_options(argc, argv, &opt) != 0)
         return 2;
+    if (opt.syslog)
+        log_to_syslog("ucprovd");
 
     /* Signals are taken by sigwait() in main; every thread inherits the mask. */
     sigset_t stop_signals;
@@ -202,6 +372,7 @@ int main(int argc, char **argv)
     char err[512];
     struct http_server *http = NULL, *cnf = NULL;
     struct admin *router = NULL;
+    char *tls_cert = NULL, *tls_key = NULL;
     struct tftpd *tftp = NULL;
     struct fetchlog *fetchlog = NULL;
     struct config_provider *provider = NULL;
@@ -229,14 +400,24 @@ int main(int argc, char **argv)
         .max_body = UCPROV_MAX_JSON_BODY, .threads = UCPROV_HTTP_THREADS,
         .bulk_path = "/api/v1/phones/import", .bulk_max_body = UCPROV_MAX_CSV_BODY,
     };
-    if ((router = admin_new(sv, false, err, sizeof err)) == NULL) {
+    bool tls = opt.tls_cert != NULL;
+    if (tls && (read_pem_file(opt.tls_cert, &tls_cert) != 0 ||
+                read_pem_file(opt.tls_key, &tls_key) != 0))
+        goto out;
+    admin.tls_cert_pem = tls_cert;
+    admin.tls_key_pem = tls_key;
+    if ((router = admin_new(sv, tls, err, sizeof err)) == NULL) {
         log_error("admin pages: %s", err);
         goto out;
     }
-    if ((http = http_start(&admin, sv, admin_handle, router, err, sizeof err)) == NULL) {
+    http = http_start(&admin, sv, admin_handle, router, err, sizeof err);
+    free_pem(&tls_key);   /* the TLS library holds its own copy now */
+    if (http == NULL) {
         log_error("admin listener: %s", err);
         goto out;
     }
+    if (tls)
+        log_info("admin port speaks HTTPS with %s", opt.tls_cert);
     if (enabled(opt.cnf_http)) {
         struct http_config cc = {
             .name = "config", .listen = opt.cnf_http, .max_body = UCPROV_CNF_HTTP_MAX_BODY,
@@ -300,6 +481,8 @@ out:
     http_stop(cnf);
     http_stop(http);
     admin_free(router);   /* after its listener: no request can reach it any more */
+    free_pem(&tls_cert);
+    free_pem(&tls_key);
     fetchlog_stop(fetchlog);   /* after the front ends: their last records are written */
     provider_free(provider);
     service_close(sv);

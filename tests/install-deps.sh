@@ -3,7 +3,7 @@
 # Run as root (or through sudo).  Safe to run again.
 set -eu
 PACKAGES="build-essential autoconf automake pkg-config
-  libmicrohttpd-dev libsqlite3-dev libxml2-dev libssl-dev libjansson-dev libcsv-dev check
+  libmicrohttpd-dev libsqlite3-dev libxml2-dev libssl-dev libjansson-dev libcsv-dev libinih-dev check
   sqlite3 openssl libxml2-utils curl jq tftp-hpa clang"
 missing=
 for p in $PACKAGES; do
