@@ -183,7 +183,7 @@ static void json_to_patch(json_t *o, struct record *patch, struct problem *p)
             continue;
         }
         /* What GET returns may come back unchanged in a PUT. */
-        if (strcmp(key, "id") == 0)
+        if (strcmp(key, "id") == 0 || strcmp(key, "warnings") == 0)
             continue;
         size_t n = strlen(key);
         if (n > 4 && strcmp(key + n - 4, "_set") == 0)
@@ -296,6 +296,42 @@ static void list_records(struct service *sv, const struct entity_def *e,
     send_json(resp, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
+/* What saving this object leaves broken for phones, said at once (the
+ * diagnostics page says it too): a Host ID Check that cannot pass, a VPN
+ * profile on a model without the VPN client. */
+static json_t *save_warnings(struct service *sv, const struct record *saved)
+{
+    json_t *out = json_array();
+    bool host_id = saved->kind == ENT_VPN_GATEWAY || saved->kind == ENT_VPN_PROFILE ||
+                   saved->kind == ENT_COMMON_PHONE_PROFILE || saved->kind == ENT_VPN_GROUP ||
+                   saved->kind == ENT_VPN_FEATURE_CONFIGURATION;
+    bool model = saved->kind == ENT_PHONE || saved->kind == ENT_COMMON_PHONE_PROFILE;
+    if (!host_id && !model)
+        return out;
+    struct diagnostic *items = NULL;
+    size_t n = 0;
+    struct problem p = { 0 };
+    if (service_diagnostics(sv, UCPROV_EXPIRY_WARN_DAYS, &items, &n, &p) != 0)
+        return out;
+    const char *name = "";
+    int name_idx = entity_field_index(entity_get(saved->kind), "name");
+    if (name_idx >= 0 && saved->v[name_idx].s)
+        name = saved->v[name_idx].s;
+    for (size_t i = 0; i < n; i++) {
+        const struct diagnostic *d = &items[i];
+        bool relevant = false;
+        if (strcmp(d->code, "host_id_check_mismatch") == 0)
+            relevant = host_id && (saved->kind != ENT_VPN_GATEWAY || d->id == saved->id);
+        else if (strcmp(d->code, "model_without_vpn_client") == 0)
+            relevant = model && (saved->kind != ENT_PHONE || strcmp(d->name, name) == 0);
+        if (relevant)
+            json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "code", d->code,
+                                                 "message", d->message, "fix", d->fix));
+    }
+    free(items);
+    return out;
+}
+
 static bool confirmed(const struct http_req *req)
 {
     const char *c = http_req_query(req, "confirm");
@@ -334,7 +370,19 @@ static void write_record(struct service *sv, const struct entity_def *e, int64_t
     if (create)
         snprintf(resp->location, sizeof resp->location, API_PREFIX "/%s/%lld", e->collection,
                  (long long)id);
-    respond_record(sv, e->kind, id, create ? 201 : 200, resp);
+    struct record rec;
+    if (service_get(sv, e->kind, id, &rec, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    json_t *out = record_json(&rec);
+    json_t *warnings = save_warnings(sv, &rec);
+    if (json_array_size(warnings) > 0)
+        json_object_set_new(out, "warnings", warnings);
+    else
+        json_decref(warnings);
+    record_free(&rec);
+    send_json(resp, create ? 201 : 200, out);
 }
 
 static void delete_object(struct service *sv, const struct entity_def *e, int64_t id,
