@@ -84,114 +84,6 @@ static char *rfc3339(int64_t t, char *buf, size_t len)
 
 /* --------------------------------------------------------- record <-> JSON */
 
-static const char *json_type_word(enum field_type t)
-{
-    switch (t) {
-    case FT_INT:     return "an integer";
-    case FT_BOOL:    return "true or false";
-    case FT_REF:     return "an id (integer) or null";
-    case FT_REFLIST: return "an array of ids";
-    default:         return "a string";
-    }
-}
-
-static void enum_choices(const struct enum_value *enums, char *buf, size_t len)
-{
-    buf[0] = '\0';
-    for (const struct enum_value *e = enums; e && e->name; e++) {
-        size_t n = strlen(buf);
-        snprintf(buf + n, len - n, "%s%s", n ? ", " : "", e->name);
-    }
-}
-
-static void decode_field(const struct field_def *f, json_t *j, struct value *v,
-                         struct problem *p)
-{
-    switch (f->type) {
-    case FT_INT:
-        if (!json_is_integer(j))
-            goto type_error;
-        value_set_int(v, json_integer_value(j));
-        return;
-    case FT_BOOL:
-        if (json_is_boolean(j))
-            value_set_int(v, json_is_true(j));
-        else if (json_is_integer(j) && (json_integer_value(j) == 0 || json_integer_value(j) == 1))
-            value_set_int(v, json_integer_value(j));
-        else
-            goto type_error;
-        return;
-    case FT_ENUM: {
-        int64_t code;
-        char choices[256];
-        if (json_is_string(j) && enum_code(f->enums, json_string_value(j), &code)) {
-            value_set_int(v, code);
-            return;
-        }
-        enum_choices(f->enums, choices, sizeof choices);
-        problem_field(p, f->name, "%s must be one of: %s", f->name, choices);
-        return;
-    }
-    case FT_REF:
-        if (json_is_null(j)) {
-            v->set = v->is_null = true;
-            return;
-        }
-        if (!json_is_integer(j))
-            goto type_error;
-        value_set_int(v, json_integer_value(j));
-        return;
-    case FT_REFLIST: {
-        if (!json_is_array(j))
-            goto type_error;
-        size_t n = json_array_size(j);
-        v->ids = n ? calloc(n, sizeof *v->ids) : NULL;
-        v->n_ids = 0;
-        v->set = true;
-        for (size_t k = 0; k < n; k++) {
-            json_t *item = json_array_get(j, k);
-            if (!json_is_integer(item))
-                goto type_error;
-            v->ids[v->n_ids++] = json_integer_value(item);
-        }
-        return;
-    }
-    default:
-        if (!json_is_string(j))
-            goto type_error;
-        if (strlen(json_string_value(j)) != json_string_length(j)) {
-            problem_field(p, f->name, "%s must not contain NUL characters", f->name);
-            return;
-        }
-        value_set_text(v, json_string_value(j));
-        return;
-    }
-type_error:
-    problem_field(p, f->name, "%s must be %s", f->name, json_type_word(f->type));
-}
-
-/* Fields named in the body become set values of patch; unknown keys are refused. */
-static void json_to_patch(json_t *o, struct record *patch, struct problem *p)
-{
-    const struct entity_def *e = entity_get(patch->kind);
-    const char *key;
-    json_t *j;
-    json_object_foreach(o, key, j) {
-        int idx = entity_field_index(e, key);
-        if (idx >= 0) {
-            decode_field(&e->fields[idx], j, &patch->v[idx], p);
-            continue;
-        }
-        /* What GET returns may come back unchanged in a PUT. */
-        if (strcmp(key, "id") == 0 || strcmp(key, "warnings") == 0)
-            continue;
-        size_t n = strlen(key);
-        if (n > 4 && strcmp(key + n - 4, "_set") == 0)
-            continue;
-        problem_field(p, key, "unknown field '%s' for a %s", key, e->label);
-    }
-}
-
 static json_t *parse_body(const struct http_req *req, struct http_resp *resp)
 {
     const char *ct = req->content_type;
@@ -346,7 +238,7 @@ static void write_record(struct service *sv, const struct entity_def *e, int64_t
         return;
     struct record patch = { .kind = e->kind };
     struct problem p = { 0 };
-    json_to_patch(doc, &patch, &p);
+    record_from_json(doc, &patch, &p);
     json_decref(doc);
     bool create = id == 0 && !e->singleton;
     if (p.status == 0 && !create && e->kind == ENT_VPN_GATEWAY && !confirmed(req)) {
@@ -549,8 +441,10 @@ static void update_cert(struct service *sv, int64_t id, const struct http_req *r
     respond_cert(sv, id, 200, resp);
 }
 
-static void cert_pem(struct service *sv, int64_t id, struct http_resp *resp)
+static void cert_pem(struct service *sv, int64_t id, const struct http_req *req,
+                     struct http_resp *resp)
 {
+    (void)req;
     struct cert_row row;
     struct problem p = { 0 };
     if (service_cert_get(sv, id, &row, &p) != 0) {
@@ -618,8 +512,10 @@ static void import_phones(struct service *sv, const struct http_req *req,
     send_json(resp, 200, json_pack("{s:I}", "imported", (json_int_t)res.imported));
 }
 
-static void export_phones(struct service *sv, struct http_resp *resp)
+static void export_phones(struct service *sv, const struct http_req *req,
+                          struct http_resp *resp)
 {
+    (void)req;
     char *csv;
     size_t len;
     struct problem p = { 0 };
@@ -632,8 +528,10 @@ static void export_phones(struct service *sv, struct http_resp *resp)
 
 /* ------------------------------------------------------------------ router */
 
-static void gateway_rollover(struct service *sv, int64_t id, struct http_resp *resp)
+static void gateway_rollover(struct service *sv, int64_t id, const struct http_req *req,
+                             struct http_resp *resp)
 {
+    (void)req;
     struct rollover_cert *certs = NULL;
     size_t n = 0;
     struct problem p = { 0 };
@@ -673,8 +571,10 @@ static void gateway_rollover(struct service *sv, int64_t id, struct http_resp *r
     send_json(resp, 200, json_pack("{s:I, s:o}", "gateway", (json_int_t)id, "certificates", arr));
 }
 
-static void verify_phone_gateways(struct service *sv, int64_t id, struct http_resp *resp)
+static void verify_phone_gateways(struct service *sv, int64_t id, const struct http_req *req,
+                                  struct http_resp *resp)
 {
+    (void)req;
     struct record rec;
     struct problem p = { 0 };
     if (service_get(sv, ENT_PHONE, id, &rec, &p) != 0) {
@@ -746,8 +646,10 @@ static void group_asa_config(struct service *sv, int64_t id, const struct http_r
     http_resp_set(resp, 200, "text/plain; charset=utf-8", text, strlen(text));
 }
 
-static void phone_config(struct service *sv, int64_t id, struct http_resp *resp)
+static void phone_config(struct service *sv, int64_t id, const struct http_req *req,
+                         struct http_resp *resp)
 {
+    (void)req;
     struct problem p = { 0 };
     struct cache_blob *b = service_phone_config(sv, id, &p);
     if (b == NULL) {
@@ -764,11 +666,6 @@ static void phone_config(struct service *sv, int64_t id, struct http_resp *resp)
 static bool is(const struct http_req *req, const char *method)
 {
     return strcmp(req->method, method) == 0;
-}
-
-static bool is_get(const struct http_req *req)
-{
-    return is(req, "GET") || is(req, "HEAD");
 }
 
 
@@ -795,10 +692,6 @@ static bool parse_time_ms(const char *text, int64_t *ms)
 
 static void fetch_log(struct service *sv, const struct http_req *req, struct http_resp *resp)
 {
-    if (!is_get(req)) {
-        method_not_allowed(resp, "GET");
-        return;
-    }
     struct problem p = { 0 };
     const char *device_arg = http_req_query(req, "device");
     const char *since_arg = http_req_query(req, "since");
@@ -839,10 +732,6 @@ static void fetch_log(struct service *sv, const struct http_req *req, struct htt
 
 static void diagnostics(struct service *sv, const struct http_req *req, struct http_resp *resp)
 {
-    if (!is_get(req)) {
-        method_not_allowed(resp, "GET");
-        return;
-    }
     struct problem p = { 0 };
     int64_t days = UCPROV_EXPIRY_WARN_DAYS;
     const char *arg = http_req_query(req, "expiry_days");
@@ -872,10 +761,6 @@ static void diagnostics(struct service *sv, const struct http_req *req, struct h
 
 static void audit_log(struct service *sv, const struct http_req *req, struct http_resp *resp)
 {
-    if (!is_get(req)) {
-        method_not_allowed(resp, "GET");
-        return;
-    }
     struct problem p = { 0 };
     const char *coll = http_req_query(req, "collection");
     const char *id_arg = http_req_query(req, "id");
@@ -948,12 +833,9 @@ static json_t *line_text(const char *body, size_t len, size_t n)
     return json_string("");
 }
 
-static void phone_log(const struct http_req *req, struct http_resp *resp)
+static void phone_log(struct service *sv, const struct http_req *req, struct http_resp *resp)
 {
-    if (!is(req, "POST")) {
-        method_not_allowed(resp, "POST");
-        return;
-    }
+    (void)sv;
     const char *ct = req->content_type;
     if (strncasecmp(ct, "text/plain", 10) != 0 && strncasecmp(ct, "application/octet-stream", 24)) {
         fail(resp, 415, "send the phone's log as text/plain");
@@ -991,8 +873,10 @@ static bool parse_id(const char *text, size_t len, int64_t *id)
     return v > 0;
 }
 
-static void index_page(struct http_resp *resp)
+static void index_page(struct service *sv, const struct http_req *req, struct http_resp *resp)
 {
+    (void)sv;
+    (void)req;
     json_t *colls = json_array();
     for (size_t k = 0; k < ENT_COUNT; k++)
         json_array_append_new(colls, json_string(entity_get((enum entity_kind)k)->collection));
@@ -1047,6 +931,102 @@ static void route_object(struct service *sv, const struct entity_def *e, int64_t
     }
 }
 
+/* ------------------------------------------------------------------ routes */
+
+typedef void (*fixed_handler)(struct service *sv, const struct http_req *req,
+                              struct http_resp *resp);
+typedef void (*object_handler)(struct service *sv, int64_t id, const struct http_req *req,
+                               struct http_resp *resp);
+
+/* Paths with no id in them, below /api/v1. */
+static const struct {
+    const char *path, *method;   /* GET also answers HEAD */
+    fixed_handler handler;
+} fixed_routes[] = {
+    { "", "GET", index_page },
+    { "fetch-log", "GET", fetch_log },
+    { "audit-log", "GET", audit_log },
+    { "diagnostics", "GET", diagnostics },
+    { "diagnostics/phone-log", "POST", phone_log },
+    { "phones/import", "POST", import_phones },
+    { "phones/export", "GET", export_phones },
+};
+
+/* Paths below one object: /api/v1/<collection>/<id>/<sub>. */
+static const struct {
+    enum entity_kind kind;
+    const char *sub, *method;
+    object_handler handler;
+} object_routes[] = {
+    { ENT_PHONE, "config", "GET", phone_config },
+    { ENT_PHONE, "verify-gateways", "POST", verify_phone_gateways },
+    { ENT_CERTIFICATE, "pem", "GET", cert_pem },
+    { ENT_VPN_GATEWAY, "rollover", "GET", gateway_rollover },
+    { ENT_VPN_GROUP, "asa-config", "GET", group_asa_config },
+};
+
+static bool method_matches(const struct http_req *req, const char *method)
+{
+    return is(req, method) || (strcmp(method, "GET") == 0 && is(req, "HEAD"));
+}
+
+void api_each_route(void (*fn)(void *ctx, const char *method, const char *path), void *ctx)
+{
+    char path[256];
+    for (size_t i = 0; i < sizeof fixed_routes / sizeof fixed_routes[0]; i++) {
+        snprintf(path, sizeof path, API_PREFIX "%s%s", *fixed_routes[i].path ? "/" : "",
+                 fixed_routes[i].path);
+        fn(ctx, fixed_routes[i].method, path);
+    }
+    for (size_t k = 0; k < ENT_COUNT; k++) {
+        const struct entity_def *e = entity_get((enum entity_kind)k);
+        snprintf(path, sizeof path, API_PREFIX "/%s", e->collection);
+        fn(ctx, "GET", path);
+        fn(ctx, e->singleton ? "PUT" : "POST", path);
+        if (e->singleton)
+            continue;
+        snprintf(path, sizeof path, API_PREFIX "/%s/1", e->collection);
+        fn(ctx, "GET", path);
+        fn(ctx, "PUT", path);
+        fn(ctx, "DELETE", path);
+    }
+    for (size_t i = 0; i < sizeof object_routes / sizeof object_routes[0]; i++) {
+        snprintf(path, sizeof path, API_PREFIX "/%s/1/%s",
+                 entity_get(object_routes[i].kind)->collection, object_routes[i].sub);
+        fn(ctx, object_routes[i].method, path);
+    }
+}
+
+static bool route_fixed(struct service *sv, const char *path, const struct http_req *req,
+                        struct http_resp *resp)
+{
+    for (size_t i = 0; i < sizeof fixed_routes / sizeof fixed_routes[0]; i++) {
+        if (strcmp(fixed_routes[i].path, path) != 0)
+            continue;
+        if (method_matches(req, fixed_routes[i].method))
+            fixed_routes[i].handler(sv, req, resp);
+        else
+            method_not_allowed(resp, fixed_routes[i].method);
+        return true;
+    }
+    return false;
+}
+
+static void route_sub(struct service *sv, const struct entity_def *e, int64_t id,
+                      const char *sub, const struct http_req *req, struct http_resp *resp)
+{
+    for (size_t i = 0; i < sizeof object_routes / sizeof object_routes[0]; i++) {
+        if (object_routes[i].kind != e->kind || strcmp(object_routes[i].sub, sub) != 0)
+            continue;
+        if (method_matches(req, object_routes[i].method))
+            object_routes[i].handler(sv, id, req, resp);
+        else
+            method_not_allowed(resp, object_routes[i].method);
+        return;
+    }
+    fail(resp, 404, "no such resource");
+}
+
 void api_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
 {
     struct service *sv = ctx;
@@ -1059,40 +1039,8 @@ void api_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
     path += plen;
     if (*path == '/')
         path++;
-    if (*path == '\0') {
-        index_page(resp);
+    if (route_fixed(sv, path, req, resp))
         return;
-    }
-    if (strcmp(path, "fetch-log") == 0) {
-        fetch_log(sv, req, resp);
-        return;
-    }
-    if (strcmp(path, "audit-log") == 0) {
-        audit_log(sv, req, resp);
-        return;
-    }
-    if (strcmp(path, "diagnostics/phone-log") == 0) {
-        phone_log(req, resp);
-        return;
-    }
-    if (strcmp(path, "diagnostics") == 0) {
-        diagnostics(sv, req, resp);
-        return;
-    }
-    if (strcmp(path, "phones/import") == 0) {
-        if (is(req, "POST"))
-            import_phones(sv, req, resp);
-        else
-            method_not_allowed(resp, "POST");
-        return;
-    }
-    if (strcmp(path, "phones/export") == 0) {
-        if (is_get(req))
-            export_phones(sv, resp);
-        else
-            method_not_allowed(resp, "GET");
-        return;
-    }
     /* collection [/ id [/ sub]] */
     size_t clen = strcspn(path, "/");
     char coll[64];
@@ -1120,37 +1068,8 @@ void api_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
         return;
     }
     const char *sub = path + ilen;
-    if (*sub == '\0') {
+    if (*sub == '\0')
         route_object(sv, e, id, req, resp);
-        return;
-    }
-    bool get = is(req, "GET") || is(req, "HEAD");
-    if (e->kind == ENT_PHONE && strcmp(sub, "/config") == 0) {
-        if (get)
-            phone_config(sv, id, resp);
-        else
-            method_not_allowed(resp, "GET");
-    } else if (e->kind == ENT_PHONE && strcmp(sub, "/verify-gateways") == 0) {
-        if (is(req, "POST"))
-            verify_phone_gateways(sv, id, resp);
-        else
-            method_not_allowed(resp, "POST");
-    } else if (e->kind == ENT_VPN_GROUP && strcmp(sub, "/asa-config") == 0) {
-        if (get)
-            group_asa_config(sv, id, req, resp);
-        else
-            method_not_allowed(resp, "GET");
-    } else if (e->kind == ENT_VPN_GATEWAY && strcmp(sub, "/rollover") == 0) {
-        if (get)
-            gateway_rollover(sv, id, resp);
-        else
-            method_not_allowed(resp, "GET");
-    } else if (e->kind == ENT_CERTIFICATE && strcmp(sub, "/pem") == 0) {
-        if (get)
-            cert_pem(sv, id, resp);
-        else
-            method_not_allowed(resp, "GET");
-    } else {
-        fail(resp, 404, "no such resource");
-    }
+    else
+        route_sub(sv, e, id, sub + 1, req, resp);
 }

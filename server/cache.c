@@ -1,6 +1,11 @@
 /* cache.c - a chained hash table under a reader-writer lock.  Reads (every
  * TFTP and HTTP fetch) share the lock; writes happen only on admin changes and
- * cold renders. */
+ * cold renders.
+ *
+ * The table holds at most UCPROV_CACHE_MAX_BYTES.  Past it, a clock hand
+ * sweeps the buckets and drops entries not fetched since its last pass
+ * (second chance): a site of 100,000 phones then costs tens of megabytes,
+ * and a phone that boots again is rendered again, which is cheap. */
 #include <config.h>
 
 #include <pthread.h>
@@ -24,12 +29,15 @@ struct entry {
     struct entry *next;
     uint64_t hash;
     struct cache_blob *blob;
+    atomic_bool fetched;      /* since the clock hand last passed; set under the read lock */
 };
 
 struct cache {
     pthread_rwlock_t lock;
     struct entry **buckets;
     size_t n_buckets, n_entries;
+    size_t bytes, max_bytes;  /* what the entries hold, and the budget */
+    size_t hand;              /* the bucket the clock sweep looks at next */
     uint64_t generation;
     atomic_uint_fast64_t hits, misses, evictions;
 };
@@ -50,6 +58,7 @@ struct cache *cache_new(void)
     if (c == NULL)
         return NULL;
     c->n_buckets = UCPROV_CACHE_INITIAL_BUCKETS;
+    c->max_bytes = UCPROV_CACHE_MAX_BYTES;
     c->buckets = calloc(c->n_buckets, sizeof *c->buckets);
     if (c->buckets == NULL) {
         free(c);
@@ -57,6 +66,12 @@ struct cache *cache_new(void)
     }
     pthread_rwlock_init(&c->lock, NULL);
     return c;
+}
+
+/* What an entry costs: the blob with its header, and the entry itself. */
+static size_t entry_bytes(const struct entry *e)
+{
+    return sizeof *e + sizeof(struct blob_header) + sizeof(struct cache_blob) + e->blob->len + 1;
 }
 
 static void drop_all_locked(struct cache *c)
@@ -73,6 +88,7 @@ static void drop_all_locked(struct cache *c)
     }
     atomic_fetch_add(&c->evictions, c->n_entries);
     c->n_entries = 0;
+    c->bytes = 0;
 }
 
 void cache_free(struct cache *c)
@@ -127,8 +143,10 @@ struct cache_blob *cache_get(struct cache *c, const char *name)
     pthread_rwlock_rdlock(&c->lock);
     struct entry **pp = find_slot(c, name, h);
     struct cache_blob *b = *pp ? (*pp)->blob : NULL;
-    if (b != NULL)
+    if (b != NULL) {
         cache_blob_ref(b);
+        atomic_store_explicit(&(*pp)->fetched, true, memory_order_relaxed);
+    }
     pthread_rwlock_unlock(&c->lock);
     atomic_fetch_add(b ? &c->hits : &c->misses, 1);
     return b;
@@ -162,6 +180,42 @@ static void grow_locked(struct cache *c)
     c->n_buckets = n;
 }
 
+static void unlink_locked(struct cache *c, struct entry **pp)
+{
+    struct entry *e = *pp;
+    *pp = e->next;
+    c->bytes -= entry_bytes(e);
+    c->n_entries--;
+    cache_blob_unref(e->blob);
+    free(e);
+    atomic_fetch_add(&c->evictions, 1);
+}
+
+/* Second chance: an entry fetched since the hand last passed loses its mark
+ * and stays; one that was not goes.  Two sweeps at most, so this ends even
+ * when every entry was fetched. */
+static void make_room_locked(struct cache *c)
+{
+    for (size_t seen = 0; c->bytes > c->max_bytes && seen < 2 * c->n_buckets; seen++) {
+        struct entry **pp = &c->buckets[c->hand];
+        while (*pp != NULL && c->bytes > c->max_bytes) {
+            if (atomic_exchange_explicit(&(*pp)->fetched, false, memory_order_relaxed))
+                pp = &(*pp)->next;
+            else
+                unlink_locked(c, pp);
+        }
+        c->hand = (c->hand + 1) % c->n_buckets;
+    }
+}
+
+void cache_set_max_bytes(struct cache *c, size_t max_bytes)
+{
+    pthread_rwlock_wrlock(&c->lock);
+    c->max_bytes = max_bytes;
+    make_room_locked(c);
+    pthread_rwlock_unlock(&c->lock);
+}
+
 void cache_put(struct cache *c, struct cache_blob *b, uint64_t generation)
 {
     uint64_t h = hash_name(b->name);
@@ -173,8 +227,10 @@ void cache_put(struct cache *c, struct cache_blob *b, uint64_t generation)
     struct entry **pp = find_slot(c, b->name, h);
     cache_blob_ref(b);
     if (*pp != NULL) {
+        c->bytes -= entry_bytes(*pp);
         cache_blob_unref((*pp)->blob);
         (*pp)->blob = b;
+        c->bytes += entry_bytes(*pp);
     } else {
         struct entry *e = malloc(sizeof *e);
         if (e == NULL) {
@@ -183,25 +239,22 @@ void cache_put(struct cache *c, struct cache_blob *b, uint64_t generation)
             e->next = NULL;
             e->hash = h;
             e->blob = b;
+            atomic_init(&e->fetched, true);   /* it is being fetched right now */
             *pp = e;
+            c->bytes += entry_bytes(e);
             if (++c->n_entries > c->n_buckets)
                 grow_locked(c);
         }
     }
+    make_room_locked(c);
     pthread_rwlock_unlock(&c->lock);
 }
 
 static void evict_locked(struct cache *c, const char *name)
 {
     struct entry **pp = find_slot(c, name, hash_name(name));
-    struct entry *e = *pp;
-    if (e == NULL)
-        return;
-    *pp = e->next;
-    cache_blob_unref(e->blob);
-    free(e);
-    c->n_entries--;
-    atomic_fetch_add(&c->evictions, 1);
+    if (*pp != NULL)
+        unlink_locked(c, pp);
 }
 
 void cache_evict(struct cache *c, const char (*names)[16], size_t n)

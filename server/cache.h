@@ -45,5 +45,8 @@ void cache_evict_name(struct cache *c, const char *name);
 /* Drop everything (a change every phone depends on). */
 void cache_evict_all(struct cache *c);
 void cache_get_stats(struct cache *c, struct cache_stats *out);
+/* Bytes the cache may hold (blobs and bookkeeping); UCPROV_CACHE_MAX_BYTES
+ * until set.  Entries least recently fetched go first. */
+void cache_set_max_bytes(struct cache *c, size_t max_bytes);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 
 #include "limits.h"
 #include "log.h"
+#include "selfsigned.h"
 #include "service.h"
 #include "verify.h"
 
@@ -480,6 +482,80 @@ static int cmd_verify_gateway(struct service *sv, int argc, char **args)
     return bad;
 }
 
+/* --- tls selfsigned: the admin port's certificate, as CUCM makes one at install --- */
+
+static int write_file(const char *path, const char *text, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) {
+        fprintf(stderr, "ucprov: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    size_t len = strlen(text);
+    /* An existing file keeps its mode on O_TRUNC: a key must still end up private. */
+    bool ok = fchmod(fd, mode) == 0 && write(fd, text, len) == (ssize_t)len;
+    if (close(fd) != 0 || !ok) {
+        fprintf(stderr, "ucprov: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_tls_selfsigned(struct service *sv, int argc, char **args)
+{
+    static const struct option opts[] = {
+        { "cert", required_argument, NULL, 'c' },
+        { "key", required_argument, NULL, 'k' },
+        { "cn", required_argument, NULL, 'n' },
+        { "days", required_argument, NULL, 'd' },
+        { NULL, 0, NULL, 0 },
+    };
+    (void)sv;
+    const char *cert_path = NULL, *key_path = NULL;
+    char cn[256] = "";
+    long days = UCPROV_TLS_DAYS_DEFAULT;
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, args, "", opts, NULL)) != -1) {
+        char *end = NULL;
+        switch (c) {
+        case 'c': cert_path = optarg; break;
+        case 'k': key_path = optarg; break;
+        case 'n': snprintf(cn, sizeof cn, "%s", optarg); break;
+        case 'd':
+            days = strtol(optarg, &end, 10);
+            if (*end != '\0' || days < 1 || days > 3650) {
+                fprintf(stderr, "ucprov: --days wants 1..3650\n");
+                return 2;
+            }
+            break;
+        default:
+            return 2;
+        }
+    }
+    if (cert_path == NULL || key_path == NULL || optind != argc) {
+        fprintf(stderr, "ucprov: usage: ucprov tls selfsigned --cert FILE --key FILE "
+                "[--cn NAME] [--days N]\n");
+        return 2;
+    }
+    if (cn[0] == '\0' && gethostname(cn, sizeof cn - 1) != 0)
+        snprintf(cn, sizeof cn, "localhost");
+    char *cert = NULL, *key = NULL, err[256];
+    if (selfsigned_make(cn, (int)days, &cert, &key, err, sizeof err) != 0) {
+        fprintf(stderr, "ucprov: %s\n", err);
+        return 1;
+    }
+    int rc = write_file(key_path, key, 0600) == 0 && write_file(cert_path, cert, 0644) == 0
+             ? 0 : 1;
+    OPENSSL_cleanse(key, strlen(key));
+    free(key);
+    free(cert);
+    if (rc == 0)
+        printf("certificate for %s (%ld days) in %s, key in %s (mode 600)\n", cn, days,
+               cert_path, key_path);
+    return rc;
+}
+
 static const struct command commands[] = {
     { "admin", "add", 1, "NAME", "add an admin; the password is read from standard input",
       cmd_admin_add },
@@ -505,6 +581,9 @@ static const struct command commands[] = {
       cmd_restore },
     { "verify-gateway", NULL, 1, "SEP<MAC>", "connect to each gateway in the phone's config and "
       "check its certificate as the phone would", cmd_verify_gateway },
+    { "tls", "selfsigned", -1, "--cert FILE --key FILE [--cn NAME] [--days N]",
+      "make a key and self-signed certificate for ucprovd --tls-cert/--tls-key",
+      cmd_tls_selfsigned },
 };
 
 static void usage(FILE *out)
@@ -569,6 +648,9 @@ int main(int argc, char **argv)
     log_set_level(LOG_LEVEL_WARN);   /* the CLI's own output is what the user asked for */
     xmlInitParser();
     char err[512];
+    /* Making a TLS key needs no database; do not create one in passing. */
+    if (cmd->run == cmd_tls_selfsigned)
+        return cmd_tls_selfsigned(NULL, nargs - words + 1, args + words - 1);
     struct service *sv = service_open(db, err, sizeof err);
     if (sv == NULL) {
         fprintf(stderr, "ucprov: %s\n", err);

@@ -80,6 +80,16 @@ int csv_read(const char *buf, size_t len, csv_record_fn fn, void *ctx, long *lin
     size_t pos = 0;
     int rc = 0;
 
+    /* Fields reach the caller as C strings: a NUL byte would cut one short
+     * silently ("SEP...\0junk" read as a valid name), so it is refused. */
+    const char *nul = memchr(buf, '\0', len);
+    if (nul != NULL) {
+        *line = 1;
+        for (const char *c = buf; c < nul; c++)
+            *line += *c == '\n';
+        snprintf(err, errlen, "a NUL byte: the file is not text");
+        return -1;
+    }
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         snprintf(err, errlen, "out of memory");
         *line = 0;
@@ -169,7 +179,9 @@ void csv_write_record(struct csv_writer *w, const char *const *fields, size_t n)
             return;
         if (i > 0)
             w->buf[w->len++] = ',';
-        if (needs_quotes(s, len))
+        /* A record of one empty field would be an empty line, which readers
+         * skip: quote it so the record survives the round trip. */
+        if (needs_quotes(s, len) || (n == 1 && len == 0))
             w->len += csv_write(w->buf + w->len, 2 * len + 2, s, len);
         else {
             memcpy(w->buf + w->len, s, len);

@@ -324,7 +324,22 @@ struct http_server *http_start(const struct http_config *cfg, struct service *sv
     h->sv = sv;
     h->handler = handler;
     h->ctx = ctx;
+    bool tls = cfg->tls_cert_pem != NULL && cfg->tls_key_pem != NULL;
+    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        snprintf(err, errlen, "this libmicrohttpd was built without TLS");
+        free(h);
+        return NULL;
+    }
+    if (tls)
+        flags |= MHD_USE_TLS;
+    /* MHD refuses HTTPS options on a plain listener: pass them only with TLS. */
+    struct MHD_OptionItem tls_options[] = {
+        { MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)cfg->tls_key_pem },
+        { MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)cfg->tls_cert_pem },
+        { MHD_OPTION_END, 0, NULL },
+    };
     h->daemon = MHD_start_daemon(flags, port, NULL, NULL, on_request, h,
+                                 MHD_OPTION_ARRAY, tls ? tls_options : &tls_options[2],
                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                                  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)UCPROV_HTTP_CONN_LIMIT,
@@ -332,7 +347,8 @@ struct http_server *http_start(const struct http_config *cfg, struct service *sv
                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
                                  MHD_OPTION_END);
     if (h->daemon == NULL) {
-        snprintf(err, errlen, "cannot listen on %s", cfg->listen);
+        snprintf(err, errlen, "cannot listen on %s%s", cfg->listen,
+                 tls ? " (or the TLS certificate and key do not load or match)" : "");
         free(h);
         return NULL;
     }

@@ -69,6 +69,8 @@ struct http_config {
     bool quiet;              /* log requests at debug level (the config port in a boot storm) */
     const char *bulk_path;   /* POSTs to this exact path may carry up to bulk_max_body */
     size_t bulk_max_body;    /* (the CSV phone import); NULL: max_body everywhere */
+    const char *tls_cert_pem; /* both set: HTTPS with this certificate (chain) and key, */
+    const char *tls_key_pem;  /* PEM text; read at start, so the caller may free them after */
 };
 
 /* Start a listener; NULL with a message in err on failure. */

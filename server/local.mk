@@ -22,6 +22,7 @@ server_libucprov_a_SOURCES = \
 	server/problem.c server/problem.h \
 	server/provider.c server/provider.h \
 	server/render.c server/render.h \
+	server/selfsigned.c server/selfsigned.h \
 	server/service.c server/service.h \
 	server/session.c server/session.h \
 	server/store.c server/store.h \
@@ -60,5 +61,30 @@ server_ucprov_LDADD = $(UCPROV_LIBS)
 
 sbin_PROGRAMS += server/ucprovd
 server_ucprovd_SOURCES = server/ucprovd.c
-server_ucprovd_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS)
-server_ucprovd_LDADD = $(UCPROV_LIBS)
+server_ucprovd_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS) $(INIH_CFLAGS) \
+	-DUCPROV_SYSCONFDIR='"$(sysconfdir)"'
+server_ucprovd_LDADD = $(UCPROV_LIBS) $(INIH_LIBS)
+
+# Man pages, the systemd unit and the sample configuration.
+dist_man_MANS = server/man/ucprovd.8 server/man/ucprov.1
+sampleconfdir = $(docdir)/examples
+dist_sampleconf_DATA = contrib/ucprovd.conf
+systemdunitdir = $(prefix)/lib/systemd/system
+systemdunit_DATA = contrib/ucprovd.service
+sysusersdir = $(prefix)/lib/sysusers.d
+sysusers_DATA = contrib/ucprov.conf
+EXTRA_DIST += contrib/ucprovd.service.in contrib/ucprov.sysusers contrib/quickstart.sh
+CLEANFILES += contrib/ucprovd.service contrib/ucprov.conf
+contrib/ucprovd.service: $(top_srcdir)/contrib/ucprovd.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) contrib && sed -e 's|@sbindir[@]|$(sbindir)|g' \
+		-e 's|@sysconfdir[@]|$(sysconfdir)|g' $(top_srcdir)/contrib/ucprovd.service.in >$@
+contrib/ucprov.conf: $(top_srcdir)/contrib/ucprov.sysusers
+	$(AM_V_GEN)$(MKDIR_P) contrib && cp $(top_srcdir)/contrib/ucprov.sysusers $@
+# The configuration file goes to sysconfdir unless one is already there.
+install-data-local:
+	$(MKDIR_P) $(DESTDIR)$(sysconfdir)/ucprov
+	test -f $(DESTDIR)$(sysconfdir)/ucprov/ucprovd.conf || \
+		$(INSTALL_DATA) $(top_srcdir)/contrib/ucprovd.conf $(DESTDIR)$(sysconfdir)/ucprov/ucprovd.conf
+uninstall-local:
+	-cmp -s $(top_srcdir)/contrib/ucprovd.conf $(DESTDIR)$(sysconfdir)/ucprov/ucprovd.conf && \
+		rm -f $(DESTDIR)$(sysconfdir)/ucprov/ucprovd.conf

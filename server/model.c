@@ -10,6 +10,7 @@
 
 #include "limits.h"
 #include "model.h"
+#include "problem.h"
 
 static const struct enum_value auth_methods[] = {
     { "user_and_password", 0 }, { "password_only", 1 }, { "certificate", 2 }, { NULL, 0 },
@@ -287,4 +288,114 @@ json_t *record_json(const struct record *r)
         json_object_set_new(o, f->name, j ? j : json_null());
     }
     return o;
+}
+
+/* ------------------------------------------------------------ JSON -> record */
+
+static const char *json_type_word(enum field_type t)
+{
+    switch (t) {
+    case FT_INT:     return "an integer";
+    case FT_BOOL:    return "true or false";
+    case FT_REF:     return "an id (integer) or null";
+    case FT_REFLIST: return "an array of ids";
+    default:         return "a string";
+    }
+}
+
+static void enum_choices(const struct enum_value *enums, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (const struct enum_value *e = enums; e && e->name; e++) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, len - n, "%s%s", n ? ", " : "", e->name);
+    }
+}
+
+static void decode_field(const struct field_def *f, json_t *j, struct value *v,
+                         struct problem *p)
+{
+    switch (f->type) {
+    case FT_INT:
+        if (!json_is_integer(j))
+            goto type_error;
+        value_set_int(v, json_integer_value(j));
+        return;
+    case FT_BOOL:
+        if (json_is_boolean(j))
+            value_set_int(v, json_is_true(j));
+        else if (json_is_integer(j) && (json_integer_value(j) == 0 || json_integer_value(j) == 1))
+            value_set_int(v, json_integer_value(j));
+        else
+            goto type_error;
+        return;
+    case FT_ENUM: {
+        int64_t code;
+        char choices[256];
+        if (json_is_string(j) && enum_code(f->enums, json_string_value(j), &code)) {
+            value_set_int(v, code);
+            return;
+        }
+        enum_choices(f->enums, choices, sizeof choices);
+        problem_field(p, f->name, "%s must be one of: %s", f->name, choices);
+        return;
+    }
+    case FT_REF:
+        if (json_is_null(j)) {
+            v->set = v->is_null = true;
+            return;
+        }
+        if (!json_is_integer(j))
+            goto type_error;
+        value_set_int(v, json_integer_value(j));
+        return;
+    case FT_REFLIST: {
+        if (!json_is_array(j))
+            goto type_error;
+        size_t n = json_array_size(j);
+        v->ids = n ? calloc(n, sizeof *v->ids) : NULL;
+        v->n_ids = 0;
+        v->set = true;
+        for (size_t k = 0; k < n; k++) {
+            json_t *item = json_array_get(j, k);
+            if (!json_is_integer(item))
+                goto type_error;
+            v->ids[v->n_ids++] = json_integer_value(item);
+        }
+        return;
+    }
+    default:
+        if (!json_is_string(j))
+            goto type_error;
+        if (strlen(json_string_value(j)) != json_string_length(j)) {
+            problem_field(p, f->name, "%s must not contain NUL characters", f->name);
+            return;
+        }
+        value_set_text(v, json_string_value(j));
+        return;
+    }
+type_error:
+    problem_field(p, f->name, "%s must be %s", f->name, json_type_word(f->type));
+}
+
+/* Fields named in the body become set values of patch; unknown keys are refused. */
+void record_from_json(json_t *o, struct record *patch, struct problem *p)
+{
+    const struct entity_def *e = entity_get(patch->kind);
+    const char *key;
+    json_t *j;
+    json_object_foreach(o, key, j) {
+        int idx = entity_field_index(e, key);
+        if (idx >= 0) {
+            decode_field(&e->fields[idx], j, &patch->v[idx], p);
+            continue;
+        }
+        /* What GET returns may come back unchanged in a PUT. */
+        if (strcmp(key, "id") == 0 || strcmp(key, "warnings") == 0)
+            continue;
+        size_t n = strlen(key);
+        if (n > 4 && strcmp(key + n - 4, "_set") == 0)
+            continue;
+        problem_field(p, key, "unknown field '%s' for a %s", key, e->label);
+    }
 }

@@ -100,6 +100,13 @@ void value_set_int(struct value *v, int64_t i);
 struct json_t;
 struct json_t *record_json(const struct record *r);
 
+/* Decode a JSON object (a REST body) into patch, whose kind is set: each field
+ * named becomes a set value; type errors and unknown keys go to p, naming the
+ * field.  "id", "warnings" and "<secret>_set" are accepted and ignored, so what
+ * GET returned can be PUT back. */
+struct problem;
+void record_from_json(struct json_t *o, struct record *patch, struct problem *p);
+
 /* Name of an enum code, or NULL. */
 const char *enum_name(const struct enum_value *enums, int64_t code);
 /* Code of an enum name; false when unknown. */

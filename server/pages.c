@@ -78,6 +78,7 @@ static const struct { const char *name, *label; } enum_labels[] = {
     { "disable", "Disable" }, { "flash_only", "Flash Only" }, { "beep_only", "Beep Only" },
     { "ringer_off", "Ringer Off" }, { "call_reject", "Call Reject" },
     { "internal", "Internal" }, { "external_url", "External URL" }, { "both", "Both" },
+    { "mic", "MIC (manufacturing installed)" }, { "lsc", "LSC (issued by CAPF)" },
 };
 
 /* What a label alone does not say. */
@@ -86,10 +87,9 @@ static const struct { const char *field, *hint; } field_hints[] = {
     { "fail_to_connect", "seconds; 0 to 600 (default 30)" },
     { "keep_alive", "seconds; 0 to 120 (default 60)" },
     { "url", "the ASA's group-url, e.g. https://asa.example.com/phone" },
-    { "name", NULL },
     { "auto_network_detect", "the phone pings the TFTP server at power-on; no reply starts the VPN" },
     { "host_id_check", "the gateway URL's host must match the certificate's CN or a SAN" },
-    { "vpn_profile", "none: the VPN Feature Configuration applies" },
+    { "vpn_profile", "< None >: the VPN Feature Configuration applies" },
 };
 
 /* The two boxes of a list field, CUCM's words. */
@@ -387,10 +387,10 @@ static void problem_banner(xmlNodePtr parent, const struct problem *p,
             list = xmlNewDocNode(div->doc, NULL, BAD_CAST "ul", NULL);
         html_el(list, "li", p->errors[i].message);
     }
-    if (p->detail[0] != '\0')
-        html_el(div, "strong", p->detail);
-    else if (field_errors)
+    if (field_errors)
         html_el(div, "strong", "Please correct the fields marked below.");
+    else if (p->detail[0] != '\0')
+        html_el(div, "strong", p->detail);
     else
         html_el(div, "strong", problem_title(p->status));
     if (list != NULL)
@@ -981,7 +981,7 @@ static void edit_page(struct ctx *c, const struct form_view *v, int status)
     const struct kind_page *k = v->k;
     const struct entity_def *e = v->e;
     char title[96], section[96], action[96];
-    snprintf(title, sizeof title, "%s Configuration", k->singular);
+    snprintf(title, sizeof title, e->singleton ? "%s" : "%s Configuration", k->singular);
     snprintf(section, sizeof section, "/%s", e->collection);
     if (e->singleton)
         snprintf(action, sizeof action, "/%s", e->collection);
@@ -1016,12 +1016,18 @@ static void edit_page(struct ctx *c, const struct form_view *v, int status)
         snprintf(href, sizeof href, "/%s", e->collection);
         html_attr(html_link(bar, href, "Back to Find/List"), "class", "button");
     }
+    if (e->kind == ENT_VPN_GATEWAY && v->p && v->p->status == 409 &&
+        error_for(v->p, "certificates") != NULL) {
+        xmlNodePtr anyway = html_button(bar, "_confirm", "1", "Save Anyway", "danger");
+        html_attr(anyway, "data-confirm", "Phones that have not fetched the new hash will fail "
+                  "to connect once the ASA presents the new certificate. Save anyway?");
+    }
     xmlNodePtr status_area = html_el(form, "div", NULL);
     if (v->p == NULL || v->p->status == 0)
         done_banner(c, status_area);
     else
         problem_banner(status_area, v->p, e);
-    if (v->id == 0 && !e->singleton)
+    if (v->id == 0 && !e->singleton && (v->p == NULL || v->p->status == 0))
         banner(status_area, "warn", v->copy_of ? "Status: Ready — a copy; Save to add it."
                                                : "Status: Ready — a new object; Save to add it.");
     if (v->copy_of) {
@@ -1134,7 +1140,14 @@ static void object_post(struct ctx *c, const struct kind_page *k, int64_t id)
             return;
         }
     } else if (p.status == 0) {
-        if (service_update(c->sv, &c->s.who, k->kind, id, &patch, &p) == 0) {
+        /* Dropping a gateway certificate before the phones hold its successor's hash
+         * strands them when the ASA switches: stop and ask, as the REST API does. */
+        int cidx = entity_field_index(e, "certificates");
+        if (k->kind == ENT_VPN_GATEWAY && cidx >= 0 && patch.v[cidx].set &&
+            form_get(&c->form, "_confirm") == NULL)
+            service_rollover_check(c->sv, id, patch.v[cidx].ids, patch.v[cidx].n_ids, &p);
+        if (p.status == 0 &&
+            service_update(c->sv, &c->s.who, k->kind, id, &patch, &p) == 0) {
             record_free(&patch);
             if (e->singleton)
                 redirect(c, "/%s?done=saved", e->collection);
@@ -1500,10 +1513,14 @@ static void certs_page(struct ctx *c, const struct form *typed, const struct pro
             html_el(tr, "td", rows[i].trust_store);
             html_el(tr, "td", ci->self_signed ? "Self-signed" : "CA-signed");
             html_el(tr, "td", ci->issuer_cn && ci->issuer_cn[0] ? ci->issuer_cn : ci->issuer);
-            expiry_cell(html_el(tr, "td", NULL), ci, c->now);
+            xmlNodePtr td = html_el(tr, "td", NULL);
+            html_attr(td, "class", "nowrap");
+            expiry_cell(td, ci, c->now);
             html_attr(html_el(html_el(tr, "td", NULL), "code", ci->cert_hash), "class", "hash");
             snprintf(href, sizeof href, "/certificates/%lld/pem", (long long)rows[i].id);
-            html_link(html_el(tr, "td", NULL), href, "Download .PEM");
+            td = html_el(tr, "td", NULL);
+            html_attr(td, "class", "nowrap");
+            html_link(td, href, "Download .PEM");
         }
     }
     pager(content, "/certificates", &lp, total);
@@ -1899,8 +1916,15 @@ static void home_page(struct ctx *c)
 
 static void login_page(struct ctx *c, int status, const char *error, const char *next)
 {
+    /* Keep the token a browser already holds: a second login tab, or a favicon
+     * request that ended here, must not void the form on screen. */
     char token[SESSION_TOKEN_LEN + 1];
-    if (!session_random_token(token)) {
+    const char *held = http_req_cookie(c->req, LOGIN_COOKIE);
+    bool reuse = held != NULL && strlen(held) == SESSION_TOKEN_LEN &&
+                 strspn(held, "0123456789abcdef") == SESSION_TOKEN_LEN;
+    if (reuse) {
+        memcpy(token, held, sizeof token);
+    } else if (!session_random_token(token)) {
         send_text(c, 500, "no randomness available");
         return;
     }
@@ -2141,6 +2165,10 @@ void pages_handle(struct pages *pg, const struct http_req *req, struct http_resp
     if (!get && strcmp(req->method, "POST") != 0) {
         snprintf(resp->allow, sizeof resp->allow, "GET, HEAD, POST");
         send_text(&c, 405, "method not allowed");
+        return;
+    }
+    if (strcmp(req->path, "/favicon.ico") == 0) {
+        send_text(&c, 404, "no icon");
         return;
     }
     if (strncmp(req->path, "/static/", 8) == 0) {

@@ -4,7 +4,8 @@
 set -eu
 PACKAGES="build-essential autoconf automake pkg-config
   libmicrohttpd-dev libsqlite3-dev libxml2-dev libssl-dev libjansson-dev libcsv-dev libinih-dev check
-  sqlite3 openssl libxml2-utils curl jq tftp-hpa clang"
+  sqlite3 openssl libxml2-utils curl jq tftp-hpa clang libclang-rt-dev
+  chromium nodejs npm"
 missing=
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

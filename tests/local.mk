@@ -2,3 +2,4 @@
 include tests/unit/local.mk
 include tests/integration/local.mk
 include tests/bench/local.mk
+include tests/fuzz/local.mk

@@ -8,6 +8,10 @@ TOP=$(pwd)
 JOBS=${JOBS:-2}
 
 sh tests/install-deps.sh || exit 1
+# The browser tests' one npm package (playwright-core, pinned by the lock file).
+if [ ! -d tests/browser/node_modules ]; then
+    (cd tests/browser && npm ci --no-audit --no-fund) || exit 1
+fi
 if [ -f config.status ]; then
     echo "run-all: the source tree is configured in place; cleaning it for out-of-tree builds"
     make distclean >/dev/null 2>&1 || true
@@ -62,6 +66,20 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS UBSAN_OPTIONS
 run_build sanitizers --enable-werror --enable-sanitizers
+
+# The fuzzers: a short run of each on its seed corpus, which holds every input
+# that once crashed one (make fuzz FUZZ_SECONDS=600 for a long run).
+for f in tftp phonelog cert json csv; do
+    if make -C "$TOP/build/werror" "fuzz-$f" FUZZ_SECONDS="${FUZZ_SECONDS:-10}" \
+        >"$TOP/build/fuzz-$f.out" 2>&1; then
+        PASS=$((PASS + 1))
+        echo "PASS: fuzz-$f ($(sed -n 's/^stat::number_of_executed_units: *//p' "$TOP/build/fuzz-$f.out") runs)"
+    else
+        FAIL=$((FAIL + 1))
+        echo "FAIL: fuzz-$f"
+        tail -30 "$TOP/build/fuzz-$f.out"
+    fi
+done
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

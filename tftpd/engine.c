@@ -60,6 +60,7 @@ struct xfer {
     enum xfer_state state;
 
     char filename[TFTP_FILENAME_MAX + 1];
+    struct xfer *peer_next;          /* chain in the by-peer table */
 };
 
 /* Written on the loop thread, read by tftpd_get_stats() from anywhere. */
@@ -82,6 +83,8 @@ struct tftpd {
 
     struct xfer **heap;              /* min-heap on deadline_us, max_transfers long */
     size_t nheap;
+    struct xfer **by_peer;           /* live transfers by client address and port */
+    size_t peer_mask;                /* buckets - 1, a power of two */
 
     struct counters st;
     unsigned char in[TFTP_PACKET_MAX];
@@ -247,6 +250,8 @@ static void refuse(struct tftpd *t, enum tftp_status st, const struct sockaddr *
 
 /* ---- one transfer ----------------------------------------------------- */
 
+static void peer_remove(struct tftpd *t, struct xfer *x);
+
 static void finish(struct tftpd *t, struct xfer *x, enum tftp_result result)
 {
     uint64_t bytes = x->acked * x->blksize;
@@ -258,6 +263,7 @@ static void finish(struct tftpd *t, struct xfer *x, enum tftp_result result)
         t->provider.release(t->provider.ctx, &x->file);
     close(x->fd);
     heap_remove(t, x);
+    peer_remove(t, x);
     atomic_store_explicit(&t->st.active, (unsigned)t->nheap, memory_order_relaxed);
     free(x->netascii);
     free(x);
@@ -369,6 +375,53 @@ static int same_peer(const struct sockaddr_storage *a, const struct sockaddr_sto
     return 0;
 }
 
+/* ---- live transfers by peer ------------------------------------------- */
+
+/* A client that hears nothing within its timeout sends its RRQ again.  A
+ * second transfer for it would only compete with the first, and its DATA,
+ * from a TID the client no longer listens to, is retried in vain for half a
+ * minute; in a boot storm these orphans pile up until every slot is taken.
+ * So a request from a peer that already has a live transfer is a duplicate,
+ * and is dropped: the first transfer's retransmissions answer it. */
+static size_t peer_bucket(const struct tftpd *t, const struct sockaddr_storage *a)
+{
+    uint64_t h = 0;
+    if (a->ss_family == AF_INET) {
+        const struct sockaddr_in *v4 = (const void *)a;
+        h = (uint64_t)v4->sin_addr.s_addr << 16 | v4->sin_port;
+    } else if (a->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *v6 = (const void *)a;
+        uint64_t w[2];
+        memcpy(w, &v6->sin6_addr, sizeof w);
+        h = w[0] ^ w[1] ^ v6->sin6_port;
+    }
+    return (size_t)((h * 0x9e3779b97f4a7c15ULL) >> 32) & t->peer_mask;
+}
+
+static struct xfer *peer_find(const struct tftpd *t, const struct sockaddr_storage *a)
+{
+    for (struct xfer *x = t->by_peer[peer_bucket(t, a)]; x; x = x->peer_next)
+        if (same_peer(&x->peer, a))
+            return x;
+    return NULL;
+}
+
+static void peer_add(struct tftpd *t, struct xfer *x)
+{
+    struct xfer **head = &t->by_peer[peer_bucket(t, &x->peer)];
+    x->peer_next = *head;
+    *head = x;
+}
+
+static void peer_remove(struct tftpd *t, struct xfer *x)
+{
+    struct xfer **pp = &t->by_peer[peer_bucket(t, &x->peer)];
+    while (*pp != NULL && *pp != x)
+        pp = &(*pp)->peer_next;
+    if (*pp != NULL)
+        *pp = x->peer_next;
+}
+
 /* Traffic on a transfer socket.  The socket is left unconnected on purpose:
  * a connected one would have the kernel drop strangers' datagrams unseen,
  * and RFC 1350 wants them answered with ERROR 5. */
@@ -396,8 +449,13 @@ static void on_transfer(struct tftpd *t, struct xfer *x)
             finish(t, x, TFTP_RESULT_ABORTED);
             return;
         }
-        if (pkt.opcode == TFTP_ACK && on_ack(t, x, pkt.block))
+        if (pkt.opcode == TFTP_ACK) {
+            /* A lockstep transfer has one ACK in flight: reading on until
+             * EAGAIN cost a wasted recvfrom() per block.  The socket is
+             * level-triggered, so epoll brings us back if more is queued. */
+            on_ack(t, x, pkt.block);
             return;
+        }
     }
 }
 
@@ -490,6 +548,7 @@ static void start_transfer(struct tftpd *t, const struct tftp_request *req, cons
 
     x->deadline_us = now_us() + (uint64_t)x->rto_ms * 1000u;
     heap_push(t, x);
+    peer_add(t, x);
     atomic_store_explicit(&t->st.active, (unsigned)t->nheap, memory_order_relaxed);
 
     /* RFC 2347: with no option granted the answer is plain DATA 1. */
@@ -565,6 +624,8 @@ static void handle_request(struct tftpd *t, size_t n,
         st = TFTP_ST_WRITE_DENIED;
     if (st == TFTP_OK)
         st = tftp_check_filename(pkt.req.filename, &name);
+    if (pkt.opcode == TFTP_RRQ && peer_find(t, peer) != NULL)
+        return;   /* a retransmitted RRQ: see peer_find() */
     if (st == TFTP_OK && t->nheap >= t->max_transfers)
         st = TFTP_ST_BUSY;
     if (st != TFTP_OK) {
@@ -684,7 +745,10 @@ struct tftpd *tftpd_new(const struct tftpd_config *cfg, const struct tftp_provid
     t->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : TFTP_DEFAULT_TIMEOUT_MS;
     t->max_retries = cfg->max_retries ? cfg->max_retries : TFTP_DEFAULT_RETRIES;
 
-    if (!(t->heap = calloc(t->max_transfers, sizeof *t->heap))) {
+    for (t->peer_mask = 1; t->peer_mask < 2 * (size_t)t->max_transfers; t->peer_mask <<= 1)
+        ;
+    t->by_peer = calloc(t->peer_mask--, sizeof *t->by_peer);
+    if (!(t->heap = calloc(t->max_transfers, sizeof *t->heap)) || !t->by_peer) {
         set_error(err, errlen, "allocating", "transfer table");
         goto fail;
     }
@@ -778,6 +842,7 @@ void tftpd_free(struct tftpd *t)
     if (t->wake_fd >= 0)
         close(t->wake_fd);
     free(t->heap);
+    free(t->by_peer);
     free(t);
 }
 

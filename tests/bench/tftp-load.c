@@ -50,6 +50,7 @@ struct client {
     enum state state;
     size_t file;                  /* index in files[] */
     struct sockaddr_in server;    /* the transfer's TID once known */
+    in_port_t old_tid;            /* the previous transfer's, whose late packets are ignored */
     uint64_t started_us, last_tx_us;
     unsigned retries;
     unsigned char last[600];      /* last packet sent, for retransmission */
@@ -66,7 +67,7 @@ static struct client *clients;
 static unsigned n_clients;
 static struct sockaddr_in server;
 static uint16_t want_blksize, want_window;
-static uint64_t done, failures, mismatches, retransmits, started, busy_errors;
+static uint64_t done, failures, mismatches, retransmits, started, busy_errors, duplicates;
 static double *latencies;
 static size_t n_latencies, cap_latencies;
 static unsigned char pkt[PACKET_MAX];
@@ -176,6 +177,7 @@ static void start(struct client *c)
 
 static void finish(struct client *c, bool ok)
 {
+    c->old_tid = c->server.sin_port;
     if (ok) {
         done++;
         if (n_latencies == cap_latencies) {
@@ -217,7 +219,7 @@ static void on_data(struct client *c, size_t n)
         c->state = RECEIVING;    /* no OACK: the server granted nothing */
     if (block != (c->expect & 0xffff)) {
         /* Out of order or a repeat: acknowledge what we have (RFC 7440). */
-        retransmits++;
+        duplicates++;
         send_ack(c, c->window_start & 0xffff);
         return;
     }
@@ -255,8 +257,11 @@ static void on_packet(struct client *c)
             return;
         if (c->state == IDLE)
             continue;
-        if (c->state == AWAIT_FIRST)
-            c->server = from;    /* the transfer's TID */
+        if (c->state == AWAIT_FIRST) {
+            if (from.sin_port == c->old_tid)
+                continue;        /* a retransmission from the transfer before */
+            c->server = from;    /* this transfer's TID */
+        }
         else if (from.sin_port != c->server.sin_port)
             continue;
         switch (get16(pkt)) {
@@ -367,9 +372,9 @@ int main(int argc, char **argv)
     unsigned active = n_clients;
     while (active > 0) {
         int n = epoll_wait(ep, evs, 512, 10);
-        uint64_t now = now_us();
         for (int i = 0; i < n; i++)
             on_packet(evs[i].data.ptr);
+        uint64_t now = now_us();   /* after the packets: they move last_tx_us on */
         bool more = now < deadline && (total == 0 || started < total);
         /* Refill idle slots and retransmit for the silent ones. */
         bool scan = now - last_scan >= 10000 || n == 0;
@@ -383,7 +388,7 @@ int main(int argc, char **argv)
             if (c->state == IDLE)
                 continue;
             active++;
-            if (scan && now - c->last_tx_us >= (uint64_t)RTO_MS * 1000u) {
+            if (scan && now > c->last_tx_us && now - c->last_tx_us >= (uint64_t)RTO_MS * 1000u) {
                 if (++c->retries > MAX_RETRIES) {
                     finish(c, false);
                     active--;
@@ -405,9 +410,10 @@ int main(int argc, char **argv)
     double elapsed = (double)(now_us() - t0) / 1e6;
     qsort(latencies, n_latencies, sizeof *latencies, cmp_double);
     printf("transfers=%llu seconds=%.3f rate=%.0f p50_ms=%.2f p99_ms=%.2f retransmits=%llu "
-           "failures=%llu refused=%llu mismatches=%llu clients=%u files=%zu\n",
+           "duplicates=%llu failures=%llu refused=%llu mismatches=%llu clients=%u files=%zu\n",
            (unsigned long long)done, elapsed, (double)done / elapsed, percentile(0.50),
-           percentile(0.99), (unsigned long long)retransmits, (unsigned long long)failures,
+           percentile(0.99), (unsigned long long)retransmits, (unsigned long long)duplicates,
+           (unsigned long long)failures,
            (unsigned long long)busy_errors, (unsigned long long)mismatches, n_clients, n_files);
     return failures || mismatches ? 3 : 0;
 

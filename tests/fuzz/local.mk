@@ -20,3 +20,29 @@ fuzz-phonelog: $(FUZZ_PHONELOG_SRC) $(top_srcdir)/server/phonelog.h $(top_srcdir
 		$(FUZZ_PHONELOG_WORK) $(top_srcdir)/tests/fuzz/corpus/phonelog
 
 .PHONY: fuzz-phonelog
+
+# The certificate parser, REST body decoding and the CSV reader.
+FUZZ_FLAGS = -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -I$(top_builddir) -I$(top_srcdir)
+EXTRA_DIST += tests/fuzz/fuzz_cert.c tests/fuzz/fuzz_json.c tests/fuzz/fuzz_csv.c \
+	tests/fuzz/corpus/cert tests/fuzz/corpus/json tests/fuzz/corpus/csv
+CLEANFILES += tests/fuzz/fuzz_cert tests/fuzz/fuzz_json tests/fuzz/fuzz_csv
+
+FUZZ_RUN = CC='$(FUZZ_CC)' FLAGS='$(FUZZ_FLAGS)' SECONDS_MAX='$(FUZZ_SECONDS)' \
+	CORPUS='$(top_srcdir)/tests/fuzz/corpus' $(SHELL) $(top_srcdir)/tests/fuzz/build-run.sh
+EXTRA_DIST += tests/fuzz/build-run.sh
+
+fuzz-cert: $(top_srcdir)/tests/fuzz/fuzz_cert.c $(top_srcdir)/server/cert.c
+	$(FUZZ_RUN) cert "$(OPENSSL_LIBS)" $(top_srcdir)/tests/fuzz/fuzz_cert.c \
+		$(top_srcdir)/server/cert.c
+fuzz-json: $(top_srcdir)/tests/fuzz/fuzz_json.c $(top_srcdir)/server/model.c
+	$(FUZZ_RUN) json "$(JANSSON_LIBS)" $(top_srcdir)/tests/fuzz/fuzz_json.c \
+		$(top_srcdir)/server/model.c $(top_srcdir)/server/problem.c
+fuzz-csv: $(top_srcdir)/tests/fuzz/fuzz_csv.c $(top_srcdir)/server/csvio.c
+	$(FUZZ_RUN) csv "$(CSV_LIBS)" $(top_srcdir)/tests/fuzz/fuzz_csv.c \
+		$(top_srcdir)/server/csvio.c
+
+# Every fuzzer, one after the other: make fuzz FUZZ_SECONDS=600 for a long run.
+fuzz: fuzz-tftp fuzz-phonelog fuzz-cert fuzz-json fuzz-csv
+
+.PHONY: fuzz fuzz-cert fuzz-json fuzz-csv

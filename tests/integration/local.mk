@@ -7,8 +7,10 @@ AM_TESTS_ENVIRONMENT = \
 	UCPROV='$(abs_top_builddir)/server/ucprov'; export UCPROV; \
 	UDP_PROBE='$(abs_top_builddir)/tests/integration/udp-probe'; export UDP_PROBE;
 INTEGRATION_TESTS = tests/integration/rest.tap tests/integration/tftp.tap \
-	tests/integration/diag.tap tests/integration/ops.tap
+	tests/integration/diag.tap tests/integration/ops.tap tests/integration/crash.tap
 INTEGRATION_TESTS += tests/integration/bulk.tap
+INTEGRATION_TESTS += tests/integration/web.tap tests/browser/browser.tap
+EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json tests/browser/web.test.mjs
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += tests/integration/lib.sh

@@ -63,3 +63,38 @@ tests_unit_test_import_SOURCES = tests/unit/test_import.c
 tests_unit_test_import_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_import_LDADD = $(UNIT_TEST_LDADD)
 endif
+
+# The ASA configuration text and the phone log recognisers.
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_asa tests/unit/test_phonelog
+TESTS += tests/unit/test_asa tests/unit/test_phonelog
+tests_unit_test_asa_SOURCES = tests/unit/test_asa.c
+tests_unit_test_asa_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_asa_LDADD = $(UCPROV_LIBS) $(CHECK_LIBS)
+tests_unit_test_phonelog_SOURCES = tests/unit/test_phonelog.c
+tests_unit_test_phonelog_CFLAGS = $(UNIT_TEST_CFLAGS) \
+	-DPHONELOG_DIR='"$(abs_top_srcdir)/tests/unit/phonelog"'
+tests_unit_test_phonelog_LDADD = $(UCPROV_LIBS) $(CHECK_LIBS)
+endif
+EXTRA_DIST += \
+	tests/unit/phonelog/ec_cipher.log \
+	tests/unit/phonelog/dtls_failure.log \
+	tests/unit/phonelog/no_shared_cipher.log \
+	tests/unit/phonelog/dns_lookup.log \
+	tests/unit/phonelog/and_enabled.log \
+	tests/unit/phonelog/and_skipped.log \
+	tests/unit/phonelog/cert_hash.log \
+	tests/unit/phonelog/clean.log \
+	tests/unit/phonelog/several.log
+
+# The web admin's pure parts: form bodies, sessions and the login brake.
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_form tests/unit/test_session
+TESTS += tests/unit/test_form tests/unit/test_session
+tests_unit_test_form_SOURCES = tests/unit/test_form.c
+tests_unit_test_form_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_form_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_session_SOURCES = tests/unit/test_session.c
+tests_unit_test_session_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_session_LDADD = $(UNIT_TEST_LDADD)
+endif
