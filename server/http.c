@@ -343,7 +343,13 @@ struct http_server *http_start(const struct http_config *cfg, struct service *sv
                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                                  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)UCPROV_HTTP_CONN_LIMIT,
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)UCPROV_HTTP_CONN_TIMEOUT_S,
+                                 /* One client holding many idle connections (slowloris)
+                                  * must not use up the slots other clients need. */
+                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                 (unsigned)UCPROV_HTTP_CONN_PER_IP,
+                                 MHD_OPTION_CONNECTION_TIMEOUT,
+                                 cfg->conn_timeout_s ? cfg->conn_timeout_s
+                                                     : (unsigned)UCPROV_HTTP_CONN_TIMEOUT_S,
                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
                                  MHD_OPTION_END);
     if (h->daemon == NULL) {

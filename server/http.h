@@ -67,6 +67,7 @@ struct http_config {
     size_t max_body;
     unsigned threads;
     bool quiet;              /* log requests at debug level (the config port in a boot storm) */
+    unsigned conn_timeout_s; /* idle connection timeout; 0: UCPROV_HTTP_CONN_TIMEOUT_S */
     const char *bulk_path;   /* POSTs to this exact path may carry up to bulk_max_body */
     size_t bulk_max_body;    /* (the CSV phone import); NULL: max_body everywhere */
     const char *tls_cert_pem; /* both set: HTTPS with this certificate (chain) and key, */

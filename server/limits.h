@@ -11,6 +11,9 @@
 #define UCPROV_HTTP_THREADS        4        /* libmicrohttpd thread pool for the admin port */
 #define UCPROV_HTTP_CONN_LIMIT     512      /* concurrent admin connections */
 #define UCPROV_HTTP_CONN_TIMEOUT_S 30       /* idle connection timeout, seconds */
+#define UCPROV_HTTP_CONN_PER_IP    64       /* connections one address may hold open */
+#define UCPROV_CNF_HTTP_TIMEOUT_S  10       /* phones send their GET at once: a connection
+                                               idle this long on the config port is dropped */
 
 /* --- request limits --- */
 #define UCPROV_MAX_JSON_BODY       (1024 * 1024)       /* REST bodies; larger -> 413 */
@@ -91,6 +94,8 @@
 #define UCPROV_WEB_ROWS_MAX          500
 #define UCPROV_WEB_FETCHES_SHOWN     20      /* a phone's recent config fetches */
 #define UCPROV_WEB_PHONES_CHECKED    1000    /* phones the home page checks for a first fetch */
+#define UCPROV_WEB_ROLLOVER_SHOWN    50      /* phones listed as still missing a certificate */
+#define UCPROV_WEB_AUDIT_DEFAULT     100     /* audit log entries on one page */
 #define UCPROV_CERT_SOON_DAYS        30      /* certificates expiring this soon are flagged */
 #define UCPROV_MAX_TLS_FILE          (256 * 1024)  /* --tls-cert chain or --tls-key file */
 #define UCPROV_TLS_DAYS_DEFAULT      825     /* `ucprov tls selfsigned`: what browsers accept */

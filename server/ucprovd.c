@@ -422,6 +422,7 @@ int main(int argc, char **argv)
         struct http_config cc = {
             .name = "config", .listen = opt.cnf_http, .max_body = UCPROV_CNF_HTTP_MAX_BODY,
             .threads = UCPROV_CNF_HTTP_THREADS, .quiet = true,
+            .conn_timeout_s = UCPROV_CNF_HTTP_TIMEOUT_S,
         };
         if ((cnf = http_start(&cc, sv, provider_cnf_http, provider, err, sizeof err)) == NULL) {
             log_error("config port: %s", err);

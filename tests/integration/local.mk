@@ -5,9 +5,11 @@ TAP_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-dr
 AM_TESTS_ENVIRONMENT = \
 	UCPROVD='$(abs_top_builddir)/server/ucprovd'; export UCPROVD; \
 	UCPROV='$(abs_top_builddir)/server/ucprov'; export UCPROV; \
-	UDP_PROBE='$(abs_top_builddir)/tests/integration/udp-probe'; export UDP_PROBE;
+	UDP_PROBE='$(abs_top_builddir)/tests/integration/udp-probe'; export UDP_PROBE; \
+	HOSTILE='$(abs_top_builddir)/tests/integration/hostile'; export HOSTILE;
 INTEGRATION_TESTS = tests/integration/rest.tap tests/integration/tftp.tap \
-	tests/integration/diag.tap tests/integration/ops.tap tests/integration/crash.tap
+	tests/integration/diag.tap tests/integration/ops.tap tests/integration/crash.tap \
+	tests/integration/storm.tap
 INTEGRATION_TESTS += tests/integration/bulk.tap
 INTEGRATION_TESTS += tests/integration/web.tap tests/browser/browser.tap
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json tests/browser/web.test.mjs
@@ -18,3 +20,7 @@ EXTRA_DIST += tests/integration/lib.sh
 # A datagram thrower for the TFTP tests.
 check_PROGRAMS += tests/integration/udp-probe
 tests_integration_udp_probe_SOURCES = tests/integration/udp-probe.c
+
+# Bad clients for the boot-storm test: garbage datagrams and slowloris.
+check_PROGRAMS += tests/integration/hostile
+tests_integration_hostile_SOURCES = tests/integration/hostile.c
