@@ -75,6 +75,9 @@
 #define UCPROV_ASA_DEFAULT_OUTSIDE    "outside"
 #define UCPROV_ASA_DEFAULT_TRUSTPOINT "asa-identity-cert"
 
+/* --- config templates --- */
+#define UCPROV_TEMPLATE_MAX          (1024 * 1024)   /* a site's skeleton file, at most */
+
 /* --- render cache --- */
 #define UCPROV_CACHE_INITIAL_BUCKETS 1024
 #define UCPROV_CACHE_MAX_BYTES     (40u * 1024 * 1024)   /* rendered files kept: ~13,000

@@ -29,7 +29,13 @@ server_libucprov_a_SOURCES = \
 	server/verify.c server/verify.h
 nodist_server_libucprov_a_SOURCES = server/embedded.c
 server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(XML_CFLAGS) \
-	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
+	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS) -DUCPROV_PKGDATADIR='"$(pkgdatadir)"'
+
+# Installed for reference and for a site's own templates (which then win).
+nobase_pkgdata_DATA = schema/0001_initial.sql schema/0002_fetch_log.sql \
+	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql \
+	templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
+	web/layout.html web/static/ucprov.css web/static/ucprov.js
 
 # Schema migrations, config templates and the demo certificate are compiled in.
 EMBEDDED_FILES = \

@@ -87,6 +87,59 @@ static struct store *conn(struct service *sv)
     return s;
 }
 
+/* A whole small file into memory; NULL when it cannot be read. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = NULL;
+    size_t cap = 0;
+    *len = 0;
+    for (;;) {
+        if (*len == cap) {
+            if (cap >= UCPROV_TEMPLATE_MAX)
+                break;
+            cap = cap ? cap * 2 : 8192;
+            char *grown = realloc(buf, cap + 1);
+            if (grown == NULL)
+                break;
+            buf = grown;
+        }
+        size_t n = fread(buf + *len, 1, cap - *len, f);
+        *len += n;
+        if (n == 0)
+            break;
+    }
+    bool ok = !ferror(f) && feof(f);
+    fclose(f);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    buf[*len] = '\0';
+    return buf;
+}
+
+/* The config skeletons: a site's copies under the installed data directory
+ * (pkgdatadir/templates) win over the ones compiled in, so an admin can add
+ * elements every phone gets without rebuilding. */
+static struct render_templates *load_templates(char *err, size_t errlen)
+{
+    size_t dev_len, def_len;
+    char *dev = slurp(UCPROV_PKGDATADIR "/templates/SEPMAC.cnf.xml", &dev_len);
+    char *def = slurp(UCPROV_PKGDATADIR "/templates/XMLDefault.cnf.xml", &def_len);
+    struct render_templates *t = NULL;
+    if (dev != NULL && def != NULL) {
+        t = render_templates_parse(dev, dev_len, def, def_len, err, errlen);
+        if (t != NULL)
+            log_info("config templates from " UCPROV_PKGDATADIR "/templates");
+    }
+    free(dev);
+    free(def);
+    return t != NULL ? t : render_templates_load(err, errlen);
+}
+
 struct service *service_open(const char *db_path, char *err, size_t errlen)
 {
     struct service *sv = calloc(1, sizeof *sv);
@@ -100,7 +153,7 @@ struct service *service_open(const char *db_path, char *err, size_t errlen)
     pthread_mutex_init(&sv->auth_lock, NULL);
     RAND_bytes(sv->auth_secret, sizeof sv->auth_secret);
     sv->cache = cache_new();
-    sv->templates = render_templates_load(err, errlen);
+    sv->templates = load_templates(err, errlen);
     if (sv->cache == NULL || sv->templates == NULL) {
         service_close(sv);
         return NULL;
