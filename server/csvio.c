@@ -190,6 +190,10 @@ void csv_write_record(struct csv_writer *w, const char *const *fields, size_t n)
     }
     if (reserve(w, 1))
         w->buf[w->len++] = '\n';
+    /* Keep the text NUL-terminated (not counted in len), so callers may treat
+     * it as a C string. */
+    if (reserve(w, 1))
+        w->buf[w->len] = '\0';
 }
 
 void csv_writer_free(struct csv_writer *w)

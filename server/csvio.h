@@ -26,7 +26,8 @@ typedef int (*csv_record_fn)(void *ctx, const struct csv_record *rec);
 int csv_read(const char *buf, size_t len, csv_record_fn fn, void *ctx, long *line,
              char *err, size_t errlen);
 
-/* A growing output buffer; failed sticks once memory runs out. */
+/* A growing output buffer, always NUL-terminated after len; failed sticks once
+ * memory runs out. */
 struct csv_writer {
     char *buf;
     size_t len, cap;

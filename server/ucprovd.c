@@ -41,7 +41,16 @@ struct options {
     const char *ready_file;
     unsigned max_transfers, timeout_ms, retries;
     bool syslog;
+    char *owned[64];                  /* copies of the file's values, freed at exit */
+    size_t n_owned;
 };
+
+static void options_free(struct options *o)
+{
+    for (size_t i = 0; i < o->n_owned; i++)
+        free(o->owned[i]);
+    o->n_owned = 0;
+}
 
 #define DEFAULT_CONFIG UCPROV_SYSCONFDIR "/ucprov/ucprovd.conf"
 
@@ -50,7 +59,7 @@ struct options {
 enum option_id {
     OPT_CONFIG, OPT_DB, OPT_HTTP, OPT_TLS_CERT, OPT_TLS_KEY, OPT_TFTP, OPT_CNF_HTTP,
     OPT_TFTP_ROOT, OPT_MAX_TRANSFERS, OPT_TIMEOUT, OPT_RETRIES, OPT_USER, OPT_READY_FILE,
-    OPT_LOG_LEVEL, OPT_SYSLOG, OPT_VERBOSE, OPT_HELP, OPT_COUNT
+    OPT_LOG_LEVEL, OPT_SYSLOG, OPT_VERBOSE, OPT_LIST_ROUTES, OPT_HELP, OPT_COUNT
 };
 
 static const struct {
@@ -79,6 +88,8 @@ static const struct {
     [OPT_LOG_LEVEL] = { "log-level", "LEVEL", "debug, info (default), warn or error" },
     [OPT_SYSLOG] = { "syslog", NULL, "log to syslog instead of standard error" },
     [OPT_VERBOSE] = { "verbose", NULL, "same as --log-level debug" },
+    [OPT_LIST_ROUTES] = { "list-routes", NULL, "print each admin-port route as METHOD PATH "
+                          "(public ones marked) and exit" },
     [OPT_HELP] = { "help", NULL, "this text" },
 };
 
@@ -117,6 +128,13 @@ static bool parse_bool(const char *text, bool *out)
     return false;
 }
 
+/* One line of --list-routes; the routers enumerate themselves, no database needed. */
+static void print_route(void *ctx, const char *method, const char *path)
+{
+    (void)ctx;
+    printf("%s %s%s\n", method, path, admin_route_public(method, path) ? " public" : "");
+}
+
 /* Apply one setting; value is NULL for flags given on the command line.  The
  * strings must outlive the options (argv, or copies made by the file loader). */
 static int apply_option(struct options *o, enum option_id id, const char *value,
@@ -141,6 +159,7 @@ static int apply_option(struct options *o, enum option_id id, const char *value,
     case OPT_SYSLOG: o->syslog = flag; return 0;
     case OPT_VERBOSE: if (flag) log_set_level(LOG_LEVEL_DEBUG); return 0;
     case OPT_HELP: usage(stdout); exit(0);
+    case OPT_LIST_ROUTES: admin_each_route(print_route, NULL); exit(fflush(stdout) ? 1 : 0);
     case OPT_LOG_LEVEL: {
         enum log_level level;
         if (!log_level_parse(value, &level)) {
@@ -186,10 +205,14 @@ static int on_config_entry(void *user, const char *section, const char *name, co
         return 1;
     }
     for (size_t i = 0; i < OPT_COUNT; i++) {
-        if (strcmp(option_table[i].name, name) != 0 || i == OPT_CONFIG || i == OPT_HELP)
+        if (strcmp(option_table[i].name, name) != 0 || i == OPT_CONFIG || i == OPT_HELP ||
+            i == OPT_LIST_ROUTES)
             continue;
         /* inih reuses its buffer: the options keep a copy for the daemon's life. */
-        char *copy = strdup(value);
+        char *copy = fl->o->n_owned < sizeof fl->o->owned / sizeof fl->o->owned[0]
+                         ? strdup(value) : NULL;
+        if (copy != NULL)
+            fl->o->owned[fl->o->n_owned++] = copy;
         if (copy == NULL || apply_option(fl->o, (enum option_id)i, copy, origin) != 0)
             fl->errors++;
         return 1;
@@ -353,8 +376,10 @@ static void *tftp_thread(void *arg)
 int main(int argc, char **argv)
 {
     struct options opt = { 0 };
-    if (parse_options(argc, argv, &opt) != 0)
+    if (parse_options(argc, argv, &opt) != 0) {
+        options_free(&opt);
         return 2;
+    }
     if (opt.syslog)
         log_to_syslog("ucprovd");
 
@@ -382,6 +407,7 @@ int main(int argc, char **argv)
     struct service *sv = service_open(opt.db, err, sizeof err);
     if (sv == NULL) {
         log_error("%s", err);
+        options_free(&opt);
         return 1;
     }
     if (service_admin_count(sv) == 0)
@@ -488,5 +514,6 @@ out:
     provider_free(provider);
     service_close(sv);
     xmlCleanupParser();
+    options_free(&opt);
     return rc;
 }

@@ -747,7 +747,9 @@ START_TEST(many_concurrent_transfers)
     }
     ck_assert_msg(rl.rlim_cur >= 2 * CONCURRENT + 64, "RLIMIT_NOFILE too low");
 
-    start(200, 5, 0);
+    /* Patient timeouts: under a sanitizer on a busy machine the one client
+     * thread serving 500 transfers is slow, and that is not what is tested. */
+    start(1000, 8, 0);
     for (int i = 0; i < CONCURRENT; i++) {
         memset(&f[i], 0, sizeof f[i]);
         ck_assert_int_eq(tc_fetch_start(&f[i], &srv_addr, srv_len, "mid.bin", "octet",
@@ -757,7 +759,7 @@ START_TEST(many_concurrent_transfers)
         last_rx[i] = ms_now();
     }
     int running = CONCURRENT;
-    uint64_t deadline = ms_now() + 15000;
+    uint64_t deadline = ms_now() + 60000;
     while (running > 0 && ms_now() < deadline) {
         poll(pfd, CONCURRENT, 50);
         uint64_t now = ms_now();
@@ -883,7 +885,7 @@ static Suite *engine_suite(void)
 
     tc = tcase_create("scale");
     tcase_add_checked_fixture(tc, NULL, teardown);
-    tcase_set_timeout(tc, 60);
+    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, many_concurrent_transfers);
     suite_add_tcase(s, tc);
     return s;
