@@ -39,15 +39,37 @@ void admin_free(struct admin *a)
     free(a);
 }
 
+/* Where a request goes: the table admin_handle and admin_each_route share. */
+static bool is_api(const char *path)
+{
+    return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0;
+}
+
+#define METRICS_PATH "/metrics"
+
+void admin_each_route(void (*fn)(void *ctx, const char *method, const char *path), void *ctx)
+{
+    api_each_route(fn, ctx);
+    fn(ctx, "GET", METRICS_PATH);
+    pages_each_route(fn, ctx);
+}
+
+bool admin_route_public(const char *method, const char *path)
+{
+    if (is_api(path) || strcmp(path, METRICS_PATH) == 0)
+        return false;   /* http.c asks for credentials before they get here */
+    return pages_route_public(method, path);
+}
+
 void admin_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
 {
     struct admin *a = ctx;
     /* http.c has already authenticated everything under /api/. */
-    if (strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/api") == 0) {
+    if (is_api(req->path)) {
         api_handle(a->sv, req, resp);
         return;
     }
-    if (strcmp(req->path, "/metrics") == 0) {   /* authenticated by http.c, like /api/ */
+    if (strcmp(req->path, METRICS_PATH) == 0) {   /* authenticated by http.c, like /api/ */
         size_t len = 0;
         char *text = metrics_render(a->sv, &len);
         http_resp_set(resp, text ? 200 : 500, "text/plain; version=0.0.4; charset=utf-8", text,

@@ -17,4 +17,10 @@ void admin_free(struct admin *a);
 /* http_handler of the admin port; ctx is a struct admin. */
 void admin_handle(void *ctx, const struct http_req *req, struct http_resp *resp);
 
+/* Every route of the admin port (method and a sample path, ids as 1): the REST
+ * API's, /metrics and the web pages', each enumerated from its own router. */
+void admin_each_route(void (*fn)(void *ctx, const char *method, const char *path), void *ctx);
+/* Whether a route needs no credentials at all (the login page, static files). */
+bool admin_route_public(const char *method, const char *path);
+
 #endif

@@ -17,7 +17,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <libxml/parser.h>
+#include <libxml/xmlstring.h>
 
 #include "embedded.h"
 #include "form.h"
@@ -25,7 +27,9 @@
 #include "limits.h"
 #include "log.h"
 #include "pages.h"
+#include "phonelog.h"
 #include "session.h"
+#include "verify.h"
 
 #define SESSION_COOKIE "ucprov_session"
 #define LOGIN_COOKIE   "ucprov_login"     /* the login form's token, before any session */
@@ -104,6 +108,7 @@ static const struct { const char *code, *message; } done_messages[] = {
     { "saved", "Update successful." },
     { "deleted", "Delete successful." },
     { "uploaded", "Certificate uploaded." },
+    { "removed", "Certificate removed from this gateway." },
 };
 
 static const struct { const char *name, *type; } static_files[] = {
@@ -279,6 +284,13 @@ static const char *error_for(const struct problem *p, const char *field)
     return NULL;
 }
 
+/* A checkbox or flag in a query: on when sent as 1 (or as browsers and scripts say it). */
+static bool form_value_on(const char *v)
+{
+    return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "on") == 0 || strcmp(v, "true") == 0 ||
+                         strcmp(v, "yes") == 0);
+}
+
 static bool is_get(const struct ctx *c)
 {
     return strcmp(c->req->method, "GET") == 0 || strcmp(c->req->method, "HEAD") == 0;
@@ -387,7 +399,8 @@ static void problem_banner(xmlNodePtr parent, const struct problem *p,
             list = xmlNewDocNode(div->doc, NULL, BAD_CAST "ul", NULL);
         html_el(list, "li", p->errors[i].message);
     }
-    if (field_errors)
+    /* A conflict (the rollover guard) is no typo: its detail says what is at stake. */
+    if (field_errors && (p->status != 409 || p->detail[0] == '\0'))
         html_el(div, "strong", "Please correct the fields marked below.");
     else if (p->detail[0] != '\0')
         html_el(div, "strong", p->detail);
@@ -975,6 +988,8 @@ static void apply_move(struct form *form, const char *move)
 /* ------------------------------------------------------------ configuration pages */
 
 static void phone_details(struct ctx *c, xmlNodePtr content, int64_t id, const char *device);
+static void rollover_panel(struct ctx *c, xmlNodePtr content, int64_t gateway_id,
+                           const struct record *gateway);
 
 static void edit_page(struct ctx *c, const struct form_view *v, int status)
 {
@@ -1016,6 +1031,20 @@ static void edit_page(struct ctx *c, const struct form_view *v, int status)
         snprintf(href, sizeof href, "/%s", e->collection);
         html_attr(html_link(bar, href, "Back to Find/List"), "class", "button");
     }
+    if (e->kind == ENT_VPN_GROUP && v->id) {
+        char href[128];
+        snprintf(href, sizeof href, "/vpn-groups/%lld/asa-config", (long long)v->id);
+        html_attr(html_link(bar, href, "ASA Configuration"), "class", "button");
+    }
+    if (v->id || e->singleton) {
+        char href[160];
+        if (e->singleton)
+            snprintf(href, sizeof href, "/audit-log?collection=%s", e->collection);
+        else
+            snprintf(href, sizeof href, "/audit-log?collection=%s&id=%lld", e->collection,
+                     (long long)v->id);
+        html_attr(html_link(bar, href, "Audit Log"), "class", "button");
+    }
     if (e->kind == ENT_VPN_GATEWAY && v->p && v->p->status == 409 &&
         error_for(v->p, "certificates") != NULL) {
         xmlNodePtr anyway = html_button(bar, "_confirm", "1", "Save Anyway", "danger");
@@ -1039,6 +1068,8 @@ static void edit_page(struct ctx *c, const struct form_view *v, int status)
     html_elf(fs, "legend", "%s Information", k->singular);
     for (size_t i = 0; i < e->n_fields; i++)
         field_row(c, fs, v, i);
+    if (e->kind == ENT_VPN_GATEWAY && v->id)
+        rollover_panel(c, content, v->id, v->rec);
     if (e->kind == ENT_PHONE && v->id)
         phone_details(c, content, v->id, record_text(v->rec, "name"));
     int code = status;
@@ -1149,10 +1180,12 @@ static void object_post(struct ctx *c, const struct kind_page *k, int64_t id)
         if (p.status == 0 &&
             service_update(c->sv, &c->s.who, k->kind, id, &patch, &p) == 0) {
             record_free(&patch);
+            /* The rollover panel's Remove buttons say so in the banner. */
+            const char *done = form_has_value(&c->form, "_done", "removed") ? "removed" : "saved";
             if (e->singleton)
-                redirect(c, "/%s?done=saved", e->collection);
+                redirect(c, "/%s?done=%s", e->collection, done);
             else
-                redirect(c, "/%s/%lld?done=saved", e->collection, (long long)id);
+                redirect(c, "/%s/%lld?done=%s", e->collection, (long long)id, done);
             return;
         }
     }
@@ -1708,6 +1741,22 @@ static void phone_details(struct ctx *c, xmlNodePtr content, int64_t id, const c
     else
         html_text(dd, "No vpnGroup block: the phone's common phone profile names no VPN group.");
 
+    /* The checks an admin runs when this phone will not connect from home. */
+    xmlNodePtr bar = html_el(content, "div", NULL);
+    html_attr(bar, "class", "toolbar");
+    if (vpn && vpn_end) {
+        char action[96];
+        snprintf(action, sizeof action, "/phones/%lld/verify-gateways", (long long)id);
+        xmlNodePtr f = post_form(c, bar, action);
+        html_button(f, NULL, NULL, "Check Gateways as a Phone Would", "primary");
+    }
+    html_attr(html_link(bar, "/phone-log", "Diagnose a Phone Log"), "class", "button");
+    html_attr(html_el(bar, "span", vpn && vpn_end
+                      ? "Connects to each gateway URL in this file and compares the certificate "
+                        "it presents with the file's hashes."
+                      : "Paste the phone's console log to find known VPN failures."),
+              "class", "hint");
+
     xmlNodePtr pre = html_el(content, "pre", NULL);
     html_attr(pre, "class", "config");
     html_attr(pre, "id", "config");
@@ -1893,6 +1942,9 @@ static void home_page(struct ctx *c)
     free(pn.names);
     if (ul->children == NULL)
         html_el(ul, "li", "Nothing needs attention.");
+    xmlNodePtr more = html_el(content, "p", NULL);
+    html_attr(more, "class", "more");
+    html_link(more, "/diagnostics", "All diagnostics, with a certificate expiry window of your choice");
 
     html_el(content, "h2", "VPN Phone Setup, Step by Step");
     xmlNodePtr ol = html_el(content, "ol", NULL);
@@ -1909,6 +1961,938 @@ static void home_page(struct ctx *c)
         html_link(li, steps[i].href, steps[i].text);
         html_text(li, steps[i].note);
     }
+    send_page(c, 200, doc);
+}
+
+/* ------------------------------------------------------------ troubleshooting helpers */
+
+/* Text from a log or a file, fit for a text node: a NUL, a control character
+ * or (when the whole is not UTF-8) any byte past ASCII becomes '?'. */
+static char *display_text(const char *in, size_t len)
+{
+    char *out = malloc(len + 1);
+    if (out == NULL)
+        return NULL;
+    memcpy(out, in, len);
+    out[len] = '\0';
+    bool utf8 = strlen(out) == len && xmlCheckUTF8((const xmlChar *)out);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)out[i];
+        if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f ||
+            (!utf8 && ch >= 0x80))
+            out[i] = '?';
+    }
+    return out;
+}
+
+/* Line n (from 1) of text, without its ending, cut to the evidence limit. */
+static char *line_of(const char *text, size_t len, size_t n)
+{
+    size_t line = 1, start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && text[i] != '\n')
+            continue;
+        if (line == n) {
+            size_t end = i;
+            if (end > start && text[end - 1] == '\r')
+                end--;
+            if (end - start > UCPROV_PHONELOG_EVIDENCE_MAX)
+                end = start + UCPROV_PHONELOG_EVIDENCE_MAX;
+            return display_text(text + start, end - start);
+        }
+        line++;
+        start = i + 1;
+    }
+    return display_text("", 0);
+}
+
+/* A labelled text input of a form that is not an entity's: filters and generators.
+ * The row carries the field name as its id, as the configuration pages do. */
+static xmlNodePtr input_row(xmlNodePtr parent, const char *name, const char *label,
+                            const char *value, const char *hint, const struct problem *p)
+{
+    char id[64];
+    snprintf(id, sizeof id, "f-%s", name);
+    const char *error = error_for(p, name);
+    xmlNodePtr row = html_el(parent, "div", NULL);
+    html_attr(row, "class", error ? "row invalid" : "row");
+    html_attr(row, "id", name);
+    html_attr(html_el(row, "label", label), "for", id);
+    xmlNodePtr control = html_el(row, "div", NULL);
+    html_attr(control, "class", "control");
+    xmlNodePtr in = text_input(control, "text", id, name, value ? value : "");
+    if (hint != NULL)
+        html_attr(html_el(control, "p", hint), "class", "hint");
+    if (error != NULL) {
+        xmlNodePtr e = html_el(control, "p", error);
+        html_attr(e, "class", "field-error");
+        html_attrf(e, "id", "%s-error", name);
+    }
+    return in;
+}
+
+static void checkbox_row(xmlNodePtr parent, const char *name, const char *label, bool on,
+                         const char *hint)
+{
+    char id[64];
+    snprintf(id, sizeof id, "f-%s", name);
+    xmlNodePtr row = html_el(parent, "div", NULL);
+    html_attr(row, "class", "row");
+    html_attr(html_el(row, "label", label), "for", id);
+    xmlNodePtr control = html_el(row, "div", NULL);
+    html_attr(control, "class", "control");
+    xmlNodePtr in = html_el(control, "input", NULL);
+    html_attr(in, "type", "checkbox");
+    html_attr(in, "id", id);
+    html_attr(in, "name", name);
+    html_attr(in, "value", "1");
+    if (on)
+        html_attr(in, "checked", "checked");
+    if (hint != NULL)
+        html_attr(html_el(control, "p", hint), "class", "hint");
+}
+
+/* The banner over a form whose fields carry their own errors. */
+static void form_problem_banner(xmlNodePtr parent, const struct problem *p)
+{
+    if (p->status == 0)
+        return;
+    if (p->n_errors > 0)
+        banner(parent, "error", "Please correct the fields marked below.");
+    else
+        banner(parent, "error", p->detail[0] ? p->detail : problem_title(p->status));
+}
+
+/* The page of an object named in a diagnostic or an audit entry.  Deleted
+ * objects and the admins' own tables have none. */
+static bool object_href(const char *collection, int64_t id, char *href, size_t len)
+{
+    const struct entity_def *e = entity_by_collection(collection);
+    if (e == NULL)
+        return false;
+    if (e->singleton)
+        snprintf(href, len, "/%s", e->collection);
+    else if (id > 0)
+        snprintf(href, len, "/%s/%lld", e->collection, (long long)id);
+    else
+        return false;
+    return true;
+}
+
+static const char *collection_label(const char *collection)
+{
+    const struct entity_def *e = entity_by_collection(collection);
+    return e ? e->label : collection;
+}
+
+/* ------------------------------------------------------------ certificate rollover */
+
+/* The safe order of an ASA certificate renewal (background doc, failure 1):
+ * each step with what it takes, and whether ucprov can see it done. */
+enum step_state { STEP_TODO, STEP_DONE, STEP_UNKNOWN };
+
+static void rollover_step(xmlNodePtr ol, enum step_state state, const char *title,
+                          const char *text)
+{
+    static const char *const classes[] = { "step todo", "step done", "step" };
+    static const char *const marks[] = { "to do", "done", "on the ASA" };
+    xmlNodePtr li = html_el(ol, "li", NULL);
+    html_attr(li, "class", classes[state]);
+    xmlNodePtr head = html_el(li, "strong", title);
+    html_attr(html_el(head, "span", marks[state]), "class",
+              state == STEP_DONE ? "badge ok" : state == STEP_TODO ? "badge soon" : "badge");
+    html_attr(html_el(li, "p", text), "class", "hint");
+}
+
+static size_t phones_current(const struct rollover_cert *rc)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rc->n_phones; i++)
+        n += rc->phones[i].current;
+    return n;
+}
+
+/* One certificate's readiness: a bar of the phones that fetched a config since
+ * it was added, the phones still missing, and the button that removes it. */
+static void rollover_cert_block(struct ctx *c, xmlNodePtr parent, int64_t gateway_id,
+                                const struct rollover_cert *rc, bool newest,
+                                const struct value *on_gateway)
+{
+    char href[96], date[16], added[40];
+    size_t current = phones_current(rc);
+    xmlNodePtr box = html_el(parent, "div", NULL);
+    html_attr(box, "class", "rollover-cert");
+    html_attrf(box, "id", "rollover-cert-%lld", (long long)rc->cert_id);
+
+    xmlNodePtr head = html_el(box, "div", NULL);
+    html_attr(head, "class", "rollover-head");
+    snprintf(href, sizeof href, "/certificates/%lld", (long long)rc->cert_id);
+    html_link(head, href, rc->common_name[0] ? rc->common_name : "(no common name)");
+    if (newest && on_gateway->n_ids > 1)
+        html_attr(html_el(head, "span", "newest"), "class", "badge ok");
+    html_attr(html_el(head, "code", rc->cert_hash), "class", "hash");
+    format_date(rc->not_after, date, sizeof date);
+    format_time(rc->added_at_ms / 1000, added, sizeof added);
+    html_attr(html_elf(head, "span", "added to the gateway %s · expires %s", added, date), "class",
+              "hint");
+    if (rc->not_after < (int64_t)c->now)
+        html_attr(html_el(head, "span", "expired"), "class", "badge expired");
+
+    xmlNodePtr meter = html_el(box, "div", NULL);
+    html_attr(meter, "class", "meter");
+    if (rc->n_phones == 0) {
+        html_el(meter, "span", "No phone's config includes this gateway yet.");
+    } else {
+        char id[48];
+        snprintf(id, sizeof id, "readiness-%lld", (long long)rc->cert_id);
+        xmlNodePtr bar = html_elf(meter, "progress", "%zu of %zu", current, rc->n_phones);
+        html_attr(bar, "id", id);
+        html_attrf(bar, "max", "%zu", rc->n_phones);
+        html_attrf(bar, "value", "%zu", current);
+        xmlNodePtr label = html_elf(meter, "label", "%zu of %zu phone%s fetched this hash",
+                                    current, rc->n_phones, rc->n_phones == 1 ? "" : "s");
+        html_attr(label, "for", id);
+        html_attr(label, "class", "readiness");
+        if (current == rc->n_phones)
+            html_attr(html_el(meter, "span", "ready"), "class", "badge ok");
+    }
+
+    if (current < rc->n_phones) {
+        xmlNodePtr table = html_el(box, "table", NULL);
+        html_attr(table, "class", "list compact missing");
+        xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
+        html_el(tr, "th", "Phone still without this hash");
+        html_el(tr, "th", "Last config fetch (UTC)");
+        xmlNodePtr tbody = html_el(table, "tbody", NULL);
+        size_t shown = 0;
+        for (size_t i = 0; i < rc->n_phones; i++) {
+            const struct rollover_phone *ph = &rc->phones[i];
+            if (ph->current)
+                continue;
+            if (shown++ == UCPROV_WEB_ROLLOVER_SHOWN) {
+                html_elf(html_el(tbody, "tr", NULL), "td", "... and %zu more",
+                         rc->n_phones - current - UCPROV_WEB_ROLLOVER_SHOWN);
+                break;
+            }
+            tr = html_el(tbody, "tr", NULL);
+            xmlNodePtr td = html_el(tr, "td", NULL);
+            int64_t phone_id;
+            if (service_lookup_name(c->sv, ENT_PHONE, ph->name, &phone_id) == 0) {
+                snprintf(href, sizeof href, "/phones/%lld", (long long)phone_id);
+                html_link(td, href, ph->name);
+            } else {
+                html_text(td, ph->name);
+            }
+            char when[40] = "never";
+            if (ph->last_fetch_ms > 0)
+                format_time(ph->last_fetch_ms / 1000, when, sizeof when);
+            html_el(tr, "td", when);
+        }
+    }
+
+    /* Removing posts the gateway's list without this one, through the same save
+     * as the form above: the rollover check and its Save Anyway apply. */
+    if (on_gateway->n_ids > 1) {
+        char action[64], csv[MAX_IDS * 20];
+        int64_t rest[MAX_IDS];
+        size_t n = 0;
+        for (size_t i = 0; i < on_gateway->n_ids && n < MAX_IDS; i++)
+            if (on_gateway->ids[i] != rc->cert_id)
+                rest[n++] = on_gateway->ids[i];
+        format_ids(rest, n, csv, sizeof csv);
+        snprintf(action, sizeof action, "/vpn-gateways/%lld", (long long)gateway_id);
+        xmlNodePtr f = post_form(c, box, action);
+        html_attr(f, "class", "inline");
+        html_hidden(f, "certificates", csv);
+        html_hidden(f, "_done", "removed");
+        xmlNodePtr b = html_button(f, NULL, NULL, "Remove from this Gateway", "danger small");
+        html_attrf(b, "data-confirm", "Remove %s from this gateway? Phones will no longer get its "
+                   "hash.", rc->common_name);
+    }
+}
+
+static void rollover_panel(struct ctx *c, xmlNodePtr content, int64_t gateway_id,
+                           const struct record *gateway)
+{
+    struct rollover_cert *certs = NULL;
+    size_t n = 0;
+    struct problem p = { 0 };
+    xmlNodePtr panel = html_el(content, "section", NULL);
+    html_attr(panel, "class", "rollover");
+    html_attr(panel, "id", "rollover");
+    html_el(panel, "h2", "Certificate Rollover");
+    if (service_gateway_rollover(c->sv, gateway_id, &certs, &n, &p) != 0) {
+        banner(panel, "error", p.detail[0] ? p.detail : "readiness could not be read");
+        return;
+    }
+    const struct value *on_gateway =
+        &gateway->v[entity_field_index(entity_get(ENT_VPN_GATEWAY), "certificates")];
+    size_t newest = 0;
+    for (size_t i = 1; i < n; i++)
+        if (certs[i].added_at_ms > certs[newest].added_at_ms)
+            newest = i;
+    bool two = n > 1;
+    bool ready = two && certs[newest].n_phones > 0 &&
+                 phones_current(&certs[newest]) == certs[newest].n_phones;
+
+    html_attr(html_el(panel, "p", "Renewing the ASA's certificate without stranding phones: "
+                      "a phone trusts the ASA only if the new certificate's hash was in a config "
+                      "it fetched while inside the network."), "class", "hint");
+    xmlNodePtr ol = html_el(panel, "ol", NULL);
+    html_attr(ol, "class", "steps");
+    rollover_step(ol, two ? STEP_DONE : STEP_TODO, "Add the new certificate beside the old one",
+                  "Upload the renewed ASA certificate into Phone-VPN-trust (Certificate "
+                  "Management), move it into the certificates in this location above, and "
+                  "Save. Keep the old one for now.");
+    rollover_step(ol, ready ? STEP_DONE : STEP_TODO, "Watch readiness",
+                  "Reset the phones so that each fetches a config with both hashes; the bars "
+                  "below count the phones that fetched their config since each certificate "
+                  "was added.");
+    rollover_step(ol, STEP_UNKNOWN, "Switch the ASA to the new certificate",
+                  "On the ASA: ssl trust-point with the new trustpoint on the outside interface. "
+                  "Then test one phone with Check Gateways as a Phone Would on its page.");
+    rollover_step(ol, STEP_TODO, "Remove the old certificate",
+                  "Use Remove from this Gateway below. If phones still lack the new hash, you "
+                  "are asked before anything changes.");
+
+    html_el(panel, "h3", "Readiness by Certificate");
+    if (n == 0)
+        html_el(panel, "p", "This gateway has no certificates.");
+    for (size_t i = 0; i < n; i++)
+        rollover_cert_block(c, panel, gateway_id, &certs[i], i == newest, on_gateway);
+    rollover_free(certs, n);
+}
+
+/* ------------------------------------------------------------ diagnostics */
+
+static void diagnostics_page(struct ctx *c)
+{
+    struct problem p = { 0 };
+    const char *arg = http_req_query(c->req, "expiry_days");
+    int64_t days = UCPROV_EXPIRY_WARN_DAYS;
+    if (arg != NULL && *arg != '\0' && (!parse_int(arg, &days) || days < 0 || days > 3650))
+        problem_field(&p, "expiry_days", "Expiry window must be a whole number of days from "
+                      "0 to 3650.");
+    struct diagnostic *diags = NULL;
+    size_t n = 0;
+    if (p.status == 0 && service_diagnostics(c->sv, (int)days, &diags, &n, &p) != 0)
+        n = 0;
+
+    xmlNodePtr content;
+    xmlDocPtr doc = page_begin(c, "Diagnostics", "/diagnostics", &content);
+    if (doc == NULL) {
+        free(diags);
+        send_text(c, 500, "out of memory");
+        return;
+    }
+    html_el(content, "h1", "Diagnostics");
+    html_attr(html_el(content, "p", "What would keep phones from connecting: certificates "
+                      "expired or expiring, gateways left without a valid certificate, Host ID "
+                      "Check that cannot pass, VPN on models without the VPN client."),
+              "class", "hint");
+    form_problem_banner(content, &p);
+    xmlNodePtr f = html_el(content, "form", NULL);
+    html_attr(f, "method", "get");
+    html_attr(f, "action", "/diagnostics");
+    html_attr(f, "novalidate", "novalidate");
+    xmlNodePtr fs = html_el(f, "fieldset", NULL);
+    char value[24];
+    snprintf(value, sizeof value, "%lld", (long long)days);
+    xmlNodePtr in = input_row(fs, "expiry_days", "Expiry Window",
+                              p.status && arg ? arg : value,
+                              "days; certificates expiring sooner are flagged (default 30)", &p);
+    html_attr(in, "inputmode", "numeric");
+    html_attr(in, "class", "short");
+    html_button(fs, NULL, NULL, "Check", "primary");
+
+    if (p.status == 0) {
+        size_t errors = 0;
+        for (size_t i = 0; i < n; i++)
+            errors += diags[i].severity == DIAG_ERROR;
+        if (n == 0)
+            banner(content, "ok", "Nothing needs attention.");
+        else
+            html_attr(html_elf(content, "p", "%zu error%s, %zu warning%s", errors,
+                               errors == 1 ? "" : "s", n - errors, n - errors == 1 ? "" : "s"),
+                      "class", "count");
+    }
+    if (n > 0) {
+        xmlNodePtr table = html_el(content, "table", NULL);
+        html_attr(table, "class", "list");
+        html_attr(table, "id", "diagnostics");
+        xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
+        static const char *const heads[] = { "Severity", "Object", "Problem", "Fix" };
+        for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+            html_el(tr, "th", heads[i]);
+        xmlNodePtr tbody = html_el(table, "tbody", NULL);
+        /* Errors first: they stop phones now; warnings will later. */
+        for (int pass = 0; pass < 2; pass++) {
+            for (size_t i = 0; i < n; i++) {
+                const struct diagnostic *d = &diags[i];
+                if ((d->severity == DIAG_ERROR) != (pass == 0))
+                    continue;
+                const struct entity_def *e = entity_get(d->kind);
+                tr = html_el(tbody, "tr", NULL);
+                html_attr(html_el(html_el(tr, "td", NULL), "span",
+                                  d->severity == DIAG_ERROR ? "error" : "warning"),
+                          "class", d->severity == DIAG_ERROR ? "badge expired" : "badge soon");
+                xmlNodePtr td = html_el(tr, "td", NULL);
+                char href[96];
+                if (object_href(e->collection, d->id, href, sizeof href))
+                    html_link(td, href, d->name[0] ? d->name : e->label);
+                else
+                    html_text(td, d->name);
+                html_attr(html_el(td, "div", e->label), "class", "hint");
+                html_el(tr, "td", d->message);
+                html_el(tr, "td", d->fix);
+            }
+        }
+    }
+    free(diags);
+    send_page(c, p.status ? p.status : 200, doc);
+}
+
+/* ------------------------------------------------------------ audit log */
+
+/* "2026-11-27", "2026-11-27 10:00" or "2026-11-27T10:00:00", UTC, as ms. */
+static bool parse_since(const char *text, int64_t *ms)
+{
+    static const char *const formats[] = { "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
+                                           "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d" };
+    while (isspace((unsigned char)*text))
+        text++;
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        struct tm tm = { 0 };
+        const char *end = strptime(text, formats[i], &tm);
+        if (end == NULL)
+            continue;
+        while (isspace((unsigned char)*end) || *end == 'Z')
+            end++;
+        if (*end != '\0')
+            continue;
+        *ms = (int64_t)timegm(&tm) * 1000;
+        return true;
+    }
+    return false;
+}
+
+/* A JSON value as the audit page shows it: strings bare, the rest compact;
+ * NULL for an absent value. */
+static char *json_text(const json_t *v)
+{
+    if (v == NULL)
+        return NULL;
+    if (json_is_string(v))
+        return strdup(json_string_value(v));
+    return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+static void diff_row(xmlNodePtr tbody, const struct entity_def *e, const char *key,
+                     const json_t *before, const json_t *after)
+{
+    int idx = e ? entity_field_index(e, key) : -1;
+    xmlNodePtr tr = html_el(tbody, "tr", NULL);
+    xmlNodePtr th = html_el(tr, "th", idx >= 0 ? e->fields[idx].label : key);
+    html_attr(th, "title", key);
+    char *b = json_text(before), *a = json_text(after);
+    html_attr(html_el(tr, "td", b ? b : "—"), "class", b ? "before" : "before none");
+    html_attr(html_el(tr, "td", a ? a : "—"), "class", a ? "after" : "after none");
+    free(b);
+    free(a);
+}
+
+/* The fields that changed between two JSON objects as the API shows them
+ * (secrets are already *_set booleans there). */
+static void audit_diff(xmlNodePtr td, const struct audit_entry *entry)
+{
+    json_t *before = entry->before ? json_loads(entry->before, 0, NULL) : NULL;
+    json_t *after = entry->after ? json_loads(entry->after, 0, NULL) : NULL;
+    if (before != NULL && !json_is_object(before)) {
+        json_decref(before);
+        before = NULL;
+    }
+    if (after != NULL && !json_is_object(after)) {
+        json_decref(after);
+        after = NULL;
+    }
+    const struct entity_def *e = entity_by_collection(entry->collection);
+    xmlNodePtr table = html_el(td, "table", NULL);
+    html_attr(table, "class", "diff");
+    xmlNodePtr tbody = html_el(table, "tbody", NULL);
+    const char *key;
+    json_t *v;
+    json_object_foreach(after, key, v) {
+        json_t *old = json_object_get(before, key);
+        if (strcmp(key, "id") == 0 || (old != NULL && json_equal(old, v)))
+            continue;
+        diff_row(tbody, e, key, old, v);
+    }
+    json_object_foreach(before, key, v) {
+        if (strcmp(key, "id") != 0 && json_object_get(after, key) == NULL)
+            diff_row(tbody, e, key, v, NULL);
+    }
+    if (tbody->children == NULL) {
+        xmlUnlinkNode(table);
+        xmlFreeNode(table);
+        html_attr(html_el(td, "span", "no field changed"), "class", "hint");
+    }
+    json_decref(before);
+    json_decref(after);
+}
+
+static void audit_page(struct ctx *c)
+{
+    struct problem p = { 0 };
+    const char *coll = http_req_query(c->req, "collection");
+    const char *id_arg = http_req_query(c->req, "id");
+    const char *since_arg = http_req_query(c->req, "since");
+    int64_t object_id = 0, since_ms = 0, limit = UCPROV_WEB_AUDIT_DEFAULT;
+    if (coll != NULL && *coll == '\0')
+        coll = NULL;
+    if (id_arg != NULL && *id_arg != '\0' && (!parse_int(id_arg, &object_id) || object_id < 1))
+        problem_field(&p, "id", "Object ID must be a positive whole number.");
+    if (since_arg != NULL && *since_arg != '\0' && !parse_since(since_arg, &since_ms))
+        problem_field(&p, "since", "Since must be a UTC date, YYYY-MM-DD or YYYY-MM-DD HH:MM.");
+    if (!parse_int(http_req_query(c->req, "limit"), &limit) || limit < 1 ||
+        limit > UCPROV_LIST_MAX_LIMIT)
+        limit = UCPROV_WEB_AUDIT_DEFAULT;
+    /* The store takes any collection name; only offer and accept the real ones. */
+    static const char *const extra[] = { "admins", "api-tokens" };
+    bool known = coll == NULL || entity_by_collection(coll) != NULL;
+    for (size_t i = 0; coll && i < sizeof extra / sizeof extra[0]; i++)
+        known = known || strcmp(coll, extra[i]) == 0;
+    if (!known)
+        problem_field(&p, "collection", "Choose a collection from the list.");
+
+    struct audit_entry *items = NULL;
+    size_t n = 0;
+    if (p.status == 0 && service_audit_query(c->sv, coll, object_id, since_ms, limit, &items, &n,
+                                             &p) != 0)
+        n = 0;
+
+    xmlNodePtr content;
+    xmlDocPtr doc = page_begin(c, "Audit Log", "/audit-log", &content);
+    if (doc == NULL) {
+        audit_entries_free(items, n);
+        send_text(c, 500, "out of memory");
+        return;
+    }
+    html_el(content, "h1", "Audit Log");
+    html_attr(html_el(content, "p", "Every change made over the web, the REST API or the CLI, "
+                      "newest first, with the fields it changed. Secrets show only whether "
+                      "they are set."), "class", "hint");
+    form_problem_banner(content, &p);
+
+    xmlNodePtr f = html_el(content, "form", NULL);
+    html_attr(f, "method", "get");
+    html_attr(f, "action", "/audit-log");
+    html_attr(f, "novalidate", "novalidate");
+    xmlNodePtr fs = html_el(f, "fieldset", NULL);
+    html_el(fs, "legend", "Filter");
+    xmlNodePtr row = html_el(fs, "div", NULL);
+    const char *coll_error = error_for(&p, "collection");
+    html_attr(row, "class", coll_error ? "row invalid" : "row");
+    html_attr(row, "id", "collection");
+    html_attr(html_el(row, "label", "Collection"), "for", "f-collection");
+    xmlNodePtr control = html_el(row, "div", NULL);
+    xmlNodePtr sel = html_el(control, "select", NULL);
+    html_attr(sel, "id", "f-collection");
+    html_attr(sel, "name", "collection");
+    add_option(sel, "", "< All >", coll == NULL);
+    for (size_t k = 0; k < ENT_COUNT; k++) {
+        const struct entity_def *e = entity_get((enum entity_kind)k);
+        add_option(sel, e->collection, e->label, coll && strcmp(coll, e->collection) == 0);
+    }
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        add_option(sel, extra[i], extra[i], coll && strcmp(coll, extra[i]) == 0);
+    if (coll_error != NULL)
+        html_attr(html_el(control, "p", coll_error), "class", "field-error");
+    xmlNodePtr in = input_row(fs, "id", "Object ID", id_arg, NULL, &p);
+    html_attr(in, "inputmode", "numeric");
+    html_attr(in, "class", "short");
+    in = input_row(fs, "since", "Since (UTC)", since_arg, "YYYY-MM-DD or YYYY-MM-DD HH:MM", &p);
+    html_attr(in, "placeholder", "YYYY-MM-DD");
+    xmlNodePtr actions = html_el(fs, "div", NULL);
+    html_attr(actions, "class", "actions");
+    html_button(actions, NULL, NULL, "Find", "primary");
+    if (coll || id_arg || since_arg)
+        html_attr(html_link(actions, "/audit-log", "Clear Filter"), "class", "button");
+
+    if (p.status == 0)
+        html_attr(html_elf(content, "p", "%zu change%s%s", n, n == 1 ? "" : "s",
+                           (int64_t)n == limit ? " (the newest; narrow the filter for older ones)"
+                                               : ""), "class", "count");
+    if (n > 0) {
+        xmlNodePtr table = html_el(content, "table", NULL);
+        html_attr(table, "class", "list");
+        html_attr(table, "id", "audit");
+        xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
+        static const char *const heads[] = { "Time (UTC)", "Actor", "Action", "Object",
+                                             "Changes" };
+        for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+            html_el(tr, "th", heads[i]);
+        xmlNodePtr tbody = html_el(table, "tbody", NULL);
+        for (size_t i = 0; i < n; i++) {
+            const struct audit_entry *a = &items[i];
+            char when[40], href[160];
+            format_time(a->at_ms / 1000, when, sizeof when);
+            tr = html_el(tbody, "tr", NULL);
+            html_attr(html_el(tr, "td", when), "class", "nowrap");
+            html_el(tr, "td", a->actor);
+            html_attr(html_el(html_el(tr, "td", NULL), "span", a->action), "class",
+                      strcmp(a->action, "delete") == 0 ? "badge expired"
+                      : strcmp(a->action, "create") == 0 ? "badge ok" : "badge");
+            xmlNodePtr td = html_el(tr, "td", NULL);
+            const char *name = a->object_name[0] ? a->object_name : collection_label(a->collection);
+            /* A deleted object has no page; its history is still here. */
+            if (strcmp(a->action, "delete") != 0 &&
+                object_href(a->collection, a->object_id, href, sizeof href))
+                html_link(td, href, name);
+            else
+                html_text(td, name);
+            xmlNodePtr what = html_el(td, "div", collection_label(a->collection));
+            html_attr(what, "class", "hint");
+            if (object_id == 0 && a->object_id > 0) {
+                char enc[120];
+                url_encode(a->collection, enc, sizeof enc);
+                snprintf(href, sizeof href, "/audit-log?collection=%s&id=%lld", enc,
+                         (long long)a->object_id);
+                html_text(what, " · ");
+                html_link(what, href, "history");
+            }
+            audit_diff(html_el(tr, "td", NULL), a);
+        }
+    }
+    audit_entries_free(items, n);
+    send_page(c, p.status ? p.status : 200, doc);
+}
+
+/* ------------------------------------------------------------ phone log diagnosis */
+
+static void phonelog_page(struct ctx *c, const struct form_field *text_field,
+                          const struct problem *p, const char *analysed, size_t len,
+                          const char *source)
+{
+    xmlNodePtr content;
+    xmlDocPtr doc = page_begin(c, "Phone Log Diagnosis", "/phone-log", &content);
+    if (doc == NULL) {
+        send_text(c, 500, "out of memory");
+        return;
+    }
+    html_el(content, "h1", "Phone Log Diagnosis");
+    html_attr(html_el(content, "p", "Paste an IP phone's console log or problem-report text "
+                      "(88xx, 78xx) to find the VPN failures ucprov knows: EC ciphers, DTLS, "
+                      "DNS, Auto Network Detect, a certificate hash missing from the config."),
+              "class", "hint");
+    if (p != NULL)
+        form_problem_banner(content, p);
+
+    xmlNodePtr f = post_form(c, content, "/phone-log");
+    html_attr(f, "enctype", "multipart/form-data");
+    xmlNodePtr fs = html_el(f, "fieldset", NULL);
+    html_el(fs, "legend", "Phone Log");
+    const char *error = error_for(p, "log");
+    xmlNodePtr row = html_el(fs, "div", NULL);
+    html_attr(row, "class", error ? "row invalid" : "row");
+    html_attr(row, "id", "log");
+    html_attr(html_el(row, "label", "Log Text"), "for", "f-log");
+    xmlNodePtr control = html_el(row, "div", NULL);
+    char *shown = text_field ? display_text(text_field->value, text_field->len) : NULL;
+    xmlNodePtr area = html_el(control, "textarea", shown);
+    free(shown);
+    html_attr(area, "id", "f-log");
+    html_attr(area, "name", "log");
+    html_attr(area, "rows", "12");
+    html_attr(area, "spellcheck", "false");
+    html_attr(area, "placeholder", "4154 ERR 14:12:01.480 VPNC: -ssl_state_cb: ...");
+    if (error != NULL) {
+        xmlNodePtr e = html_el(control, "p", error);
+        html_attr(e, "class", "field-error");
+        html_attr(e, "id", "log-error");
+    }
+    row = html_el(fs, "div", NULL);
+    html_attr(row, "class", "row");
+    html_attr(html_el(row, "label", "or Upload a File"), "for", "f-file");
+    control = html_el(row, "div", NULL);
+    xmlNodePtr in = html_el(control, "input", NULL);
+    html_attr(in, "type", "file");
+    html_attr(in, "id", "f-file");
+    html_attr(in, "name", "file");
+    html_attr(in, "accept", ".log,.txt,text/plain");
+    html_attr(html_el(control, "p", "a file wins over pasted text; up to 1 MiB"), "class", "hint");
+    html_button(f, NULL, NULL, "Diagnose", "primary");
+
+    if (analysed != NULL) {
+        struct phonelog_finding found[PHONELOG_PROBLEM_COUNT];
+        size_t n = phonelog_diagnose(analysed, len, found, PHONELOG_PROBLEM_COUNT);
+        size_t lines = 0;
+        for (size_t i = 0; i < len; i++)
+            lines += analysed[i] == '\n';
+        if (len > 0 && analysed[len - 1] != '\n')
+            lines++;
+        xmlNodePtr results = html_el(content, "section", NULL);
+        html_attr(results, "id", "findings");
+        html_el(results, "h2", "Findings");
+        char *src = display_text(source, strlen(source));
+        html_attr(html_elf(results, "p", "%zu problem%s recognised in %zu line%s of %s", n,
+                           n == 1 ? "" : "s", lines, lines == 1 ? "" : "s", src ? src : ""),
+                  "class", "count");
+        free(src);
+        if (n == 0)
+            banner(results, "ok", "No known VPN problem in this log.");
+        for (size_t i = 0; i < n; i++) {
+            xmlNodePtr box = html_el(results, "div", NULL);
+            html_attr(box, "class", "finding");
+            html_attrf(box, "id", "finding-%s", found[i].id);
+            html_el(box, "h3", found[i].title);
+            xmlNodePtr fix = html_el(box, "p", NULL);
+            html_attr(fix, "class", "fix");
+            html_el(fix, "strong", "Fix: ");
+            html_text(fix, found[i].fix);
+            xmlNodePtr table = html_el(box, "table", NULL);
+            html_attr(table, "class", "list compact evidence");
+            xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
+            html_el(tr, "th", "Line");
+            html_el(tr, "th", "Evidence");
+            xmlNodePtr tbody = html_el(table, "tbody", NULL);
+            for (size_t k = 0; k < found[i].n_lines; k++) {
+                tr = html_el(tbody, "tr", NULL);
+                html_attr(html_elf(tr, "td", "%zu", found[i].lines[k]), "class", "num");
+                char *line = line_of(analysed, len, found[i].lines[k]);
+                html_attr(html_el(html_el(tr, "td", NULL), "code", line ? line : ""), "class",
+                          "logline");
+                free(line);
+            }
+        }
+    }
+    send_page(c, p && p->status ? p->status : 200, doc);
+}
+
+static void phonelog_post(struct ctx *c)
+{
+    const struct form_field *file = form_field(&c->form, "file");
+    const struct form_field *text = form_field(&c->form, "log");
+    struct problem p = { 0 };
+    if (file != NULL && file->len > 0) {
+        char source[300];
+        snprintf(source, sizeof source, "the file %s",
+                 file->filename && *file->filename ? file->filename : "uploaded");
+        phonelog_page(c, text, &p, file->value, file->len, source);
+        return;
+    }
+    if (text == NULL || text->len == 0) {
+        problem_field(&p, "log", "Paste a log or choose a file.");
+        phonelog_page(c, text, &p, NULL, 0, NULL);
+        return;
+    }
+    phonelog_page(c, text, &p, text->value, text->len, "the pasted text");
+}
+
+/* ------------------------------------------------------------ ASA configuration */
+
+static void asa_page(struct ctx *c, int64_t group_id)
+{
+    struct record group;
+    struct problem p = { 0 };
+    if (service_get(c->sv, ENT_VPN_GROUP, group_id, &group, &p) != 0) {
+        problem_page(c, &p);
+        return;
+    }
+    /* Like the REST twin: absent fields take the lab's defaults, boxes are off. */
+    static const struct {
+        const char *name, *label, *def, *hint;
+    } fields[] = {
+        { "pool", "Address Pool", UCPROV_ASA_DEFAULT_POOL, "FIRST-LAST: the phones' tunnel addresses" },
+        { "mask", "Pool Mask", UCPROV_ASA_DEFAULT_MASK, NULL },
+        { "outside", "Outside Interface", UCPROV_ASA_DEFAULT_OUTSIDE, "the nameif the phones connect to" },
+        { "trustpoint", "Identity Trustpoint", UCPROV_ASA_DEFAULT_TRUSTPOINT,
+          "the trustpoint of the certificate whose hash the phones hold" },
+    };
+    const char *values[4];
+    for (size_t i = 0; i < 4; i++) {
+        const char *v = http_req_query(c->req, fields[i].name);
+        values[i] = v != NULL ? v : fields[i].def;
+    }
+    struct asa_request ar = {
+        .pool = values[0], .mask = values[1], .outside = values[2], .trustpoint = values[3],
+        .ciphers = form_value_on(http_req_query(c->req, "ciphers")),
+        .dtls_test = form_value_on(http_req_query(c->req, "dtls_test")),
+    };
+    char *text = NULL;
+    int rc = service_asa_config(c->sv, group_id, &ar, &text, &p);
+
+    char title[160], back[64], action[64];
+    snprintf(title, sizeof title, "ASA Configuration: %s", record_text(&group, "name"));
+    record_free(&group);
+    xmlNodePtr content;
+    xmlDocPtr doc = page_begin(c, "ASA Configuration", "/vpn-groups", &content);
+    if (doc == NULL) {
+        free(text);
+        send_text(c, 500, "out of memory");
+        return;
+    }
+    html_el(content, "h1", title);
+    xmlNodePtr bar = html_el(content, "div", NULL);
+    html_attr(bar, "class", "toolbar");
+    snprintf(back, sizeof back, "/vpn-groups/%lld", (long long)group_id);
+    html_attr(html_link(bar, back, "Back to VPN Group"), "class", "button");
+    html_attr(html_el(content, "p", "Paste-ready configuration for the ASA these phones connect "
+                      "to: the address pool, group policy, tunnel group with each gateway's "
+                      "group-url, and the trustpoints for the phones' own certificates."),
+              "class", "hint");
+    form_problem_banner(content, &p);
+
+    snprintf(action, sizeof action, "/vpn-groups/%lld/asa-config", (long long)group_id);
+    xmlNodePtr f = html_el(content, "form", NULL);
+    html_attr(f, "method", "get");
+    html_attr(f, "action", action);
+    html_attr(f, "novalidate", "novalidate");
+    xmlNodePtr fs = html_el(f, "fieldset", NULL);
+    html_el(fs, "legend", "ASA Settings");
+    for (size_t i = 0; i < 4; i++)
+        input_row(fs, fields[i].name, fields[i].label, values[i], fields[i].hint, &p);
+    checkbox_row(fs, "ciphers", "Cipher Advice", ar.ciphers,
+                 "ssl cipher lists without elliptic-curve ciphers, for the TLS versions the "
+                 "phones speak");
+    checkbox_row(fs, "dtls_test", "DTLS Test", ar.dtls_test,
+                 "anyconnect ssl dtls none in the group policy, to rule DTLS out");
+    html_button(fs, NULL, NULL, "Generate", "primary");
+
+    if (rc == 0) {
+        html_el(content, "h2", "Configuration");
+        xmlNodePtr tools = html_el(content, "div", NULL);
+        html_attr(tools, "class", "copybar");
+        /* ucprov.js shows and wires the button; without script, select the text. */
+        xmlNodePtr copy = html_el(tools, "button", "Copy to Clipboard");
+        html_attr(copy, "type", "button");
+        html_attr(copy, "data-copy", "asa-config");
+        html_attr(copy, "hidden", "hidden");
+        html_attr(html_el(tools, "span", NULL), "class", "copy-status");
+        xmlNodePtr pre = html_el(content, "pre", text);
+        html_attr(pre, "class", "config");
+        html_attr(pre, "id", "asa-config");
+    }
+    free(text);
+    send_page(c, rc == 0 ? 200 : p.status, doc);
+}
+
+/* ------------------------------------------------------------ check gateways */
+
+static const struct {
+    const char *verdict, *label, *badge, *fix;
+} verdicts[] = {
+    { "ok", "trusted", "badge ok", "The phone would connect and trust this gateway." },
+    { "unreachable", "unreachable", "badge expired",
+      "No TLS connection: check the URL, DNS, and that the ASA listens on this port." },
+    { "hash_not_in_config", "hash not in config", "badge expired",
+      "The ASA presents a certificate whose hash is not in this phone's file: add that "
+      "certificate to the gateway (or switch the ASA back), then reset the phone." },
+    { "host_id_mismatch", "host ID mismatch", "badge expired",
+      "Host ID Check is on and the URL's host is neither the certificate's CN nor a SAN: "
+      "use the certificate's name in the URL, or turn the check off in the VPN profile." },
+};
+
+static void verify_post(struct ctx *c, int64_t phone_id)
+{
+    struct record rec;
+    struct problem p = { 0 };
+    if (service_get(c->sv, ENT_PHONE, phone_id, &rec, &p) != 0) {
+        problem_page(c, &p);
+        return;
+    }
+    char device[16], title[96], action[96], back[64];
+    snprintf(device, sizeof device, "%s", record_text(&rec, "name"));
+    record_free(&rec);
+    struct gateway_probe *probes = NULL;
+    size_t n = 0;
+    int rc = service_verify_gateways(c->sv, device, &probes, &n, &p);
+
+    xmlNodePtr content;
+    xmlDocPtr doc = page_begin(c, "Check Gateways", "/phones", &content);
+    if (doc == NULL) {
+        free(probes);
+        send_text(c, 500, "out of memory");
+        return;
+    }
+    snprintf(title, sizeof title, "Check Gateways as %s Would", device);
+    html_el(content, "h1", title);
+    xmlNodePtr bar = html_el(content, "div", NULL);
+    html_attr(bar, "class", "toolbar");
+    snprintf(action, sizeof action, "/phones/%lld/verify-gateways", (long long)phone_id);
+    html_button(post_form(c, bar, action), NULL, NULL, "Check Again", "primary");
+    snprintf(back, sizeof back, "/phones/%lld", (long long)phone_id);
+    html_attr(html_link(bar, back, "Back to Phone"), "class", "button");
+    if (rc != 0) {
+        problem_banner(content, &p, NULL);
+        free(probes);
+        send_page(c, p.status ? p.status : 500, doc);
+        return;
+    }
+    size_t failing = 0;
+    for (size_t i = 0; i < n; i++)
+        failing += strcmp(gateway_probe_verdict(&probes[i]), "ok") != 0;
+    if (failing == 0)
+        banner(content, "ok", "Every gateway in this phone's config would be trusted.");
+    else
+        banner(content, "error", failing == n ? "The phone could connect to none of its gateways."
+                                              : "Some gateways would fail for this phone.");
+
+    xmlNodePtr table = html_el(content, "table", NULL);
+    html_attr(table, "class", "list");
+    html_attr(table, "id", "probes");
+    xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
+    static const char *const heads[] = { "Gateway URL", "Connection", "Presented Certificate",
+                                         "Hash in Config", "Host ID Check", "Verdict" };
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+        html_el(tr, "th", heads[i]);
+    xmlNodePtr tbody = html_el(table, "tbody", NULL);
+    for (size_t i = 0; i < n; i++) {
+        const struct gateway_probe *g = &probes[i];
+        tr = html_el(tbody, "tr", NULL);
+        html_el(html_el(tr, "td", NULL), "code", g->url);
+        xmlNodePtr td = html_el(tr, "td", NULL);
+        if (g->connected) {
+            html_attr(html_el(td, "span", "connected"), "class", "badge ok");
+            html_attr(html_elf(td, "div", "%s, %s", g->tls_version, g->cipher), "class", "hint");
+        } else {
+            html_attr(html_el(td, "span", "error"), "class", "badge expired");
+            html_attr(html_el(td, "div", g->error), "class", "hint");
+        }
+        td = html_el(tr, "td", NULL);
+        if (g->connected) {
+            html_el(td, "div", g->presented_cn[0] ? g->presented_cn : "(no common name)");
+            html_attr(html_el(td, "code", g->presented_hash), "class", "hash");
+        } else {
+            html_text(td, "—");
+        }
+        td = html_el(tr, "td", g->connected ? (g->hash_in_config ? "yes" : "no") : "—");
+        if (g->connected)
+            html_attr(td, "class", g->hash_in_config ? "yes" : "no");
+        td = html_el(tr, "td", NULL);
+        if (!g->connected) {
+            html_text(td, "—");
+        } else {
+            const char *word = g->host_id_ok ? "pass" : g->wildcard ? "wildcard" : "fail";
+            html_attr(html_el(td, "span", word), "class",
+                      g->host_id_ok ? "badge ok" : "badge soon");
+            if (!g->host_id_required)
+                html_attr(html_el(td, "div", "not checked: Host ID Check is off"), "class",
+                          "hint");
+        }
+        const char *verdict = gateway_probe_verdict(g);
+        td = html_el(tr, "td", NULL);
+        for (size_t k = 0; k < sizeof verdicts / sizeof verdicts[0]; k++) {
+            if (strcmp(verdicts[k].verdict, verdict) != 0)
+                continue;
+            html_attr(html_el(td, "span", verdicts[k].label), "class", verdicts[k].badge);
+            html_attr(html_el(td, "div", verdicts[k].fix), "class", "hint");
+            verdict = NULL;
+            break;
+        }
+        if (verdict != NULL)
+            html_el(td, "span", verdict);
+    }
+    free(probes);
     send_page(c, 200, doc);
 }
 
@@ -2044,114 +3028,246 @@ static void static_file(struct ctx *c, const char *name)
 
 /* ------------------------------------------------------------ routing */
 
-/* /<collection>[/new|/<id>[/pem]] */
-static void route_objects(struct ctx *c, const struct kind_page *k, const char *rest)
+/* What the variable segments of a route's pattern matched. */
+struct match {
+    const struct kind_page *k;   /* {list} or {single}: the collection named */
+    int64_t id;                  /* {id} */
+    const char *file;            /* {static}: an entry of static_files */
+};
+
+typedef void (*page_handler)(struct ctx *c, const struct match *m);
+
+static void do_login_get(struct ctx *c, const struct match *m)
 {
-    const struct entity_def *e = entity_get(k->kind);
-    bool get = is_get(c);
-    if (e->singleton) {
-        if (*rest != '\0')
-            error_page(c, 404, "Not Found", "There is no such page.");
-        else if (get)
-            object_page(c, k, 1, NULL, NULL, 200);
-        else
-            object_post(c, k, 1);
+    (void)m;
+    /* Public, so no session was looked up: a logged-in admin goes home. */
+    if (session_find(c->pg->sessions, http_req_cookie(c->req, SESSION_COOKIE), c->now, &c->s)) {
+        redirect(c, "/");
         return;
     }
-    if (*rest == '\0') {
-        if (get)
-            list_page(c, k);
-        else
-            error_page(c, 405, "Method Not Allowed", "Use the Add New button.");
-        return;
-    }
-    rest++;
-    if (strcmp(rest, "new") == 0) {
-        int64_t copy_of = 0;
-        if (!parse_int(http_req_query(c->req, "copy"), &copy_of))
-            copy_of = 0;
-        if (get)
-            new_page(c, k, copy_of, NULL, NULL);
-        else
-            object_post(c, k, 0);
-        return;
-    }
-    int64_t id;
-    if (!parse_id(rest, strlen(rest), &id)) {
-        error_page(c, 404, "Not Found", "There is no such page.");
-        return;
-    }
-    if (get)
-        object_page(c, k, id, NULL, NULL, 200);
-    else
-        object_post(c, k, id);
+    memset(&c->s, 0, sizeof c->s);
+    login_page(c, 200, NULL, http_req_query(c->req, "next"));
 }
 
-static void route_certificates(struct ctx *c, const char *rest)
+static void do_login_post(struct ctx *c, const struct match *m)
 {
-    bool get = is_get(c);
-    if (*rest == '\0') {
-        if (get)
-            certs_page(c, NULL, NULL);
-        else
-            cert_upload(c);
-        return;
-    }
-    rest++;
-    size_t len = strcspn(rest, "/");
-    int64_t id;
-    if (!parse_id(rest, len, &id)) {
-        error_page(c, 404, "Not Found", "There is no such certificate.");
-        return;
-    }
-    if (rest[len] == '\0') {
-        if (get)
-            cert_page(c, id, NULL);
-        else
-            cert_post(c, id);
-    } else if (strcmp(rest + len, "/pem") == 0 && get) {
-        cert_pem(c, id);
-    } else {
-        error_page(c, 404, "Not Found", "There is no such page.");
-    }
+    (void)m;
+    login_post(c);
 }
 
-static void route(struct ctx *c)
+static void do_static(struct ctx *c, const struct match *m) { static_file(c, m->file); }
+static void do_home(struct ctx *c, const struct match *m) { (void)m; home_page(c); }
+static void do_logout(struct ctx *c, const struct match *m) { (void)m; logout(c); }
+static void do_go_home(struct ctx *c, const struct match *m) { (void)m; redirect(c, "/"); }
+static void do_diagnostics(struct ctx *c, const struct match *m) { (void)m; diagnostics_page(c); }
+static void do_audit(struct ctx *c, const struct match *m) { (void)m; audit_page(c); }
+static void do_certs(struct ctx *c, const struct match *m) { (void)m; certs_page(c, NULL, NULL); }
+static void do_cert_upload(struct ctx *c, const struct match *m) { (void)m; cert_upload(c); }
+static void do_cert(struct ctx *c, const struct match *m) { cert_page(c, m->id, NULL); }
+static void do_cert_post(struct ctx *c, const struct match *m) { cert_post(c, m->id); }
+static void do_cert_pem(struct ctx *c, const struct match *m) { cert_pem(c, m->id); }
+static void do_list(struct ctx *c, const struct match *m) { list_page(c, m->k); }
+static void do_new_post(struct ctx *c, const struct match *m) { object_post(c, m->k, 0); }
+static void do_object_post(struct ctx *c, const struct match *m) { object_post(c, m->k, m->id); }
+static void do_single(struct ctx *c, const struct match *m) { object_page(c, m->k, 1, NULL, NULL, 200); }
+static void do_single_post(struct ctx *c, const struct match *m) { object_post(c, m->k, 1); }
+static void do_verify(struct ctx *c, const struct match *m) { verify_post(c, m->id); }
+static void do_asa(struct ctx *c, const struct match *m) { asa_page(c, m->id); }
+
+static void do_phonelog(struct ctx *c, const struct match *m)
 {
-    const char *path = c->req->path;
-    if (strcmp(path, "/") == 0) {
-        if (is_get(c))
-            home_page(c);
-        else
-            error_page(c, 405, "Method Not Allowed", "Nothing to post here.");
-        return;
-    }
-    if (strcmp(path, "/logout") == 0) {
-        if (is_get(c))
-            redirect(c, "/");
-        else
-            logout(c);
-        return;
-    }
-    size_t len = strcspn(path + 1, "/");
-    char coll[64];
-    if (len >= sizeof coll) {
-        error_page(c, 404, "Not Found", "There is no such page.");
-        return;
-    }
-    snprintf(coll, sizeof coll, "%.*s", (int)len, path + 1);
-    const char *rest = path + 1 + len;
-    if (strcmp(coll, "certificates") == 0) {
-        route_certificates(c, rest);
-        return;
-    }
-    const struct entity_def *e = entity_by_collection(coll);
+    (void)m;
+    phonelog_page(c, NULL, NULL, NULL, 0, NULL);
+}
+
+static void do_phonelog_post(struct ctx *c, const struct match *m)
+{
+    (void)m;
+    phonelog_post(c);
+}
+
+static void do_new(struct ctx *c, const struct match *m)
+{
+    int64_t copy_of = 0;
+    if (!parse_int(http_req_query(c->req, "copy"), &copy_of))
+        copy_of = 0;
+    new_page(c, m->k, copy_of, NULL, NULL);
+}
+
+static void do_object(struct ctx *c, const struct match *m)
+{
+    object_page(c, m->k, m->id, NULL, NULL, 200);
+}
+
+/* Every page, in the order they are tried; the first whose pattern and method
+ * match answers.  Segments: a literal, {id} (a positive number), {list} (a
+ * collection with Find and List), {single} (a settings page), {static} (a file
+ * of static_files).  GET also answers HEAD.  Public routes are answered without
+ * a session; every other one needs a session, and a POST its CSRF token.
+ * pages_each_route() walks this same table, so the authorisation test covers
+ * whatever is added here. */
+static const struct page_route {
+    const char *method, *pattern;
+    bool public;
+    page_handler handler;
+} routes[] = {
+    { "GET", "/login", true, do_login_get },
+    { "POST", "/login", true, do_login_post },
+    { "GET", "/static/{static}", true, do_static },
+    { "GET", "/", false, do_home },
+    { "POST", "/logout", false, do_logout },
+    { "GET", "/logout", false, do_go_home },
+    { "GET", "/diagnostics", false, do_diagnostics },
+    { "GET", "/audit-log", false, do_audit },
+    { "GET", "/phone-log", false, do_phonelog },
+    { "POST", "/phone-log", false, do_phonelog_post },
+    { "GET", "/certificates", false, do_certs },
+    { "POST", "/certificates", false, do_cert_upload },
+    { "GET", "/certificates/{id}", false, do_cert },
+    { "POST", "/certificates/{id}", false, do_cert_post },
+    { "GET", "/certificates/{id}/pem", false, do_cert_pem },
+    { "POST", "/phones/{id}/verify-gateways", false, do_verify },
+    { "GET", "/vpn-groups/{id}/asa-config", false, do_asa },
+    { "GET", "/{list}", false, do_list },
+    { "GET", "/{list}/new", false, do_new },
+    { "POST", "/{list}/new", false, do_new_post },
+    { "GET", "/{list}/{id}", false, do_object },
+    { "POST", "/{list}/{id}", false, do_object_post },
+    { "GET", "/{single}", false, do_single },
+    { "POST", "/{single}", false, do_single_post },
+};
+
+static bool method_matches(const char *route_method, const char *method)
+{
+    return strcmp(route_method, method) == 0 ||
+           (strcmp(route_method, "GET") == 0 && strcmp(method, "HEAD") == 0);
+}
+
+static bool segment_is(const char *seg, size_t len, const char *word)
+{
+    return strlen(word) == len && memcmp(seg, word, len) == 0;
+}
+
+/* The kind page of a collection segment: singletons for {single}, the others for {list}. */
+static const struct kind_page *collection_segment(const char *seg, size_t len, bool singleton)
+{
+    char name[64];
+    if (len >= sizeof name)
+        return NULL;
+    memcpy(name, seg, len);
+    name[len] = '\0';
+    const struct entity_def *e = entity_by_collection(name);
     const struct kind_page *k = e ? kind_page_of(e->kind) : NULL;
-    if (k == NULL) {
-        error_page(c, 404, "Not Found", "There is no such page.");
-        return;
+    return k != NULL && e->singleton == singleton ? k : NULL;
+}
+
+static bool pattern_matches(const char *pattern, const char *path, struct match *m)
+{
+    memset(m, 0, sizeof *m);
+    while (*pattern == '/' && *path == '/') {
+        pattern++;
+        path++;
+        size_t plen = strcspn(pattern, "/"), len = strcspn(path, "/");
+        if (segment_is(pattern, plen, "{id}")) {
+            if (!parse_id(path, len, &m->id))
+                return false;
+        } else if (segment_is(pattern, plen, "{list}") || segment_is(pattern, plen, "{single}")) {
+            m->k = collection_segment(path, len, pattern[1] == 's');
+            if (m->k == NULL)
+                return false;
+        } else if (segment_is(pattern, plen, "{static}")) {
+            for (size_t i = 0; i < sizeof static_files / sizeof static_files[0]; i++)
+                if (segment_is(path, len, static_files[i].name))
+                    m->file = static_files[i].name;
+            if (m->file == NULL)
+                return false;
+        } else if (plen != len || memcmp(pattern, path, len) != 0) {
+            return false;
+        }
+        pattern += plen;
+        path += len;
     }
-    route_objects(c, k, rest);
+    return *pattern == '\0' && *path == '\0';
+}
+
+/* The route for method and path, or NULL; allow collects the methods the path
+ * has (for a 405), public_path whether any of them is public. */
+static const struct page_route *route_find(const char *method, const char *path,
+                                           struct match *m, char *allow, size_t allow_len,
+                                           bool *public_path)
+{
+    struct match tmp;
+    if (allow_len > 0)
+        allow[0] = '\0';
+    *public_path = false;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        if (!pattern_matches(routes[i].pattern, path, &tmp))
+            continue;
+        *public_path = *public_path || routes[i].public;
+        if (method_matches(routes[i].method, method)) {
+            *m = tmp;
+            return &routes[i];
+        }
+        if (allow_len > 0 && strstr(allow, routes[i].method) == NULL) {
+            size_t used = strlen(allow);
+            snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "", routes[i].method);
+        }
+    }
+    return NULL;
+}
+
+/* One sample path of a pattern: {id} as 1, a placeholder as word. */
+static void sample_path(const char *pattern, const char *word, char *out, size_t len)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (const char *p = pattern; *p && o + 1 < len;) {
+        if (*p != '{') {
+            out[o++] = *p++;
+            out[o] = '\0';
+            continue;
+        }
+        const char *close = strchr(p, '}');
+        if (close == NULL)
+            break;
+        snprintf(out + o, len - o, "%s", strncmp(p, "{id}", 4) == 0 ? "1" : word);
+        o = strlen(out);
+        p = close + 1;
+    }
+}
+
+void pages_each_route(void (*fn)(void *ctx, const char *method, const char *path), void *ctx)
+{
+    char path[256];
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        const struct page_route *r = &routes[i];
+        if (strstr(r->pattern, "{static}") != NULL) {
+            for (size_t s = 0; s < sizeof static_files / sizeof static_files[0]; s++) {
+                sample_path(r->pattern, static_files[s].name, path, sizeof path);
+                fn(ctx, r->method, path);
+            }
+        } else if (strstr(r->pattern, "{list}") != NULL || strstr(r->pattern, "{single}") != NULL) {
+            bool singleton = strstr(r->pattern, "{single}") != NULL;
+            for (size_t k = 0; k < sizeof kind_pages / sizeof kind_pages[0]; k++) {
+                const struct entity_def *e = entity_get(kind_pages[k].kind);
+                if (e->singleton != singleton)
+                    continue;
+                sample_path(r->pattern, e->collection, path, sizeof path);
+                fn(ctx, r->method, path);
+            }
+        } else {
+            sample_path(r->pattern, "", path, sizeof path);
+            fn(ctx, r->method, path);
+        }
+    }
+}
+
+bool pages_route_public(const char *method, const char *path)
+{
+    struct match m;
+    bool public_path;
+    const struct page_route *r = route_find(method, path, &m, NULL, 0, &public_path);
+    return r != NULL && r->public;
 }
 
 void pages_handle(struct pages *pg, const struct http_req *req, struct http_resp *resp)
@@ -2171,30 +3287,30 @@ void pages_handle(struct pages *pg, const struct http_req *req, struct http_resp
         send_text(&c, 404, "no icon");
         return;
     }
-    if (strncmp(req->path, "/static/", 8) == 0) {
-        if (get)
-            static_file(&c, req->path + 8);
-        else
-            send_text(&c, 405, "method not allowed");
+    struct match m;
+    bool public_path;
+    char allow[sizeof resp->allow];
+    const struct page_route *r = route_find(req->method, req->path, &m, allow, sizeof allow,
+                                            &public_path);
+    if (r == NULL && public_path) {
+        snprintf(resp->allow, sizeof resp->allow, "%s", allow);
+        send_text(&c, 405, "method not allowed");
+        return;
+    }
+    if (r != NULL && r->public && get) {
+        r->handler(&c, &m);
         return;
     }
     if (!get && form_parse(req->content_type, req->body, req->body_len, &c.form) != 0) {
         send_text(&c, 400, "the form could not be read");
         return;
     }
-    bool logged_in = session_find(pg->sessions, http_req_cookie(req, SESSION_COOKIE), c.now,
-                                  &c.s);
-    if (strcmp(req->path, "/login") == 0) {
-        if (get && logged_in)
-            redirect(&c, "/");
-        else if (get)
-            login_page(&c, 200, NULL, http_req_query(req, "next"));
-        else
-            login_post(&c);
+    if (r != NULL && r->public) {        /* the login form: its own token, no session */
+        r->handler(&c, &m);
         form_free(&c.form);
         return;
     }
-    if (!logged_in) {
+    if (!session_find(pg->sessions, http_req_cookie(req, SESSION_COOKIE), c.now, &c.s)) {
         memset(&c.s, 0, sizeof c.s);
         if (get) {
             char next[200];
@@ -2215,7 +3331,14 @@ void pages_handle(struct pages *pg, const struct http_req *req, struct http_resp
         form_free(&c.form);
         return;
     }
-    route(&c);
+    if (r != NULL) {
+        r->handler(&c, &m);
+    } else if (allow[0] != '\0') {
+        snprintf(resp->allow, sizeof resp->allow, "%s", allow);
+        error_page(&c, 405, "Method Not Allowed", "This page does not take that request.");
+    } else {
+        error_page(&c, 404, "Not Found", "There is no such page.");
+    }
     form_free(&c.form);
 }
 

@@ -16,5 +16,11 @@ struct pages *pages_new(struct service *sv, bool tls, char *err, size_t errlen);
 void pages_free(struct pages *pg);
 /* Answer any admin-port request outside /api/. */
 void pages_handle(struct pages *pg, const struct http_req *req, struct http_resp *resp);
+/* Every page route (method and a sample path, ids as 1), from the table the
+ * dispatcher matches against: what the authorisation check walks. */
+void pages_each_route(void (*fn)(void *ctx, const char *method, const char *path), void *ctx);
+/* Whether the route for method and path is answered without a session (the
+ * login page, the style sheet and script). */
+bool pages_route_public(const char *method, const char *path);
 
 #endif
