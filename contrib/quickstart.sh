@@ -30,7 +30,7 @@ else
 fi
 PORT=${HTTP##*:}
 echo
-echo "ucprov admin and REST API: http://127.0.0.1:$PORT/api/v1  (user admin)"
+echo "web admin: http://127.0.0.1:$PORT/  REST API: http://127.0.0.1:$PORT/api/v1  (user admin)"
 echo "phone configs: TFTP on port 69 and HTTP on port 6970, e.g."
 echo "  tftp 127.0.0.1 -m binary -c get SEP00562B043615.cnf.xml"
 echo "  curl http://127.0.0.1:6970/SEP00562B043615.cnf.xml"
