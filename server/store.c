@@ -147,6 +147,28 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Rows collected from a query: a growing array of fixed-size items. */
+struct rows {
+    void *items;
+    size_t n, cap, size;
+};
+
+/* A zeroed slot at the end of the array, or NULL when memory runs out. */
+static void *rows_add(struct rows *r)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        void *grown = realloc(r->items, cap * r->size);
+        if (grown == NULL)
+            return NULL;
+        r->items = grown;
+        r->cap = cap;
+    }
+    void *slot = (char *)r->items + r->n++ * r->size;
+    memset(slot, 0, r->size);
+    return slot;
+}
+
 static void sql_append(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void sql_append(char *buf, const char *fmt, ...)
 {
@@ -553,25 +575,21 @@ enum store_status store_record_list(struct store *s, enum entity_kind kind,
     bind_name_filter(st, q);
     sqlite3_bind_int64(st, 2, q->limit);
     sqlite3_bind_int64(st, 3, q->offset);
-    size_t cap = 0;
+    struct rows rows = { .size = sizeof **items };
     int rc;
     enum store_status ss = STORE_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            struct record *grown = realloc(*items, cap * sizeof **items);
-            if (grown == NULL) {
-                ss = STORE_ERROR;
-                break;
-            }
-            *items = grown;
+        struct record *r = rows_add(&rows);
+        if (r == NULL) {
+            ss = STORE_ERROR;
+            break;
         }
-        struct record *r = &(*items)[(*n)++];
-        memset(r, 0, sizeof *r);
         r->kind = kind;
         read_fields(st, e, r);
     }
     sqlite3_finalize(st);
+    *items = rows.items;
+    *n = rows.n;
     if (ss == STORE_OK && rc != SQLITE_DONE)
         ss = status_of(s, rc);
     for (size_t i = 0; ss == STORE_OK && i < *n; i++)
@@ -882,19 +900,14 @@ enum store_status store_cert_list(struct store *s, const struct list_query *q,
         sqlite3_bind_text(st, 3, trust_store, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 4, q->limit);
     sqlite3_bind_int64(st, 5, q->offset);
-    size_t cap = 0;
+    struct rows found = { .size = sizeof **rows };
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            struct cert_row *grown = realloc(*rows, cap * sizeof **rows);
-            if (grown == NULL)
-                break;
-            *rows = grown;
-        }
-        read_cert_row(st, &(*rows)[(*n)++]);
-    }
+    struct cert_row *row = NULL;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && (row = rows_add(&found)) != NULL)
+        read_cert_row(st, row);
     sqlite3_finalize(st);
+    *rows = found.items;
+    *n = found.n;
     return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
@@ -1335,20 +1348,14 @@ enum store_status store_fetch_log_query(struct store *s, const char *device, int
     sqlite3_bind_text(st, 1, device ? device : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, since_ms);
     sqlite3_bind_int64(st, 3, limit);
-    size_t cap = 0;
+    struct rows rows = { .size = sizeof **out };
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            struct fetch_record *grown = realloc(*out, cap * sizeof *grown);
-            if (grown == NULL) {
-                sqlite3_reset(st);
-                return STORE_ERROR;
-            }
-            *out = grown;
+        struct fetch_record *r = rows_add(&rows);
+        if (r == NULL) {
+            sqlite3_reset(st);
+            break;
         }
-        struct fetch_record *r = &(*out)[(*n)++];
-        memset(r, 0, sizeof *r);
         r->at_ms = sqlite3_column_int64(st, 0);
         copy_col(st, 1, r->client, sizeof r->client);
         r->client_port = sqlite3_column_int(st, 2);
@@ -1360,7 +1367,9 @@ enum store_status store_fetch_log_query(struct store *s, const char *device, int
         copy_col(st, 8, r->version_stamp, sizeof r->version_stamp);
         r->duration_us = sqlite3_column_int64(st, 9);
     }
-    return rc == SQLITE_DONE ? STORE_OK : status_of(s, rc);
+    *out = rows.items;
+    *n = rows.n;
+    return rc == SQLITE_DONE ? STORE_OK : rc == SQLITE_ROW ? STORE_ERROR : status_of(s, rc);
 }
 
 enum store_status store_fetch_log_prune(struct store *s, int64_t keep)
@@ -1513,24 +1522,21 @@ static enum store_status rollover_phones(struct store *s, int64_t gateway_id,
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, gateway_id);
     sqlite3_bind_int64(st, 2, c->added_at_ms);
-    size_t cap = 0;
+    struct rows rows = { .size = sizeof *c->phones };
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (c->n_phones == cap) {
-            cap = cap ? cap * 2 : 64;
-            struct rollover_phone *grown = realloc(c->phones, cap * sizeof *grown);
-            if (grown == NULL) {
-                sqlite3_reset(st);
-                return STORE_ERROR;
-            }
-            c->phones = grown;
+        struct rollover_phone *ph = rows_add(&rows);
+        if (ph == NULL) {
+            sqlite3_reset(st);
+            break;
         }
-        struct rollover_phone *ph = &c->phones[c->n_phones++];
         copy_col(st, 0, ph->name, sizeof ph->name);
         ph->last_fetch_ms = sqlite3_column_int64(st, 1);
         ph->current = sqlite3_column_int(st, 2) != 0;
     }
-    return rc == SQLITE_DONE ? STORE_OK : status_of(s, rc);
+    c->phones = rows.items;
+    c->n_phones = rows.n;
+    return rc == SQLITE_DONE ? STORE_OK : rc == SQLITE_ROW ? STORE_ERROR : status_of(s, rc);
 }
 
 enum store_status store_gateway_rollover(struct store *s, int64_t gateway_id,
@@ -1686,20 +1692,14 @@ enum store_status store_audit_query(struct store *s, const char *collection, int
     sqlite3_bind_int64(st, 2, object_id);
     sqlite3_bind_int64(st, 3, since_ms);
     sqlite3_bind_int64(st, 4, limit);
-    size_t cap = 0;
+    struct rows rows = { .size = sizeof **out };
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 32;
-            struct audit_entry *grown = realloc(*out, cap * sizeof *grown);
-            if (grown == NULL) {
-                sqlite3_reset(st);
-                return STORE_ERROR;
-            }
-            *out = grown;
+        struct audit_entry *e = rows_add(&rows);
+        if (e == NULL) {
+            sqlite3_reset(st);
+            break;
         }
-        struct audit_entry *e = &(*out)[(*n)++];
-        memset(e, 0, sizeof *e);
         e->at_ms = sqlite3_column_int64(st, 0);
         copy_col(st, 1, e->actor, sizeof e->actor);
         copy_col(st, 2, e->action, sizeof e->action);
@@ -1709,7 +1709,9 @@ enum store_status store_audit_query(struct store *s, const char *collection, int
         e->before = dup_col_or_null(st, 6);
         e->after = dup_col_or_null(st, 7);
     }
-    return rc == SQLITE_DONE ? STORE_OK : status_of(s, rc);
+    *out = rows.items;
+    *n = rows.n;
+    return rc == SQLITE_DONE ? STORE_OK : rc == SQLITE_ROW ? STORE_ERROR : status_of(s, rc);
 }
 
 void audit_entries_free(struct audit_entry *e, size_t n)
