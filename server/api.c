@@ -931,6 +931,53 @@ static void route_object(struct service *sv, const struct entity_def *e, int64_t
     }
 }
 
+static void phone_models(struct service *sv, const struct http_req *req, struct http_resp *resp)
+{
+    (void)req;
+    struct phone_model *models = NULL;
+    size_t n = 0;
+    struct problem p = { 0 };
+    if (service_model_list(sv, &models, &n, &p) != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:i, s:b, s:o, s:s, s:s}",
+            "name", models[i].name, "model_id", models[i].model_id,
+            "vpn_client", models[i].vpn_client,
+            "tls_versions", models[i].tls12 ? json_pack("[s, s]", "1.0", "1.2")
+                                            : json_pack("[s]", "1.0"),
+            "factory_chain", models[i].mic_sha256 ? "sha256" : "sha1",
+            "default_load", models[i].default_load));
+    free(models);
+    send_json(resp, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)n));
+}
+
+/* PUT {"model_id": 685, "default_load": "sip88xx.14-3-1"}: a new firmware load. */
+static void phone_model_load(struct service *sv, const struct http_req *req,
+                             struct http_resp *resp)
+{
+    json_t *doc = parse_body(req, resp);
+    if (doc == NULL)
+        return;
+    struct problem p = { 0 };
+    json_t *id = json_object_get(doc, "model_id"), *load = json_object_get(doc, "default_load");
+    if (!json_is_integer(id))
+        problem_field(&p, "model_id", "model_id must be the model's integer id");
+    if (!json_is_string(load))
+        problem_field(&p, "default_load", "default_load must be a string");
+    if (p.status == 0)
+        service_model_set_load(sv, &req->who, (int)json_integer_value(id),
+                               json_string_value(load), &p);
+    json_decref(doc);
+    if (p.status != 0) {
+        api_problem(resp, &p);
+        return;
+    }
+    phone_models(sv, req, resp);
+}
+
 /* ------------------------------------------------------------------ routes */
 
 typedef void (*fixed_handler)(struct service *sv, const struct http_req *req,
@@ -950,6 +997,8 @@ static const struct {
     { "diagnostics/phone-log", "POST", phone_log },
     { "phones/import", "POST", import_phones },
     { "phones/export", "GET", export_phones },
+    { "phone-models", "GET", phone_models },
+    { "phone-models", "PUT", phone_model_load },
 };
 
 /* Paths below one object: /api/v1/<collection>/<id>/<sub>. */
@@ -1000,16 +1049,22 @@ void api_each_route(void (*fn)(void *ctx, const char *method, const char *path),
 static bool route_fixed(struct service *sv, const char *path, const struct http_req *req,
                         struct http_resp *resp)
 {
+    char allowed[64] = "";
     for (size_t i = 0; i < sizeof fixed_routes / sizeof fixed_routes[0]; i++) {
         if (strcmp(fixed_routes[i].path, path) != 0)
             continue;
-        if (method_matches(req, fixed_routes[i].method))
+        if (method_matches(req, fixed_routes[i].method)) {
             fixed_routes[i].handler(sv, req, resp);
-        else
-            method_not_allowed(resp, fixed_routes[i].method);
-        return true;
+            return true;
+        }
+        size_t used = strlen(allowed);
+        snprintf(allowed + used, sizeof allowed - used, "%s%s", used ? ", " : "",
+                 fixed_routes[i].method);
     }
-    return false;
+    if (allowed[0] == '\0')
+        return false;
+    method_not_allowed(resp, allowed);
+    return true;
 }
 
 static void route_sub(struct service *sv, const struct entity_def *e, int64_t id,

@@ -188,6 +188,14 @@ struct rollover_cert {
     size_t n_phones;
 };
 
+/* One model of the catalogue. */
+struct phone_model {
+    char name[64];               /* "Cisco 8861" */
+    int model_id;                /* loadInformationNNN in XMLDefault */
+    bool vpn_client, tls12, mic_sha256;
+    char default_load[128];      /* firmware load name */
+};
+
 /* The phones of one VPN group, counted by what the ASA must offer them. */
 struct group_fleet {
     int64_t phones;

@@ -168,6 +168,12 @@ struct asa_request {
 int service_asa_config(struct service *sv, int64_t group_id, const struct asa_request *req,
                        char **text, struct problem *p);
 
+/* --- model catalogue --- */
+int service_model_list(struct service *sv, struct phone_model **out, size_t *n, struct problem *p);
+/* Set a model's firmware load (reaches its phones and XMLDefault at once). */
+int service_model_set_load(struct service *sv, const struct actor *who, int model_id,
+                           const char *load, struct problem *p);
+
 /* --- fetch log --- */
 /* Append records (the fetch log writer thread); prunes past the retention cap. */
 int service_fetch_log_append(struct service *sv, const struct fetch_record *recs, size_t n);

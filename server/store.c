@@ -1897,3 +1897,47 @@ enum store_status store_group_fleet(struct store *s, int64_t group_id, struct gr
     }
     return rc == SQLITE_DONE ? STORE_OK : status_of(s, rc);
 }
+
+/* ---------------------------------------------------------- model catalogue */
+
+enum store_status store_model_list(struct store *s, struct phone_model **out, size_t *n)
+{
+    static const char sql[] =
+        "SELECT name, model_id, vpn_client, tls12, mic_chain, default_load FROM phone_models "
+        "ORDER BY name";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    struct rows rows = { .size = sizeof **out };
+    int rc;
+    struct phone_model *m = NULL;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && (m = rows_add(&rows)) != NULL) {
+        copy_col(st, 0, m->name, sizeof m->name);
+        m->model_id = sqlite3_column_int(st, 1);
+        m->vpn_client = sqlite3_column_int(st, 2) != 0;
+        m->tls12 = sqlite3_column_int(st, 3) != 0;
+        m->mic_sha256 = strcmp((const char *)sqlite3_column_text(st, 4), "sha256") == 0;
+        copy_col(st, 5, m->default_load, sizeof m->default_load);
+    }
+    enum store_status ss = rc == SQLITE_DONE ? STORE_OK
+                         : rc == SQLITE_ROW ? STORE_ERROR   /* out of memory */
+                         : status_of(s, rc);
+    sqlite3_reset(st);
+    *out = rows.items;
+    *n = rows.n;
+    return ss;
+}
+
+enum store_status store_model_set_load(struct store *s, int model_id, const char *load)
+{
+    static const char sql[] = "UPDATE phone_models SET default_load = ? WHERE model_id = ?";
+    sqlite3_stmt *st = prep(s, sql);
+    if (st == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, load, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, model_id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return status_of(s, rc);
+    return sqlite3_changes(s->db) ? STORE_OK : STORE_NOT_FOUND;
+}

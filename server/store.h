@@ -171,6 +171,10 @@ void audit_entries_free(struct audit_entry *e, size_t n);
 size_t store_group_auth_methods(struct store *s, int64_t group_id, int *methods, size_t max);
 enum store_status store_group_fleet(struct store *s, int64_t group_id, struct group_fleet *out);
 
+/* --- model catalogue --- */
+enum store_status store_model_list(struct store *s, struct phone_model **out, size_t *n);
+enum store_status store_model_set_load(struct store *s, int model_id, const char *load);
+
 /* --- fetch log --- */
 /* Append records in one transaction. */
 enum store_status store_fetch_log_append(struct store *s, const struct fetch_record *recs,
