@@ -89,7 +89,7 @@
 #define UCPROV_SESSION_MAX_AGE_S     43200   /* and after 12 hours in any case */
 #define UCPROV_SESSIONS_MAX          256     /* live sessions; the one idle longest gives way */
 #define UCPROV_LOGIN_FREE_FAILURES   3       /* failed logins before the brake engages */
-#define UCPROV_LOGIN_DELAY_BASE_S    2       /* then 2, 4, 8, ... seconds before the next try */
+#define UCPROV_LOGIN_DELAY_BASE_S    5       /* then 5, 10, 20, ... seconds before the next try */
 #define UCPROV_LOGIN_DELAY_MAX_S     300     /* the longest lockout */
 #define UCPROV_LOGIN_FORGET_S        900     /* quiet time after which failures are forgotten */
 #define UCPROV_LOGIN_TRACKED_MAX     1024    /* addresses and names remembered */

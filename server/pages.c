@@ -5,7 +5,13 @@
  * there shows up here.  Pages are libxml2 trees copied from web/layout.html;
  * user data only becomes text nodes and attribute values.  Every change goes
  * through the service, which validates and answers with a struct problem whose
- * field errors are shown next to the fields. */
+ * field errors are shown next to the fields.
+ *
+ * Beside the objects, the field-troubleshooting pages: rollover readiness on a
+ * gateway, diagnostics, the ASA side of a VPN group, phone log diagnosis, the
+ * gateway check from a phone's point of view, and the audit log.  Every page is
+ * one row of the routes table at the end, which both the dispatcher and
+ * pages_each_route() read. */
 #include <config.h>
 
 #include <ctype.h>

@@ -1709,11 +1709,12 @@ int service_rollover_check(struct service *sv, int64_t gateway_id, const int64_t
         }
         if (missing == 0)
             continue;
-        problem_set(p, 409, "removing certificate %lld (%s) now would cut off %zu of %zu phones: "
+        problem_set(p, 409, "removing certificate %lld (%s) now would cut off %zu of %zu phone%s: "
                     "they have not fetched a config with the hash of its successor%s (first: %s). "
                     "Keep both until every phone has fetched (reset them), then remove it; or "
                     "confirm the removal.",
                     (long long)dropped->cert_id, dropped->common_name, missing, phones,
+                    phones == 1 ? "" : "s",
                     brand_new ? " being added now" : "", first_missing);
         problem_field(p, "certificates", "certificate %lld: %zu phones still lack %s",
                       (long long)dropped->cert_id, missing,

@@ -3,7 +3,8 @@
 // account in the environment; each test() is one scenario and one TAP line.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, mkdirSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const BASE = process.env.UCPROV_URL ?? 'http://127.0.0.1:8080';
+const CNF = process.env.UCPROV_CNF_URL ?? 'http://127.0.0.1:6970';   // phones' config port
 const USER = process.env.UCPROV_ADMIN_USER ?? 'admin';
 const PASS = process.env.UCPROV_ADMIN_PASS ?? 'correct horse battery';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -20,7 +22,7 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
   '--disable-sync'];
 const XSS = '<script>alert("xss")</script> & "quotes"';
 
-let work, context, page, asaPem, asaHash;
+let work, context, page, asaPem, asaHash, newPem;
 const dialogs = [];
 const profiles = [];   // chromium user-data-dirs, removed once the browsers are closed
 
@@ -264,6 +266,168 @@ test('settings pages and the home page after the setup', async () => {
   await page.goto(`${BASE}/`);
   assert.match(await page.textContent('#attention'), /SEP00562B043615 has never fetched/);
   await shot('15-home-after');
+});
+
+// Upload a certificate file into Phone-VPN-trust; its id, from the page it lands on.
+async function uploadCert(file) {
+  await page.goto(`${BASE}/certificates`);
+  await page.selectOption('#f-store', 'Phone-VPN-trust');
+  await page.setInputFiles('#f-file', file);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Upload")')]);
+  const id = new URL(page.url()).pathname.split('/').pop();
+  assert.match(id, /^[0-9]+$/, page.url());
+  return id;
+}
+
+async function openGateway(name) {
+  await page.goto(`${BASE}/vpn-gateways?match=begins&q=${encodeURIComponent(name)}`);
+  await Promise.all([page.waitForNavigation(), page.click(`table.list a:has-text("${name}")`)]);
+}
+
+test('certificate rollover: the readiness bar fills once the phone fetched its config', async () => {
+  // The renewed ASA certificate, for the same name (and 127.0.0.1, for the gateway check below).
+  newPem = join(work, 'asa-new.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout',
+    join(work, 'asa-new.key'), '-out', newPem, '-days', '730', '-subj', '/CN=asa.example.lab',
+    '-addext', 'subjectAltName=DNS:asa.example.lab,IP:127.0.0.1'], { stdio: 'ignore' });
+  const newId = await uploadCert(newPem);
+
+  // Step 1: beside the old one.
+  await openGateway('ASA-East');
+  await page.selectOption('#f-certificates-available', newId);
+  await page.click('button[value="certificates:add"]');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+  assert.match(await page.textContent('.status.ok'), /Update successful/);
+  const ids = await page.$$eval('#rollover .rollover-cert', (els) => els.map((e) => e.id));
+  assert.equal(ids.length, 2, 'one readiness block per certificate');
+  const oldId = ids.map((x) => x.replace('rollover-cert-', '')).find((x) => x !== newId);
+
+  // Step 2: nobody has the new hash yet.
+  const bar = page.locator(`#readiness-${newId}`);
+  assert.equal(await bar.getAttribute('max'), '1');
+  assert.equal(await bar.getAttribute('value'), '0');
+  const missing = await page.textContent(`#rollover-cert-${newId} table.missing`);
+  assert.match(missing, /SEP00562B043615\s*never/);
+  await page.locator('#rollover').scrollIntoViewIfNeeded();
+  await shot('16-rollover-waiting');
+
+  // Removing the old one now is stopped, with the gateway form's Save Anyway.
+  await Promise.all([page.waitForNavigation(),
+    page.click(`#rollover-cert-${oldId} button:has-text("Remove from this Gateway")`)]);
+  assert.match(await page.textContent('.status.error'), /would cut off 1 of 1 phones/);
+  assert.equal(await page.locator('button:has-text("Save Anyway")').count(), 1);
+  await shot('17-rollover-remove-asks');
+
+  // The phone fetches its config over the HTTP config port, as after a reset.
+  const r = await fetch(`${CNF}/SEP00562B043615.cnf.xml`);
+  assert.equal(r.status, 200);
+  const newHash = execFileSync('openssl', ['dgst', '-sha1', '-binary'],
+    { input: execFileSync('openssl', ['x509', '-in', newPem, '-outform', 'DER']) }).toString('base64');
+  assert.ok((await r.text()).includes(newHash), 'the config carries the new hash');
+
+  // The fetch log is written in batches: reload until the bar is full.
+  let value = '0';
+  for (let i = 0; i < 50 && value !== '1'; i++) {
+    await openGateway('ASA-East');
+    value = await page.locator(`#readiness-${newId}`).getAttribute('value');
+    if (value !== '1')
+      await new Promise((done) => setTimeout(done, 100));
+  }
+  assert.equal(value, '1', 'every phone has the new hash');
+  assert.match(await page.textContent(`#rollover-cert-${newId} .readiness`), /1 of 1 phone fetched this hash/);
+  assert.equal(await page.locator(`#rollover-cert-${newId} table.missing`).count(), 0);
+  await page.locator('#rollover').scrollIntoViewIfNeeded();
+  await shot('18-rollover-ready');
+
+  // Step 4: the old one goes without a question.
+  await Promise.all([page.waitForNavigation(),
+    page.click(`#rollover-cert-${oldId} button:has-text("Remove from this Gateway")`)]);
+  assert.match(await page.textContent('.status.ok'), /Certificate removed from this gateway/);
+  assert.equal(await page.locator('#rollover .rollover-cert').count(), 1);
+});
+
+test('paste a phone log: each recognised problem with its fix and evidence lines', async () => {
+  const log = [
+    '4153 NOT 14:12:01.120 VPNC: -do_login: login to https://asa.example.lab/phone',
+    '4154 ERR 14:12:01.480 VPNC: -ssl_state_cb: server selected cipher ECDHE-RSA-AES256-GCM-SHA384',
+    '4155 ERR 14:12:01.481 VPNC: -cert_verify: certificate hash not found in the configured list',
+    `4156 NOT 14:12:01.500 ${XSS}`,
+  ].join('\n');
+  await page.click('nav a:has-text("Phone Log Diagnosis")');
+  await page.fill('#f-log', log);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Diagnose")')]);
+  assert.match(await page.textContent('#findings .count'), /2 problems recognised in 4 lines/);
+  const ec = page.locator('#finding-ec_cipher');
+  assert.match(await ec.locator('h3').textContent(), /elliptic/i);
+  assert.match(await ec.locator('.fix').textContent(), /ssl cipher/);
+  assert.equal(await ec.locator('td.num').first().textContent(), '2');
+  assert.match(await ec.locator('code.logline').first().textContent(), /ECDHE-RSA-AES256-GCM-SHA384/);
+  assert.equal(await page.locator('#finding-cert_hash_mismatch').count(), 1);
+  assert.equal(await page.inputValue('#f-log'), log, 'the pasted log stays in the box');
+  await shot('19-phone-log');
+});
+
+test('diagnostics, audit log, ASA configuration and the gateway check', async () => {
+  await page.goto(`${BASE}/`);
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/diagnostics"] >> nth=-1')]);
+  await page.fill('#f-expiry_days', '800');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Check")')]);
+  assert.match(await page.textContent('#diagnostics'), /asa\.example\.lab/);
+  await shot('20-diagnostics');
+
+  await page.click('nav a:has-text("Audit Log")');
+  await page.selectOption('#f-collection', 'vpn-gateways');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Find")')]);
+  const first = page.locator('#audit > tbody > tr').first();
+  assert.match(await first.textContent(), /update/);
+  assert.match(await first.locator('table.diff').textContent(), /VPN Certificates in this Location/);
+  await shot('21-audit-log');
+
+  await page.goto(`${BASE}/vpn-groups?match=begins&q=VPN-Group-1`);
+  await Promise.all([page.waitForNavigation(), page.click('table.list a:has-text("VPN-Group-1")')]);
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("ASA Configuration")')]);
+  await page.check('#f-ciphers');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Generate")')]);
+  assert.match(await page.textContent('#asa-config'), /ssl cipher/);
+  assert.match(await page.textContent('#asa-config'), /group-url https:\/\/asa\.example\.lab\/phone enable/);
+  const copy = page.locator('button[data-copy]');
+  assert.ok(await copy.isVisible(), 'the script shows the copy button');
+  await copy.click();
+  await page.waitForFunction(() => document.querySelector('.copy-status').textContent !== '');
+  await shot('22-asa-config');
+  await page.fill('#f-pool', '10.10.1.1');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Generate")')]);
+  assert.match(await page.textContent('#pool-error'), /FIRST-LAST/);
+  assert.equal(await page.locator('#asa-config').count(), 0);
+
+  // openssl s_server plays the ASA, presenting the renewed certificate.
+  const asaPort = 20000 + (process.pid % 20000);
+  const asa = spawn('openssl', ['s_server', '-quiet', '-www', '-accept', `127.0.0.1:${asaPort}`,
+    '-cert', newPem, '-key', join(work, 'asa-new.key')], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 50; i++) {
+      const up = await new Promise((done) => {
+        const s = connect(asaPort, '127.0.0.1', () => { s.end(); done(true); });
+        s.on('error', () => done(false));
+      });
+      if (up)
+        break;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    await openGateway('ASA-East');
+    await page.fill('#f-url', `https://127.0.0.1:${asaPort}/phone`);
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+    await page.goto(`${BASE}/phones?match=begins&q=SEP00562B043615`);
+    await Promise.all([page.waitForNavigation(), page.click('table.list a')]);
+    await Promise.all([page.waitForNavigation(),
+      page.click('button:has-text("Check Gateways as a Phone Would")')]);
+    const row = page.locator('#probes tbody tr').first();
+    assert.match(await row.textContent(), /connected/);
+    assert.equal(await row.locator('td.yes').textContent(), 'yes', 'the presented hash is in the config');
+    await shot('23-check-gateways');
+  } finally {
+    asa.kill();
+  }
 });
 
 test('log out ends the session', async () => {

@@ -1,6 +1,8 @@
 // ucprov web admin: move options between the two list boxes of a VPN gateway
-// or group without a round trip, and ask before a delete.  Without this file the
-// pages still work: every move button is a submit button the server handles.
+// or group without a round trip, ask before a delete, and copy generated text
+// (the ASA configuration) to the clipboard.  Without this file the pages still
+// work: every move button is a submit button the server handles, and the copy
+// button stays hidden.
 'use strict';
 
 function syncListbox(box) {
@@ -31,7 +33,30 @@ function moveOptions(box, how) {
   syncListbox(box);
 }
 
+// The text of the element named by data-copy onto the clipboard; where the
+// Clipboard API is refused (plain HTTP to a remote host) select it instead.
+async function copyText(button) {
+  const source = document.getElementById(button.dataset.copy);
+  const status = button.parentElement.querySelector('.copy-status');
+  const say = (text) => { if (status) status.textContent = text; };
+  try {
+    await navigator.clipboard.writeText(source.textContent);
+    say('Copied.');
+  } catch (e) {
+    const range = document.createRange();
+    range.selectNodeContents(source);
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    say(document.execCommand('copy') ? 'Copied.' : 'Selected: press Ctrl+C to copy.');
+  }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  document.querySelectorAll('button[data-copy]').forEach((button) => {
+    button.hidden = false;
+    button.addEventListener('click', () => copyText(button));
+  });
   document.querySelectorAll('[data-listbox]').forEach((box) => {
     box.querySelectorAll('button[data-move]').forEach((button) => {
       button.addEventListener('click', (event) => {
