@@ -50,6 +50,7 @@ struct xfer {
     unsigned rto_ms;                 /* current retransmission timeout */
     unsigned base_rto_ms;
     int fixed_rto;                   /* client chose the timeout: no backoff */
+    int abandoned;                   /* its client sent a new request: end at the next tick */
     unsigned retries;
 
     /* Counted in blocks from 1, never wrapped; the wire number is the low 16
@@ -339,8 +340,8 @@ static int on_ack(struct tftpd *t, struct xfer *x, uint16_t block)
 
 static void on_timeout(struct tftpd *t, struct xfer *x, uint64_t now)
 {
-    if (x->retries >= t->max_retries) {
-        finish(t, x, TFTP_RESULT_TIMEOUT);
+    if (x->retries >= t->max_retries || x->abandoned) {
+        finish(t, x, x->abandoned ? TFTP_RESULT_ABORTED : TFTP_RESULT_TIMEOUT);
         return;
     }
     x->retries++;
@@ -381,8 +382,9 @@ static int same_peer(const struct sockaddr_storage *a, const struct sockaddr_sto
  * second transfer for it would only compete with the first, and its DATA,
  * from a TID the client no longer listens to, is retried in vain for half a
  * minute; in a boot storm these orphans pile up until every slot is taken.
- * So a request from a peer that already has a live transfer is a duplicate,
- * and is dropped: the first transfer's retransmissions answer it. */
+ * So such a request is dropped as a duplicate (is_duplicate() says when):
+ * the first transfer's retransmissions answer it.  And a request that is
+ * not a duplicate ends the port's old transfer, which would be an orphan. */
 static size_t peer_bucket(const struct tftpd *t, const struct sockaddr_storage *a)
 {
     uint64_t h = 0;
@@ -401,9 +403,27 @@ static size_t peer_bucket(const struct tftpd *t, const struct sockaddr_storage *
 static struct xfer *peer_find(const struct tftpd *t, const struct sockaddr_storage *a)
 {
     for (struct xfer *x = t->by_peer[peer_bucket(t, a)]; x; x = x->peer_next)
-        if (same_peer(&x->peer, a))
+        if (same_peer(&x->peer, a) && !x->abandoned)
             return x;
     return NULL;
+}
+
+/* A new RRQ from a port that has a live transfer.  The same file before the
+ * client acknowledged anything of ours is a retransmission: 1, drop it.
+ * Anything else means the client moved on (a port runs one transfer at a
+ * time; some send the next RRQ right after the last ACK, which may still wait
+ * in the transfer's socket): 0, and the old transfer ends at the next timer
+ * tick.  Not here: an event for it may still be pending in this batch. */
+static int is_duplicate(struct tftpd *t, const struct sockaddr_storage *a, const char *name)
+{
+    struct xfer *x = peer_find(t, a);
+    if (x == NULL)
+        return 0;
+    if (x->acked == 0 && strcmp(x->filename, name) == 0)
+        return 1;
+    x->abandoned = 1;
+    arm(t, x, 0);
+    return 0;
 }
 
 static void peer_add(struct tftpd *t, struct xfer *x)
@@ -624,8 +644,8 @@ static void handle_request(struct tftpd *t, size_t n,
         st = TFTP_ST_WRITE_DENIED;
     if (st == TFTP_OK)
         st = tftp_check_filename(pkt.req.filename, &name);
-    if (pkt.opcode == TFTP_RRQ && peer_find(t, peer) != NULL)
-        return;   /* a retransmitted RRQ: see peer_find() */
+    if (pkt.opcode == TFTP_RRQ && st == TFTP_OK && is_duplicate(t, peer, name))
+        return;
     if (st == TFTP_OK && t->nheap >= t->max_transfers)
         st = TFTP_ST_BUSY;
     if (st != TFTP_OK) {

@@ -289,7 +289,7 @@ rss_bench() {
     FILES=$WORK/files100k
     wait_udp "$port"
     line=$("$LOAD" -s "127.0.0.1:$port" -d "$FILES" -p SEP00AB -c 200 -n 100000 -T 120 || true)
-    hwm=$(sed -n 's/^VmHWM: *\([0-9]*\) kB/\1/p' "/proc/$pid/status")
+    hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
     say "rss: $line VmHWM=${hwm}kB"
     stop_last
     FILES=$FILES_SAVED

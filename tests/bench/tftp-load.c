@@ -50,7 +50,6 @@ struct client {
     enum state state;
     size_t file;                  /* index in files[] */
     struct sockaddr_in server;    /* the transfer's TID once known */
-    in_port_t old_tid;            /* the previous transfer's, whose late packets are ignored */
     uint64_t started_us, last_tx_us;
     unsigned retries;
     unsigned char last[600];      /* last packet sent, for retransmission */
@@ -177,7 +176,6 @@ static void start(struct client *c)
 
 static void finish(struct client *c, bool ok)
 {
-    c->old_tid = c->server.sin_port;
     if (ok) {
         done++;
         if (n_latencies == cap_latencies) {
@@ -224,7 +222,15 @@ static void on_data(struct client *c, size_t n)
         return;
     }
     size_t off = (size_t)(c->expect - 1) * c->blksize;
-    if (off + payload > f->len || memcmp(f->data + off, pkt + 4, payload) != 0) {
+    bool same = off + payload <= f->len && memcmp(f->data + off, pkt + 4, payload) == 0;
+    if (!same && c->expect == 1 && c->window_start == 0 && !want_blksize && !want_window) {
+        /* A late retransmission of the previous transfer's first block
+         * (this socket served it) looks like an answer: not ours, wait on. */
+        c->state = AWAIT_FIRST;
+        duplicates++;
+        return;
+    }
+    if (!same) {
         mismatches++;
         finish(c, false);
         return;
@@ -257,11 +263,8 @@ static void on_packet(struct client *c)
             return;
         if (c->state == IDLE)
             continue;
-        if (c->state == AWAIT_FIRST) {
-            if (from.sin_port == c->old_tid)
-                continue;        /* a retransmission from the transfer before */
-            c->server = from;    /* this transfer's TID */
-        }
+        if (c->state == AWAIT_FIRST)
+            c->server = from;    /* this transfer's TID, unless on_data() finds a stray */
         else if (from.sin_port != c->server.sin_port)
             continue;
         switch (get16(pkt)) {

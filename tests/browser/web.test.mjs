@@ -314,7 +314,7 @@ test('certificate rollover: the readiness bar fills once the phone fetched its c
   // Removing the old one now is stopped, with the gateway form's Save Anyway.
   await Promise.all([page.waitForNavigation(),
     page.click(`#rollover-cert-${oldId} button:has-text("Remove from this Gateway")`)]);
-  assert.match(await page.textContent('.status.error'), /would cut off 1 of 1 phones/);
+  assert.match(await page.textContent('.status.error'), /would cut off 1 of 1 phone:/);
   assert.equal(await page.locator('button:has-text("Save Anyway")').count(), 1);
   await shot('17-rollover-remove-asks');
 
