@@ -152,6 +152,31 @@ struct cache_blob *cache_get(struct cache *c, const char *name)
     return b;
 }
 
+bool cache_contains(struct cache *c, const char *name)
+{
+    uint64_t h = hash_name(name);
+    pthread_rwlock_rdlock(&c->lock);
+    bool found = *find_slot(c, name, h) != NULL;
+    pthread_rwlock_unlock(&c->lock);
+    return found;
+}
+
+size_t cache_room(struct cache *c)
+{
+    pthread_rwlock_rdlock(&c->lock);
+    size_t room = c->bytes < c->max_bytes ? c->max_bytes - c->bytes : 0;
+    pthread_rwlock_unlock(&c->lock);
+    return room;
+}
+
+size_t cache_max_bytes(struct cache *c)
+{
+    pthread_rwlock_rdlock(&c->lock);
+    size_t max = c->max_bytes;
+    pthread_rwlock_unlock(&c->lock);
+    return max;
+}
+
 uint64_t cache_generation(struct cache *c)
 {
     pthread_rwlock_rdlock(&c->lock);

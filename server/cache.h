@@ -7,6 +7,7 @@
 #ifndef UCPROV_CACHE_H
 #define UCPROV_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,12 @@ void cache_blob_unref(struct cache_blob *b);
 
 /* The blob for name with a reference taken, or NULL.  Counts a hit or a miss. */
 struct cache_blob *cache_get(struct cache *c, const char *name);
+/* Whether name is cached; counts nothing and marks nothing (the warmer asks). */
+bool cache_contains(struct cache *c, const char *name);
+/* Bytes left in the budget before entries start to go. */
+size_t cache_room(struct cache *c);
+/* The budget itself (cache_set_max_bytes). */
+size_t cache_max_bytes(struct cache *c);
 /* Read before loading the rows a blob is rendered from. */
 uint64_t cache_generation(struct cache *c);
 /* Insert b (the cache takes its own reference) unless an eviction happened

@@ -67,7 +67,12 @@ bool http_resp_add_header(struct http_resp *resp, const char *name, const char *
 void http_resp_set(struct http_resp *resp, int status, const char *content_type, char *body,
                    size_t len)
 {
-    free(resp->body);
+    if (resp->release != NULL)
+        resp->release(resp->release_cls);
+    else
+        free(resp->body);
+    resp->release = NULL;
+    resp->release_cls = NULL;
     resp->status = status;
     resp->content_type = content_type;
     resp->body = body;
@@ -165,11 +170,21 @@ static void describe_peer(struct MHD_Connection *conn, char *buf, size_t len, ui
 
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_resp *r)
 {
-    struct MHD_Response *mr = MHD_create_response_from_buffer(r->len, r->body,
-                                                              MHD_RESPMEM_MUST_FREE);
-    if (mr == NULL) {
-        free(r->body);
-        return MHD_NO;
+    struct MHD_Response *mr;
+    if (r->release != NULL) {
+        /* A lent body (a cached config): MHD sends from it and calls back. */
+        mr = MHD_create_response_from_buffer_with_free_callback_cls(r->len, r->body,
+                                                                    r->release, r->release_cls);
+        if (mr == NULL) {
+            r->release(r->release_cls);
+            return MHD_NO;
+        }
+    } else {
+        mr = MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
+        if (mr == NULL) {
+            free(r->body);
+            return MHD_NO;
+        }
     }
     r->body = NULL;
     if (r->content_type)
@@ -332,6 +347,8 @@ struct http_server *http_start(const struct http_config *cfg, struct service *sv
     }
     if (tls)
         flags |= MHD_USE_TLS;
+    if (cfg->turbo)
+        flags |= MHD_USE_TURBO;
     /* MHD refuses HTTPS options on a plain listener: pass them only with TLS. */
     struct MHD_OptionItem tls_options[] = {
         { MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)cfg->tls_key_pem },
@@ -346,7 +363,8 @@ struct http_server *http_start(const struct http_config *cfg, struct service *sv
                                  /* One client holding many idle connections (slowloris)
                                   * must not use up the slots other clients need. */
                                  MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                                 (unsigned)UCPROV_HTTP_CONN_PER_IP,
+                                 cfg->conn_per_ip ? cfg->conn_per_ip
+                                                  : (unsigned)UCPROV_HTTP_CONN_PER_IP,
                                  MHD_OPTION_CONNECTION_TIMEOUT,
                                  cfg->conn_timeout_s ? cfg->conn_timeout_s
                                                      : (unsigned)UCPROV_HTTP_CONN_TIMEOUT_S,

@@ -35,8 +35,12 @@ struct http_header {
 struct http_resp {
     int status;
     const char *content_type;
-    char *body;                       /* malloc'd; freed by the server */
+    char *body;                       /* malloc'd; freed by the server ... */
     size_t len;
+    void (*release)(void *cls);       /* ... unless this is set: then the body is
+                                         lent, sent without a copy, and release(cls)
+                                         runs once the response is gone */
+    void *release_cls;
     char location[256];
     char allow[64];
     struct http_header headers[HTTP_RESP_MAX_HEADERS];   /* Set-Cookie, CSP, ... */
@@ -51,7 +55,7 @@ const char *http_req_header(const struct http_req *req, const char *name);
 const char *http_req_cookie(const struct http_req *req, const char *name);
 /* Add a response header; false when the table is full or the value too long. */
 bool http_resp_add_header(struct http_resp *resp, const char *name, const char *value);
-/* Take ownership of a malloc'd body. */
+/* Take ownership of a malloc'd body (a lent one is released). */
 void http_resp_set(struct http_resp *resp, int status, const char *content_type, char *body,
                    size_t len);
 
@@ -68,6 +72,9 @@ struct http_config {
     unsigned threads;
     bool quiet;              /* log requests at debug level (the config port in a boot storm) */
     unsigned conn_timeout_s; /* idle connection timeout; 0: UCPROV_HTTP_CONN_TIMEOUT_S */
+    unsigned conn_per_ip;    /* connections one address may hold; 0: UCPROV_HTTP_CONN_PER_IP */
+    bool turbo;              /* MHD_USE_TURBO: accept, read and write before polling; short
+                                GETs answered from memory gain 10-20 % in req/s */
     const char *bulk_path;   /* POSTs to this exact path may carry up to bulk_max_body */
     size_t bulk_max_body;    /* (the CSV phone import); NULL: max_body everywhere */
     const char *tls_cert_pem; /* both set: HTTPS with this certificate (chain) and key, */

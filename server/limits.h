@@ -60,8 +60,15 @@
 #define UCPROV_FETCH_LOG_MAX_LIMIT   10000
 
 /* --- config file serving (TFTP and HTTP 6970) --- */
-#define UCPROV_CNF_HTTP_THREADS      2       /* the config port; serving is from memory */
+#define UCPROV_CNF_HTTP_THREADS      2       /* the config port; serving is from memory.
+                                                1 and 2 measured alike with wrk on this
+                                                2-core box; 2 lets a real host use a core
+                                                more */
 #define UCPROV_CNF_HTTP_MAX_BODY     4096    /* phones send no bodies; enough to answer 405 */
+#define UCPROV_CNF_HTTP_CONN_PER_IP  128     /* a site behind one NAT address is many phones,
+                                                so more than the admin port's 64; a quarter
+                                                of the slots, so a slowloris needs four
+                                                addresses to take them all */
 #define UCPROV_STATIC_NAME_MAX       128     /* longest static file name under --tftp-root */
 
 /* --- diagnostics --- */
@@ -83,6 +90,14 @@
 #define UCPROV_CACHE_MAX_BYTES     (40u * 1024 * 1024)   /* rendered files kept: ~13,000
                                         VPN configs; past it the least recently fetched
                                         go, so 100,000 phones fit in under 100 MB */
+#define UCPROV_WARM_HEADROOM       (1024u * 1024)   /* the warmer stops this far short of
+                                        the budget: warming must never evict what phones
+                                        fetched, nor what it warmed itself */
+#define UCPROV_WARM_ENTRY_OVERHEAD 256     /* bytes the cache spends on an entry besides
+                                        its file: the warmer's estimate of whether the
+                                        whole site fits in the budget */
+#define UCPROV_WARM_NICE           10      /* the warmer's nice value: serving comes first,
+                                        it only uses time the front ends leave */
 
 /* --- web admin (sessions, login brake, pages) --- */
 #define UCPROV_SESSION_IDLE_S        1800    /* a web session ends after 30 idle minutes */

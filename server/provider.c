@@ -329,6 +329,11 @@ void provider_tftp(struct config_provider *cp, struct tftp_provider *out)
 
 /* ------------------------------------------------------ HTTP config port */
 
+static void release_blob(void *cls)
+{
+    cache_blob_unref(cls);
+}
+
 void provider_cnf_http(void *ctx, const struct http_req *req, struct http_resp *resp)
 {
     struct config_provider *cp = ctx;
@@ -348,11 +353,21 @@ void provider_cnf_http(void *ctx, const struct http_req *req, struct http_resp *
     snprintf(rec.client, sizeof rec.client, "%s", req->peer);
     rec.client_port = req->peer_port;
     if (ps == PROVIDER_OK) {
-        char *copy = malloc(f.len ? f.len : 1);
-        if (copy != NULL && f.len)
-            memcpy(copy, f.data, f.len);
         const char *type = has_suffix_ci(name, ".xml") ? "text/xml" : "application/octet-stream";
-        http_resp_set(resp, copy ? 200 : 500, type, copy, copy ? f.len : 0);
+        if (f.blob != NULL) {
+            /* A rendered config: MHD sends the cached bytes themselves, and
+             * the reference taken here keeps them until it is done. */
+            http_resp_set(resp, 200, type, (char *)f.blob->data, f.len);
+            resp->release = release_blob;
+            resp->release_cls = f.blob;
+            f.blob = NULL;   /* now the response's */
+        } else {
+            /* A static file is mapped only while the provider holds it. */
+            char *copy = malloc(f.len ? f.len : 1);
+            if (copy != NULL && f.len)
+                memcpy(copy, f.data, f.len);
+            http_resp_set(resp, copy ? 200 : 500, type, copy, copy ? f.len : 0);
+        }
         snprintf(rec.device, sizeof rec.device, "%s", f.device);
         snprintf(rec.version_stamp, sizeof rec.version_stamp, "%s", f.version_stamp);
         snprintf(rec.result, sizeof rec.result, "ok");

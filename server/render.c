@@ -11,7 +11,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "embedded.h"
 #include "render.h"
@@ -22,10 +22,74 @@ static const char stamp_placeholder[RENDER_STAMP_LEN + 1] =
     "0000000000000000000000000000000000000000";
 static const char stamp_marker[] = "<versionStamp>";
 
+/* The elements a render fills.  The first ones are common to both files. */
+enum field {
+    F_SIP_PORT, F_SECURE_SIP_PORT, F_PROCESS_NODE, F_TVS_PORT, F_TVS_ADDRESS,
+    F_VERSION_STAMP, F_LOAD,
+    F_COMMON,                                   /* XMLDefault has no more */
+    F_TIME_ZONE = F_COMMON, F_VPN_GROUP, F_DND_CONTROL, F_PRIME_LINE, F_PRIME_LINE_VM,
+    F_FEATURE_POLICY, F_PHONE_PASSWORD, F_BACKGROUND_ACCESS, F_USER_LOCALE,
+    F_NETWORK_LOCALE, F_NETWORK_LOCALE_INFO, F_PROVISIONING, F_PERSONALIZATION,
+    F_DND_ALERT, F_SSH_USER, F_SSH_PASSWORD,
+    F_COUNT
+};
+
+#define CM "devicePool/callManagerGroup/members/member/callManager/"
+static const char *const device_paths[F_COUNT] = {
+    [F_SIP_PORT] = CM "ports/sipPort",
+    [F_SECURE_SIP_PORT] = CM "ports/securedSipPort",
+    [F_PROCESS_NODE] = CM "processNodeName",
+    [F_TVS_PORT] = "TVS/members/member/port",
+    [F_TVS_ADDRESS] = "TVS/members/member/address",
+    [F_VERSION_STAMP] = "versionStamp",
+    [F_LOAD] = "loadInformation",
+    [F_TIME_ZONE] = "devicePool/dateTimeSetting/timeZone",
+    [F_VPN_GROUP] = "vpnGroup",
+    [F_DND_CONTROL] = "sipProfile/sipCallFeatures/dndControl",
+    [F_PRIME_LINE] = "sipProfile/alwaysUsePrimeLine",
+    [F_PRIME_LINE_VM] = "sipProfile/alwaysUsePrimeLineVoiceMail",
+    [F_FEATURE_POLICY] = "featurePolicyFile",
+    [F_PHONE_PASSWORD] = "commonProfile/phonePassword",
+    [F_BACKGROUND_ACCESS] = "commonProfile/backgroundImageAccess",
+    [F_USER_LOCALE] = "userLocale/name",
+    [F_NETWORK_LOCALE] = "networkLocale",
+    [F_NETWORK_LOCALE_INFO] = "networkLocaleInfo/name",
+    [F_PROVISIONING] = "phoneServices/provisioning",
+    [F_PERSONALIZATION] = "phonePersonalization",
+    [F_DND_ALERT] = "dndCallAlert",
+    [F_SSH_USER] = "sshUserId",
+    [F_SSH_PASSWORD] = "sshPassword",
+};
+#undef CM
+#define CM "callManagerGroup/members/member/callManager/"
+static const char *const default_paths[F_COMMON] = {
+    [F_SIP_PORT] = CM "ports/sipPort",
+    [F_SECURE_SIP_PORT] = CM "ports/securedSipPort",
+    [F_PROCESS_NODE] = CM "processNodeName",
+    [F_TVS_PORT] = "TVS/members/member/port",
+    [F_TVS_ADDRESS] = "TVS/members/member/address",
+    [F_VERSION_STAMP] = "versionStamp",
+    [F_LOAD] = "loadInformation",
+};
+#undef CM
+
+/* Where a field's element sits: its position among its parent's children
+ * at each level below the root.  Found by name once, when the skeleton is
+ * parsed; a copy of the skeleton has the same shape, so a render follows
+ * positions instead of comparing names along the path for every field. */
+#define PATH_DEPTH_MAX 12
+struct node_path {
+    unsigned depth;                  /* 0: the template lacks the element */
+    unsigned short pos[PATH_DEPTH_MAX];
+};
+
 struct render_templates {
     xmlDocPtr device;
     xmlDocPtr fallback;   /* XMLDefault */
+    struct node_path device_at[F_COUNT], fallback_at[F_COMMON];
 };
+
+static xmlNodePtr at(xmlNodePtr root, const char *path);
 
 static void strip_comments(xmlNodePtr node)
 {
@@ -64,6 +128,40 @@ static xmlDocPtr parse_skeleton(const char *xml, size_t len, const char *root, c
     return doc;
 }
 
+/* Record where path leads in the skeleton; depth 0 when nowhere. */
+static void locate(xmlNodePtr root, const char *path, struct node_path *np)
+{
+    xmlNodePtr node = at(root, path);
+    unsigned depth = 0;
+    np->depth = 0;
+    for (xmlNodePtr n = node; n != NULL && n != root; n = n->parent)
+        depth++;
+    if (node == NULL || depth == 0 || depth > PATH_DEPTH_MAX)
+        return;
+    np->depth = depth;
+    for (xmlNodePtr n = node; n != root; n = n->parent) {
+        unsigned short pos = 0;
+        for (xmlNodePtr c = n->parent->children; c != n; c = c->next)
+            pos++;
+        np->pos[--depth] = pos;
+    }
+}
+
+/* The copy's element at a recorded position, or NULL. */
+static xmlNodePtr follow(xmlNodePtr root, const struct node_path *np)
+{
+    if (np->depth == 0)
+        return NULL;
+    xmlNodePtr node = root;
+    for (unsigned d = 0; d < np->depth && node != NULL; d++) {
+        xmlNodePtr c = node->children;
+        for (unsigned k = 0; k < np->pos[d] && c != NULL; k++)
+            c = c->next;
+        node = c;
+    }
+    return node;
+}
+
 struct render_templates *render_templates_parse(const char *device_xml, size_t device_len,
                                                 const char *default_xml, size_t default_len,
                                                 char *err, size_t errlen)
@@ -80,6 +178,10 @@ struct render_templates *render_templates_parse(const char *device_xml, size_t d
         render_templates_free(t);
         return NULL;
     }
+    for (size_t i = 0; i < F_COUNT; i++)
+        locate(xmlDocGetRootElement(t->device), device_paths[i], &t->device_at[i]);
+    for (size_t i = 0; i < F_COMMON; i++)
+        locate(xmlDocGetRootElement(t->fallback), default_paths[i], &t->fallback_at[i]);
     return t;
 }
 
@@ -150,20 +252,28 @@ static xmlNodePtr at(xmlNodePtr root, const char *path)
 
 /* Replace an element's content with text; a missing element is a template the
  * admin trimmed, which is allowed. */
-static void put_text(xmlNodePtr root, const char *path, const char *text)
+static void put_text(xmlNodePtr node, const char *text)
 {
-    xmlNodePtr node = at(root, path);
     if (node == NULL)
         return;
     xmlNodeSetContent(node, NULL);
     xmlNodeAddContent(node, BAD_CAST text);
 }
 
-static void put_int(xmlNodePtr root, const char *path, long value)
+static void put_int(xmlNodePtr node, long value)
 {
     char buf[24];
     snprintf(buf, sizeof buf, "%ld", value);
-    put_text(root, path, buf);
+    put_text(node, buf);
+}
+
+/* Every field's element in a fresh copy, found before anything is edited
+ * (unlinking vpnGroup would shift the positions after it). */
+static void find_fields(xmlNodePtr root, const struct node_path *paths, size_t n,
+                        xmlNodePtr *nodes)
+{
+    for (size_t i = 0; i < n; i++)
+        nodes[i] = follow(root, &paths[i]);
 }
 
 static xmlNodePtr add_text_child(xmlNodePtr parent, const char *name, const char *text)
@@ -181,23 +291,19 @@ static void add_int_child(xmlNodePtr parent, const char *name, long value)
     add_text_child(parent, name, buf);
 }
 
-static void fill_cluster(xmlNodePtr root, const struct system_settings *sys, const char *cm)
+static void fill_cluster(xmlNodePtr *f, const struct system_settings *sys)
 {
-    char path[160];
-    snprintf(path, sizeof path, "%s/members/member/callManager/ports/sipPort", cm);
-    put_int(root, path, sys->sip_port);
-    snprintf(path, sizeof path, "%s/members/member/callManager/ports/securedSipPort", cm);
-    put_int(root, path, sys->secure_sip_port);
-    snprintf(path, sizeof path, "%s/members/member/callManager/processNodeName", cm);
-    put_text(root, path, sys->call_manager_host);
-    put_int(root, "TVS/members/member/port", sys->tvs_port);
-    put_text(root, "TVS/members/member/address", sys->call_manager_host);
+    put_int(f[F_SIP_PORT], sys->sip_port);
+    put_int(f[F_SECURE_SIP_PORT], sys->secure_sip_port);
+    put_text(f[F_PROCESS_NODE], sys->call_manager_host);
+    put_int(f[F_TVS_PORT], sys->tvs_port);
+    put_text(f[F_TVS_ADDRESS], sys->call_manager_host);
 }
 
 /* Dump the document, then write the content digest over the placeholder. */
-static int finish(xmlDocPtr doc, xmlNodePtr root, struct rendered *out)
+static int finish(xmlDocPtr doc, xmlNodePtr *f, struct rendered *out)
 {
-    put_text(root, "versionStamp", stamp_placeholder);
+    put_text(f[F_VERSION_STAMP], stamp_placeholder);
     xmlChar *buf = NULL;
     int len = 0;
     xmlDocDumpFormatMemoryEnc(doc, &buf, &len, "UTF-8", 1);
@@ -206,7 +312,7 @@ static int finish(xmlDocPtr doc, xmlNodePtr root, struct rendered *out)
         return -1;
 
     unsigned char md[32];
-    EVP_Digest(buf, (size_t)len, md, NULL, EVP_sha256(), NULL);
+    SHA256(buf, (size_t)len, md);   /* one-shot: no EVP fetch per render */
     static const char hex[] = "0123456789abcdef";
     for (size_t i = 0; i < RENDER_STAMP_LEN / 2; i++) {
         out->version_stamp[i * 2] = hex[md[i] >> 4];
@@ -255,12 +361,13 @@ int render_device(const struct render_templates *t, const struct device_view *v,
     xmlDocPtr doc = xmlCopyDoc(t->device, 1);
     if (doc == NULL)
         return -1;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlNodePtr f[F_COUNT];
+    find_fields(xmlDocGetRootElement(doc), t->device_at, F_COUNT, f);
 
-    put_text(root, "devicePool/dateTimeSetting/timeZone", v->sys.time_zone);
-    fill_cluster(root, &v->sys, "devicePool/callManagerGroup");
+    put_text(f[F_TIME_ZONE], v->sys.time_zone);
+    fill_cluster(f, &v->sys);
 
-    xmlNodePtr vpn = at(root, "vpnGroup");
+    xmlNodePtr vpn = f[F_VPN_GROUP];
     if (vpn != NULL && v->has_vpn) {
         xmlNodeSetContent(vpn, NULL);
         fill_vpn_group(vpn, v);
@@ -269,24 +376,22 @@ int render_device(const struct render_templates *t, const struct device_view *v,
         xmlFreeNode(vpn);
     }
 
-    put_int(root, "sipProfile/sipCallFeatures/dndControl", v->dnd_option);
-    put_text(root, "sipProfile/alwaysUsePrimeLine", v->always_use_prime_line ? "true" : "false");
-    put_text(root, "sipProfile/alwaysUsePrimeLineVoiceMail",
-             v->always_use_prime_line_vm ? "true" : "false");
-    put_text(root, "featurePolicyFile", v->feature_control_policy);
-    put_text(root, "commonProfile/phonePassword", v->phone_password);
-    put_text(root, "commonProfile/backgroundImageAccess",
-             v->background_image_access ? "true" : "false");
-    put_text(root, "loadInformation", v->load);
-    put_text(root, "userLocale/name", v->sys.user_locale);
-    put_text(root, "networkLocale", v->sys.network_locale);
-    put_text(root, "networkLocaleInfo/name", v->sys.network_locale);
-    put_int(root, "phoneServices/provisioning", v->services_provisioning);
-    put_int(root, "phonePersonalization", v->phone_personalization);
-    put_int(root, "dndCallAlert", v->dnd_call_alert);
-    put_text(root, "sshUserId", v->ssh_user_id);
-    put_text(root, "sshPassword", v->ssh_password);
-    return finish(doc, root, out);
+    put_int(f[F_DND_CONTROL], v->dnd_option);
+    put_text(f[F_PRIME_LINE], v->always_use_prime_line ? "true" : "false");
+    put_text(f[F_PRIME_LINE_VM], v->always_use_prime_line_vm ? "true" : "false");
+    put_text(f[F_FEATURE_POLICY], v->feature_control_policy);
+    put_text(f[F_PHONE_PASSWORD], v->phone_password);
+    put_text(f[F_BACKGROUND_ACCESS], v->background_image_access ? "true" : "false");
+    put_text(f[F_LOAD], v->load);
+    put_text(f[F_USER_LOCALE], v->sys.user_locale);
+    put_text(f[F_NETWORK_LOCALE], v->sys.network_locale);
+    put_text(f[F_NETWORK_LOCALE_INFO], v->sys.network_locale);
+    put_int(f[F_PROVISIONING], v->services_provisioning);
+    put_int(f[F_PERSONALIZATION], v->phone_personalization);
+    put_int(f[F_DND_ALERT], v->dnd_call_alert);
+    put_text(f[F_SSH_USER], v->ssh_user_id);
+    put_text(f[F_SSH_PASSWORD], v->ssh_password);
+    return finish(doc, f, out);
 }
 
 /* ------------------------------------------------------------ XMLDefault */
@@ -298,10 +403,11 @@ int render_default(const struct render_templates *t, const struct default_view *
     xmlDocPtr doc = xmlCopyDoc(t->fallback, 1);
     if (doc == NULL)
         return -1;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    fill_cluster(root, &v->sys, "callManagerGroup");
+    xmlNodePtr f[F_COMMON];
+    find_fields(xmlDocGetRootElement(doc), t->fallback_at, F_COMMON, f);
+    fill_cluster(f, &v->sys);
 
-    xmlNodePtr loads = at(root, "loadInformation");
+    xmlNodePtr loads = f[F_LOAD];
     for (size_t i = 0; loads != NULL && i < v->n_models; i++) {
         const struct model_load *m = &v->models[i];
         if (m->load[0] == '\0')
@@ -317,5 +423,5 @@ int render_default(const struct render_templates *t, const struct default_view *
         xmlUnlinkNode(loads);
         xmlFreeNode(loads);
     }
-    return finish(doc, root, out);
+    return finish(doc, f, out);
 }

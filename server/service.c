@@ -5,6 +5,9 @@
 #include <unistd.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +48,18 @@ struct conn {
     struct store *store;
 };
 
+/* The background renderer of service_warm_start(). */
+struct warmer {
+    pthread_t tid;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    atomic_uint kicks;        /* bumped by every full eviction: start a new pass */
+    atomic_bool stopping;
+    atomic_bool running;      /* set once the lock exists: kicks come from request threads */
+};
+
 struct service {
+    struct warmer warm;
     char *db_path;
     pthread_key_t conn_key;
     pthread_mutex_t conns_lock;
@@ -57,6 +71,8 @@ struct service {
     struct auth_slot auth_cache[AUTH_CACHE_SLOTS];
     unsigned fetch_batches;   /* only the fetch log writer touches it */
 };
+
+static void warm_stop(struct service *sv);
 
 /* ------------------------------------------------------------ connections */
 
@@ -176,6 +192,7 @@ void service_close(struct service *sv)
 {
     if (sv == NULL)
         return;
+    warm_stop(sv);   /* first: it renders through a connection of its own */
     struct conn *c = sv->conns;
     while (c != NULL) {
         struct conn *next = c->next;
@@ -452,10 +469,19 @@ static const char *record_name(const struct record *r)
 
 /* ------------------------------------------------------------ transactions */
 
+static void warm_kick(struct service *sv);
+
+/* Everything goes, and the warmer fills the cache again. */
+static void evict_all(struct service *sv)
+{
+    cache_evict_all(sv->cache);
+    warm_kick(sv);
+}
+
 static void evict(struct service *sv, struct name_list *affected)
 {
     if (affected->all)
-        cache_evict_all(sv->cache);
+        evict_all(sv);
     else if (affected->n > 0)
         cache_evict(sv->cache, (const char (*)[16])affected->names, affected->n);
     name_list_free(affected);
@@ -880,11 +906,10 @@ int service_cert_delete(struct service *sv, const struct actor *who, int64_t id,
 
 /* ---------------------------------------------------------------- rendering */
 
-struct cache_blob *service_render(struct service *sv, const char *name)
+/* Render name from the database and cache it; the caller found it missing. */
+static struct cache_blob *render_into_cache(struct service *sv, const char *name)
 {
-    struct cache_blob *b = cache_get(sv->cache, name);
-    if (b != NULL)
-        return b;
+    struct cache_blob *b;
     struct store *s = conn(sv);
     if (s == NULL)
         return NULL;
@@ -911,6 +936,143 @@ struct cache_blob *service_render(struct service *sv, const char *name)
     if (b != NULL)
         cache_put(sv->cache, b, generation);
     return b;
+}
+
+struct cache_blob *service_render(struct service *sv, const char *name)
+{
+    struct cache_blob *b = cache_get(sv->cache, name);
+    return b != NULL ? b : render_into_cache(sv, name);
+}
+
+/* ------------------------------------------------------------ cache warmer */
+
+struct phone_names {
+    char (*v)[16];
+    size_t n, cap;
+    bool failed;
+};
+
+static void collect_phone_name(void *ctx, const char *name)
+{
+    struct phone_names *l = ctx;
+    if (l->failed)
+        return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 1024;
+        char (*grown)[16] = realloc(l->v, cap * sizeof *grown);
+        if (grown == NULL) {
+            l->failed = true;
+            return;
+        }
+        l->v = grown;
+        l->cap = cap;
+    }
+    snprintf(l->v[l->n++], sizeof l->v[0], "%s", name);
+}
+
+/* A pass is over when the daemon stops, or when a newer eviction asks for a
+ * pass of its own (what this one rendered may already be stale). */
+static bool warm_interrupted(struct service *sv, unsigned kick)
+{
+    return atomic_load(&sv->warm.stopping) || atomic_load(&sv->warm.kicks) != kick;
+}
+
+/* Render what is missing, XMLDefault first (every phone may ask for it).
+ * When the whole site fits in the cache budget, everything is warmed.  When
+ * it does not, fetches will evict entries, and what the warmer rendered sits
+ * in its thread's malloc arena while the front ends' renders fill theirs: the
+ * holes it leaves are not given back, so warming then stops at half the
+ * budget (peak memory stays under 1.5 budgets, not 2). */
+static void warm_pass(struct service *sv, unsigned kick)
+{
+    struct phone_names names = { 0 };
+    struct store *s = conn(sv);
+    if (s == NULL || store_each_phone(s, collect_phone_name, &names) != STORE_OK)
+        names.n = 0;
+    size_t max = cache_max_bytes(sv->cache), stop_at = max / 2, rendered = 0;
+    bool judged = false;
+    for (size_t i = 0; i <= names.n && !warm_interrupted(sv, kick); i++) {
+        const char *name = i == 0 ? XMLDEFAULT_NAME : names.v[i - 1];
+        size_t room = cache_room(sv->cache);
+        if (room < UCPROV_WARM_HEADROOM || max - room >= stop_at)
+            break;
+        if (cache_contains(sv->cache, name))
+            continue;
+        struct cache_blob *b = render_into_cache(sv, name);
+        if (b != NULL && i > 0 && !judged) {
+            /* Judged by the first phone rendered: does the whole site fit? */
+            judged = true;
+            if ((names.n + 1) * (b->len + UCPROV_WARM_ENTRY_OVERHEAD) + UCPROV_WARM_HEADROOM < max)
+                stop_at = max;
+        }
+        rendered += b != NULL;
+        cache_blob_unref(b);
+    }
+    log_debug("cache warmer: %zu configs rendered", rendered);
+    free(names.v);
+}
+
+static void *warm_main(void *arg)
+{
+    struct service *sv = arg;
+    /* On Linux a nice value is per thread: this one yields to the front ends. */
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), UCPROV_WARM_NICE);
+    unsigned done = 0;
+    pthread_mutex_lock(&sv->warm.lock);
+    while (!atomic_load(&sv->warm.stopping)) {
+        unsigned kick = atomic_load(&sv->warm.kicks);
+        if (kick == done) {
+            pthread_cond_wait(&sv->warm.cond, &sv->warm.lock);
+            continue;
+        }
+        pthread_mutex_unlock(&sv->warm.lock);
+        warm_pass(sv, kick);
+        done = kick;
+        pthread_mutex_lock(&sv->warm.lock);
+    }
+    pthread_mutex_unlock(&sv->warm.lock);
+    return NULL;
+}
+
+static void warm_kick(struct service *sv)
+{
+    if (!atomic_load(&sv->warm.running))
+        return;
+    pthread_mutex_lock(&sv->warm.lock);
+    atomic_fetch_add(&sv->warm.kicks, 1);
+    pthread_cond_signal(&sv->warm.cond);
+    pthread_mutex_unlock(&sv->warm.lock);
+}
+
+int service_warm_start(struct service *sv)
+{
+    if (atomic_load(&sv->warm.running))
+        return 0;
+    pthread_mutex_init(&sv->warm.lock, NULL);
+    pthread_cond_init(&sv->warm.cond, NULL);
+    atomic_init(&sv->warm.kicks, 1);   /* the first pass: the cache starts empty */
+    atomic_init(&sv->warm.stopping, false);
+    if (pthread_create(&sv->warm.tid, NULL, warm_main, sv) != 0) {
+        pthread_mutex_destroy(&sv->warm.lock);
+        pthread_cond_destroy(&sv->warm.cond);
+        return -1;
+    }
+    atomic_store(&sv->warm.running, true);
+    return 0;
+}
+
+static void warm_stop(struct service *sv)
+{
+    if (!atomic_load(&sv->warm.running))
+        return;
+    atomic_store(&sv->warm.running, false);   /* no more kicks */
+    pthread_mutex_lock(&sv->warm.lock);
+    atomic_store(&sv->warm.stopping, true);
+    pthread_cond_signal(&sv->warm.cond);
+    pthread_mutex_unlock(&sv->warm.lock);
+    pthread_join(sv->warm.tid, NULL);
+    pthread_mutex_destroy(&sv->warm.lock);
+    pthread_cond_destroy(&sv->warm.cond);
 }
 
 struct cache_blob *service_phone_config(struct service *sv, int64_t phone_id, struct problem *p)
@@ -2032,7 +2194,7 @@ int service_restore(struct service *sv, const char *path, char *err, size_t errl
     }
     if (store_restore(s, path, err, errlen) != 0 || store_migrate(s, err, errlen) != 0)
         return -1;
-    cache_evict_all(sv->cache);
+    evict_all(sv);
     auth_cache_clear(sv);
     log_info("database restored from %s", path);
     return 0;
@@ -2198,7 +2360,7 @@ int service_model_set_load(struct service *sv, const struct actor *who, int mode
     }
     if (store_commit(s) != STORE_OK)
         return fail_internal(p);
-    cache_evict_all(sv->cache);
+    evict_all(sv);
     log_info("%s set the load of model %d to %s", who->name, model_id, load);
     return 0;
 }

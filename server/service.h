@@ -27,6 +27,11 @@ struct actor {
 /* Open the database (creating and migrating it) and the render cache. */
 struct service *service_open(const char *db_path, char *err, size_t errlen);
 void service_close(struct service *sv);
+/* Render every phone's config into the cache in a background thread at low
+ * priority, now and after every change that empties the cache, so a boot
+ * storm after a restart or a site-wide change is served from memory.  The
+ * daemon calls it once; service_close() stops the thread. */
+int service_warm_start(struct service *sv);
 
 /* --- admin objects: kinds other than ENT_CERTIFICATE ---
  * patch holds the fields the caller gave (value.set); create fills in defaults,

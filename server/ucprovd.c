@@ -449,6 +449,7 @@ int main(int argc, char **argv)
             .name = "config", .listen = opt.cnf_http, .max_body = UCPROV_CNF_HTTP_MAX_BODY,
             .threads = UCPROV_CNF_HTTP_THREADS, .quiet = true,
             .conn_timeout_s = UCPROV_CNF_HTTP_TIMEOUT_S,
+            .conn_per_ip = UCPROV_CNF_HTTP_CONN_PER_IP, .turbo = true,
         };
         if ((cnf = http_start(&cc, sv, provider_cnf_http, provider, err, sizeof err)) == NULL) {
             log_error("config port: %s", err);
@@ -480,6 +481,9 @@ int main(int argc, char **argv)
         }
         tftp_running = true;
     }
+    /* After the listeners, so warming never delays serving. */
+    if (service_warm_start(sv) != 0)
+        log_warn("cannot start the cache warmer; configs are rendered on first fetch");
     metrics_set_sources(tftp, fetchlog);
     log_info("ucprovd %s: database %s; admin REST API on port %u", PACKAGE_VERSION, opt.db,
              http_port(http));

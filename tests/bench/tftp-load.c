@@ -7,7 +7,11 @@
  *             [-b BLKSIZE] [-w WINDOW] [-p PREFIX]
  *
  * DIR holds the expected files (ucprov export --dir); every SEP*.cnf.xml in
- * it is fetched in turn.  Prints one line of key=value results.  Loopback
+ * it is fetched in turn.  Like a phone, every transfer has its own socket
+ * (a fresh ephemeral port): a late datagram of an earlier transfer can then
+ * never pass for this one's, so every byte is checked with no excuses.  The
+ * first answer fixes the server's TID; datagrams from any other source get
+ * ERROR 5 (RFC 1350) and are otherwise ignored.  Prints one line of key=value results.  Loopback
  * only; stops after TRANSFERS or SECONDS, whichever comes first. */
 #include <config.h>
 
@@ -66,7 +70,9 @@ static struct client *clients;
 static unsigned n_clients;
 static struct sockaddr_in server;
 static uint16_t want_blksize, want_window;
-static uint64_t done, failures, mismatches, retransmits, started, busy_errors, duplicates;
+static uint64_t done, failures, mismatches, retransmits, started, busy_errors, duplicates,
+    strangers;
+static int ep = -1;
 static double *latencies;
 static size_t n_latencies, cap_latencies;
 static unsigned char pkt[PACKET_MAX];
@@ -148,8 +154,28 @@ static void send_ack(struct client *c, unsigned block)
     transmit(c, &c->server);
 }
 
+/* A new socket on a new ephemeral port for every transfer, as a phone does. */
+static int open_socket(struct client *c)
+{
+    struct sockaddr_in local = { .sin_family = AF_INET };
+    local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int rcvbuf = 256 * 1024;
+    if (c->fd >= 0)
+        close(c->fd);   /* also takes it out of the epoll set */
+    c->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (c->fd < 0 || bind(c->fd, (struct sockaddr *)&local, sizeof local) != 0) {
+        fprintf(stderr, "tftp-load: socket: %s\n", strerror(errno));
+        return -1;
+    }
+    setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+    return epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
+}
+
 static void start(struct client *c)
 {
+    if (open_socket(c) != 0)
+        exit(1);
     struct file *f = &files[next_file++ % n_files];
     c->file = (size_t)(f - files);
     c->state = AWAIT_FIRST;
@@ -223,13 +249,6 @@ static void on_data(struct client *c, size_t n)
     }
     size_t off = (size_t)(c->expect - 1) * c->blksize;
     bool same = off + payload <= f->len && memcmp(f->data + off, pkt + 4, payload) == 0;
-    if (!same && c->expect == 1 && c->window_start == 0 && !want_blksize && !want_window) {
-        /* A late retransmission of the previous transfer's first block
-         * (this socket served it) looks like an answer: not ours, wait on. */
-        c->state = AWAIT_FIRST;
-        duplicates++;
-        return;
-    }
     if (!same) {
         mismatches++;
         finish(c, false);
@@ -263,10 +282,19 @@ static void on_packet(struct client *c)
             return;
         if (c->state == IDLE)
             continue;
-        if (c->state == AWAIT_FIRST)
-            c->server = from;    /* this transfer's TID, unless on_data() finds a stray */
-        else if (from.sin_port != c->server.sin_port)
+        if (c->state == AWAIT_FIRST) {
+            c->server = from;    /* the first answer is this transfer's TID */
+        } else if (from.sin_port != c->server.sin_port ||
+                   from.sin_addr.s_addr != c->server.sin_addr.s_addr) {
+            static const unsigned char unknown_tid[] = { 0, OP_ERROR, 0, 5,
+                                                         'u', 'n', 'k', 'n', 'o', 'w', 'n',
+                                                         ' ', 'T', 'I', 'D', 0 };
+            strangers++;
+            if (get16(pkt) != OP_ERROR)
+                (void)sendto(c->fd, unknown_tid, sizeof unknown_tid, 0,
+                             (const struct sockaddr *)&from, sizeof from);
             continue;
+        }
         switch (get16(pkt)) {
         case OP_OACK:
             if (c->state == AWAIT_FIRST)
@@ -348,24 +376,12 @@ int main(int argc, char **argv)
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
         fprintf(stderr, "tftp-load: cannot raise the file limit: %s\n", strerror(errno));
 
-    int ep = epoll_create1(0);
+    ep = epoll_create1(0);
     clients = calloc(n_clients, sizeof *clients);
     if (ep < 0 || clients == NULL)
         return 1;
-    for (unsigned i = 0; i < n_clients; i++) {
-        struct client *c = &clients[i];
-        struct sockaddr_in local = { .sin_family = AF_INET };
-        local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        int rcvbuf = 256 * 1024;
-        c->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (c->fd < 0 || bind(c->fd, (struct sockaddr *)&local, sizeof local) != 0) {
-            fprintf(stderr, "tftp-load: socket %u: %s\n", i, strerror(errno));
-            return 1;
-        }
-        setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-        struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
-        epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
-    }
+    for (unsigned i = 0; i < n_clients; i++)
+        clients[i].fd = -1;   /* start() opens each transfer's socket */
 
     uint64_t t0 = now_us(), deadline = t0 + (uint64_t)(seconds * 1e6);
     uint64_t hard_stop = deadline + DRAIN_SECONDS * 1000000u, last_scan = t0;
@@ -413,10 +429,11 @@ int main(int argc, char **argv)
     double elapsed = (double)(now_us() - t0) / 1e6;
     qsort(latencies, n_latencies, sizeof *latencies, cmp_double);
     printf("transfers=%llu seconds=%.3f rate=%.0f p50_ms=%.2f p99_ms=%.2f retransmits=%llu "
-           "duplicates=%llu failures=%llu refused=%llu mismatches=%llu clients=%u files=%zu\n",
+           "duplicates=%llu strangers=%llu failures=%llu refused=%llu mismatches=%llu clients=%u "
+           "files=%zu\n",
            (unsigned long long)done, elapsed, (double)done / elapsed, percentile(0.50),
            percentile(0.99), (unsigned long long)retransmits, (unsigned long long)duplicates,
-           (unsigned long long)failures,
+           (unsigned long long)strangers, (unsigned long long)failures,
            (unsigned long long)busy_errors, (unsigned long long)mismatches, n_clients, n_files);
     return failures || mismatches ? 3 : 0;
 

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "server/cache.h"
+#include "server/limits.h"
 
 static struct cache *c;
 
@@ -314,6 +315,26 @@ START_TEST(evict_one_of_many)
 }
 END_TEST
 
+/* What the warmer asks counts nothing and marks nothing, and the room left
+ * follows what the entries hold. */
+START_TEST(contains_and_room)
+{
+    size_t empty = cache_room(c);
+    ck_assert_uint_eq(empty, UCPROV_CACHE_MAX_BYTES);
+    ck_assert(!cache_contains(c, "SEP000000000001"));
+    put_text("SEP000000000001", "hello");
+    ck_assert(cache_contains(c, "SEP000000000001"));
+    ck_assert_uint_lt(cache_room(c), empty);
+    struct cache_stats st;
+    cache_get_stats(c, &st);
+    ck_assert_uint_eq(st.hits, 0);
+    ck_assert_uint_eq(st.misses, 0);
+    cache_set_max_bytes(c, 1);   /* everything goes: the room is the whole budget */
+    ck_assert(!cache_contains(c, "SEP000000000001"));
+    ck_assert_uint_eq(cache_room(c), 1);
+}
+END_TEST
+
 START_TEST(evict_all_empties)
 {
     char name[16];
@@ -439,6 +460,7 @@ static Suite *cache_suite(void)
     tcase_add_test(tc, stale_generation_not_inserted);
     tcase_add_test(tc, every_eviction_moves_generation);
     tcase_add_test(tc, evict_all_empties);
+    tcase_add_test(tc, contains_and_room);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("scale");

@@ -411,6 +411,50 @@ static struct cache_stats stats(void)
     return s;
 }
 
+/* ---- the cache warmer ----------------------------------------------------- */
+
+/* Up to ten seconds for the warmer to have cached want entries. */
+static struct cache_stats wait_for_entries(uint64_t want)
+{
+    struct cache_stats st = stats();
+    for (int i = 0; i < 1000 && st.entries < want; i++) {
+        struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+        nanosleep(&ms10, NULL);
+        st = stats();
+    }
+    return st;
+}
+
+START_TEST(warmer_fills_cache_and_refills_after_full_eviction)
+{
+    struct lab L;
+    build_lab(&L);
+    ck_assert_int_eq(service_warm_start(sv), 0);
+    /* Every phone of the lab and XMLDefault, without a fetch counted. */
+    struct cache_stats st = wait_for_entries(4);
+    ck_assert_uint_ge(st.entries, 4);
+    ck_assert_uint_eq(st.hits, 0);
+    ck_assert_uint_eq(st.misses, 0);
+    struct cache_blob *a = render(PHONE_A);   /* from memory: a hit */
+    ck_assert_xpath(a, "/device/vpnGroup/addresses/url1", URL_A);
+    cache_blob_unref(a);
+    ck_assert_uint_eq(stats().misses, 0);
+    ck_assert_uint_eq(stats().hits, 1);
+
+    /* A change every phone depends on empties the cache; the warmer refills it,
+     * and the refilled file carries the change. */
+    struct problem p = { 0 };
+    ck_assert_int_eq(service_model_set_load(sv, &who, 685, "sip88xx.14-3-1-0001-99", &p), 0);
+    st = wait_for_entries(4);
+    ck_assert_uint_ge(st.entries, 4);
+    ck_assert_uint_eq(st.misses, 0);
+    a = render(PHONE_A);
+    ck_assert_xpath(a, "/device/loadInformation", "sip88xx.14-3-1-0001-99");
+    cache_blob_unref(a);
+    ck_assert_uint_eq(stats().misses, 0);
+}
+END_TEST
+
 /* ---- the chain renders ---------------------------------------------------- */
 
 START_TEST(full_chain_renders)
@@ -1251,6 +1295,7 @@ static Suite *service_suite(void)
     tcase_add_test(tc, profile_and_phone_changes_are_precise);
     tcase_add_test(tc, renamed_and_deleted_phones_disappear);
     tcase_add_test(tc, refused_update_keeps_cache_and_record);
+    tcase_add_test(tc, warmer_fills_cache_and_refills_after_full_eviction);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("certificates");
