@@ -18,6 +18,7 @@
 
 #include "api.h"
 #include "limits.h"
+#include "timefmt.h"
 #include "phonelog.h"
 #include "verify.h"
 #include "log.h"
@@ -71,15 +72,6 @@ static void method_not_allowed(struct http_resp *resp, const char *allow)
 {
     fail(resp, 405, "method not allowed here; allowed: %s", allow);
     snprintf(resp->allow, sizeof resp->allow, "%s", allow);
-}
-
-static char *rfc3339(int64_t t, char *buf, size_t len)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 /* --------------------------------------------------------- record <-> JSON */
@@ -189,37 +181,18 @@ static void list_records(struct service *sv, const struct entity_def *e,
 }
 
 /* What saving this object leaves broken for phones, said at once (the
- * diagnostics page says it too): a Host ID Check that cannot pass, a VPN
- * profile on a model without the VPN client. */
+ * diagnostics page says it too). */
 static json_t *save_warnings(struct service *sv, const struct record *saved)
 {
     json_t *out = json_array();
-    bool host_id = saved->kind == ENT_VPN_GATEWAY || saved->kind == ENT_VPN_PROFILE ||
-                   saved->kind == ENT_COMMON_PHONE_PROFILE || saved->kind == ENT_VPN_GROUP ||
-                   saved->kind == ENT_VPN_FEATURE_CONFIGURATION;
-    bool model = saved->kind == ENT_PHONE || saved->kind == ENT_COMMON_PHONE_PROFILE;
-    if (!host_id && !model)
-        return out;
     struct diagnostic *items = NULL;
     size_t n = 0;
     struct problem p = { 0 };
-    if (service_diagnostics(sv, UCPROV_EXPIRY_WARN_DAYS, &items, &n, &p) != 0)
+    if (service_save_warnings(sv, saved, &items, &n, &p) != 0)
         return out;
-    const char *name = "";
-    int name_idx = entity_field_index(entity_get(saved->kind), "name");
-    if (name_idx >= 0 && saved->v[name_idx].s)
-        name = saved->v[name_idx].s;
-    for (size_t i = 0; i < n; i++) {
-        const struct diagnostic *d = &items[i];
-        bool relevant = false;
-        if (strcmp(d->code, "host_id_check_mismatch") == 0)
-            relevant = host_id && (saved->kind != ENT_VPN_GATEWAY || d->id == saved->id);
-        else if (strcmp(d->code, "model_without_vpn_client") == 0)
-            relevant = model && (saved->kind != ENT_PHONE || strcmp(d->name, name) == 0);
-        if (relevant)
-            json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "code", d->code,
-                                                 "message", d->message, "fix", d->fix));
-    }
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "code", items[i].code,
+                                             "message", items[i].message, "fix", items[i].fix));
     free(items);
     return out;
 }
@@ -241,18 +214,13 @@ static void write_record(struct service *sv, const struct entity_def *e, int64_t
     record_from_json(doc, &patch, &p);
     json_decref(doc);
     bool create = id == 0 && !e->singleton;
-    if (p.status == 0 && !create && e->kind == ENT_VPN_GATEWAY && !confirmed(req)) {
-        /* Dropping a certificate before the phones have its successor's hash
-         * strands them when the ASA switches: warn unless ?confirm=true. */
-        const struct value *certs = &patch.v[entity_field_index(e, "certificates")];
-        if (certs->set)
-            service_rollover_check(sv, id, certs->ids, certs->n_ids, &p);
-    }
     if (p.status == 0) {
+        /* Dropping a gateway certificate before the phones have its successor's
+         * hash strands them when the ASA switches: refused unless ?confirm=true. */
         if (create)
             service_create(sv, &req->who, &patch, &id, &p);
         else
-            service_update(sv, &req->who, e->kind, id, &patch, &p);
+            service_update_guarded(sv, &req->who, e->kind, id, &patch, confirmed(req), &p);
     }
     record_free(&patch);
     if (p.status != 0) {
@@ -302,8 +270,8 @@ static json_t *cert_to_json(const struct cert_row *row)
                      "id", (json_int_t)row->id, "store", row->trust_store,
                      "common_name", ci->common_name, "subject_alt_names", sans,
                      "subject", ci->subject, "issuer", ci->issuer, "serial", ci->serial,
-                     "not_before", rfc3339(ci->not_before, nb, sizeof nb),
-                     "not_after", rfc3339(ci->not_after, na, sizeof na),
+                     "not_before", time_rfc3339(ci->not_before, nb, sizeof nb),
+                     "not_after", time_rfc3339(ci->not_after, na, sizeof na),
                      "self_signed", ci->self_signed,
                      "expired", ci->not_after < (int64_t)time(NULL),
                      "key_type", ci->key_type, "key_bits", ci->key_bits,
@@ -552,7 +520,7 @@ static void gateway_rollover(struct service *sv, int64_t id, const struct http_r
             }
             char last[32] = "";
             if (ph->last_fetch_ms)
-                rfc3339(ph->last_fetch_ms / 1000, last, sizeof last);
+                time_rfc3339(ph->last_fetch_ms / 1000, last, sizeof last);
             json_array_append_new(missing, json_string(ph->name));
             json_array_append_new(detail, json_pack("{s:s, s:o}", "name", ph->name, "last_fetch",
                                                     last[0] ? json_string(last) : json_null()));
@@ -562,8 +530,8 @@ static void gateway_rollover(struct service *sv, int64_t id, const struct http_r
             "{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o}",
             "id", (json_int_t)c->cert_id, "cert_hash", c->cert_hash,
             "common_name", c->common_name,
-            "added_at", rfc3339(c->added_at_ms / 1000, added, sizeof added),
-            "not_after", rfc3339(c->not_after, expires, sizeof expires),
+            "added_at", time_rfc3339(c->added_at_ms / 1000, added, sizeof added),
+            "not_after", time_rfc3339(c->not_after, expires, sizeof expires),
             "phones_total", (json_int_t)c->n_phones, "phones_current", (json_int_t)current,
             "phones_missing", missing, "missing", detail));
     }
@@ -668,26 +636,10 @@ static bool is(const struct http_req *req, const char *method)
     return strcmp(req->method, method) == 0;
 }
 
-
-/* RFC 3339 UTC ("2026-11-27T10:00:00Z") or seconds since the epoch, as ms. */
-static bool parse_time_ms(const char *text, int64_t *ms)
+/* GET also answers HEAD (libmicrohttpd sends the headers without the body). */
+static bool method_matches(const struct http_req *req, const char *method)
 {
-    int64_t secs;
-    if (parse_count(text, 0, INT64_MAX / 1000, &secs)) {
-        *ms = secs * 1000;
-        return true;
-    }
-    struct tm tm = { 0 };
-    const char *end = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (end == NULL)
-        return false;
-    if (*end == '.')
-        while (isdigit((unsigned char)*++end))
-            ;
-    if (strcmp(end, "Z") != 0 && strcmp(end, "+00:00") != 0)
-        return false;
-    *ms = (int64_t)timegm(&tm) * 1000;
-    return true;
+    return is(req, method) || (strcmp(method, "GET") == 0 && is(req, "HEAD"));
 }
 
 static void fetch_log(struct service *sv, const struct http_req *req, struct http_resp *resp)
@@ -700,7 +652,7 @@ static void fetch_log(struct service *sv, const struct http_req *req, struct htt
     int64_t since_ms = 0, limit = UCPROV_FETCH_LOG_DEFAULT_LIMIT;
     if (device_arg && !device_name_normalise(device_arg, device))
         problem_field(&p, "device", "device must be SEP followed by 12 hex digits");
-    if (since_arg && !parse_time_ms(since_arg, &since_ms))
+    if (since_arg && !time_parse_ms(since_arg, &since_ms))
         problem_field(&p, "since", "since must be RFC 3339 UTC (2026-11-27T10:00:00Z) or "
                       "seconds since the epoch");
     if (limit_arg && !parse_count(limit_arg, 1, UCPROV_FETCH_LOG_MAX_LIMIT, &limit))
@@ -716,9 +668,8 @@ static void fetch_log(struct service *sv, const struct http_req *req, struct htt
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         const struct fetch_record *r = &recs[i];
-        char when[40], base[32];
-        rfc3339(r->at_ms / 1000, base, sizeof base);
-        snprintf(when, sizeof when, "%.19s.%03dZ", base, (int)(r->at_ms % 1000));
+        char when[40];
+        time_rfc3339_ms(r->at_ms, when, sizeof when);
         json_array_append_new(items, json_pack(
             "{s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:s, s:s, s:f}",
             "time", when, "client_address", r->client, "client_port", r->client_port,
@@ -769,7 +720,7 @@ static void audit_log(struct service *sv, const struct http_req *req, struct htt
     int64_t object_id = 0, since_ms = 0, limit = UCPROV_LIST_DEFAULT_LIMIT;
     if (id_arg && !parse_count(id_arg, 1, INT64_MAX, &object_id))
         problem_field(&p, "id", "id must be a positive integer");
-    if (since_arg && !parse_time_ms(since_arg, &since_ms))
+    if (since_arg && !time_parse_ms(since_arg, &since_ms))
         problem_field(&p, "since", "since must be RFC 3339 UTC or seconds since the epoch");
     if (limit_arg && !parse_count(limit_arg, 1, UCPROV_LIST_MAX_LIMIT, &limit))
         problem_field(&p, "limit", "limit must be an integer from 1 to %d", UCPROV_LIST_MAX_LIMIT);
@@ -783,9 +734,8 @@ static void audit_log(struct service *sv, const struct http_req *req, struct htt
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         const struct audit_entry *e = &items[i];
-        char base[32], when[40];
-        rfc3339(e->at_ms / 1000, base, sizeof base);
-        snprintf(when, sizeof when, "%.19s.%03dZ", base, (int)(e->at_ms % 1000));
+        char when[40];
+        time_rfc3339_ms(e->at_ms, when, sizeof when);
         json_t *before = e->before ? json_loads(e->before, 0, NULL) : NULL;
         json_t *after = e->after ? json_loads(e->after, 0, NULL) : NULL;
         json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "time", when,
@@ -801,36 +751,25 @@ static void audit_log(struct service *sv, const struct http_req *req, struct htt
     send_json(resp, 200, json_pack("{s:o, s:I}", "items", arr, "count", (json_int_t)n));
 }
 
-/* The text of 1-based line number n of body, without its line ending. */
+/* Evidence line n of a pasted log, capped, as a JSON string. */
 static json_t *line_text(const char *body, size_t len, size_t n)
 {
-    size_t line = 1, start = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && body[i] != '\n')
-            continue;
-        if (line == n) {
-            size_t end = i;
-            if (end > start && body[end - 1] == '\r')
-                end--;
-            if (end - start > UCPROV_PHONELOG_EVIDENCE_MAX)
-                end = start + UCPROV_PHONELOG_EVIDENCE_MAX;
-            /* Logs are not always UTF-8: keep the line readable rather than refuse it. */
-            json_t *t = json_stringn(body + start, end - start);
-            if (t == NULL) {
-                char *ascii = malloc(end - start + 1);
-                for (size_t k = 0; ascii && k < end - start; k++) {
-                    unsigned char c = (unsigned char)body[start + k];
-                    ascii[k] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-                }
-                t = ascii ? json_stringn(ascii, end - start) : json_string("");
-                free(ascii);
-            }
-            return t;
-        }
-        line++;
-        start = i + 1;
+    const char *start;
+    size_t width = phonelog_line(body, len, n, &start);
+    if (width > UCPROV_PHONELOG_EVIDENCE_MAX)
+        width = UCPROV_PHONELOG_EVIDENCE_MAX;
+    json_t *t = json_stringn(start, width);
+    if (t != NULL)
+        return t;
+    /* Logs are not always UTF-8: keep the line readable rather than refuse it. */
+    char *ascii = malloc(width + 1);
+    for (size_t k = 0; ascii && k < width; k++) {
+        unsigned char c = (unsigned char)start[k];
+        ascii[k] = c >= 0x20 && c < 0x7f ? (char)c : '?';
     }
-    return json_string("");
+    t = ascii ? json_stringn(ascii, width) : json_string("");
+    free(ascii);
+    return t;
 }
 
 static void phone_log(struct service *sv, const struct http_req *req, struct http_resp *resp)
@@ -889,13 +828,13 @@ static void route_collection(struct service *sv, const struct entity_def *e,
 {
     bool cert = e->kind == ENT_CERTIFICATE;
     if (e->singleton) {
-        if (is(req, "GET") || is(req, "HEAD"))
+        if (method_matches(req, "GET"))
             respond_record(sv, e->kind, 1, 200, resp);
         else if (is(req, "PUT"))
             write_record(sv, e, 1, req, resp);
         else
             method_not_allowed(resp, "GET, PUT");
-    } else if (is(req, "GET") || is(req, "HEAD")) {
+    } else if (method_matches(req, "GET")) {
         if (cert)
             list_certs(sv, req, resp);
         else
@@ -914,7 +853,7 @@ static void route_object(struct service *sv, const struct entity_def *e, int64_t
                          const struct http_req *req, struct http_resp *resp)
 {
     bool cert = e->kind == ENT_CERTIFICATE;
-    if (is(req, "GET") || is(req, "HEAD")) {
+    if (method_matches(req, "GET")) {
         if (cert)
             respond_cert(sv, id, 200, resp);
         else
@@ -1013,11 +952,6 @@ static const struct {
     { ENT_VPN_GATEWAY, "rollover", "GET", gateway_rollover },
     { ENT_VPN_GROUP, "asa-config", "GET", group_asa_config },
 };
-
-static bool method_matches(const struct http_req *req, const char *method)
-{
-    return is(req, method) || (strcmp(method, "GET") == 0 && is(req, "HEAD"));
-}
 
 void api_each_route(void (*fn)(void *ctx, const char *method, const char *path), void *ctx)
 {

@@ -283,3 +283,14 @@ bool cert_matches_host(const struct cert_info *ci, const char *host)
             return true;
     return ci->common_name != NULL && host_equal(ci->common_name, host);
 }
+
+bool cert_wildcard_for_host(const struct cert_info *ci, const char *host)
+{
+    const char *parent = strchr(host, '.');
+    for (size_t i = 0; i <= ci->n_sans; i++) {
+        const char *name = i < ci->n_sans ? ci->sans[i] : ci->common_name;
+        if (name != NULL && name[0] == '*' && (parent == NULL || strcasecmp(name + 1, parent) == 0))
+            return true;
+    }
+    return false;
+}

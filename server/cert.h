@@ -49,5 +49,9 @@ void cert_hash_der(const unsigned char *der, size_t len, char *hash);
 /* Does host match the certificate's CN or a SAN the way a phone's Host ID check does?
  * Wildcards never match (phones reject them). */
 bool cert_matches_host(const struct cert_info *ci, const char *host);
+/* A wildcard CN or SAN meant for host ("*.example.lab" for "vpn.example.lab",
+ * any wildcard when host has no domain part): the case phones refuse, said
+ * apart so the admin knows why the Host ID check fails. */
+bool cert_wildcard_for_host(const struct cert_info *ci, const char *host);
 
 #endif

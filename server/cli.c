@@ -21,6 +21,7 @@
 #include "log.h"
 #include "selfsigned.h"
 #include "service.h"
+#include "timefmt.h"
 #include "verify.h"
 
 struct command {
@@ -363,7 +364,8 @@ static int cmd_log(struct service *sv, int argc, char **args)
         { NULL, 0, NULL, 0 },
     };
     char device[16] = "";
-    long long since = 0, limit = 50;
+    long long limit = 50;
+    int64_t since_ms = 0;
     int c;
     optind = 0;
     while ((c = getopt_long(argc, args, "", opts, NULL)) != -1) {
@@ -375,19 +377,12 @@ static int cmd_log(struct service *sv, int argc, char **args)
                 return 2;
             }
             break;
-        case 's': {
-            struct tm tm = { 0 };
-            since = strtoll(optarg, &end, 10);
-            if (*end != '\0') {
-                end = strptime(optarg, "%Y-%m-%dT%H:%M:%S", &tm);
-                if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0)) {
-                    fprintf(stderr, "ucprov: --since wants 2026-11-27T10:00:00Z or epoch seconds\n");
-                    return 2;
-                }
-                since = (long long)timegm(&tm);
+        case 's':
+            if (!time_parse_ms(optarg, &since_ms)) {
+                fprintf(stderr, "ucprov: --since wants 2026-11-27T10:00:00Z or epoch seconds\n");
+                return 2;
             }
             break;
-        }
         case 'l':
             limit = strtoll(optarg, &end, 10);
             if (*end != '\0' || limit < 1 || limit > UCPROV_FETCH_LOG_MAX_LIMIT) {
@@ -402,21 +397,17 @@ static int cmd_log(struct service *sv, int argc, char **args)
     struct fetch_record *recs = NULL;
     size_t n = 0;
     struct problem p = { 0 };
-    if (service_fetch_log_query(sv, device[0] ? device : NULL, since * 1000, limit, &recs, &n,
+    if (service_fetch_log_query(sv, device[0] ? device : NULL, since_ms, limit, &recs, &n,
                                 &p) != 0)
         return report(&p);
     printf("%-24s %-5s %-21s %-28s %-15s %-10s %8s  %s\n", "TIME (UTC)", "PROTO", "CLIENT",
            "FILE", "DEVICE", "RESULT", "BYTES", "VERSIONSTAMP");
     for (size_t i = 0; i < n; i++) {
         const struct fetch_record *r = &recs[i];
-        time_t t = (time_t)(r->at_ms / 1000);
-        struct tm tm;
-        char when[32], client[80];
-        gmtime_r(&t, &tm);
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+        char when[40], client[80];
+        time_rfc3339_ms(r->at_ms, when, sizeof when);
         snprintf(client, sizeof client, "%s:%d", r->client, r->client_port);
-        printf("%s.%03dZ %-5s %-21s %-28s %-15s %-10s %8lld  %s\n", when, (int)(r->at_ms % 1000),
-               r->protocol, client, r->filename, r->device[0] ? r->device : "-", r->result,
+        printf("%-24s %-5s %-21s %-28s %-15s %-10s %8lld  %s\n", when, r->protocol, client, r->filename, r->device[0] ? r->device : "-", r->result,
                (long long)r->bytes, r->version_stamp[0] ? r->version_stamp : "-");
     }
     free(recs);

@@ -16,10 +16,10 @@ struct fetchlog {
     struct service *sv;
     pthread_t writer;
     pthread_mutex_t lock;
-    pthread_cond_t wake, written;
+    pthread_cond_t wake;
     struct fetch_record *queue;     /* ring of UCPROV_FETCH_LOG_QUEUE_MAX */
     size_t head, count;
-    uint64_t dropped, queued, stored;
+    uint64_t dropped;
     bool stopping;
 };
 
@@ -55,8 +55,6 @@ static void *writer_main(void *arg)
         if (service_fetch_log_append(fl->sv, batch, n) != 0)
             log_error("fetch log: %zu records could not be stored", n);
         pthread_mutex_lock(&fl->lock);
-        fl->stored += n;
-        pthread_cond_broadcast(&fl->written);
     }
     pthread_mutex_unlock(&fl->lock);
     free(batch);
@@ -76,7 +74,6 @@ struct fetchlog *fetchlog_start(struct service *sv)
     fl->sv = sv;
     pthread_mutex_init(&fl->lock, NULL);
     pthread_cond_init(&fl->wake, NULL);
-    pthread_cond_init(&fl->written, NULL);
     if (pthread_create(&fl->writer, NULL, writer_main, fl) != 0) {
         free(fl->queue);
         free(fl);
@@ -96,22 +93,9 @@ void fetchlog_record(struct fetchlog *fl, const struct fetch_record *rec)
     } else {
         fl->queue[(fl->head + fl->count) % UCPROV_FETCH_LOG_QUEUE_MAX] = *rec;
         fl->count++;
-        fl->queued++;
         if (fl->count >= UCPROV_FETCH_LOG_BATCH)
             pthread_cond_signal(&fl->wake);
     }
-    pthread_mutex_unlock(&fl->lock);
-}
-
-void fetchlog_flush(struct fetchlog *fl)
-{
-    if (fl == NULL)
-        return;
-    pthread_mutex_lock(&fl->lock);
-    uint64_t target = fl->queued;
-    pthread_cond_signal(&fl->wake);
-    while (fl->stored < target)
-        pthread_cond_wait(&fl->written, &fl->lock);
     pthread_mutex_unlock(&fl->lock);
 }
 
@@ -128,7 +112,6 @@ void fetchlog_stop(struct fetchlog *fl)
         log_warn("fetch log: %llu records dropped (queue full)", (unsigned long long)fl->dropped);
     pthread_mutex_destroy(&fl->lock);
     pthread_cond_destroy(&fl->wake);
-    pthread_cond_destroy(&fl->written);
     free(fl->queue);
     free(fl);
 }

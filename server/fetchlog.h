@@ -13,8 +13,6 @@ struct fetchlog;   /* opaque */
 struct fetchlog *fetchlog_start(struct service *sv);
 /* Queue one record; never blocks on I/O.  Dropped (and counted) when the queue is full. */
 void fetchlog_record(struct fetchlog *fl, const struct fetch_record *rec);
-/* Write what is queued now and wait until it is stored (tests, shutdown). */
-void fetchlog_flush(struct fetchlog *fl);
 /* Flush, stop the writer and free. */
 void fetchlog_stop(struct fetchlog *fl);
 uint64_t fetchlog_dropped(struct fetchlog *fl);

@@ -11,41 +11,11 @@
 #include <libxml/parser.h>
 
 #include "html.h"
-
-/* Comments in the skeleton are notes for whoever edits it, not for browsers. */
-static void strip_comments(xmlNodePtr node)
-{
-    xmlNodePtr child = node->children;
-    while (child != NULL) {
-        xmlNodePtr next = child->next;
-        if (child->type == XML_COMMENT_NODE) {
-            xmlUnlinkNode(child);
-            xmlFreeNode(child);
-        } else if (child->type == XML_ELEMENT_NODE) {
-            strip_comments(child);
-        }
-        child = next;
-    }
-}
+#include "render.h"
 
 xmlDocPtr html_skeleton_parse(const char *xml, size_t len, char *err, size_t errlen)
 {
-    /* NODICT: see render.c; a dictionary shared by copies is not thread-safe. */
-    xmlDocPtr doc = xmlReadMemory(xml, (int)len, "layout.html", "UTF-8",
-                                  XML_PARSE_NOBLANKS | XML_PARSE_NONET | XML_PARSE_NODICT |
-                                  XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (doc == NULL) {
-        snprintf(err, errlen, "the page skeleton is not well-formed XHTML");
-        return NULL;
-    }
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (root == NULL || xmlStrcmp(root->name, BAD_CAST "html") != 0) {
-        snprintf(err, errlen, "the page skeleton's root is not <html>");
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    strip_comments((xmlNodePtr)doc);
-    return doc;
+    return skeleton_parse(xml, len, "html", err, errlen);
 }
 
 xmlDocPtr html_page_new(xmlDocPtr skeleton)

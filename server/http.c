@@ -148,15 +148,12 @@ static bool authenticate(struct http_server *h, struct MHD_Connection *conn, str
     return false;
 }
 
-static void describe_peer(struct MHD_Connection *conn, char *buf, size_t len, uint16_t *port)
+void sockaddr_text(const struct sockaddr *sa, char *buf, size_t len, uint16_t *port)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     snprintf(buf, len, "?");
     *port = 0;
-    if (ci == NULL || ci->client_addr == NULL)
+    if (sa == NULL)
         return;
-    const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET) {
         const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
         inet_ntop(AF_INET, &in->sin_addr, buf, (socklen_t)len);
@@ -166,6 +163,13 @@ static void describe_peer(struct MHD_Connection *conn, char *buf, size_t len, ui
         inet_ntop(AF_INET6, &in6->sin6_addr, buf, (socklen_t)len);
         *port = ntohs(in6->sin6_port);
     }
+}
+
+static void describe_peer(struct MHD_Connection *conn, char *buf, size_t len, uint16_t *port)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    sockaddr_text(ci ? ci->client_addr : NULL, buf, len, port);
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_resp *r)

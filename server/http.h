@@ -87,6 +87,10 @@ struct http_server *http_start(const struct http_config *cfg, struct service *sv
 uint16_t http_port(const struct http_server *h);
 void http_stop(struct http_server *h);
 
+/* A client address as text ("?" when unknown) and its port. */
+struct sockaddr;
+void sockaddr_text(const struct sockaddr *sa, char *buf, size_t len, uint16_t *port);
+
 /* Parse "ADDR:PORT" or "[V6]:PORT"; 0 on success. */
 int http_parse_listen(const char *text, char *addr, size_t addrlen, uint16_t *port);
 

@@ -26,6 +26,7 @@ server_libucprov_a_SOURCES = \
 	server/service.c server/service.h \
 	server/session.c server/session.h \
 	server/store.c server/store.h \
+	server/timefmt.c server/timefmt.h \
 	server/verify.c server/verify.h
 nodist_server_libucprov_a_SOURCES = server/embedded.c
 server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(XML_CFLAGS) \

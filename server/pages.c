@@ -721,6 +721,29 @@ static void listbox(xmlNodePtr control, const struct field_def *f, const char *c
     html_attr(hidden, "data-role", "value");
 }
 
+/* The div of one labelled form row: marked invalid when error is set, and carrying
+ * the field's name as its id (when given) so that the error banner can link to it. */
+static xmlNodePtr row_div(xmlNodePtr parent, const char *error, const char *id)
+{
+    xmlNodePtr row = html_el(parent, "div", NULL);
+    html_attr(row, "class", error ? "row invalid" : "row");
+    if (id != NULL)
+        html_attr(row, "id", id);
+    return row;
+}
+
+/* The message under a control that refused its value; with a name, it gets the id
+ * "NAME-error" that the control's aria-describedby and the tests look for. */
+static void field_error(xmlNodePtr control, const char *error, const char *name)
+{
+    if (error == NULL)
+        return;
+    xmlNodePtr e = html_el(control, "p", error);
+    html_attr(e, "class", "field-error");
+    if (name != NULL)
+        html_attrf(e, "id", "%s-error", name);
+}
+
 /* One labelled row of a configuration form. */
 static void field_row(struct ctx *c, xmlNodePtr parent, const struct form_view *v, size_t i)
 {
@@ -730,9 +753,7 @@ static void field_row(struct ctx *c, xmlNodePtr parent, const struct form_view *
     const char *error = error_for(v->p, f->name);
     snprintf(id, sizeof id, "f-%s", f->name);
 
-    xmlNodePtr row = html_el(parent, "div", NULL);
-    html_attr(row, "class", error ? "row invalid" : "row");
-    html_attr(row, "id", f->name);   /* anchor: errors link here */
+    xmlNodePtr row = row_div(parent, error, f->name);   /* anchor: errors link here */
     xmlNodePtr label = html_el(row, f->type == FT_REFLIST ? "span" : "label", f->label);
     if (f->type == FT_REFLIST)
         html_attr(label, "class", "label");
@@ -857,11 +878,7 @@ static void field_row(struct ctx *c, xmlNodePtr parent, const struct form_view *
     const char *hint = field_hint(f->name);
     if (hint != NULL)
         html_attr(html_el(control, "p", hint), "class", "hint");
-    if (error != NULL) {
-        xmlNodePtr e = html_el(control, "p", error);
-        html_attr(e, "class", "field-error");
-        html_attrf(e, "id", "%s-error", f->name);
-    }
+    field_error(control, error, f->name);
 }
 
 /* ------------------------------------------------------------ form -> record */
@@ -1178,13 +1195,10 @@ static void object_post(struct ctx *c, const struct kind_page *k, int64_t id)
         }
     } else if (p.status == 0) {
         /* Dropping a gateway certificate before the phones hold its successor's hash
-         * strands them when the ASA switches: stop and ask, as the REST API does. */
-        int cidx = entity_field_index(e, "certificates");
-        if (k->kind == ENT_VPN_GATEWAY && cidx >= 0 && patch.v[cidx].set &&
-            form_get(&c->form, "_confirm") == NULL)
-            service_rollover_check(c->sv, id, patch.v[cidx].ids, patch.v[cidx].n_ids, &p);
-        if (p.status == 0 &&
-            service_update(c->sv, &c->s.who, k->kind, id, &patch, &p) == 0) {
+         * strands them when the ASA switches: the service refuses it (409) unless the
+         * admin pressed Save Anyway, as the REST API's ?confirm=true. */
+        bool confirmed = form_get(&c->form, "_confirm") != NULL;
+        if (service_update_guarded(c->sv, &c->s.who, k->kind, id, &patch, confirmed, &p) == 0) {
             record_free(&patch);
             /* The rollover panel's Remove buttons say so in the banner. */
             const char *done = form_has_value(&c->form, "_done", "removed") ? "removed" : "saved";
@@ -1286,6 +1300,39 @@ static void search_form(xmlNodePtr parent, const char *action, const char *what,
         html_attr(html_link(f, action, "Clear Filter"), "class", "button");
 }
 
+/* The page of names a find-and-list page asks the service for. */
+static struct list_query list_query_for(const struct list_params *lp)
+{
+    struct list_query q = { MATCH_ANY, NULL, lp->rows, (lp->page - 1) * lp->rows };
+    if (lp->q != NULL) {
+        q.match = lp->contains ? MATCH_CONTAINS : MATCH_PREFIX;
+        q.name = lp->q;
+    }
+    return q;
+}
+
+/* "N records found" above a find-and-list table, counting every page. */
+static void record_count(xmlNodePtr parent, int64_t total)
+{
+    html_attr(html_elf(parent, "p", "%lld record%s found", (long long)total,
+                       total == 1 ? "" : "s"), "class", "count");
+}
+
+/* A table of class cls (and id, when not NULL) whose head row holds the n headings;
+ * returns its tbody, where the caller puts the rows. */
+static xmlNodePtr list_table(xmlNodePtr parent, const char *cls, const char *id,
+                             const char *const *heads, size_t n)
+{
+    xmlNodePtr table = html_el(parent, "table", NULL);
+    html_attr(table, "class", cls);
+    if (id != NULL)
+        html_attr(table, "id", id);
+    xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
+    for (size_t i = 0; i < n; i++)
+        html_el(tr, "th", heads[i]);
+    return html_el(table, "tbody", NULL);
+}
+
 static void pager(xmlNodePtr parent, const char *base, const struct list_params *lp,
                   int64_t total)
 {
@@ -1317,11 +1364,7 @@ static void list_page(struct ctx *c, const struct kind_page *k)
     const struct entity_def *e = entity_get(k->kind);
     struct list_params lp;
     list_params(c, &lp);
-    struct list_query q = { MATCH_ANY, NULL, lp.rows, (lp.page - 1) * lp.rows };
-    if (lp.q != NULL) {
-        q.match = lp.contains ? MATCH_CONTAINS : MATCH_PREFIX;
-        q.name = lp.q;
-    }
+    struct list_query q = list_query_for(&lp);
     struct record *items = NULL;
     size_t n = 0;
     int64_t total = 0;
@@ -1351,8 +1394,7 @@ static void list_page(struct ctx *c, const struct kind_page *k)
     done_banner(c, content);
     int name_idx = entity_field_index(e, "name");
     search_form(content, base, k->plural, e->fields[name_idx].label, &lp);
-    html_elf(content, "p", "%lld record%s found", (long long)total, total == 1 ? "" : "s");
-    html_attr(content->last, "class", "count");
+    record_count(content, total);
 
     /* Names of the objects the columns refer to, loaded once per column. */
     struct name_map refs[4] = { { 0 } };
@@ -1368,14 +1410,12 @@ static void list_page(struct ctx *c, const struct kind_page *k)
         cols[ncols++] = idx;
     }
     if (n > 0) {
-        xmlNodePtr table = html_el(content, "table", NULL);
-        html_attr(table, "class", "list");
-        xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
+        const char *heads[4];
         for (size_t i = 0; i < ncols; i++)
-            html_el(tr, "th", e->fields[cols[i]].label);
-        xmlNodePtr tbody = html_el(table, "tbody", NULL);
+            heads[i] = e->fields[cols[i]].label;
+        xmlNodePtr tbody = list_table(content, "list", NULL, heads, ncols);
         for (size_t r = 0; r < n; r++) {
-            tr = html_el(tbody, "tr", NULL);
+            xmlNodePtr tr = html_el(tbody, "tr", NULL);
             for (size_t i = 0; i < ncols; i++) {
                 xmlNodePtr td = html_el(tr, "td", NULL);
                 if (i == 0) {
@@ -1465,8 +1505,7 @@ static void upload_form(struct ctx *c, xmlNodePtr parent, const struct form *typ
     };
     for (size_t i = 0; i < 2; i++) {
         const char *error = error_for(p, rows[i].error_field);
-        xmlNodePtr row = html_el(fs, "div", NULL);
-        html_attr(row, "class", error ? "row invalid" : "row");
+        xmlNodePtr row = row_div(fs, error, NULL);
         xmlNodePtr label = html_el(row, "label", rows[i].label);
         html_attrf(label, "for", "f-%s", rows[i].field);
         html_attr(html_el(label, "span", "*"), "class", "req");
@@ -1489,8 +1528,7 @@ static void upload_form(struct ctx *c, xmlNodePtr parent, const struct form *typ
             html_attr(html_el(control, "p", "one certificate, PEM or DER; never a private key"),
                       "class", "hint");
         }
-        if (error != NULL)
-            html_attr(html_el(control, "p", error), "class", "field-error");
+        field_error(control, error, NULL);
     }
     html_button(f, NULL, NULL, "Upload", "primary");
 }
@@ -1502,11 +1540,7 @@ static void certs_page(struct ctx *c, const struct form *typed, const struct pro
     const char *store_filter = http_req_query(c->req, "store");
     if (store_filter != NULL && !trust_store_valid(store_filter))
         store_filter = NULL;
-    struct list_query q = { MATCH_ANY, NULL, lp.rows, (lp.page - 1) * lp.rows };
-    if (lp.q != NULL) {
-        q.match = lp.contains ? MATCH_CONTAINS : MATCH_PREFIX;
-        q.name = lp.q;
-    }
+    struct list_query q = list_query_for(&lp);
     struct cert_row *rows = NULL;
     size_t n = 0;
     int64_t total = 0;
@@ -1530,22 +1564,17 @@ static void certs_page(struct ctx *c, const struct form *typed, const struct pro
 
     html_el(content, "h2", "Certificate List");
     search_form(content, "/certificates", "Certificates", "Common Name", &lp);
-    html_elf(content, "p", "%lld record%s found", (long long)total, total == 1 ? "" : "s");
-    html_attr(content->last, "class", "count");
+    record_count(content, total);
     if (n > 0) {
-        xmlNodePtr table = html_el(content, "table", NULL);
-        html_attr(table, "class", "list");
-        xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
         static const char *const heads[] = { "Common Name", "Certificate Purpose", "Type",
                                              "Issued By", "Expiration", "certHash (SHA-1)",
                                              "" };
-        for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
-            html_el(tr, "th", heads[i]);
-        xmlNodePtr tbody = html_el(table, "tbody", NULL);
+        xmlNodePtr tbody = list_table(content, "list", NULL, heads,
+                                       sizeof heads / sizeof heads[0]);
         for (size_t i = 0; i < n; i++) {
             const struct cert_info *ci = &rows[i].info;
             char href[64];
-            tr = html_el(tbody, "tr", NULL);
+            xmlNodePtr tr = html_el(tbody, "tr", NULL);
             snprintf(href, sizeof href, "/certificates/%lld", (long long)rows[i].id);
             html_link(html_el(tr, "td", NULL), href,
                       ci->common_name[0] ? ci->common_name : "(no common name)");
@@ -1785,20 +1814,15 @@ static void phone_details(struct ctx *c, xmlNodePtr content, int64_t id, const c
     if (n == 0) {
         html_el(content, "p", "This phone has not fetched its configuration yet.");
     } else {
-        xmlNodePtr table = html_el(content, "table", NULL);
-        html_attr(table, "class", "list");
-        html_attr(table, "id", "fetches");
-        xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
         static const char *const heads[] = { "Time (UTC)", "Protocol", "Client", "File",
                                              "Result", "Bytes", "versionStamp" };
-        for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
-            html_el(tr, "th", heads[i]);
-        xmlNodePtr tbody = html_el(table, "tbody", NULL);
+        xmlNodePtr tbody = list_table(content, "list", "fetches", heads,
+                                       sizeof heads / sizeof heads[0]);
         for (size_t i = 0; i < n; i++) {
             const struct fetch_record *r = &recs[i];
             char when[40];
             format_time(r->at_ms / 1000, when, sizeof when);
-            tr = html_el(tbody, "tr", NULL);
+            xmlNodePtr tr = html_el(tbody, "tr", NULL);
             html_el(tr, "td", when);
             html_el(tr, "td", r->protocol);
             html_elf(tr, "td", "%s:%d", r->client, r->client_port);
@@ -1994,22 +2018,11 @@ static char *display_text(const char *in, size_t len)
 /* Line n (from 1) of text, without its ending, cut to the evidence limit. */
 static char *line_of(const char *text, size_t len, size_t n)
 {
-    size_t line = 1, start = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && text[i] != '\n')
-            continue;
-        if (line == n) {
-            size_t end = i;
-            if (end > start && text[end - 1] == '\r')
-                end--;
-            if (end - start > UCPROV_PHONELOG_EVIDENCE_MAX)
-                end = start + UCPROV_PHONELOG_EVIDENCE_MAX;
-            return display_text(text + start, end - start);
-        }
-        line++;
-        start = i + 1;
-    }
-    return display_text("", 0);
+    const char *start;
+    size_t line_len = phonelog_line(text, len, n, &start);
+    if (line_len > UCPROV_PHONELOG_EVIDENCE_MAX)
+        line_len = UCPROV_PHONELOG_EVIDENCE_MAX;
+    return display_text(start, line_len);
 }
 
 /* A labelled text input of a form that is not an entity's: filters and generators.
@@ -2020,20 +2033,14 @@ static xmlNodePtr input_row(xmlNodePtr parent, const char *name, const char *lab
     char id[64];
     snprintf(id, sizeof id, "f-%s", name);
     const char *error = error_for(p, name);
-    xmlNodePtr row = html_el(parent, "div", NULL);
-    html_attr(row, "class", error ? "row invalid" : "row");
-    html_attr(row, "id", name);
+    xmlNodePtr row = row_div(parent, error, name);
     html_attr(html_el(row, "label", label), "for", id);
     xmlNodePtr control = html_el(row, "div", NULL);
     html_attr(control, "class", "control");
     xmlNodePtr in = text_input(control, "text", id, name, value ? value : "");
     if (hint != NULL)
         html_attr(html_el(control, "p", hint), "class", "hint");
-    if (error != NULL) {
-        xmlNodePtr e = html_el(control, "p", error);
-        html_attr(e, "class", "field-error");
-        html_attrf(e, "id", "%s-error", name);
-    }
+    field_error(control, error, name);
     return in;
 }
 
@@ -2164,12 +2171,9 @@ static void rollover_cert_block(struct ctx *c, xmlNodePtr parent, int64_t gatewa
     }
 
     if (current < rc->n_phones) {
-        xmlNodePtr table = html_el(box, "table", NULL);
-        html_attr(table, "class", "list compact missing");
-        xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
-        html_el(tr, "th", "Phone still without this hash");
-        html_el(tr, "th", "Last config fetch (UTC)");
-        xmlNodePtr tbody = html_el(table, "tbody", NULL);
+        static const char *const heads[] = { "Phone still without this hash",
+                                             "Last config fetch (UTC)" };
+        xmlNodePtr tbody = list_table(box, "list compact missing", NULL, heads, 2);
         size_t shown = 0;
         for (size_t i = 0; i < rc->n_phones; i++) {
             const struct rollover_phone *ph = &rc->phones[i];
@@ -2180,7 +2184,7 @@ static void rollover_cert_block(struct ctx *c, xmlNodePtr parent, int64_t gatewa
                          rc->n_phones - current - UCPROV_WEB_ROLLOVER_SHOWN);
                 break;
             }
-            tr = html_el(tbody, "tr", NULL);
+            xmlNodePtr tr = html_el(tbody, "tr", NULL);
             xmlNodePtr td = html_el(tr, "td", NULL);
             int64_t phone_id;
             if (service_lookup_name(c->sv, ENT_PHONE, ph->name, &phone_id) == 0) {
@@ -2323,14 +2327,9 @@ static void diagnostics_page(struct ctx *c)
                       "class", "count");
     }
     if (n > 0) {
-        xmlNodePtr table = html_el(content, "table", NULL);
-        html_attr(table, "class", "list");
-        html_attr(table, "id", "diagnostics");
-        xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
         static const char *const heads[] = { "Severity", "Object", "Problem", "Fix" };
-        for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
-            html_el(tr, "th", heads[i]);
-        xmlNodePtr tbody = html_el(table, "tbody", NULL);
+        xmlNodePtr tbody = list_table(content, "list", "diagnostics", heads,
+                                       sizeof heads / sizeof heads[0]);
         /* Errors first: they stop phones now; warnings will later. */
         for (int pass = 0; pass < 2; pass++) {
             for (size_t i = 0; i < n; i++) {
@@ -2338,7 +2337,7 @@ static void diagnostics_page(struct ctx *c)
                 if ((d->severity == DIAG_ERROR) != (pass == 0))
                     continue;
                 const struct entity_def *e = entity_get(d->kind);
-                tr = html_el(tbody, "tr", NULL);
+                xmlNodePtr tr = html_el(tbody, "tr", NULL);
                 html_attr(html_el(html_el(tr, "td", NULL), "span",
                                   d->severity == DIAG_ERROR ? "error" : "warning"),
                           "class", d->severity == DIAG_ERROR ? "badge expired" : "badge soon");
@@ -2495,10 +2494,8 @@ static void audit_page(struct ctx *c)
     html_attr(f, "novalidate", "novalidate");
     xmlNodePtr fs = html_el(f, "fieldset", NULL);
     html_el(fs, "legend", "Filter");
-    xmlNodePtr row = html_el(fs, "div", NULL);
     const char *coll_error = error_for(&p, "collection");
-    html_attr(row, "class", coll_error ? "row invalid" : "row");
-    html_attr(row, "id", "collection");
+    xmlNodePtr row = row_div(fs, coll_error, "collection");
     html_attr(html_el(row, "label", "Collection"), "for", "f-collection");
     xmlNodePtr control = html_el(row, "div", NULL);
     xmlNodePtr sel = html_el(control, "select", NULL);
@@ -2511,8 +2508,7 @@ static void audit_page(struct ctx *c)
     }
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
         add_option(sel, extra[i], extra[i], coll && strcmp(coll, extra[i]) == 0);
-    if (coll_error != NULL)
-        html_attr(html_el(control, "p", coll_error), "class", "field-error");
+    field_error(control, coll_error, NULL);
     xmlNodePtr in = input_row(fs, "id", "Object ID", id_arg, NULL, &p);
     html_attr(in, "inputmode", "numeric");
     html_attr(in, "class", "short");
@@ -2529,20 +2525,15 @@ static void audit_page(struct ctx *c)
                            (int64_t)n == limit ? " (the newest; narrow the filter for older ones)"
                                                : ""), "class", "count");
     if (n > 0) {
-        xmlNodePtr table = html_el(content, "table", NULL);
-        html_attr(table, "class", "list");
-        html_attr(table, "id", "audit");
-        xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
         static const char *const heads[] = { "Time (UTC)", "Actor", "Action", "Object",
                                              "Changes" };
-        for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
-            html_el(tr, "th", heads[i]);
-        xmlNodePtr tbody = html_el(table, "tbody", NULL);
+        xmlNodePtr tbody = list_table(content, "list", "audit", heads,
+                                       sizeof heads / sizeof heads[0]);
         for (size_t i = 0; i < n; i++) {
             const struct audit_entry *a = &items[i];
             char when[40], href[160];
             format_time(a->at_ms / 1000, when, sizeof when);
-            tr = html_el(tbody, "tr", NULL);
+            xmlNodePtr tr = html_el(tbody, "tr", NULL);
             html_attr(html_el(tr, "td", when), "class", "nowrap");
             html_el(tr, "td", a->actor);
             html_attr(html_el(html_el(tr, "td", NULL), "span", a->action), "class",
@@ -2598,9 +2589,7 @@ static void phonelog_page(struct ctx *c, const struct form_field *text_field,
     xmlNodePtr fs = html_el(f, "fieldset", NULL);
     html_el(fs, "legend", "Phone Log");
     const char *error = error_for(p, "log");
-    xmlNodePtr row = html_el(fs, "div", NULL);
-    html_attr(row, "class", error ? "row invalid" : "row");
-    html_attr(row, "id", "log");
+    xmlNodePtr row = row_div(fs, error, "log");
     html_attr(html_el(row, "label", "Log Text"), "for", "f-log");
     xmlNodePtr control = html_el(row, "div", NULL);
     char *shown = text_field ? display_text(text_field->value, text_field->len) : NULL;
@@ -2611,13 +2600,8 @@ static void phonelog_page(struct ctx *c, const struct form_field *text_field,
     html_attr(area, "rows", "12");
     html_attr(area, "spellcheck", "false");
     html_attr(area, "placeholder", "4154 ERR 14:12:01.480 VPNC: -ssl_state_cb: ...");
-    if (error != NULL) {
-        xmlNodePtr e = html_el(control, "p", error);
-        html_attr(e, "class", "field-error");
-        html_attr(e, "id", "log-error");
-    }
-    row = html_el(fs, "div", NULL);
-    html_attr(row, "class", "row");
+    field_error(control, error, "log");
+    row = row_div(fs, NULL, NULL);
     html_attr(html_el(row, "label", "or Upload a File"), "for", "f-file");
     control = html_el(row, "div", NULL);
     xmlNodePtr in = html_el(control, "input", NULL);
@@ -2655,14 +2639,10 @@ static void phonelog_page(struct ctx *c, const struct form_field *text_field,
             html_attr(fix, "class", "fix");
             html_el(fix, "strong", "Fix: ");
             html_text(fix, found[i].fix);
-            xmlNodePtr table = html_el(box, "table", NULL);
-            html_attr(table, "class", "list compact evidence");
-            xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
-            html_el(tr, "th", "Line");
-            html_el(tr, "th", "Evidence");
-            xmlNodePtr tbody = html_el(table, "tbody", NULL);
+            static const char *const heads[] = { "Line", "Evidence" };
+            xmlNodePtr tbody = list_table(box, "list compact evidence", NULL, heads, 2);
             for (size_t k = 0; k < found[i].n_lines; k++) {
-                tr = html_el(tbody, "tr", NULL);
+                xmlNodePtr tr = html_el(tbody, "tr", NULL);
                 html_attr(html_elf(tr, "td", "%zu", found[i].lines[k]), "class", "num");
                 char *line = line_of(analysed, len, found[i].lines[k]);
                 html_attr(html_el(html_el(tr, "td", NULL), "code", line ? line : ""), "class",
@@ -2843,18 +2823,13 @@ static void verify_post(struct ctx *c, int64_t phone_id)
         banner(content, "error", failing == n ? "The phone could connect to none of its gateways."
                                               : "Some gateways would fail for this phone.");
 
-    xmlNodePtr table = html_el(content, "table", NULL);
-    html_attr(table, "class", "list");
-    html_attr(table, "id", "probes");
-    xmlNodePtr tr = html_el(html_el(table, "thead", NULL), "tr", NULL);
     static const char *const heads[] = { "Gateway URL", "Connection", "Presented Certificate",
                                          "Hash in Config", "Host ID Check", "Verdict" };
-    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
-        html_el(tr, "th", heads[i]);
-    xmlNodePtr tbody = html_el(table, "tbody", NULL);
+    xmlNodePtr tbody = list_table(content, "list", "probes", heads,
+                                   sizeof heads / sizeof heads[0]);
     for (size_t i = 0; i < n; i++) {
         const struct gateway_probe *g = &probes[i];
-        tr = html_el(tbody, "tr", NULL);
+        xmlNodePtr tr = html_el(tbody, "tr", NULL);
         html_el(html_el(tr, "td", NULL), "code", g->url);
         xmlNodePtr td = html_el(tr, "td", NULL);
         if (g->connected) {

@@ -336,3 +336,26 @@ size_t phonelog_diagnose(const char *text, size_t len, struct phonelog_finding *
     }
     return n_out;
 }
+
+/* Shared by the REST answer and the web page so that the evidence text they show
+ * is the line the line number names, by the same rules as the scan above. */
+size_t phonelog_line(const char *text, size_t len, size_t n, const char **start)
+{
+    size_t pos = 0;
+
+    if (text == NULL)
+        len = 0;
+    for (size_t line = 1; pos < len; line++) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl != NULL ? (size_t)(nl - text) : len;
+        if (line == n) {
+            if (end > pos && text[end - 1] == '\r')
+                end--;
+            *start = text + pos;
+            return end - pos;
+        }
+        pos = end + 1;
+    }
+    *start = "";
+    return 0;
+}

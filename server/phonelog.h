@@ -35,4 +35,11 @@ struct phonelog_finding {
 size_t phonelog_diagnose(const char *text, size_t len, struct phonelog_finding *out,
                          size_t max);
 
+/* Line n (1-based, numbered as phonelog_diagnose numbers its evidence: only LF ends
+ * a line) of text: sets *start to its first byte and returns its length without the
+ * LF and without one CR before it.  When text has no line n (n is 0 or past the end)
+ * it returns 0 and sets *start to "", so *start is always readable for the length
+ * returned.  text need not be NUL-terminated and may be NULL when len is 0. */
+size_t phonelog_line(const char *text, size_t len, size_t n, const char **start);
+
 #endif

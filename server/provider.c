@@ -21,6 +21,7 @@
 #include "limits.h"
 #include "log.h"
 #include "provider.h"
+#include "timefmt.h"
 
 struct config_provider {
     struct service *sv;
@@ -235,30 +236,6 @@ void provider_close(struct provider_file *f)
 
 /* --------------------------------------------------------------- fetch log */
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void describe_addr(const struct sockaddr *sa, char *buf, size_t len, int *port)
-{
-    snprintf(buf, len, "?");
-    *port = 0;
-    if (sa == NULL)
-        return;
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-        inet_ntop(AF_INET, &in->sin_addr, buf, (socklen_t)len);
-        *port = ntohs(in->sin_port);
-    } else if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-        inet_ntop(AF_INET6, &in6->sin6_addr, buf, (socklen_t)len);
-        *port = ntohs(in6->sin6_port);
-    }
-}
-
 /* ----------------------------------------------------------- TFTP adapter */
 
 struct tftp_handle {
@@ -301,8 +278,10 @@ static void tftp_report(void *ctx, const struct tftp_transfer_report *r)
 {
     struct config_provider *cp = ctx;
     struct fetch_record rec = { 0 };
-    rec.at_ms = now_ms();
-    describe_addr(r->peer, rec.client, sizeof rec.client, &rec.client_port);
+    rec.at_ms = time_now_ms();
+    uint16_t port;
+    sockaddr_text(r->peer, rec.client, sizeof rec.client, &port);
+    rec.client_port = port;
     snprintf(rec.filename, sizeof rec.filename, "%s", r->filename ? r->filename : "");
     snprintf(rec.device, sizeof rec.device, "%s", r->device ? r->device : "");
     if (rec.device[0] == '\0')
@@ -382,6 +361,6 @@ void provider_cnf_http(void *ctx, const struct http_req *req, struct http_resp *
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
     rec.duration_us = (end.tv_sec - start.tv_sec) * 1000000 + (end.tv_nsec - start.tv_nsec) / 1000;
-    rec.at_ms = now_ms();
+    rec.at_ms = time_now_ms();
     fetchlog_record(cp->log, &rec);
 }

@@ -106,21 +106,21 @@ static void strip_comments(xmlNodePtr node)
     }
 }
 
-static xmlDocPtr parse_skeleton(const char *xml, size_t len, const char *root, char *err,
-                                size_t errlen)
+xmlDocPtr skeleton_parse(const char *xml, size_t len, const char *root, char *err,
+                         size_t errlen)
 {
     /* NODICT: copies of the skeleton are filled on several threads at once, and a
      * shared name dictionary is not safe for that. */
-    xmlDocPtr doc = xmlReadMemory(xml, (int)len, "template.xml", "UTF-8",
-                                  XML_PARSE_NOBLANKS | XML_PARSE_NONET | XML_PARSE_NODICT | XML_PARSE_NOERROR |
-                                  XML_PARSE_NOWARNING);
+    xmlDocPtr doc = xmlReadMemory(xml, (int)len, "skeleton.xml", "UTF-8",
+                                  XML_PARSE_NOBLANKS | XML_PARSE_NONET | XML_PARSE_NODICT |
+                                  XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (doc == NULL) {
-        snprintf(err, errlen, "template for <%s> is not well-formed XML", root);
+        snprintf(err, errlen, "the skeleton of <%s> is not well-formed XML", root);
         return NULL;
     }
     xmlNodePtr r = xmlDocGetRootElement(doc);
     if (r == NULL || xmlStrcmp(r->name, BAD_CAST root) != 0) {
-        snprintf(err, errlen, "template root element is not <%s>", root);
+        snprintf(err, errlen, "the skeleton's root element is not <%s>", root);
         xmlFreeDoc(doc);
         return NULL;
     }
@@ -171,8 +171,8 @@ struct render_templates *render_templates_parse(const char *device_xml, size_t d
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    t->device = parse_skeleton(device_xml, device_len, "device", err, errlen);
-    t->fallback = t->device ? parse_skeleton(default_xml, default_len, "Default", err, errlen)
+    t->device = skeleton_parse(device_xml, device_len, "device", err, errlen);
+    t->fallback = t->device ? skeleton_parse(default_xml, default_len, "Default", err, errlen)
                             : NULL;
     if (t->fallback == NULL) {
         render_templates_free(t);

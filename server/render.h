@@ -33,4 +33,12 @@ int render_default(const struct render_templates *t, const struct default_view *
                    struct rendered *out);
 void render_free(struct rendered *r);
 
+/* Parse a skeleton (a config template, the web page layout) whose root element
+ * must be root: without a shared name dictionary, so copies can be filled on
+ * several threads, and without its comments, which are notes for whoever edits
+ * the file.  NULL with a message in err. */
+struct _xmlDoc;
+struct _xmlDoc *skeleton_parse(const char *xml, size_t len, const char *root, char *err,
+                               size_t errlen);
+
 #endif

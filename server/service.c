@@ -30,6 +30,7 @@
 #include "log.h"
 #include "render.h"
 #include "service.h"
+#include "timefmt.h"
 #include "verify.h"
 
 #define AUTH_CACHE_SLOTS 256
@@ -537,9 +538,7 @@ static int audit(struct store *s, const struct actor *who, const char *action,
                  json_t *after)
 {
     struct audit_entry e = { 0 };
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    e.at_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    e.at_ms = time_now_ms();
     snprintf(e.actor, sizeof e.actor, "%s", who->name);
     snprintf(e.action, sizeof e.action, "%s", action);
     snprintf(e.collection, sizeof e.collection, "%s", collection);
@@ -611,6 +610,13 @@ int service_create(struct service *sv, const struct actor *who, struct record *p
 int service_update(struct service *sv, const struct actor *who, enum entity_kind kind,
                    int64_t id, struct record *patch, struct problem *p)
 {
+    return service_update_guarded(sv, who, kind, id, patch, true, p);
+}
+
+int service_update_guarded(struct service *sv, const struct actor *who, enum entity_kind kind,
+                           int64_t id, struct record *patch, bool rollover_confirmed,
+                           struct problem *p)
+{
     const struct entity_def *e = entity_get(kind);
     struct store *s = conn(sv);
     struct name_list affected = { 0 };
@@ -626,6 +632,15 @@ int service_update(struct service *sv, const struct actor *who, enum entity_kind
         rec.kind = kind;
         rec.id = id;
         write_status(s, &affected, ss, &rec, p);
+        record_free(&rec);
+        return -1;
+    }
+    /* Inside the write's transaction, so no fetch or edit slips between the
+     * check and the change it allows. */
+    int certs = kind == ENT_VPN_GATEWAY ? entity_field_index(e, "certificates") : -1;
+    if (!rollover_confirmed && certs >= 0 && patch->v[certs].set &&
+        service_rollover_check(sv, id, patch->v[certs].ids, patch->v[certs].n_ids, p) != 0) {
+        refuse(s, &affected, -1);
         record_free(&rec);
         return -1;
     }
@@ -1910,32 +1925,6 @@ static struct diagnostic *diag_add(struct diag_list *l, enum diag_severity sev, 
     return d;
 }
 
-/* The host of an http(s) URL, without brackets or port. */
-static void url_host(const char *url, char *host, size_t len)
-{
-    const char *h = strstr(url, "://");
-    h = h ? h + 3 : url;
-    size_t n;
-    if (*h == '[') {
-        h++;
-        n = strcspn(h, "]");
-    } else {
-        n = strcspn(h, ":/?#");
-    }
-    snprintf(host, len, "%.*s", (int)n, h);
-}
-
-static bool wildcard_matches(const struct cert_info *ci, const char *host)
-{
-    const char *dot = strchr(host, '.');
-    for (size_t i = 0; dot && i <= ci->n_sans; i++) {
-        const char *name = i < ci->n_sans ? ci->sans[i] : ci->common_name;
-        if (name && name[0] == '*' && name[1] == '.' && strcasecmp(name + 1, dot) == 0)
-            return true;
-    }
-    return false;
-}
-
 static void diagnose_certificates(struct store *s, int expiry_days, struct diag_list *l)
 {
     struct list_query q = { MATCH_ANY, NULL, UCPROV_LIST_MAX_LIMIT, 0 };
@@ -1980,8 +1969,8 @@ static void diagnose_gateway(struct store *s, const struct record *gw, struct di
     const char *name = gw->v[entity_field_index(e, "name")].s;
     const char *url = gw->v[entity_field_index(e, "url")].s;
     const struct value *certs = &gw->v[entity_field_index(e, "certificates")];
-    char host[256];
-    url_host(url ? url : "", host, sizeof host);
+    char host[256] = "", port[8];
+    gateway_url_split(url ? url : "", host, sizeof host, port, sizeof port);
     int64_t now = (int64_t)time(NULL);
     size_t expired = 0;
     bool host_match = false, wildcard = false;
@@ -1991,7 +1980,7 @@ static void diagnose_gateway(struct store *s, const struct record *gw, struct di
             continue;
         expired += row.info.not_after < now;
         host_match |= cert_matches_host(&row.info, host);
-        wildcard |= wildcard_matches(&row.info, host);
+        wildcard |= cert_wildcard_for_host(&row.info, host);
         cert_row_free(&row);
     }
     if (certs->n_ids > 0 && expired == certs->n_ids) {
@@ -2020,10 +2009,10 @@ static void diagnose_gateway(struct store *s, const struct record *gw, struct di
              "gateway (and on the ASA), or turn Enable Host ID Check off in %s", host, sources[0]);
 }
 
-static void diagnose_models(struct store *s, struct diag_list *l)
+static void diagnose_models(struct store *s, const char *only, struct diag_list *l)
 {
     char names[20][16], models[20][64];
-    size_t total = store_phones_vpn_unsupported(s, names, models, 20);
+    size_t total = store_phones_vpn_unsupported(s, only, names, models, 20);
     for (size_t i = 0; i < total && i < 20; i++) {
         struct diagnostic *d = diag_add(l, DIAG_WARNING, "model_without_vpn_client", ENT_PHONE, 0,
                                         names[i]);
@@ -2057,9 +2046,50 @@ int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic *
     for (size_t i = 0; i < ngw; i++)
         record_free(&gws[i]);
     free(gws);
-    diagnose_models(s, &l);
+    diagnose_models(s, NULL, &l);
     *out = l.items;
     *n = l.n;
+    return 0;
+}
+
+/* Only what this save can have caused, so that saving a phone costs one query
+ * rather than a whole diagnostics run over every certificate and phone. */
+int service_save_warnings(struct service *sv, const struct record *saved,
+                          struct diagnostic **out, size_t *n, struct problem *p)
+{
+    struct store *s = conn(sv);
+    if (s == NULL)
+        return fail_internal(p);
+    struct diag_list l = { calloc(DIAG_MAX, sizeof *l.items), 0 };
+    if (l.items == NULL)
+        return fail_internal(p);
+    enum entity_kind k = saved->kind;
+    if (k == ENT_VPN_GATEWAY || k == ENT_VPN_PROFILE || k == ENT_COMMON_PHONE_PROFILE ||
+        k == ENT_VPN_GROUP || k == ENT_VPN_FEATURE_CONFIGURATION) {
+        struct list_query q = { MATCH_ANY, NULL, UCPROV_LIST_MAX_LIMIT, 0 };
+        struct record *gws = NULL;
+        size_t ngw = 0;
+        int64_t total = 0;
+        if (k == ENT_VPN_GATEWAY)
+            diagnose_gateway(s, saved, &l);
+        else if (store_record_list(s, ENT_VPN_GATEWAY, &q, &gws, &ngw, &total) == STORE_OK)
+            for (size_t i = 0; i < ngw; i++)
+                diagnose_gateway(s, &gws[i], &l);
+        for (size_t i = 0; i < ngw; i++)
+            record_free(&gws[i]);
+        free(gws);
+    }
+    if (k == ENT_PHONE)
+        diagnose_models(s, record_name(saved), &l);
+    else if (k == ENT_COMMON_PHONE_PROFILE)
+        diagnose_models(s, NULL, &l);
+    /* A save warns about what it can break, not about expiry it did not touch. */
+    size_t kept = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (strcmp(l.items[i].code, "gateway_all_certificates_expired") != 0)
+            l.items[kept++] = l.items[i];
+    *out = l.items;
+    *n = kept;
     return 0;
 }
 
@@ -2203,9 +2233,7 @@ int service_restore(struct service *sv, const char *path, char *err, size_t errl
 int service_phone_freshness(struct service *sv, struct phone_freshness *out, struct problem *p)
 {
     struct store *s = conn(sv);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    if (s == NULL || store_phone_freshness(s, (int64_t)ts.tv_sec * 1000, out) != STORE_OK)
+    if (s == NULL || store_phone_freshness(s, time_now_ms(), out) != STORE_OK)
         return fail_internal(p);
     return 0;
 }

@@ -40,6 +40,13 @@ int service_create(struct service *sv, const struct actor *who, struct record *p
                    int64_t *id, struct problem *p);
 int service_update(struct service *sv, const struct actor *who, enum entity_kind kind,
                    int64_t id, struct record *patch, struct problem *p);
+/* service_update, but a VPN gateway certificate list that drops a certificate
+ * before the phones hold its successor's hash is refused (409, see
+ * service_rollover_check) unless rollover_confirmed: what the web and REST
+ * front ends call, so the check runs in the same transaction as the write. */
+int service_update_guarded(struct service *sv, const struct actor *who, enum entity_kind kind,
+                           int64_t id, struct record *patch, bool rollover_confirmed,
+                           struct problem *p);
 int service_delete(struct service *sv, const struct actor *who, enum entity_kind kind,
                    int64_t id, struct problem *p);
 int service_get(struct service *sv, enum entity_kind kind, int64_t id, struct record *out,
@@ -178,6 +185,12 @@ int service_model_list(struct service *sv, struct phone_model **out, size_t *n, 
 /* Set a model's firmware load (reaches its phones and XMLDefault at once). */
 int service_model_set_load(struct service *sv, const struct actor *who, int model_id,
                            const char *load, struct problem *p);
+
+/* The warnings an object just saved leaves for phones (a Host ID Check that
+ * cannot pass, VPN on a model without the client): the same items as
+ * service_diagnostics, limited to what the save concerns.  Free *out. */
+int service_save_warnings(struct service *sv, const struct record *saved,
+                          struct diagnostic **out, size_t *n, struct problem *p);
 
 /* --- fetch log --- */
 /* Append records (the fetch log writer thread); prunes past the retention cap. */

@@ -15,6 +15,7 @@
 #include "limits.h"
 #include "log.h"
 #include "store.h"
+#include "timefmt.h"
 
 #define STMT_CACHE_SIZE 48
 #define SQL_MAX 2048
@@ -138,13 +139,6 @@ static char *dup_col(sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     return strdup(t ? (const char *)t : "");
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Rows collected from a query: a growing array of fixed-size items. */
@@ -458,7 +452,7 @@ static enum store_status write_links(struct store *s, const struct entity_def *e
         sqlite3_stmt *st = prep_dynamic(s, ins);
         if (st == NULL)
             return STORE_ERROR;
-        int64_t now = now_ms();
+        int64_t now = time_now_ms();
         for (size_t k = 0; k < rec->v[i].n_ids; k++) {
             sqlite3_reset(st);
             sqlite3_bind_int64(st, 1, rec->id);
@@ -1603,18 +1597,20 @@ size_t store_gateway_host_id_sources(struct store *s, int64_t gateway_id, char (
     return n;
 }
 
-size_t store_phones_vpn_unsupported(struct store *s, char (*names)[16], char (*models)[64],
-                                    size_t max)
+size_t store_phones_vpn_unsupported(struct store *s, const char *only, char (*names)[16],
+                                    char (*models)[64], size_t max)
 {
     static const char sql[] =
         "SELECT p.name, p.model FROM phones p "
         "JOIN common_phone_profiles c ON c.id = p.common_phone_profile_id "
         "JOIN phone_models m ON m.name = p.model "
-        "WHERE c.vpn_group_id IS NOT NULL AND m.vpn_client = 0 ORDER BY p.name";
+        "WHERE c.vpn_group_id IS NOT NULL AND m.vpn_client = 0 AND (?1 = '' OR p.name = ?1) "
+        "ORDER BY p.name";
     sqlite3_stmt *st = prep(s, sql);
     size_t n = 0;
     if (st == NULL)
         return 0;
+    sqlite3_bind_text(st, 1, only ? only : "", -1, SQLITE_TRANSIENT);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n < max) {
             copy_col(st, 0, names[n], 16);
@@ -1623,18 +1619,6 @@ size_t store_phones_vpn_unsupported(struct store *s, char (*names)[16], char (*m
         n++;
     }
     return n;
-}
-
-bool store_model_has_vpn_client(struct store *s, const char *model)
-{
-    static const char sql[] = "SELECT vpn_client FROM phone_models WHERE name = ?";
-    sqlite3_stmt *st = prep(s, sql);
-    if (st == NULL)
-        return true;
-    sqlite3_bind_text(st, 1, model, -1, SQLITE_TRANSIENT);
-    bool yes = sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 0;
-    sqlite3_reset(st);
-    return yes;
 }
 
 /* ---------------------------------------------------------------- audit log */

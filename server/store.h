@@ -148,11 +148,9 @@ void rollover_free(struct rollover_cert *certs, size_t n);
 size_t store_gateway_host_id_sources(struct store *s, int64_t gateway_id, char (*names)[64],
                                      size_t max);
 /* Phones on a common phone profile with a VPN group whose model has no VPN
- * client; returns how many in all. */
-size_t store_phones_vpn_unsupported(struct store *s, char (*names)[16], char (*models)[64],
-                                    size_t max);
-/* False only for a catalogue model known to lack the VPN client. */
-bool store_model_has_vpn_client(struct store *s, const char *model);
+ * client (only the one named only, when not NULL); returns how many in all. */
+size_t store_phones_vpn_unsupported(struct store *s, const char *only, char (*names)[16],
+                                    char (*models)[64], size_t max);
 
 /* Phones counted by when they last fetched their config. */
 enum store_status store_phone_freshness(struct store *s, int64_t now_ms,

@@ -19,14 +19,18 @@
 #include "cert.h"
 #include "verify.h"
 
-/* https://host[:port][/path] into host and port (443 by default). */
-static bool split_url(const char *url, char *host, size_t hlen, char *port, size_t plen)
+bool gateway_url_split(const char *url, char *host, size_t hlen, char *port, size_t plen)
 {
-    const char *h;
-    if (strncasecmp(url, "https://", 8) == 0)
+    const char *h, *default_port;
+    if (strncasecmp(url, "https://", 8) == 0) {
         h = url + 8;
-    else
+        default_port = "443";
+    } else if (strncasecmp(url, "http://", 7) == 0) {
+        h = url + 7;
+        default_port = "80";
+    } else {
         return false;
+    }
     size_t n;
     const char *after;
     if (*h == '[') {
@@ -48,7 +52,7 @@ static bool split_url(const char *url, char *host, size_t hlen, char *port, size
             return false;
         snprintf(port, plen, "%.*s", (int)pn, after + 1);
     } else {
-        snprintf(port, plen, "443");
+        snprintf(port, plen, "%s", default_port);
     }
     return true;
 }
@@ -97,17 +101,6 @@ static int connect_with_timeout(const char *host, const char *port, int timeout_
     return fd;
 }
 
-static bool names_host_by_wildcard(const struct cert_info *ci, const char *host)
-{
-    const char *dot = strchr(host, '.');
-    for (size_t i = 0; i <= ci->n_sans; i++) {
-        const char *name = i < ci->n_sans ? ci->sans[i] : ci->common_name;
-        if (name && name[0] == '*' && (dot == NULL || strcasecmp(name + 1, dot) == 0))
-            return true;
-    }
-    return false;
-}
-
 static void inspect_certificate(X509 *leaf, const char (*hashes)[29], size_t n_hashes,
                                 struct gateway_probe *out)
 {
@@ -122,7 +115,7 @@ static void inspect_certificate(X509 *leaf, const char (*hashes)[29], size_t n_h
     if (cert_parse(der, (size_t)len, &ci) == CERT_OK) {
         snprintf(out->presented_cn, sizeof out->presented_cn, "%s", ci.common_name);
         out->host_id_ok = cert_matches_host(&ci, out->host);
-        out->wildcard = !out->host_id_ok && names_host_by_wildcard(&ci, out->host);
+        out->wildcard = !out->host_id_ok && cert_wildcard_for_host(&ci, out->host);
         cert_info_free(&ci);
     }
     OPENSSL_free(der);
@@ -133,7 +126,8 @@ void verify_gateway(const char *url, const char (*hashes)[29], size_t n_hashes, 
 {
     memset(out, 0, sizeof *out);
     snprintf(out->url, sizeof out->url, "%s", url);
-    if (!split_url(url, out->host, sizeof out->host, out->port, sizeof out->port)) {
+    if (strncasecmp(url, "https://", 8) != 0 ||
+        !gateway_url_split(url, out->host, sizeof out->host, out->port, sizeof out->port)) {
         snprintf(out->error, sizeof out->error, "not an https:// URL with a host");
         return;
     }

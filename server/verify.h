@@ -26,6 +26,9 @@ struct gateway_probe {
 /* One word for the outcome: "ok", "unreachable", "hash_not_in_config", "host_id_mismatch". */
 const char *gateway_probe_verdict(const struct gateway_probe *g);
 
+/* The host (without brackets) and port (443 or 80 when absent) of an http(s)
+ * gateway URL; false when it has neither scheme nor host. */
+bool gateway_url_split(const char *url, char *host, size_t hlen, char *port, size_t plen);
 /* Probe one gateway URL against the hashes of a config; fills out, never fails
  * without saying why in out->error.  timeout_ms bounds connect and handshake. */
 void verify_gateway(const char *url, const char (*hashes)[29], size_t n_hashes, int timeout_ms,
