@@ -209,12 +209,22 @@ START_TEST(finding_texts)
 }
 END_TEST
 
+/* The ids the recognisers hand out, not this file's table: two problems sharing
+ * an id would share an element id on the web page. */
 START_TEST(ids_unique)
 {
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        for (size_t j = i + 1; j < sizeof texts / sizeof texts[0]; j++)
-            ck_assert_str_ne(texts[i].id, texts[j].id);
-    ck_assert_uint_eq(sizeof texts / sizeof texts[0], PHONELOG_PROBLEM_COUNT);
+    enum { N = sizeof texts / sizeof texts[0] };
+    ck_assert_uint_eq(N, PHONELOG_PROBLEM_COUNT);
+    const char *ids[N];
+    for (size_t i = 0; i < N; i++) {
+        struct phonelog_finding out[PHONELOG_PROBLEM_COUNT];
+        ck_assert_uint_eq(diagnose_str(texts[i].line, out), 1);
+        ids[i] = out[0].id;
+        ck_assert_ptr_nonnull(ids[i]);
+    }
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = i + 1; j < N; j++)
+            ck_assert_str_ne(ids[i], ids[j]);
 }
 END_TEST
 
@@ -447,6 +457,42 @@ START_TEST(lone_cr_is_not_a_line_break)
 }
 END_TEST
 
+/* phonelog_line finds the line an evidence number names, by the scan's own rules. */
+START_TEST(line_bounds)
+{
+    static const char text[] = "one\r\ntwo\rstill two\n\nlast";
+    const size_t len = sizeof text - 1;
+    const char *start = NULL;
+    ck_assert_uint_eq(phonelog_line(text, len, 1, &start), 3);
+    ck_assert_ptr_eq(start, text);
+    ck_assert_uint_eq(phonelog_line(text, len, 2, &start), 13);   /* a lone CR stays */
+    ck_assert_mem_eq(start, "two\rstill two", 13);
+    ck_assert_uint_eq(phonelog_line(text, len, 3, &start), 0);    /* an empty line */
+    ck_assert_ptr_eq(start, text + 19);
+    ck_assert_uint_eq(phonelog_line(text, len, 4, &start), 4);    /* no final LF */
+    ck_assert_mem_eq(start, "last", 4);
+    start = NULL;
+    ck_assert_uint_eq(phonelog_line(text, len, 5, &start), 0);
+    ck_assert_str_eq(start, "");
+    start = NULL;
+    ck_assert_uint_eq(phonelog_line(text, len, 0, &start), 0);
+    ck_assert_str_eq(start, "");
+    start = NULL;
+    ck_assert_uint_eq(phonelog_line(NULL, 0, 1, &start), 0);
+    ck_assert_str_eq(start, "");
+    /* len bounds the text, as for phonelog_diagnose. */
+    ck_assert_uint_eq(phonelog_line(text, 2, 1, &start), 2);
+
+    /* The numbers phonelog_diagnose gives name the lines that show the problem. */
+    static const char log[] = "VPNC: start\r\nVPNC: -do_connect: DnsLookupErr\r\n";
+    struct phonelog_finding out[PHONELOG_PROBLEM_COUNT];
+    ck_assert_uint_eq(diagnose_str(log, out), 1);
+    size_t n = phonelog_line(log, sizeof log - 1, out[0].lines[0], &start);
+    ck_assert_uint_eq(n, strlen("VPNC: -do_connect: DnsLookupErr"));
+    ck_assert_mem_eq(start, "VPNC: -do_connect: DnsLookupErr", n);
+}
+END_TEST
+
 static Suite *phonelog_suite(void)
 {
     Suite *s = suite_create("phonelog");
@@ -474,6 +520,7 @@ static Suite *phonelog_suite(void)
     tcase_add_test(tc, long_lines);
     tcase_add_test(tc, ten_megabytes);
     tcase_add_test(tc, lone_cr_is_not_a_line_break);
+    tcase_add_test(tc, line_bounds);
     suite_add_tcase(s, tc);
     return s;
 }
