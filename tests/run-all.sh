@@ -53,9 +53,10 @@ run_build() {   # run_build NAME CONFIGURE-ARGS...
     done
     if grep -qE '^# (FAIL|ERROR): *[1-9]' "$dir/test-suite.log" 2>/dev/null; then
         # Show the failing tests' logs so CI output says what broke.
-        for t in $(sed -n 's/^\(FAIL\|ERROR\): \(.*\)$/\2/p' "$dir/check.out"); do
-            echo "--- $t.log"
-            tail -40 "$dir/$t.log" 2>/dev/null
+        # A TAP result line names the script, then the assertion: keep the script.
+        for t in $(sed -n 's/^\(FAIL\|ERROR\): \([^ ]*\).*$/\2/p' "$dir/check.out" | sort -u); do
+            echo "--- ${t%.tap}.log"
+            tail -40 "$dir/${t%.tap}.log" 2>/dev/null
         done
     fi
     echo "=== $name: $(sed -n 's/^# \(TOTAL\|PASS\|FAIL\|ERROR\): *\(.*\)/\1 \2/p' "$dir/test-suite.log" | tr '\n' ' ')"
