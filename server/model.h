@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cert.h"
+
 enum entity_kind {
     ENT_CERTIFICATE,
     ENT_VPN_PROFILE,
@@ -233,5 +235,31 @@ struct fetch_record {
     char version_stamp[48];
     int64_t duration_us;
 };
+
+/* --- rows the layers hand each other (queries, lists, references) --- */
+enum name_match { MATCH_ANY, MATCH_EXACT, MATCH_PREFIX, MATCH_CONTAINS };
+
+struct list_query {
+    enum name_match match;
+    const char *name;
+    int64_t limit, offset;
+};
+
+/* The objects that refer to (kind, id) and so forbid its deletion. */
+struct object_ref {
+    enum entity_kind kind;
+    int64_t id;
+    char name[64];
+};
+
+struct cert_row {
+    int64_t id;
+    char trust_store[32];
+    struct cert_info info;
+    int64_t created_at;
+};
+void cert_row_free(struct cert_row *row);
+void rollover_free(struct rollover_cert *certs, size_t n);
+void audit_entries_free(struct audit_entry *e, size_t n);
 
 #endif

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "render.h"
 #include "service.h"
+#include "store.h"
 #include "timefmt.h"
 #include "verify.h"
 

@@ -14,7 +14,6 @@
 #include "cache.h"
 #include "model.h"
 #include "problem.h"
-#include "store.h"
 
 struct service;   /* opaque */
 

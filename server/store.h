@@ -45,13 +45,7 @@ enum store_status store_commit(struct store *s);
 void store_rollback(struct store *s);
 
 /* --- admin objects (every kind but ENT_CERTIFICATE) --- */
-enum name_match { MATCH_ANY, MATCH_EXACT, MATCH_PREFIX, MATCH_CONTAINS };
 
-struct list_query {
-    enum name_match match;
-    const char *name;
-    int64_t limit, offset;
-};
 
 enum store_status store_record_get(struct store *s, enum entity_kind kind, int64_t id,
                                    struct record *out);
@@ -66,23 +60,11 @@ bool store_record_exists(struct store *s, enum entity_kind kind, int64_t id);
 enum store_status store_record_id_by_name(struct store *s, enum entity_kind kind,
                                           const char *name, int64_t *id);
 
-/* The objects that refer to (kind, id) and so forbid its deletion. */
-struct object_ref {
-    enum entity_kind kind;
-    int64_t id;
-    char name[64];
-};
 /* Fills up to max refs; returns how many there are in all. */
 size_t store_record_users(struct store *s, enum entity_kind kind, int64_t id,
                           struct object_ref *out, size_t max);
 
 /* --- certificates --- */
-struct cert_row {
-    int64_t id;
-    char trust_store[32];
-    struct cert_info info;
-    int64_t created_at;
-};
 enum store_status store_cert_insert(struct store *s, const char *trust_store,
                                     const struct cert_info *ci, int64_t now, int64_t *id);
 enum store_status store_cert_get(struct store *s, int64_t id, struct cert_row *out);
@@ -92,7 +74,6 @@ enum store_status store_cert_list(struct store *s, const struct list_query *q,
                                   int64_t *total);
 enum store_status store_cert_set_trust_store(struct store *s, int64_t id, const char *trust_store);
 enum store_status store_cert_delete(struct store *s, int64_t id);
-void cert_row_free(struct cert_row *row);
 
 /* Distinct certificates over a set of gateways: the group's certHash count. */
 int64_t store_gateways_cert_count(struct store *s, const int64_t *gateway_ids, size_t n);
@@ -140,7 +121,6 @@ enum store_status store_each_phone_row(struct store *s,
  * includes the gateway and whether each fetched since the certificate was added. */
 enum store_status store_gateway_rollover(struct store *s, int64_t gateway_id,
                                          struct rollover_cert **out, size_t *n);
-void rollover_free(struct rollover_cert *certs, size_t n);
 
 /* --- diagnostics --- */
 /* Names of the VPN profiles (or "VPN feature configuration") with Host ID Check
@@ -162,7 +142,6 @@ enum store_status store_audit_append(struct store *s, const struct audit_entry *
 enum store_status store_audit_query(struct store *s, const char *collection, int64_t object_id,
                                     int64_t since_ms, int64_t limit, struct audit_entry **out,
                                     size_t *n);
-void audit_entries_free(struct audit_entry *e, size_t n);
 
 /* --- the ASA side of a VPN group --- */
 /* Client authentication methods of the common phone profiles using the group. */
