@@ -1,0 +1,1 @@
+# server/service/: see server/README.md.  Its sources join server/libucprov.a.
