@@ -20,7 +20,7 @@
 #include "limits.h"
 #include "log.h"
 #include "selfsigned.h"
-#include "service.h"
+#include "service/service.h"
 #include "timefmt.h"
 #include "verify.h"
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "model.h"
-#include "service.h"
+#include "service/service.h"
 
 struct fetchlog;   /* opaque */
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "service.h"
+#include "service/service.h"
 
 struct http_server;   /* opaque */
 struct MHD_Connection;

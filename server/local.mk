@@ -23,9 +23,7 @@ server_libucprov_a_SOURCES = \
 	server/provider.c server/provider.h \
 	server/render.c server/render.h \
 	server/selfsigned.c server/selfsigned.h \
-	server/service.c server/service.h \
 	server/session.c server/session.h \
-	server/store.c server/store.h \
 	server/timefmt.c server/timefmt.h \
 	server/verify.c server/verify.h
 nodist_server_libucprov_a_SOURCES = server/embedded.c

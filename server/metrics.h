@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "service.h"
+#include "service/service.h"
 
 struct tftpd;
 struct fetchlog;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "http.h"
-#include "service.h"
+#include "service/service.h"
 
 struct pages;   /* opaque: sessions, the parsed page skeleton */
 

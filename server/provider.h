@@ -14,7 +14,7 @@
 
 #include "fetchlog.h"
 #include "http.h"
-#include "service.h"
+#include "service/service.h"
 #include "tftpd/provider.h"
 
 struct config_provider;   /* opaque */

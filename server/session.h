@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "service.h"
+#include "service/service.h"
 
 #define SESSION_TOKEN_LEN 64   /* hex of 32 random bytes: cookie values and CSRF tokens */
 

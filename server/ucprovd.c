@@ -26,7 +26,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "provider.h"
-#include "service.h"
+#include "service/service.h"
 #include "tftpd/tftpd.h"
 
 struct options {

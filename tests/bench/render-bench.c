@@ -14,7 +14,7 @@
 #include <libxml/parser.h>
 
 #include "server/log.h"
-#include "server/service.h"
+#include "server/service/service.h"
 
 struct names {
     char (*v)[16];

@@ -14,7 +14,7 @@
 
 #include "server/limits.h"
 #include "server/log.h"
-#include "server/service.h"
+#include "server/service/service.h"
 
 #define HEADER IMPORT_HEADER "\n"
 #define CPP "Standard Common Phone Profile"

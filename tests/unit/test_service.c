@@ -17,7 +17,7 @@
 
 #include "server/log.h"
 #include "server/model.h"
-#include "server/service.h"
+#include "server/service/service.h"
 
 /* certHash of the fixtures, computed with the openssl CLI:
  * openssl x509 -in X.pem -outform DER | openssl dgst -sha1 -binary | base64 */

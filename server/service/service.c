@@ -29,8 +29,8 @@
 #include "limits.h"
 #include "log.h"
 #include "render.h"
-#include "service.h"
-#include "store.h"
+#include "service/service.h"
+#include "store/store.h"
 #include "timefmt.h"
 #include "verify.h"
 

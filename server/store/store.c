@@ -14,7 +14,7 @@
 #include "embedded.h"
 #include "limits.h"
 #include "log.h"
-#include "store.h"
+#include "store/store.h"
 #include "timefmt.h"
 
 #define STMT_CACHE_SIZE 48
