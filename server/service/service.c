@@ -29,58 +29,19 @@
 #include "limits.h"
 #include "log.h"
 #include "render.h"
-#include "service/service.h"
-#include "store/store.h"
+#include "service/internal.h"
 #include "timefmt.h"
 #include "verify.h"
 
-#define AUTH_CACHE_SLOTS 256
 #define MAX_USERS_LISTED 20
 
-struct auth_slot {
-    unsigned char key[32];    /* HMAC of the credential under a per-process secret */
-    int64_t admin_id;
-    char name[64];
-    time_t expires;
-};
-
-/* Every connection opened, so that service_close() can close the ones threads left. */
-struct conn {
-    struct conn *next;
-    struct store *store;
-};
-
-/* The background renderer of service_warm_start(). */
-struct warmer {
-    pthread_t tid;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    atomic_uint kicks;        /* bumped by every full eviction: start a new pass */
-    atomic_bool stopping;
-    atomic_bool running;      /* set once the lock exists: kicks come from request threads */
-};
-
-struct service {
-    struct warmer warm;
-    char *db_path;
-    pthread_key_t conn_key;
-    pthread_mutex_t conns_lock;
-    struct conn *conns;
-    struct cache *cache;
-    struct render_templates *templates;
-    pthread_mutex_t auth_lock;
-    unsigned char auth_secret[32];
-    struct auth_slot auth_cache[AUTH_CACHE_SLOTS];
-    unsigned fetch_batches;   /* only the fetch log writer touches it */
-};
-
-static void warm_stop(struct service *sv);
+static void warm_kick(struct service *sv);
 
 /* ------------------------------------------------------------ connections */
 
 /* The calling thread's connection: SQLite connections are not shared between
  * threads, and WAL lets the readers run beside the one writer. */
-static struct store *conn(struct service *sv)
+struct store *svc_conn(struct service *sv)
 {
     struct store *s = pthread_getspecific(sv->conn_key);
     if (s != NULL)
@@ -194,7 +155,7 @@ void service_close(struct service *sv)
 {
     if (sv == NULL)
         return;
-    warm_stop(sv);   /* first: it renders through a connection of its own */
+    svc_warm_stop(sv);   /* first: it renders through a connection of its own */
     struct conn *c = sv->conns;
     while (c != NULL) {
         struct conn *next = c->next;
@@ -212,7 +173,7 @@ void service_close(struct service *sv)
     free(sv);
 }
 
-static int fail_internal(struct problem *p)
+int svc_fail_internal(struct problem *p)
 {
     problem_set(p, 500, "the database could not complete the request; see the server log");
     return -1;
@@ -261,7 +222,7 @@ static size_t utf8_length(const char *s)
     return n;
 }
 
-static void validate_text(const struct field_def *f, const char *s, struct problem *p)
+void svc_validate_text(const struct field_def *f, const char *s, struct problem *p)
 {
     if (!utf8_valid((const unsigned char *)s)) {
         problem_field(p, f->name, "%s must be UTF-8 text", f->label);
@@ -280,7 +241,7 @@ static void validate_text(const struct field_def *f, const char *s, struct probl
 /* The ASA's group-url as phones use it: http(s)://host[:port][/path], no spaces. */
 static void validate_url(const struct field_def *f, const char *s, struct problem *p)
 {
-    validate_text(f, s, p);
+    svc_validate_text(f, s, p);
     if (*s == '\0')
         return;
     const char *host = NULL;
@@ -365,7 +326,7 @@ static void validate_reflist(struct store *s, const struct field_def *f, const s
     }
 }
 
-static void validate_record(struct store *s, struct record *r, struct problem *p)
+void svc_validate_record(struct store *s, struct record *r, struct problem *p)
 {
     const struct entity_def *e = entity_get(r->kind);
     for (size_t i = 0; i < e->n_fields; i++) {
@@ -374,7 +335,7 @@ static void validate_record(struct store *s, struct record *r, struct problem *p
         switch (f->type) {
         case FT_TEXT:
         case FT_SECRET:
-            validate_text(f, v->s ? v->s : "", p);
+            svc_validate_text(f, v->s ? v->s : "", p);
             break;
         case FT_URL:
             validate_url(f, v->s ? v->s : "", p);
@@ -451,7 +412,7 @@ static void check_group_cert_limit(struct store *s, int64_t group_id, const char
 }
 
 /* Rules that span objects, checked after the write inside its transaction. */
-static void check_after_write(struct store *s, const struct record *r, struct problem *p)
+void svc_check_after_write(struct store *s, const struct record *r, struct problem *p)
 {
     if (r->kind == ENT_VPN_GROUP) {
         check_group_cert_limit(s, r->id, "gateways", p);
@@ -463,7 +424,7 @@ static void check_after_write(struct store *s, const struct record *r, struct pr
     }
 }
 
-static const char *record_name(const struct record *r)
+const char *svc_record_name(const struct record *r)
 {
     int idx = entity_field_index(entity_get(r->kind), "name");
     return idx >= 0 && r->v[idx].s ? r->v[idx].s : "";
@@ -471,43 +432,42 @@ static const char *record_name(const struct record *r)
 
 /* ------------------------------------------------------------ transactions */
 
-static void warm_kick(struct service *sv);
 
 /* Everything goes, and the warmer fills the cache again. */
-static void evict_all(struct service *sv)
+void svc_evict_all(struct service *sv)
 {
     cache_evict_all(sv->cache);
     warm_kick(sv);
 }
 
-static void evict(struct service *sv, struct name_list *affected)
+void svc_evict(struct service *sv, struct name_list *affected)
 {
     if (affected->all)
-        evict_all(sv);
+        svc_evict_all(sv);
     else if (affected->n > 0)
         cache_evict(sv->cache, (const char (*)[16])affected->names, affected->n);
     name_list_free(affected);
 }
 
-static int refuse(struct store *s, struct name_list *affected, int rc)
+int svc_refuse(struct store *s, struct name_list *affected, int rc)
 {
     store_rollback(s);
     name_list_free(affected);
     return rc;
 }
 
-static int finish_write(struct service *sv, struct store *s, struct name_list *affected,
+int svc_finish_write(struct service *sv, struct store *s, struct name_list *affected,
                         struct problem *p)
 {
     if (store_commit(s) != STORE_OK) {
-        refuse(s, affected, -1);
-        return fail_internal(p);
+        svc_refuse(s, affected, -1);
+        return svc_fail_internal(p);
     }
-    evict(sv, affected);
+    svc_evict(sv, affected);
     return 0;
 }
 
-static int write_status(struct store *s, struct name_list *affected, enum store_status ss,
+int svc_write_status(struct store *s, struct name_list *affected, enum store_status ss,
                         const struct record *r, struct problem *p)
 {
     const struct entity_def *e = entity_get(r->kind);
@@ -515,7 +475,7 @@ static int write_status(struct store *s, struct name_list *affected, enum store_
     case STORE_OK:
         return 0;
     case STORE_CONFLICT:
-        problem_set(p, 409, "a %s named '%s' already exists", e->label, record_name(r));
+        problem_set(p, 409, "a %s named '%s' already exists", e->label, svc_record_name(r));
         problem_field(p, "name", "the name is already in use");
         break;
     case STORE_NOT_FOUND:
@@ -526,15 +486,15 @@ static int write_status(struct store *s, struct name_list *affected, enum store_
         problem_set(p, 400, "the %s breaks a database constraint", e->label);
         break;
     default:
-        fail_internal(p);
+        svc_fail_internal(p);
         break;
     }
-    return refuse(s, affected, -1);
+    return svc_refuse(s, affected, -1);
 }
 
 /* Record a change in the audit log, inside the change's transaction.  Takes
  * ownership of before and after (JSON objects as the REST API shows them). */
-static int audit(struct store *s, const struct actor *who, const char *action,
+int svc_audit(struct store *s, const struct actor *who, const char *action,
                  const char *collection, int64_t id, const char *name, json_t *before,
                  json_t *after)
 {
@@ -555,7 +515,7 @@ static int audit(struct store *s, const struct actor *who, const char *action,
     return ss == STORE_OK ? 0 : -1;
 }
 
-static json_t *cert_summary(int64_t id, const char *trust_store, const struct cert_info *ci)
+json_t *svc_cert_summary(int64_t id, const char *trust_store, const struct cert_info *ci)
 {
     return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)id, "store", trust_store,
                      "common_name", ci->common_name, "cert_hash", ci->cert_hash,
@@ -567,10 +527,10 @@ int service_create(struct service *sv, const struct actor *who, struct record *p
                    int64_t *id, struct problem *p)
 {
     const struct entity_def *e = entity_get(patch->kind);
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     struct name_list affected = { 0 };
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     if (e->singleton || patch->kind == ENT_CERTIFICATE) {
         problem_set(p, 405, "%s objects cannot be created this way", e->label);
         return -1;
@@ -580,29 +540,29 @@ int service_create(struct service *sv, const struct actor *who, struct record *p
     record_merge(&rec, patch);
     if (store_begin_write(s) != STORE_OK) {
         record_free(&rec);
-        return fail_internal(p);
+        return svc_fail_internal(p);
     }
-    validate_record(s, &rec, p);
+    svc_validate_record(s, &rec, p);
     enum store_status ss = p->status ? STORE_OK : store_record_insert(s, &rec);
     if (p->status == 0 && ss == STORE_OK)
-        check_after_write(s, &rec, p);
-    if (p->status != 0 || write_status(s, &affected, ss, &rec, p) != 0) {
+        svc_check_after_write(s, &rec, p);
+    if (p->status != 0 || svc_write_status(s, &affected, ss, &rec, p) != 0) {
         store_rollback(s);
         record_free(&rec);
         return -1;
     }
-    if (audit(s, who, "create", e->collection, rec.id, record_name(&rec), NULL,
+    if (svc_audit(s, who, "create", e->collection, rec.id, svc_record_name(&rec), NULL,
               record_json(&rec)) != 0) {
-        refuse(s, &affected, -1);
+        svc_refuse(s, &affected, -1);
         record_free(&rec);
-        return fail_internal(p);
+        return svc_fail_internal(p);
     }
     store_affected_phones(s, rec.kind, rec.id, &affected);
-    int rc = finish_write(sv, s, &affected, p);
+    int rc = svc_finish_write(sv, s, &affected, p);
     if (rc == 0) {
         *id = rec.id;
         log_info("%s created %s %lld '%s'", who->name, e->label, (long long)rec.id,
-                 record_name(&rec));
+                 svc_record_name(&rec));
     }
     record_free(&rec);
     return rc;
@@ -619,20 +579,20 @@ int service_update_guarded(struct service *sv, const struct actor *who, enum ent
                            struct problem *p)
 {
     const struct entity_def *e = entity_get(kind);
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     struct name_list affected = { 0 };
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     if (e->singleton)
         id = 1;
     if (store_begin_write(s) != STORE_OK)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     struct record rec;
     enum store_status ss = store_record_get(s, kind, id, &rec);
     if (ss != STORE_OK) {
         rec.kind = kind;
         rec.id = id;
-        write_status(s, &affected, ss, &rec, p);
+        svc_write_status(s, &affected, ss, &rec, p);
         record_free(&rec);
         return -1;
     }
@@ -641,7 +601,7 @@ int service_update_guarded(struct service *sv, const struct actor *who, enum ent
     int certs = kind == ENT_VPN_GATEWAY ? entity_field_index(e, "certificates") : -1;
     if (!rollover_confirmed && certs >= 0 && patch->v[certs].set &&
         service_rollover_check(sv, id, patch->v[certs].ids, patch->v[certs].n_ids, p) != 0) {
-        refuse(s, &affected, -1);
+        svc_refuse(s, &affected, -1);
         record_free(&rec);
         return -1;
     }
@@ -649,12 +609,12 @@ int service_update_guarded(struct service *sv, const struct actor *who, enum ent
     store_affected_phones(s, kind, id, &affected);
     json_t *before = record_json(&rec);
     record_merge(&rec, patch);
-    validate_record(s, &rec, p);
+    svc_validate_record(s, &rec, p);
     ss = p->status ? STORE_OK : store_record_update(s, &rec);
     if (p->status == 0 && ss == STORE_OK)
-        check_after_write(s, &rec, p);
-    if (p->status != 0 || write_status(s, &affected, ss, &rec, p) != 0) {
-        refuse(s, &affected, -1);
+        svc_check_after_write(s, &rec, p);
+    if (p->status != 0 || svc_write_status(s, &affected, ss, &rec, p) != 0) {
+        svc_refuse(s, &affected, -1);
         record_free(&rec);
         json_decref(before);
         return -1;
@@ -663,22 +623,22 @@ int service_update_guarded(struct service *sv, const struct actor *who, enum ent
     if (json_equal(before, after)) {
         json_decref(before);
         json_decref(after);
-    } else if (audit(s, who, "update", e->collection, e->singleton ? 0 : id, record_name(&rec),
+    } else if (svc_audit(s, who, "update", e->collection, e->singleton ? 0 : id, svc_record_name(&rec),
                      before, after) != 0) {
-        refuse(s, &affected, -1);
+        svc_refuse(s, &affected, -1);
         record_free(&rec);
-        return fail_internal(p);
+        return svc_fail_internal(p);
     }
     store_affected_phones(s, kind, id, &affected);
-    int rc = finish_write(sv, s, &affected, p);
+    int rc = svc_finish_write(sv, s, &affected, p);
     if (rc == 0)
         log_info("%s updated %s %lld '%s'", who->name, e->label, (long long)id,
-                 record_name(&rec));
+                 svc_record_name(&rec));
     record_free(&rec);
     return rc;
 }
 
-static void refuse_in_use(struct store *s, enum entity_kind kind, int64_t id, const char *what,
+void svc_refuse_in_use(struct store *s, enum entity_kind kind, int64_t id, const char *what,
                           struct problem *p)
 {
     struct object_ref users[MAX_USERS_LISTED];
@@ -704,26 +664,26 @@ int service_delete(struct service *sv, const struct actor *who, enum entity_kind
                    int64_t id, struct problem *p)
 {
     const struct entity_def *e = entity_get(kind);
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     struct name_list affected = { 0 };
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     if (e->singleton) {
         problem_set(p, 405, "the %s cannot be deleted", e->label);
         return -1;
     }
     if (store_begin_write(s) != STORE_OK)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     if (!store_record_exists(s, kind, id)) {
         problem_set(p, 404, "there is no %s with id %lld", e->label, (long long)id);
-        return refuse(s, &affected, -1);
+        return svc_refuse(s, &affected, -1);
     }
     struct object_ref probe;
     if (store_record_users(s, kind, id, &probe, 1) > 0) {
         char what[96];
         snprintf(what, sizeof what, "%s %lld", e->label, (long long)id);
-        refuse_in_use(s, kind, id, what, p);
-        return refuse(s, &affected, -1);
+        svc_refuse_in_use(s, kind, id, what, p);
+        return svc_refuse(s, &affected, -1);
     }
     store_affected_phones(s, kind, id, &affected);
     json_t *before = NULL;
@@ -731,7 +691,7 @@ int service_delete(struct service *sv, const struct actor *who, enum entity_kind
     if (kind == ENT_CERTIFICATE) {
         struct cert_row row;
         if (store_cert_get(s, id, &row) == STORE_OK) {
-            before = cert_summary(id, row.trust_store, &row.info);
+            before = svc_cert_summary(id, row.trust_store, &row.info);
             snprintf(name, sizeof name, "%s", row.info.common_name);
             cert_row_free(&row);
         }
@@ -739,7 +699,7 @@ int service_delete(struct service *sv, const struct actor *who, enum entity_kind
         struct record old;
         if (store_record_get(s, kind, id, &old) == STORE_OK) {
             before = record_json(&old);
-            snprintf(name, sizeof name, "%s", record_name(&old));
+            snprintf(name, sizeof name, "%s", svc_record_name(&old));
         }
         record_free(&old);
     }
@@ -748,15 +708,15 @@ int service_delete(struct service *sv, const struct actor *who, enum entity_kind
     if (ss == STORE_IN_USE) {
         json_decref(before);
         problem_set(p, 409, "%s %lld is still in use", e->label, (long long)id);
-        return refuse(s, &affected, -1);
+        return svc_refuse(s, &affected, -1);
     }
-    if (ss != STORE_OK || audit(s, who, "delete", e->collection, id, name, before, NULL) != 0) {
+    if (ss != STORE_OK || svc_audit(s, who, "delete", e->collection, id, name, before, NULL) != 0) {
         if (ss != STORE_OK)
             json_decref(before);
-        refuse(s, &affected, -1);
-        return fail_internal(p);
+        svc_refuse(s, &affected, -1);
+        return svc_fail_internal(p);
     }
-    int rc = finish_write(sv, s, &affected, p);
+    int rc = svc_finish_write(sv, s, &affected, p);
     if (rc == 0)
         log_info("%s deleted %s %lld", who->name, e->label, (long long)id);
     return rc;
@@ -766,29 +726,29 @@ int service_get(struct service *sv, enum entity_kind kind, int64_t id, struct re
                 struct problem *p)
 {
     const struct entity_def *e = entity_get(kind);
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     enum store_status ss = store_record_get(s, kind, e->singleton ? 1 : id, out);
     if (ss == STORE_NOT_FOUND) {
         problem_set(p, 404, "there is no %s with id %lld", e->label, (long long)id);
         return -1;
     }
-    return ss == STORE_OK ? 0 : fail_internal(p);
+    return ss == STORE_OK ? 0 : svc_fail_internal(p);
 }
 
 int service_list(struct service *sv, enum entity_kind kind, const struct list_query *q,
                  struct record **items, size_t *n, int64_t *total, struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
-    return store_record_list(s, kind, q, items, n, total) == STORE_OK ? 0 : fail_internal(p);
+        return svc_fail_internal(p);
+    return store_record_list(s, kind, q, items, n, total) == STORE_OK ? 0 : svc_fail_internal(p);
 }
 
 int service_lookup_name(struct service *sv, enum entity_kind kind, const char *name, int64_t *id)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     return s && store_record_id_by_name(s, kind, name, id) == STORE_OK ? 0 : -1;
 }
 
@@ -797,9 +757,9 @@ int service_lookup_name(struct service *sv, enum entity_kind kind, const char *n
 int service_cert_add(struct service *sv, const struct actor *who, const char *trust_store,
                      const void *bytes, size_t len, int64_t *id, struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     if (trust_store == NULL || !trust_store_valid(trust_store)) {
         problem_field(p, "store", "store must be one of Phone-VPN-trust, Phone-trust, "
                       "CallManager-trust, CAPF-trust");
@@ -813,20 +773,20 @@ int service_cert_add(struct service *sv, const struct actor *who, const char *tr
     }
     if (store_begin_write(s) != STORE_OK) {
         cert_info_free(&ci);
-        return fail_internal(p);
+        return svc_fail_internal(p);
     }
     enum store_status ss = store_cert_insert(s, trust_store, &ci, (int64_t)time(NULL), id);
-    if (ss == STORE_OK && audit(s, who, "create", "certificates", *id, ci.common_name, NULL,
-                                cert_summary(*id, trust_store, &ci)) != 0)
+    if (ss == STORE_OK && svc_audit(s, who, "create", "certificates", *id, ci.common_name, NULL,
+                                svc_cert_summary(*id, trust_store, &ci)) != 0)
         ss = STORE_ERROR;
     if (ss == STORE_CONFLICT) {
         problem_set(p, 409, "this certificate (%s) is already in %s", ci.common_name,
                     trust_store);
         problem_field(p, "pem", "duplicate certificate");
     } else if (ss != STORE_OK) {
-        fail_internal(p);
+        svc_fail_internal(p);
     } else if (store_commit(s) != STORE_OK) {
-        fail_internal(p);
+        svc_fail_internal(p);
     }
     if (p->status != 0) {
         store_rollback(s);
@@ -841,44 +801,44 @@ int service_cert_add(struct service *sv, const struct actor *who, const char *tr
 
 int service_cert_get(struct service *sv, int64_t id, struct cert_row *out, struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     enum store_status ss = store_cert_get(s, id, out);
     if (ss == STORE_NOT_FOUND) {
         problem_set(p, 404, "there is no certificate with id %lld", (long long)id);
         return -1;
     }
-    return ss == STORE_OK ? 0 : fail_internal(p);
+    return ss == STORE_OK ? 0 : svc_fail_internal(p);
 }
 
 int service_cert_list(struct service *sv, const struct list_query *q, const char *trust_store,
                       struct cert_row **rows, size_t *n, int64_t *total, struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
-    return store_cert_list(s, q, trust_store, rows, n, total) == STORE_OK ? 0 : fail_internal(p);
+        return svc_fail_internal(p);
+    return store_cert_list(s, q, trust_store, rows, n, total) == STORE_OK ? 0 : svc_fail_internal(p);
 }
 
 int service_cert_set_trust_store(struct service *sv, const struct actor *who, int64_t id,
                                  const char *trust_store, struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     struct name_list affected = { 0 };
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     if (trust_store == NULL || !trust_store_valid(trust_store)) {
         problem_field(p, "store", "store must be one of Phone-VPN-trust, Phone-trust, "
                       "CallManager-trust, CAPF-trust");
         return -1;
     }
     if (store_begin_write(s) != STORE_OK)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     struct cert_row row;
     if (store_cert_get(s, id, &row) != STORE_OK) {
         problem_set(p, 404, "there is no certificate with id %lld", (long long)id);
-        return refuse(s, &affected, -1);
+        return svc_refuse(s, &affected, -1);
     }
     bool leaving_vpn = strcmp(row.trust_store, TRUST_STORE_PHONE_VPN) == 0 &&
                        strcmp(trust_store, TRUST_STORE_PHONE_VPN) != 0;
@@ -887,14 +847,14 @@ int service_cert_set_trust_store(struct service *sv, const struct actor *who, in
     cert_row_free(&row);
     struct object_ref probe;
     if (leaving_vpn && store_record_users(s, ENT_CERTIFICATE, id, &probe, 1) > 0) {
-        refuse_in_use(s, ENT_CERTIFICATE, id, "the certificate", p);
-        return refuse(s, &affected, -1);
+        svc_refuse_in_use(s, ENT_CERTIFICATE, id, "the certificate", p);
+        return svc_refuse(s, &affected, -1);
     }
     enum store_status ss = store_cert_set_trust_store(s, id, trust_store);
     if (ss == STORE_OK) {
         struct cert_row now;
         if (store_cert_get(s, id, &now) != STORE_OK ||
-            audit(s, who, "update", "certificates", id, now.info.common_name,
+            svc_audit(s, who, "update", "certificates", id, now.info.common_name,
                   json_pack("{s:s}", "store", old_store), json_pack("{s:s}", "store",
                   trust_store)) != 0)
             ss = STORE_ERROR;
@@ -902,13 +862,13 @@ int service_cert_set_trust_store(struct service *sv, const struct actor *who, in
     }
     if (ss == STORE_CONFLICT) {
         problem_set(p, 409, "the same certificate is already in %s", trust_store);
-        return refuse(s, &affected, -1);
+        return svc_refuse(s, &affected, -1);
     }
     if (ss != STORE_OK) {
-        refuse(s, &affected, -1);
-        return fail_internal(p);
+        svc_refuse(s, &affected, -1);
+        return svc_fail_internal(p);
     }
-    int rc = finish_write(sv, s, &affected, p);
+    int rc = svc_finish_write(sv, s, &affected, p);
     if (rc == 0)
         log_info("%s moved certificate %lld to %s", who->name, (long long)id, trust_store);
     return rc;
@@ -926,7 +886,7 @@ int service_cert_delete(struct service *sv, const struct actor *who, int64_t id,
 static struct cache_blob *render_into_cache(struct service *sv, const char *name)
 {
     struct cache_blob *b;
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
         return NULL;
     uint64_t generation = cache_generation(sv->cache);
@@ -1002,7 +962,7 @@ static bool warm_interrupted(struct service *sv, unsigned kick)
 static void warm_pass(struct service *sv, unsigned kick)
 {
     struct phone_names names = { 0 };
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL || store_each_phone(s, collect_phone_name, &names) != STORE_OK)
         names.n = 0;
     size_t max = cache_max_bytes(sv->cache), stop_at = max / 2, rendered = 0;
@@ -1077,7 +1037,7 @@ int service_warm_start(struct service *sv)
     return 0;
 }
 
-static void warm_stop(struct service *sv)
+void svc_warm_stop(struct service *sv)
 {
     if (!atomic_load(&sv->warm.running))
         return;
@@ -1096,10 +1056,10 @@ struct cache_blob *service_phone_config(struct service *sv, int64_t phone_id, st
     struct record rec;
     if (service_get(sv, ENT_PHONE, phone_id, &rec, p) != 0)
         return NULL;
-    struct cache_blob *b = service_render(sv, record_name(&rec));
+    struct cache_blob *b = service_render(sv, svc_record_name(&rec));
     record_free(&rec);
     if (b == NULL)
-        fail_internal(p);
+        svc_fail_internal(p);
     return b;
 }
 
@@ -1110,7 +1070,7 @@ void service_cache_stats(struct service *sv, struct cache_stats *out)
 
 int service_each_phone(struct service *sv, void (*fn)(void *ctx, const char *name), void *ctx)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     return s && store_each_phone(s, fn, ctx) == STORE_OK ? 0 : -1;
 }
 
@@ -1313,9 +1273,9 @@ static int import_header(struct import_job *job, const struct csv_record *rec)
     return 0;
 }
 
-/* One column of one phone: the checks validate_record() makes of that field,
+/* One column of one phone: the checks svc_validate_record() makes of that field,
  * with the model and the profile answered from what the job loaded once
- * rather than by a query each.  Adds to fp as validate_record() would. */
+ * rather than by a query each.  Adds to fp as svc_validate_record() would. */
 static void import_check(struct import_job *job, const struct field_def *f, const char *text,
                          char name[16], int64_t *profile_id, struct problem *fp)
 {
@@ -1339,7 +1299,7 @@ static void import_check(struct import_job *job, const struct field_def *f, cons
                           text);
         break;
     default:
-        validate_text(f, text, fp);
+        svc_validate_text(f, text, fp);
         break;
     }
 }
@@ -1409,16 +1369,16 @@ int service_import_phones(struct service *sv, const struct actor *who, const cha
                           size_t len, import_progress_fn progress, void *progress_ctx,
                           struct import_result *res, struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     memset(res, 0, sizeof *res);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     struct import_job job = {
         .sv = sv, .s = s, .res = res, .p = p, .bytes_total = len,
         .progress = progress, .progress_ctx = progress_ctx,
     };
     if (store_begin_write(s) != STORE_OK)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     job.n_models = store_model_names(s, job.models, IMPORT_MAX_MODELS);
     if (job.n_models > IMPORT_MAX_MODELS)
         job.n_models = IMPORT_MAX_MODELS;
@@ -1440,7 +1400,7 @@ int service_import_phones(struct service *sv, const struct actor *who, const cha
         rc = -1;
     } else if (store_commit(s) != STORE_OK) {
         store_rollback(s);
-        rc = fail_internal(p);
+        rc = svc_fail_internal(p);
     } else {
         /* A name cached before the import was an unknown phone or an older
          * phone of that name; either way its file is rendered anew. */
@@ -1466,16 +1426,16 @@ static void export_row(void *ctx, const struct phone_row *row)
 
 int service_export_phones(struct service *sv, char **out, size_t *len, struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     struct csv_writer w = { 0 };
     *out = NULL;
     *len = 0;
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     csv_write_record(&w, import_columns, COL_COUNT);
     if (store_each_phone_row(s, export_row, &w) != STORE_OK || w.failed) {
         csv_writer_free(&w);
-        return fail_internal(p);
+        return svc_fail_internal(p);
     }
     *out = w.buf;
     *len = w.len;
@@ -1486,7 +1446,7 @@ int service_export_phones(struct service *sv, char **out, size_t *len, struct pr
 
 int service_fetch_log_append(struct service *sv, const struct fetch_record *recs, size_t n)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL || store_fetch_log_append(s, recs, n) != STORE_OK)
         return -1;
     /* Pruning now and then keeps the table bounded without a delete per insert. */
@@ -1499,11 +1459,11 @@ int service_fetch_log_query(struct service *sv, const char *device, int64_t sinc
                             int64_t limit, struct fetch_record **out, size_t *n,
                             struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     return store_fetch_log_query(s, device, since_ms, limit, out, n) == STORE_OK
-               ? 0 : fail_internal(p);
+               ? 0 : svc_fail_internal(p);
 }
 
 /* ------------------------------------------------------- admins and tokens */
@@ -1519,7 +1479,7 @@ static bool valid_admin_name(const char *name)
     return true;
 }
 
-static void auth_cache_clear(struct service *sv)
+void svc_auth_cache_clear(struct service *sv)
 {
     pthread_mutex_lock(&sv->auth_lock);
     OPENSSL_cleanse(sv->auth_cache, sizeof sv->auth_cache);
@@ -1529,9 +1489,9 @@ static void auth_cache_clear(struct service *sv)
 int service_admin_add(struct service *sv, const char *name, const char *password,
                       struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     if (!valid_admin_name(name))
         problem_field(p, "name", "an admin name is 1 to %d letters, digits or ._-@",
                       UCPROV_NAME_MAX);
@@ -1542,7 +1502,7 @@ int service_admin_add(struct service *sv, const char *name, const char *password
         return -1;
     char hash[AUTH_HASH_TEXT_MAX];
     if (auth_hash_secret(password, hash, sizeof hash) != 0)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     int64_t id;
     enum store_status ss = store_admin_insert(s, name, hash, (int64_t)time(NULL), &id);
     if (ss == STORE_CONFLICT) {
@@ -1550,7 +1510,7 @@ int service_admin_add(struct service *sv, const char *name, const char *password
         return -1;
     }
     if (ss != STORE_OK)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     log_info("admin '%s' added", name);
     return 0;
 }
@@ -1558,9 +1518,9 @@ int service_admin_add(struct service *sv, const char *name, const char *password
 int service_admin_set_password(struct service *sv, const char *name, const char *password,
                                struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     if (strlen(password) < UCPROV_ADMIN_PASSWORD_MIN) {
         problem_field(p, "password", "the password needs at least %d characters",
                       UCPROV_ADMIN_PASSWORD_MIN);
@@ -1574,24 +1534,24 @@ int service_admin_set_password(struct service *sv, const char *name, const char 
     }
     if (auth_hash_secret(password, hash, sizeof hash) != 0 ||
         store_admin_set_password(s, id, hash) != STORE_OK)
-        return fail_internal(p);
-    auth_cache_clear(sv);
+        return svc_fail_internal(p);
+    svc_auth_cache_clear(sv);
     log_info("password of admin '%s' changed", name);
     return 0;
 }
 
 int64_t service_admin_count(struct service *sv)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     return s ? store_admin_count(s) : -1;
 }
 
 int service_token_create(struct service *sv, const char *admin_name, char *token, size_t len,
                          struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     int64_t admin_id, token_id;
     char secret[64], hash[AUTH_HASH_TEXT_MAX];
     if (store_admin_by_name(s, admin_name, &admin_id, hash, sizeof hash) != STORE_OK) {
@@ -1602,7 +1562,7 @@ int service_token_create(struct service *sv, const char *admin_name, char *token
         auth_hash_secret(secret, hash, sizeof hash) != 0 ||
         store_token_insert(s, admin_id, hash, (int64_t)time(NULL), &token_id) != STORE_OK) {
         OPENSSL_cleanse(secret, sizeof secret);
-        return fail_internal(p);
+        return svc_fail_internal(p);
     }
     /* The id in front lets a check find the one hash to compare against. */
     snprintf(token, len, "ucp_%lld_%s", (long long)token_id, secret);
@@ -1666,7 +1626,7 @@ bool service_auth_password(struct service *sv, const char *name, const char *pas
     credential_key(sv, "basic", name, password, key);
     if (auth_cache_lookup(sv, key, who))
         return true;
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     int64_t id;
     char hash[AUTH_HASH_TEXT_MAX];
     if (s == NULL || store_admin_by_name(s, name, &id, hash, sizeof hash) != STORE_OK) {
@@ -1695,7 +1655,7 @@ bool service_auth_token(struct service *sv, const char *token, struct actor *who
     long long token_id = strtoll(token + 4, &end, 10);
     if (end == token + 4 || *end != '_' || token_id <= 0)
         return false;
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     int64_t admin_id;
     char hash[AUTH_HASH_TEXT_MAX];
     if (s == NULL || store_token_get(s, token_id, &admin_id, hash, sizeof hash) != STORE_OK)
@@ -1827,15 +1787,15 @@ int service_load_demo(struct service *sv, struct problem *p)
 int service_gateway_rollover(struct service *sv, int64_t gateway_id, struct rollover_cert **out,
                              size_t *n, struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     enum store_status ss = store_gateway_rollover(s, gateway_id, out, n);
     if (ss == STORE_NOT_FOUND) {
         problem_set(p, 404, "there is no VPN gateway with id %lld", (long long)gateway_id);
         return -1;
     }
-    return ss == STORE_OK ? 0 : fail_internal(p);
+    return ss == STORE_OK ? 0 : svc_fail_internal(p);
 }
 
 static bool id_in(int64_t id, const int64_t *ids, size_t n)
@@ -2030,12 +1990,12 @@ static void diagnose_models(struct store *s, const char *only, struct diag_list 
 int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic **out, size_t *n,
                         struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     struct diag_list l = { calloc(DIAG_MAX, sizeof *l.items), 0 };
     if (l.items == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     diagnose_certificates(s, expiry_days, &l);
     struct list_query q = { MATCH_ANY, NULL, UCPROV_LIST_MAX_LIMIT, 0 };
     struct record *gws = NULL;
@@ -2058,12 +2018,12 @@ int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic *
 int service_save_warnings(struct service *sv, const struct record *saved,
                           struct diagnostic **out, size_t *n, struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     struct diag_list l = { calloc(DIAG_MAX, sizeof *l.items), 0 };
     if (l.items == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     enum entity_kind k = saved->kind;
     if (k == ENT_VPN_GATEWAY || k == ENT_VPN_PROFILE || k == ENT_COMMON_PHONE_PROFILE ||
         k == ENT_VPN_GROUP || k == ENT_VPN_FEATURE_CONFIGURATION) {
@@ -2081,7 +2041,7 @@ int service_save_warnings(struct service *sv, const struct record *saved,
         free(gws);
     }
     if (k == ENT_PHONE)
-        diagnose_models(s, record_name(saved), &l);
+        diagnose_models(s, svc_record_name(saved), &l);
     else if (k == ENT_COMMON_PHONE_PROFILE)
         diagnose_models(s, NULL, &l);
     /* A save warns about what it can break, not about expiry it did not touch. */
@@ -2168,7 +2128,7 @@ int service_verify_gateways(struct service *sv, const char *device, struct gatew
     }
     *out = calloc(n_urls, sizeof **out);
     if (*out == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     for (size_t i = 0; i < n_urls; i++) {
         verify_gateway(urls[i], (const char (*)[29])hashes, n_hashes,
                        UCPROV_VERIFY_TIMEOUT_MS, &(*out)[i]);
@@ -2184,18 +2144,18 @@ int service_audit_query(struct service *sv, const char *collection, int64_t obje
                         int64_t since_ms, int64_t limit, struct audit_entry **out, size_t *n,
                         struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     return store_audit_query(s, collection, object_id, since_ms, limit, out, n) == STORE_OK
-               ? 0 : fail_internal(p);
+               ? 0 : svc_fail_internal(p);
 }
 
 /* ------------------------------------------------------- backup and restore */
 
 int service_backup(struct service *sv, const char *path, char *err, size_t errlen)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL) {
         snprintf(err, errlen, "cannot open the database");
         return -1;
@@ -2218,24 +2178,24 @@ int service_backup(struct service *sv, const char *path, char *err, size_t errle
 
 int service_restore(struct service *sv, const char *path, char *err, size_t errlen)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL) {
         snprintf(err, errlen, "cannot open the database");
         return -1;
     }
     if (store_restore(s, path, err, errlen) != 0 || store_migrate(s, err, errlen) != 0)
         return -1;
-    evict_all(sv);
-    auth_cache_clear(sv);
+    svc_evict_all(sv);
+    svc_auth_cache_clear(sv);
     log_info("database restored from %s", path);
     return 0;
 }
 
 int service_phone_freshness(struct service *sv, struct phone_freshness *out, struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL || store_phone_freshness(s, time_now_ms(), out) != STORE_OK)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     return 0;
 }
 
@@ -2278,9 +2238,9 @@ int service_asa_config(struct service *sv, int64_t group_id, const struct asa_re
                        char **text, struct problem *p)
 {
     *text = NULL;
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     struct asa_params params = { .mask = req->mask, .outside = req->outside,
                                  .trustpoint = req->trustpoint, .cipher_advice = req->ciphers,
                                  .dtls_test = req->dtls_test };
@@ -2343,16 +2303,16 @@ int service_asa_config(struct service *sv, int64_t group_id, const struct asa_re
     for (size_t i = 0; i < n_gw; i++)
         record_free(&gw[i]);
     record_free(&group);
-    return *text ? 0 : fail_internal(p);
+    return *text ? 0 : svc_fail_internal(p);
 }
 
 /* ---------------------------------------------------------- model catalogue */
 
 int service_model_list(struct service *sv, struct phone_model **out, size_t *n, struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL || store_model_list(s, out, n) != STORE_OK)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     return 0;
 }
 
@@ -2360,23 +2320,23 @@ int service_model_list(struct service *sv, struct phone_model **out, size_t *n, 
 int service_model_set_load(struct service *sv, const struct actor *who, int model_id,
                            const char *load, struct problem *p)
 {
-    struct store *s = conn(sv);
+    struct store *s = svc_conn(sv);
     if (s == NULL)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     static const struct field_def load_field = { "default_load", "Phone Load Name", FT_TEXT,
                                                  false, 0, 64, 0, NULL, 0 };
-    validate_text(&load_field, load, p);
+    svc_validate_text(&load_field, load, p);
     for (const char *c = load; p->status == 0 && *c; c++)
         if (!isalnum((unsigned char)*c) && !strchr("._-", *c))
             problem_field(p, "default_load", "a load name is letters, digits and ._-");
     if (p->status)
         return -1;
     if (store_begin_write(s) != STORE_OK)
-        return fail_internal(p);
+        return svc_fail_internal(p);
     enum store_status ss = store_model_set_load(s, model_id, load);
     char name[32];
     snprintf(name, sizeof name, "%d", model_id);
-    if (ss == STORE_OK && audit(s, who, "update", "phone-models", model_id, name, NULL,
+    if (ss == STORE_OK && svc_audit(s, who, "update", "phone-models", model_id, name, NULL,
                                 json_pack("{s:s}", "default_load", load)) != 0)
         ss = STORE_ERROR;
     if (ss != STORE_OK) {
@@ -2385,11 +2345,11 @@ int service_model_set_load(struct service *sv, const struct actor *who, int mode
             problem_set(p, 404, "there is no phone model with id %d", model_id);
             return -1;
         }
-        return fail_internal(p);
+        return svc_fail_internal(p);
     }
     if (store_commit(s) != STORE_OK)
-        return fail_internal(p);
-    evict_all(sv);
+        return svc_fail_internal(p);
+    svc_evict_all(sv);
     log_info("%s set the load of model %d to %s", who->name, model_id, load);
     return 0;
 }
