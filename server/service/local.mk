@@ -1,7 +1,10 @@
 # server/service/: see server/README.md.  Its sources join server/libucprov.a.
 server_libucprov_a_SOURCES += \
+	server/service/admins.c \
 	server/service/audit.c \
+	server/service/bulk.c \
 	server/service/configs.c \
+	server/service/fetches.c \
 	server/service/internal.h \
 	server/service/lifecycle.c \
 	server/service/service.c \
