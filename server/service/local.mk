@@ -4,9 +4,12 @@ server_libucprov_a_SOURCES += \
 	server/service/audit.c \
 	server/service/bulk.c \
 	server/service/configs.c \
+	server/service/diagnose.c \
 	server/service/fetches.c \
 	server/service/internal.h \
+	server/service/lab.c \
 	server/service/lifecycle.c \
+	server/service/rollover.c \
 	server/service/service.c \
 	server/service/service.h \
 	server/service/txn.c \
