@@ -1,8 +1,10 @@
 # server/service/: see server/README.md.  Its sources join server/libucprov.a.
 server_libucprov_a_SOURCES += \
 	server/service/admins.c \
+	server/service/asaconfig.c \
 	server/service/audit.c \
 	server/service/bulk.c \
+	server/service/certs.c \
 	server/service/configs.c \
 	server/service/diagnose.c \
 	server/service/fetches.c \
@@ -10,7 +12,8 @@ server_libucprov_a_SOURCES += \
 	server/service/lab.c \
 	server/service/lifecycle.c \
 	server/service/rollover.c \
-	server/service/service.c \
+	server/service/objects.c \
+	server/service/phonemodels.c \
 	server/service/service.h \
 	server/service/txn.c \
 	server/service/validate.c
