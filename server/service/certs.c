@@ -11,6 +11,8 @@
 #include "log.h"
 #include "service/internal.h"
 
+static bool trust_store_named(const char *trust_store, struct problem *p);
+
 json_t *svc_cert_summary(int64_t id, const char *trust_store, const struct cert_info *ci)
 {
     return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)id, "store", trust_store,
@@ -18,17 +20,25 @@ json_t *svc_cert_summary(int64_t id, const char *trust_store, const struct cert_
                      "sha256_fingerprint", ci->sha256_fingerprint,
                      "not_after", (json_int_t)ci->not_after);
 }
+
+/* One of the four stores; else a field error on "store". */
+static bool trust_store_named(const char *trust_store, struct problem *p)
+{
+    if (trust_store != NULL && trust_store_valid(trust_store))
+        return true;
+    problem_field(p, "store", "store must be one of Phone-VPN-trust, Phone-trust, "
+                  "CallManager-trust, CAPF-trust");
+    return false;
+}
+
 int service_cert_add(struct service *sv, const struct actor *who, const char *trust_store,
                      const void *bytes, size_t len, int64_t *id, struct problem *p)
 {
     struct store *s = svc_conn(sv);
     if (s == NULL)
         return svc_fail_internal(p);
-    if (trust_store == NULL || !trust_store_valid(trust_store)) {
-        problem_field(p, "store", "store must be one of Phone-VPN-trust, Phone-trust, "
-                      "CallManager-trust, CAPF-trust");
+    if (!trust_store_named(trust_store, p))
         return -1;
-    }
     struct cert_info ci;
     enum cert_error ce = cert_parse(bytes, len, &ci);
     if (ce != CERT_OK) {
@@ -40,8 +50,8 @@ int service_cert_add(struct service *sv, const struct actor *who, const char *tr
         return svc_fail_internal(p);
     }
     enum store_status ss = store_cert_insert(s, trust_store, &ci, (int64_t)time(NULL), id);
-    if (ss == STORE_OK && svc_audit(s, who, "create", "certificates", *id, ci.common_name, NULL,
-                                svc_cert_summary(*id, trust_store, &ci)) != 0)
+    if (ss == STORE_OK && svc_audit(s, who, "create", "certificates", *id, ci.common_name,
+                                    NULL, svc_cert_summary(*id, trust_store, &ci)) != 0)
         ss = STORE_ERROR;
     if (ss == STORE_CONFLICT) {
         problem_set(p, 409, "this certificate (%s) is already in %s", ci.common_name,
@@ -82,7 +92,8 @@ int service_cert_list(struct service *sv, const struct list_query *q, const char
     struct store *s = svc_conn(sv);
     if (s == NULL)
         return svc_fail_internal(p);
-    return store_cert_list(s, q, trust_store, rows, n, total) == STORE_OK ? 0 : svc_fail_internal(p);
+    return store_cert_list(s, q, trust_store, rows, n, total) == STORE_OK
+               ? 0 : svc_fail_internal(p);
 }
 
 int service_cert_set_trust_store(struct service *sv, const struct actor *who, int64_t id,
@@ -92,11 +103,8 @@ int service_cert_set_trust_store(struct service *sv, const struct actor *who, in
     struct name_list affected = { 0 };
     if (s == NULL)
         return svc_fail_internal(p);
-    if (trust_store == NULL || !trust_store_valid(trust_store)) {
-        problem_field(p, "store", "store must be one of Phone-VPN-trust, Phone-trust, "
-                      "CallManager-trust, CAPF-trust");
+    if (!trust_store_named(trust_store, p))
         return -1;
-    }
     if (store_begin_write(s) != STORE_OK)
         return svc_fail_internal(p);
     struct cert_row row;
@@ -119,8 +127,8 @@ int service_cert_set_trust_store(struct service *sv, const struct actor *who, in
         struct cert_row now;
         if (store_cert_get(s, id, &now) != STORE_OK ||
             svc_audit(s, who, "update", "certificates", id, now.info.common_name,
-                  json_pack("{s:s}", "store", old_store), json_pack("{s:s}", "store",
-                  trust_store)) != 0)
+                      json_pack("{s:s}", "store", old_store),
+                      json_pack("{s:s}", "store", trust_store)) != 0)
             ss = STORE_ERROR;
         cert_row_free(&now);
     }

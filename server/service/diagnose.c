@@ -30,9 +30,14 @@ struct diag_list {
 static struct diagnostic *diag_add(struct diag_list *l, enum diag_severity sev,
                                    const char *code, enum entity_kind kind, int64_t id,
                                    const char *name);
+static void diagnose_certificate(const struct cert_row *row, int64_t now, int expiry_days,
+                                 struct diag_list *l);
 static void diagnose_certificates(struct store *s, int expiry_days, struct diag_list *l);
 static void diagnose_gateway(struct store *s, const struct record *gw, struct diag_list *l);
 static void diagnose_models(struct store *s, const char *only, struct diag_list *l);
+static int diag_begin(struct service *sv, struct store **s, struct diag_list *l,
+                      struct problem *p);
+static void diagnose_all_gateways(struct store *s, struct diag_list *l);
 static xmlNodePtr xml_child(xmlNodePtr parent, const char *name);
 static size_t config_gateways(const struct cache_blob *b, char (*urls)[1024], size_t max_urls,
                               char (*hashes)[29], size_t *n_hashes, bool *host_id_check);
@@ -53,6 +58,34 @@ static struct diagnostic *diag_add(struct diag_list *l, enum diag_severity sev,
     return d;
 }
 
+static void diagnose_certificate(const struct cert_row *row, int64_t now, int expiry_days,
+                                 struct diag_list *l)
+{
+    const struct cert_info *ci = &row->info;
+    int64_t days = (ci->not_after - now) / 86400;
+    bool expired = ci->not_after < now;
+    if (!expired && days >= expiry_days)
+        return;
+    struct diagnostic *d = diag_add(l, DIAG_WARNING, expired ? "certificate_expired"
+                                    : "certificate_expiring", ENT_CERTIFICATE, row->id,
+                                    ci->common_name);
+    if (d == NULL)
+        return;
+    if (expired) {
+        snprintf(d->message, sizeof d->message, "certificate %s in %s expired %lld days ago",
+                 ci->common_name, row->trust_store, (long long)-days);
+        snprintf(d->fix, sizeof d->fix, "renew it on the device that owns it and follow "
+                 "the rollover order: add the new one beside it, let phones fetch, switch, "
+                 "then remove this one");
+    } else {
+        snprintf(d->message, sizeof d->message, "certificate %s in %s expires in %lld days",
+                 ci->common_name, row->trust_store, (long long)days);
+        snprintf(d->fix, sizeof d->fix, "start the rollover now: upload the renewed "
+                 "certificate and add it to the gateway beside this one, so phones have "
+                 "both hashes before the ASA switches");
+    }
+}
+
 static void diagnose_certificates(struct store *s, int expiry_days, struct diag_list *l)
 {
     struct list_query q = { MATCH_ANY, NULL, UCPROV_LIST_MAX_LIMIT, 0 };
@@ -62,30 +95,7 @@ static void diagnose_certificates(struct store *s, int expiry_days, struct diag_
     if (store_cert_list(s, &q, NULL, &rows, &n, &total) != STORE_OK)
         return;
     for (size_t i = 0; i < n; i++) {
-        const struct cert_info *ci = &rows[i].info;
-        int64_t days = (ci->not_after - now) / 86400;
-        struct diagnostic *d = NULL;
-        if (ci->not_after < now) {
-            d = diag_add(l, DIAG_WARNING, "certificate_expired", ENT_CERTIFICATE, rows[i].id,
-                         ci->common_name);
-            if (d) {
-                snprintf(d->message, sizeof d->message, "certificate %s in %s expired %lld days ago",
-                         ci->common_name, rows[i].trust_store, (long long)-days);
-                snprintf(d->fix, sizeof d->fix, "renew it on the device that owns it and follow "
-                         "the rollover order: add the new one beside it, let phones fetch, switch, "
-                         "then remove this one");
-            }
-        } else if (days < expiry_days) {
-            d = diag_add(l, DIAG_WARNING, "certificate_expiring", ENT_CERTIFICATE, rows[i].id,
-                         ci->common_name);
-            if (d) {
-                snprintf(d->message, sizeof d->message, "certificate %s in %s expires in %lld days",
-                         ci->common_name, rows[i].trust_store, (long long)days);
-                snprintf(d->fix, sizeof d->fix, "start the rollover now: upload the renewed "
-                         "certificate and add it to the gateway beside this one, so phones have "
-                         "both hashes before the ASA switches");
-            }
-        }
+        diagnose_certificate(&rows[i], now, expiry_days, l);
         cert_row_free(&rows[i]);
     }
     free(rows);
@@ -150,30 +160,46 @@ static void diagnose_models(struct store *s, const char *only, struct diag_list 
                  "its model has no VPN client%s", names[i], models[i],
                  i == 19 && total > 20 ? " (and more)" : "");
         snprintf(d->fix, sizeof d->fix, "give it a common phone profile without a VPN group, or "
-                 "replace it with a model that carries the VPN client (88xx, 79x2/79x5, 89xx, 99xx)");
+                 "replace it with a model that carries the VPN client (88xx, 79x2/79x5, 89xx, "
+                 "99xx)");
     }
 }
 
-int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic **out, size_t *n,
-                        struct problem *p)
+/* The calling thread's connection and an empty list to fill; -1 with p set. */
+static int diag_begin(struct service *sv, struct store **s, struct diag_list *l,
+                      struct problem *p)
 {
-    struct store *s = svc_conn(sv);
-    if (s == NULL)
+    *s = svc_conn(sv);
+    if (*s == NULL)
         return svc_fail_internal(p);
-    struct diag_list l = { calloc(DIAG_MAX, sizeof *l.items), 0 };
-    if (l.items == NULL)
-        return svc_fail_internal(p);
-    diagnose_certificates(s, expiry_days, &l);
+    l->items = calloc(DIAG_MAX, sizeof *l->items);
+    l->n = 0;
+    return l->items ? 0 : svc_fail_internal(p);
+}
+
+static void diagnose_all_gateways(struct store *s, struct diag_list *l)
+{
     struct list_query q = { MATCH_ANY, NULL, UCPROV_LIST_MAX_LIMIT, 0 };
     struct record *gws = NULL;
     size_t ngw = 0;
     int64_t total = 0;
     if (store_record_list(s, ENT_VPN_GATEWAY, &q, &gws, &ngw, &total) == STORE_OK)
         for (size_t i = 0; i < ngw; i++)
-            diagnose_gateway(s, &gws[i], &l);
+            diagnose_gateway(s, &gws[i], l);
     for (size_t i = 0; i < ngw; i++)
         record_free(&gws[i]);
     free(gws);
+}
+
+int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic **out, size_t *n,
+                        struct problem *p)
+{
+    struct store *s;
+    struct diag_list l;
+    if (diag_begin(sv, &s, &l, p) != 0)
+        return -1;
+    diagnose_certificates(s, expiry_days, &l);
+    diagnose_all_gateways(s, &l);
     diagnose_models(s, NULL, &l);
     *out = l.items;
     *n = l.n;
@@ -185,28 +211,16 @@ int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic *
 int service_save_warnings(struct service *sv, const struct record *saved,
                           struct diagnostic **out, size_t *n, struct problem *p)
 {
-    struct store *s = svc_conn(sv);
-    if (s == NULL)
-        return svc_fail_internal(p);
-    struct diag_list l = { calloc(DIAG_MAX, sizeof *l.items), 0 };
-    if (l.items == NULL)
-        return svc_fail_internal(p);
+    struct store *s;
+    struct diag_list l;
+    if (diag_begin(sv, &s, &l, p) != 0)
+        return -1;
     enum entity_kind k = saved->kind;
-    if (k == ENT_VPN_GATEWAY || k == ENT_VPN_PROFILE || k == ENT_COMMON_PHONE_PROFILE ||
-        k == ENT_VPN_GROUP || k == ENT_VPN_FEATURE_CONFIGURATION) {
-        struct list_query q = { MATCH_ANY, NULL, UCPROV_LIST_MAX_LIMIT, 0 };
-        struct record *gws = NULL;
-        size_t ngw = 0;
-        int64_t total = 0;
-        if (k == ENT_VPN_GATEWAY)
-            diagnose_gateway(s, saved, &l);
-        else if (store_record_list(s, ENT_VPN_GATEWAY, &q, &gws, &ngw, &total) == STORE_OK)
-            for (size_t i = 0; i < ngw; i++)
-                diagnose_gateway(s, &gws[i], &l);
-        for (size_t i = 0; i < ngw; i++)
-            record_free(&gws[i]);
-        free(gws);
-    }
+    if (k == ENT_VPN_GATEWAY)
+        diagnose_gateway(s, saved, &l);
+    else if (k == ENT_VPN_PROFILE || k == ENT_COMMON_PHONE_PROFILE || k == ENT_VPN_GROUP ||
+             k == ENT_VPN_FEATURE_CONFIGURATION)
+        diagnose_all_gateways(s, &l);
     if (k == ENT_PHONE)
         diagnose_models(s, svc_record_name(saved), &l);
     else if (k == ENT_COMMON_PHONE_PROFILE)
