@@ -16,6 +16,17 @@
 
 #define MAX_USERS_LISTED 20
 
+static int write_record(struct store *s, struct record *rec, bool insert,
+                        struct name_list *affected, struct problem *p);
+static bool rollover_refused(struct service *sv, enum entity_kind kind, int64_t id,
+                             const struct record *patch, struct problem *p);
+static int audit_update(struct store *s, const struct actor *who, const struct entity_def *e,
+                        int64_t id, const struct record *rec, json_t *before);
+static bool deletable(struct store *s, const struct entity_def *e, int64_t id,
+                      struct problem *p);
+static json_t *snapshot(struct store *s, enum entity_kind kind, int64_t id, char *name,
+                        size_t len);
+
 const char *svc_record_name(const struct record *r)
 {
     int idx = entity_field_index(entity_get(r->kind), "name");
@@ -41,17 +52,12 @@ int service_create(struct service *sv, const struct actor *who, struct record *p
         record_free(&rec);
         return svc_fail_internal(p);
     }
-    svc_validate_record(s, &rec, p);
-    enum store_status ss = p->status ? STORE_OK : store_record_insert(s, &rec);
-    if (p->status == 0 && ss == STORE_OK)
-        svc_check_after_write(s, &rec, p);
-    if (p->status != 0 || svc_write_status(s, &affected, ss, &rec, p) != 0) {
-        store_rollback(s);
+    if (write_record(s, &rec, true, &affected, p) != 0) {
         record_free(&rec);
         return -1;
     }
     if (svc_audit(s, who, "create", e->collection, rec.id, svc_record_name(&rec), NULL,
-              record_json(&rec)) != 0) {
+                  record_json(&rec)) != 0) {
         svc_refuse(s, &affected, -1);
         record_free(&rec);
         return svc_fail_internal(p);
@@ -95,11 +101,7 @@ int service_update_guarded(struct service *sv, const struct actor *who, enum ent
         record_free(&rec);
         return -1;
     }
-    /* Inside the write's transaction, so no fetch or edit slips between the
-     * check and the change it allows. */
-    int certs = kind == ENT_VPN_GATEWAY ? entity_field_index(e, "certificates") : -1;
-    if (!rollover_confirmed && certs >= 0 && patch->v[certs].set &&
-        service_rollover_check(sv, id, patch->v[certs].ids, patch->v[certs].n_ids, p) != 0) {
+    if (!rollover_confirmed && rollover_refused(sv, kind, id, patch, p)) {
         svc_refuse(s, &affected, -1);
         record_free(&rec);
         return -1;
@@ -108,22 +110,12 @@ int service_update_guarded(struct service *sv, const struct actor *who, enum ent
     store_affected_phones(s, kind, id, &affected);
     json_t *before = record_json(&rec);
     record_merge(&rec, patch);
-    svc_validate_record(s, &rec, p);
-    ss = p->status ? STORE_OK : store_record_update(s, &rec);
-    if (p->status == 0 && ss == STORE_OK)
-        svc_check_after_write(s, &rec, p);
-    if (p->status != 0 || svc_write_status(s, &affected, ss, &rec, p) != 0) {
-        svc_refuse(s, &affected, -1);
+    if (write_record(s, &rec, false, &affected, p) != 0) {
         record_free(&rec);
         json_decref(before);
         return -1;
     }
-    json_t *after = record_json(&rec);
-    if (json_equal(before, after)) {
-        json_decref(before);
-        json_decref(after);
-    } else if (svc_audit(s, who, "update", e->collection, e->singleton ? 0 : id, svc_record_name(&rec),
-                     before, after) != 0) {
+    if (audit_update(s, who, e, id, &rec, before) != 0) {
         svc_refuse(s, &affected, -1);
         record_free(&rec);
         return svc_fail_internal(p);
@@ -135,28 +127,6 @@ int service_update_guarded(struct service *sv, const struct actor *who, enum ent
                  svc_record_name(&rec));
     record_free(&rec);
     return rc;
-}
-
-void svc_refuse_in_use(struct store *s, enum entity_kind kind, int64_t id, const char *what,
-                          struct problem *p)
-{
-    struct object_ref users[MAX_USERS_LISTED];
-    size_t total = store_record_users(s, kind, id, users, MAX_USERS_LISTED);
-    char list[400] = "";
-    size_t shown = total < MAX_USERS_LISTED ? total : MAX_USERS_LISTED;
-    for (size_t i = 0; i < shown; i++) {
-        size_t used = strlen(list);
-        snprintf(list + used, sizeof list - used, "%s%s '%s'", i ? ", " : "",
-                 entity_get(users[i].kind)->label, users[i].name);
-    }
-    problem_set(p, 409, "%s is still in use by %zu object%s: %s%s", what, total,
-                total == 1 ? "" : "s", list, total > shown ? ", ..." : "");
-    for (size_t i = 0; i < shown; i++) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "used by %s %lld '%s'", entity_get(users[i].kind)->label,
-                 (long long)users[i].id, users[i].name);
-        problem_field(p, entity_get(users[i].kind)->collection, "%s", msg);
-    }
 }
 
 int service_delete(struct service *sv, const struct actor *who, enum entity_kind kind,
@@ -173,35 +143,11 @@ int service_delete(struct service *sv, const struct actor *who, enum entity_kind
     }
     if (store_begin_write(s) != STORE_OK)
         return svc_fail_internal(p);
-    if (!store_record_exists(s, kind, id)) {
-        problem_set(p, 404, "there is no %s with id %lld", e->label, (long long)id);
+    if (!deletable(s, e, id, p))
         return svc_refuse(s, &affected, -1);
-    }
-    struct object_ref probe;
-    if (store_record_users(s, kind, id, &probe, 1) > 0) {
-        char what[96];
-        snprintf(what, sizeof what, "%s %lld", e->label, (long long)id);
-        svc_refuse_in_use(s, kind, id, what, p);
-        return svc_refuse(s, &affected, -1);
-    }
     store_affected_phones(s, kind, id, &affected);
-    json_t *before = NULL;
     char name[256] = "";
-    if (kind == ENT_CERTIFICATE) {
-        struct cert_row row;
-        if (store_cert_get(s, id, &row) == STORE_OK) {
-            before = svc_cert_summary(id, row.trust_store, &row.info);
-            snprintf(name, sizeof name, "%s", row.info.common_name);
-            cert_row_free(&row);
-        }
-    } else {
-        struct record old;
-        if (store_record_get(s, kind, id, &old) == STORE_OK) {
-            before = record_json(&old);
-            snprintf(name, sizeof name, "%s", svc_record_name(&old));
-        }
-        record_free(&old);
-    }
+    json_t *before = snapshot(s, kind, id, name, sizeof name);
     enum store_status ss = kind == ENT_CERTIFICATE ? store_cert_delete(s, id)
                                                    : store_record_delete(s, kind, id);
     if (ss == STORE_IN_USE) {
@@ -209,7 +155,8 @@ int service_delete(struct service *sv, const struct actor *who, enum entity_kind
         problem_set(p, 409, "%s %lld is still in use", e->label, (long long)id);
         return svc_refuse(s, &affected, -1);
     }
-    if (ss != STORE_OK || svc_audit(s, who, "delete", e->collection, id, name, before, NULL) != 0) {
+    if (ss != STORE_OK ||
+        svc_audit(s, who, "delete", e->collection, id, name, before, NULL) != 0) {
         if (ss != STORE_OK)
             json_decref(before);
         svc_refuse(s, &affected, -1);
@@ -242,11 +189,117 @@ int service_list(struct service *sv, enum entity_kind kind, const struct list_qu
     struct store *s = svc_conn(sv);
     if (s == NULL)
         return svc_fail_internal(p);
-    return store_record_list(s, kind, q, items, n, total) == STORE_OK ? 0 : svc_fail_internal(p);
+    return store_record_list(s, kind, q, items, n, total) == STORE_OK
+               ? 0 : svc_fail_internal(p);
 }
 
 int service_lookup_name(struct service *sv, enum entity_kind kind, const char *name, int64_t *id)
 {
     struct store *s = svc_conn(sv);
     return s && store_record_id_by_name(s, kind, name, id) == STORE_OK ? 0 : -1;
+}
+
+void svc_refuse_in_use(struct store *s, enum entity_kind kind, int64_t id, const char *what,
+                       struct problem *p)
+{
+    struct object_ref users[MAX_USERS_LISTED];
+    size_t total = store_record_users(s, kind, id, users, MAX_USERS_LISTED);
+    char list[400] = "";
+    size_t shown = total < MAX_USERS_LISTED ? total : MAX_USERS_LISTED;
+    for (size_t i = 0; i < shown; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s '%s'", i ? ", " : "",
+                 entity_get(users[i].kind)->label, users[i].name);
+    }
+    problem_set(p, 409, "%s is still in use by %zu object%s: %s%s", what, total,
+                total == 1 ? "" : "s", list, total > shown ? ", ..." : "");
+    for (size_t i = 0; i < shown; i++) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "used by %s %lld '%s'", entity_get(users[i].kind)->label,
+                 (long long)users[i].id, users[i].name);
+        problem_field(p, entity_get(users[i].kind)->collection, "%s", msg);
+    }
+}
+
+/* Validate rec, write it (insert it when new), then check the rules that span
+ * objects; 0, or -1 with p set and the transaction rolled back. */
+static int write_record(struct store *s, struct record *rec, bool insert,
+                        struct name_list *affected, struct problem *p)
+{
+    svc_validate_record(s, rec, p);
+    enum store_status ss = STORE_OK;
+    if (p->status == 0)
+        ss = insert ? store_record_insert(s, rec) : store_record_update(s, rec);
+    if (p->status == 0 && ss == STORE_OK)
+        svc_check_after_write(s, rec, p);
+    if (p->status != 0 || svc_write_status(s, affected, ss, rec, p) != 0)
+        return svc_refuse(s, affected, -1);
+    return 0;
+}
+
+/* A gateway's certificate list that drops a certificate before the phones
+ * hold its successor's hash (rollover.c).  Checked inside the write's
+ * transaction, so no fetch or edit slips between the check and the change. */
+static bool rollover_refused(struct service *sv, enum entity_kind kind, int64_t id,
+                             const struct record *patch, struct problem *p)
+{
+    if (kind != ENT_VPN_GATEWAY)
+        return false;
+    int certs = entity_field_index(entity_get(kind), "certificates");
+    return certs >= 0 && patch->v[certs].set &&
+           service_rollover_check(sv, id, patch->v[certs].ids, patch->v[certs].n_ids, p) != 0;
+}
+
+/* An update that changed nothing leaves no audit entry.  Takes ownership of before. */
+static int audit_update(struct store *s, const struct actor *who, const struct entity_def *e,
+                        int64_t id, const struct record *rec, json_t *before)
+{
+    json_t *after = record_json(rec);
+    if (json_equal(before, after)) {
+        json_decref(before);
+        json_decref(after);
+        return 0;
+    }
+    return svc_audit(s, who, "update", e->collection, e->singleton ? 0 : id,
+                     svc_record_name(rec), before, after);
+}
+
+/* An object may go when it exists and nothing uses it; else p is set. */
+static bool deletable(struct store *s, const struct entity_def *e, int64_t id,
+                      struct problem *p)
+{
+    if (!store_record_exists(s, e->kind, id)) {
+        problem_set(p, 404, "there is no %s with id %lld", e->label, (long long)id);
+        return false;
+    }
+    struct object_ref probe;
+    if (store_record_users(s, e->kind, id, &probe, 1) == 0)
+        return true;
+    char what[96];
+    snprintf(what, sizeof what, "%s %lld", e->label, (long long)id);
+    svc_refuse_in_use(s, e->kind, id, what, p);
+    return false;
+}
+
+/* The object as the audit log keeps it, and its name into name, before it goes. */
+static json_t *snapshot(struct store *s, enum entity_kind kind, int64_t id, char *name,
+                        size_t len)
+{
+    json_t *before = NULL;
+    if (kind == ENT_CERTIFICATE) {
+        struct cert_row row;
+        if (store_cert_get(s, id, &row) == STORE_OK) {
+            before = svc_cert_summary(id, row.trust_store, &row.info);
+            snprintf(name, len, "%s", row.info.common_name);
+            cert_row_free(&row);
+        }
+        return before;
+    }
+    struct record old;
+    if (store_record_get(s, kind, id, &old) == STORE_OK) {
+        before = record_json(&old);
+        snprintf(name, len, "%s", svc_record_name(&old));
+    }
+    record_free(&old);
+    return before;
 }

@@ -20,6 +20,13 @@ static void validate_url(const struct field_def *f, const char *s, struct proble
 static bool date_valid(const char *s);
 static void validate_reflist(struct store *s, const struct field_def *f, const struct value *v,
                              struct problem *p);
+static void validate_field(struct store *s, const struct field_def *f, struct value *v,
+                           struct problem *p);
+static void validate_ref(struct store *s, const struct field_def *f, const struct value *v,
+                         struct problem *p);
+static void validate_device_name(const struct field_def *f, struct value *v, struct problem *p);
+static void validate_model(struct store *s, const struct field_def *f, const char *model,
+                           struct problem *p);
 static void check_group_cert_limit(struct store *s, int64_t group_id, const char *field,
                                    struct problem *p);
 
@@ -171,68 +178,89 @@ static void validate_reflist(struct store *s, const struct field_def *f, const s
 void svc_validate_record(struct store *s, struct record *r, struct problem *p)
 {
     const struct entity_def *e = entity_get(r->kind);
-    for (size_t i = 0; i < e->n_fields; i++) {
-        const struct field_def *f = &e->fields[i];
-        struct value *v = &r->v[i];
-        switch (f->type) {
-        case FT_TEXT:
-        case FT_SECRET:
-            svc_validate_text(f, v->s ? v->s : "", p);
-            break;
-        case FT_URL:
-            validate_url(f, v->s ? v->s : "", p);
-            break;
-        case FT_INT:
-            if (v->i < f->min || v->i > f->max)
-                problem_field(p, f->name, "%s must be between %lld and %lld", f->label,
-                              (long long)f->min, (long long)f->max);
-            break;
-        case FT_BOOL:
-            if (v->i != 0 && v->i != 1)
-                problem_field(p, f->name, "%s must be true or false", f->label);
-            break;
-        case FT_ENUM:
-            if (enum_name(f->enums, v->i) == NULL)
-                problem_field(p, f->name, "%s has an unknown value", f->label);
-            break;
-        case FT_REF:
-            if (v->is_null) {
-                if (f->required)
-                    problem_field(p, f->name, "%s is required", f->label);
-            } else if (!store_record_exists(s, f->ref, v->i)) {
-                problem_field(p, f->name, "there is no %s with id %lld",
-                              entity_get(f->ref)->label, (long long)v->i);
-            }
-            break;
-        case FT_REFLIST:
-            validate_reflist(s, f, v, p);
-            break;
-        case FT_DEVICE_NAME: {
-            char norm[16];
-            if (!device_name_normalise(v->s, norm))
-                problem_field(p, f->name, "%s must be SEP followed by the 12 hex digits of the "
-                              "phone's MAC address", f->label);
-            else
-                value_set_text(v, norm);
-            break;
-        }
-        case FT_MODEL:
-            if (v->s == NULL || *v->s == '\0')
-                problem_field(p, f->name, "%s is required", f->label);
-            else if (!store_model_exists(s, v->s))
-                problem_field(p, f->name, "%s '%s' is not in the model catalogue", f->label,
-                              v->s);
-            break;
-        case FT_STORE:
-            if (v->s == NULL || !trust_store_valid(v->s))
-                problem_field(p, f->name, "unknown trust store");
-            break;
-        case FT_DATE:
-            if (v->s != NULL && *v->s != '\0' && !date_valid(v->s))
-                problem_field(p, f->name, "%s must be a date as YYYY-MM-DD", f->label);
-            break;
-        }
+    for (size_t i = 0; i < e->n_fields; i++)
+        validate_field(s, &e->fields[i], &r->v[i], p);
+}
+
+static void validate_field(struct store *s, const struct field_def *f, struct value *v,
+                           struct problem *p)
+{
+    const char *text = v->s ? v->s : "";
+    switch (f->type) {
+    case FT_TEXT:
+    case FT_SECRET:
+        svc_validate_text(f, text, p);
+        break;
+    case FT_URL:
+        validate_url(f, text, p);
+        break;
+    case FT_INT:
+        if (v->i < f->min || v->i > f->max)
+            problem_field(p, f->name, "%s must be between %lld and %lld", f->label,
+                          (long long)f->min, (long long)f->max);
+        break;
+    case FT_BOOL:
+        if (v->i != 0 && v->i != 1)
+            problem_field(p, f->name, "%s must be true or false", f->label);
+        break;
+    case FT_ENUM:
+        if (enum_name(f->enums, v->i) == NULL)
+            problem_field(p, f->name, "%s has an unknown value", f->label);
+        break;
+    case FT_REF:
+        validate_ref(s, f, v, p);
+        break;
+    case FT_REFLIST:
+        validate_reflist(s, f, v, p);
+        break;
+    case FT_DEVICE_NAME:
+        validate_device_name(f, v, p);
+        break;
+    case FT_MODEL:
+        validate_model(s, f, text, p);
+        break;
+    case FT_STORE:
+        if (v->s == NULL || !trust_store_valid(v->s))
+            problem_field(p, f->name, "unknown trust store");
+        break;
+    case FT_DATE:
+        if (*text != '\0' && !date_valid(text))
+            problem_field(p, f->name, "%s must be a date as YYYY-MM-DD", f->label);
+        break;
     }
+}
+
+/* A reference may be empty only when the field is optional. */
+static void validate_ref(struct store *s, const struct field_def *f, const struct value *v,
+                         struct problem *p)
+{
+    if (v->is_null) {
+        if (f->required)
+            problem_field(p, f->name, "%s is required", f->label);
+    } else if (!store_record_exists(s, f->ref, v->i)) {
+        problem_field(p, f->name, "there is no %s with id %lld", entity_get(f->ref)->label,
+                      (long long)v->i);
+    }
+}
+
+/* SEP and 12 hex digits, kept as the phone asks for its file: upper case. */
+static void validate_device_name(const struct field_def *f, struct value *v, struct problem *p)
+{
+    char norm[16];
+    if (!device_name_normalise(v->s, norm))
+        problem_field(p, f->name, "%s must be SEP followed by the 12 hex digits of the "
+                      "phone's MAC address", f->label);
+    else
+        value_set_text(v, norm);
+}
+
+static void validate_model(struct store *s, const struct field_def *f, const char *model,
+                           struct problem *p)
+{
+    if (*model == '\0')
+        problem_field(p, f->name, "%s is required", f->label);
+    else if (!store_model_exists(s, model))
+        problem_field(p, f->name, "%s '%s' is not in the model catalogue", f->label, model);
 }
 
 /* A VPN group carries at most 10 certHash entries, counted over all its gateways. */
