@@ -35,8 +35,8 @@ int service_audit_query(struct service *sv, const char *collection, int64_t obje
                         struct problem *p)
 {
     struct store *s = svc_conn(sv);
-    if (s == NULL)
+    if (s == NULL ||
+        store_audit_query(s, collection, object_id, since_ms, limit, out, n) != STORE_OK)
         return svc_fail_internal(p);
-    return store_audit_query(s, collection, object_id, since_ms, limit, out, n) == STORE_OK
-               ? 0 : svc_fail_internal(p);
+    return 0;
 }

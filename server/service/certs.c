@@ -90,10 +90,9 @@ int service_cert_list(struct service *sv, const struct list_query *q, const char
                       struct cert_row **rows, size_t *n, int64_t *total, struct problem *p)
 {
     struct store *s = svc_conn(sv);
-    if (s == NULL)
+    if (s == NULL || store_cert_list(s, q, trust_store, rows, n, total) != STORE_OK)
         return svc_fail_internal(p);
-    return store_cert_list(s, q, trust_store, rows, n, total) == STORE_OK
-               ? 0 : svc_fail_internal(p);
+    return 0;
 }
 
 int service_cert_set_trust_store(struct service *sv, const struct actor *who, int64_t id,

@@ -24,10 +24,9 @@ int service_fetch_log_query(struct service *sv, const char *device, int64_t sinc
                             struct problem *p)
 {
     struct store *s = svc_conn(sv);
-    if (s == NULL)
+    if (s == NULL || store_fetch_log_query(s, device, since_ms, limit, out, n) != STORE_OK)
         return svc_fail_internal(p);
-    return store_fetch_log_query(s, device, since_ms, limit, out, n) == STORE_OK
-               ? 0 : svc_fail_internal(p);
+    return 0;
 }
 
 int service_phone_freshness(struct service *sv, struct phone_freshness *out, struct problem *p)

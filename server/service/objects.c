@@ -187,10 +187,9 @@ int service_list(struct service *sv, enum entity_kind kind, const struct list_qu
                  struct record **items, size_t *n, int64_t *total, struct problem *p)
 {
     struct store *s = svc_conn(sv);
-    if (s == NULL)
+    if (s == NULL || store_record_list(s, kind, q, items, n, total) != STORE_OK)
         return svc_fail_internal(p);
-    return store_record_list(s, kind, q, items, n, total) == STORE_OK
-               ? 0 : svc_fail_internal(p);
+    return 0;
 }
 
 int service_lookup_name(struct service *sv, enum entity_kind kind, const char *name, int64_t *id)
