@@ -1,4 +1,5 @@
-# server/service/: see server/README.md.  Its sources join server/libucprov.a.
+# server/service/: every admin operation, a file per family (see service.h).
+# Its sources join server/libucprov.a.
 server_libucprov_a_SOURCES += \
 	server/service/admins.c \
 	server/service/asaconfig.c \
@@ -11,9 +12,9 @@ server_libucprov_a_SOURCES += \
 	server/service/internal.h \
 	server/service/lab.c \
 	server/service/lifecycle.c \
-	server/service/rollover.c \
 	server/service/objects.c \
 	server/service/phonemodels.c \
+	server/service/rollover.c \
 	server/service/service.h \
 	server/service/txn.c \
 	server/service/validate.c
