@@ -1,5 +1,5 @@
-# server/service/: every admin operation, a file per family (see service.h).
-# Its sources join server/libucprov.a.
+# server/service/: every admin operation, a file per family (see service.h and
+# server/README.md).  Its sources join server/libucprov.a.
 server_libucprov_a_SOURCES += \
 	server/service/admins.c \
 	server/service/asaconfig.c \
