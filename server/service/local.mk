@@ -1,2 +1,20 @@
-# server/service/: see server/README.md.  Its sources join server/libucprov.a.
-server_libucprov_a_SOURCES += server/service/service.c server/service/service.h
+# server/service/: every admin operation, a file per family (see service.h and
+# server/README.md).  Its sources join server/libucprov.a.
+server_libucprov_a_SOURCES += \
+	server/service/admins.c \
+	server/service/asaconfig.c \
+	server/service/audit.c \
+	server/service/bulk.c \
+	server/service/certs.c \
+	server/service/configs.c \
+	server/service/diagnose.c \
+	server/service/fetches.c \
+	server/service/internal.h \
+	server/service/lab.c \
+	server/service/lifecycle.c \
+	server/service/objects.c \
+	server/service/phonemodels.c \
+	server/service/rollover.c \
+	server/service/service.h \
+	server/service/txn.c \
+	server/service/validate.c

@@ -3,7 +3,9 @@
  * REST, web pages and the CLI call these; none of them touches the store.
  * Each write validates, runs in one transaction, and then evicts exactly the
  * rendered files that depend on what changed.  Refusals come back as a
- * problem (status, detail, field errors); a refused write changes nothing. */
+ * problem (status, detail, field errors); a refused write changes nothing.
+ * Families follow the files of server/service/: the file is named in each
+ * heading.  Unless said otherwise an operation returns 0, or -1 with p set. */
 #ifndef UCPROV_SERVICE_H
 #define UCPROV_SERVICE_H
 
@@ -23,18 +25,21 @@ struct actor {
     char name[64];
 };
 
+/* --- open, close, backup, restore (lifecycle.c) --- */
 /* Open the database (creating and migrating it) and the render cache. */
 struct service *service_open(const char *db_path, char *err, size_t errlen);
+/* Stop the cache warmer and close every connection; NULL is fine. */
 void service_close(struct service *sv);
-/* Render every phone's config into the cache in a background thread at low
- * priority, now and after every change that empties the cache, so a boot
- * storm after a restart or a site-wide change is served from memory.  The
- * daemon calls it once; service_close() stops the thread. */
-int service_warm_start(struct service *sv);
+/* A consistent copy of the live database at path (temporary name, then rename). */
+int service_backup(struct service *sv, const char *path, char *err, size_t errlen);
+/* Replace the database with a backup: refused unless path is a sound ucprov
+ * database of a schema this build knows; migrated forward after.  Run it with
+ * ucprovd stopped: a running daemon keeps serving what it has cached. */
+int service_restore(struct service *sv, const char *path, char *err, size_t errlen);
 
-/* --- admin objects: kinds other than ENT_CERTIFICATE ---
+/* --- admin objects, every kind but ENT_CERTIFICATE (objects.c) ---
  * patch holds the fields the caller gave (value.set); create fills in defaults,
- * update keeps what the patch does not name.  0 on success, else p is set. */
+ * update keeps what the patch does not name. */
 int service_create(struct service *sv, const struct actor *who, struct record *patch,
                    int64_t *id, struct problem *p);
 int service_update(struct service *sv, const struct actor *who, enum entity_kind kind,
@@ -46,6 +51,7 @@ int service_update(struct service *sv, const struct actor *who, enum entity_kind
 int service_update_guarded(struct service *sv, const struct actor *who, enum entity_kind kind,
                            int64_t id, struct record *patch, bool rollover_confirmed,
                            struct problem *p);
+/* Refused (409, naming the users) while another object uses it. */
 int service_delete(struct service *sv, const struct actor *who, enum entity_kind kind,
                    int64_t id, struct problem *p);
 int service_get(struct service *sv, enum entity_kind kind, int64_t id, struct record *out,
@@ -55,18 +61,29 @@ int service_list(struct service *sv, enum entity_kind kind, const struct list_qu
 /* Id of the object called name, for CSV and the CLI; 0 on success. */
 int service_lookup_name(struct service *sv, enum entity_kind kind, const char *name, int64_t *id);
 
-/* --- trust certificates --- */
+/* --- trust certificates (certs.c) --- */
 int service_cert_add(struct service *sv, const struct actor *who, const char *trust_store,
                      const void *bytes, size_t len, int64_t *id, struct problem *p);
 int service_cert_get(struct service *sv, int64_t id, struct cert_row *out, struct problem *p);
+/* trust_store may be NULL: every store. */
 int service_cert_list(struct service *sv, const struct list_query *q, const char *trust_store,
                       struct cert_row **rows, size_t *n, int64_t *total, struct problem *p);
+/* Refused while a gateway uses it and it would leave Phone-VPN-trust. */
 int service_cert_set_trust_store(struct service *sv, const struct actor *who, int64_t id,
                                  const char *trust_store, struct problem *p);
 int service_cert_delete(struct service *sv, const struct actor *who, int64_t id,
                         struct problem *p);
 
-/* --- config files --- */
+/* --- certificate rollover (rollover.c) --- */
+/* Readiness of each certificate on a gateway (see struct rollover_cert). */
+int service_gateway_rollover(struct service *sv, int64_t gateway_id, struct rollover_cert **out,
+                             size_t *n, struct problem *p);
+/* 409 when the new certificate list drops a certificate while phones still lack
+ * the hash of its successor; callers skip it when the admin confirms. */
+int service_rollover_check(struct service *sv, int64_t gateway_id, const int64_t *new_ids,
+                           size_t n_new, struct problem *p);
+
+/* --- config files: render cache and warmer (configs.c) --- */
 #define XMLDEFAULT_NAME "XMLDefault.cnf.xml"
 /* A device name's rendered SEP<MAC>.cnf.xml, or XMLDEFAULT_NAME; NULL when the
  * device is unknown.  The caller owns a reference: cache_blob_unref() it. */
@@ -76,8 +93,13 @@ struct cache_blob *service_phone_config(struct service *sv, int64_t phone_id, st
 void service_cache_stats(struct service *sv, struct cache_stats *out);
 /* Calls fn for each phone's device name. */
 int service_each_phone(struct service *sv, void (*fn)(void *ctx, const char *name), void *ctx);
+/* Render every phone's config into the cache in a background thread at low
+ * priority, now and after every change that empties the cache, so a boot
+ * storm after a restart or a site-wide change is served from memory.  The
+ * daemon calls it once; service_close() stops the thread. */
+int service_warm_start(struct service *sv);
 
-/* --- phones in bulk: CSV ---
+/* --- phones in bulk: CSV (bulk.c) ---
  * A header line naming the columns (any order; description may be left out),
  * then one phone a line, its common phone profile given by name:
  *     name,model,description,common_phone_profile
@@ -112,16 +134,13 @@ int service_import_phones(struct service *sv, const struct actor *who, const cha
  * *out is malloc'd. */
 int service_export_phones(struct service *sv, char **out, size_t *len, struct problem *p);
 
-/* --- certificate rollover --- */
-/* Readiness of each certificate on a gateway (see struct rollover_cert). */
-int service_gateway_rollover(struct service *sv, int64_t gateway_id, struct rollover_cert **out,
-                             size_t *n, struct problem *p);
-/* 409 when the new certificate list drops a certificate while phones still lack
- * the hash of its successor; callers skip it when the admin confirms. */
-int service_rollover_check(struct service *sv, int64_t gateway_id, const int64_t *new_ids,
-                           size_t n_new, struct problem *p);
+/* --- model catalogue (phonemodels.c) --- */
+int service_model_list(struct service *sv, struct phone_model **out, size_t *n, struct problem *p);
+/* Set a model's firmware load (reaches its phones and XMLDefault at once). */
+int service_model_set_load(struct service *sv, const struct actor *who, int model_id,
+                           const char *load, struct problem *p);
 
-/* --- diagnostics --- */
+/* --- diagnostics and gateway checks (diagnose.c) --- */
 enum diag_severity { DIAG_WARNING, DIAG_ERROR };
 
 struct diagnostic {
@@ -139,32 +158,19 @@ struct diagnostic {
  * that cannot pass, VPN profiles on models without the VPN client.  Free *out. */
 int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic **out, size_t *n,
                         struct problem *p);
+/* The warnings an object just saved leaves for phones (a Host ID Check that
+ * cannot pass, VPN on a model without the client): the same items as
+ * service_diagnostics, limited to what the save concerns.  Free *out. */
+int service_save_warnings(struct service *sv, const struct record *saved,
+                          struct diagnostic **out, size_t *n, struct problem *p);
 
-/* --- check a gateway as a phone would --- */
 struct gateway_probe;
 /* Connect to each URL in the device's config and compare the certificate each
  * gateway presents with the config's hashes and the URL host.  Free *out. */
 int service_verify_gateways(struct service *sv, const char *device, struct gateway_probe **out,
                             size_t *n, struct problem *p);
 
-/* --- backup and restore --- */
-/* A consistent copy of the live database at path (temporary name, then rename). */
-int service_backup(struct service *sv, const char *path, char *err, size_t errlen);
-/* Replace the database with a backup: refused unless path is a sound ucprov
- * database of a schema this build knows; migrated forward after.  Run it with
- * ucprovd stopped: a running daemon keeps serving what it has cached. */
-int service_restore(struct service *sv, const char *path, char *err, size_t errlen);
-
-/* Phones counted by when they last fetched their config (for /metrics). */
-int service_phone_freshness(struct service *sv, struct phone_freshness *out, struct problem *p);
-
-/* --- audit log --- */
-/* Changes, newest first (see struct audit_entry); free with audit_entries_free(). */
-int service_audit_query(struct service *sv, const char *collection, int64_t object_id,
-                        int64_t since_ms, int64_t limit, struct audit_entry **out, size_t *n,
-                        struct problem *p);
-
-/* --- the ASA side of a VPN group --- */
+/* --- the ASA side of a VPN group (asaconfig.c) --- */
 struct asa_request {
     const char *pool;        /* "10.10.1.1-10.10.1.254" */
     const char *mask;        /* "255.255.255.0" */
@@ -179,31 +185,28 @@ struct asa_request {
 int service_asa_config(struct service *sv, int64_t group_id, const struct asa_request *req,
                        char **text, struct problem *p);
 
-/* --- model catalogue --- */
-int service_model_list(struct service *sv, struct phone_model **out, size_t *n, struct problem *p);
-/* Set a model's firmware load (reaches its phones and XMLDefault at once). */
-int service_model_set_load(struct service *sv, const struct actor *who, int model_id,
-                           const char *load, struct problem *p);
-
-/* The warnings an object just saved leaves for phones (a Host ID Check that
- * cannot pass, VPN on a model without the client): the same items as
- * service_diagnostics, limited to what the save concerns.  Free *out. */
-int service_save_warnings(struct service *sv, const struct record *saved,
-                          struct diagnostic **out, size_t *n, struct problem *p);
-
-/* --- fetch log --- */
+/* --- fetch log (fetches.c) --- */
 /* Append records (the fetch log writer thread); prunes past the retention cap. */
 int service_fetch_log_append(struct service *sv, const struct fetch_record *recs, size_t n);
 /* Newest first.  device may be NULL; since_ms 0 means all. */
 int service_fetch_log_query(struct service *sv, const char *device, int64_t since_ms,
                             int64_t limit, struct fetch_record **out, size_t *n,
                             struct problem *p);
+/* Phones counted by when they last fetched their config (for /metrics). */
+int service_phone_freshness(struct service *sv, struct phone_freshness *out, struct problem *p);
 
-/* --- admins and tokens --- */
+/* --- audit log (audit.c) --- */
+/* Changes, newest first (see struct audit_entry); free with audit_entries_free(). */
+int service_audit_query(struct service *sv, const char *collection, int64_t object_id,
+                        int64_t since_ms, int64_t limit, struct audit_entry **out, size_t *n,
+                        struct problem *p);
+
+/* --- admins and tokens (admins.c) --- */
 int service_admin_add(struct service *sv, const char *name, const char *password,
                       struct problem *p);
 int service_admin_set_password(struct service *sv, const char *name, const char *password,
                                struct problem *p);
+/* How many admins there are; -1 when the database cannot be read. */
 int64_t service_admin_count(struct service *sv);
 /* A new API token for an admin, shown once; only its hash is kept. */
 int service_token_create(struct service *sv, const char *admin_name, char *token, size_t len,
@@ -213,6 +216,7 @@ bool service_auth_password(struct service *sv, const char *name, const char *pas
                            struct actor *who);
 bool service_auth_token(struct service *sv, const char *token, struct actor *who);
 
+/* --- demo data (lab.c) --- */
 /* Load the lab of the background doc (one ASA gateway, its certificate, profile,
  * group, common phone profile and a few 8861 phones); idempotent. */
 int service_load_demo(struct service *sv, struct problem *p);

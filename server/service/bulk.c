@@ -1,0 +1,401 @@
+/* bulk.c - phones in bulk: the CSV import and export.
+ *
+ * An import runs in one transaction; rows go in as they are read and any bad
+ * line rolls every row back.  Each column is checked with the words a single
+ * create would use, but the model and the profile are answered from what the
+ * job loaded once, so 100,000 rows cost no query each.  The export writes the
+ * same format, header first, so it imports back to the same bytes. */
+#include <config.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "csvio.h"
+#include "limits.h"
+#include "log.h"
+#include "service/internal.h"
+
+#define IMPORT_PROGRESS_EVERY 4096   /* rows between progress calls */
+#define IMPORT_MAX_MODELS     64
+#define IMPORT_NO_COLUMN      (-1)
+
+/* The columns of the CSV format, in export order: phone fields by their REST
+ * names.  Phone fields not listed keep their defaults on import. */
+enum import_column { COL_NAME, COL_MODEL, COL_DESCRIPTION, COL_PROFILE, COL_COUNT };
+static const char *const import_columns[COL_COUNT] = {
+    [COL_NAME] = "name",
+    [COL_MODEL] = "model",
+    [COL_DESCRIPTION] = "description",
+    [COL_PROFILE] = "common_phone_profile",
+};
+
+/* Names of the file, in file order (the cache evicts them afterwards), with
+ * an open-addressing index over them that finds a name repeated in the file. */
+struct name_index {
+    char (*names)[16];
+    long *lines;
+    size_t n, cap;
+    uint32_t *slots;          /* 1 + position in names, 0 for empty */
+    size_t n_slots;           /* a power of two, kept at least twice n */
+};
+
+/* Profiles by name, each looked up in the store once: a site has a handful. */
+struct profile_ref {
+    char name[UCPROV_NAME_MAX + 1];
+    int64_t id;               /* 0: no such profile */
+};
+
+struct import_job {
+    struct service *sv;
+    struct store *s;
+    struct import_result *res;
+    struct problem *p;
+    int position[COL_COUNT];            /* where each column is in the file */
+    size_t n_columns;                   /* fields per line, from the header */
+    bool header_seen;
+    char models[IMPORT_MAX_MODELS][64];
+    size_t n_models;
+    struct profile_ref *profiles;
+    size_t n_profiles;
+    struct name_index names;
+    size_t rows, bytes_total;
+    import_progress_fn progress;
+    void *progress_ctx;
+};
+
+static uint64_t name_hash(const char *s);
+static bool name_index_grow(struct name_index *x);
+static long name_index_add(struct name_index *x, const char *name, long line);
+static void name_index_free(struct name_index *x);
+static void import_error(struct import_job *job, long line, const char *column,
+                         const char *message);
+static int64_t import_profile_id(struct import_job *job, const char *name);
+static bool import_model_known(const struct import_job *job, const char *model);
+static int import_column_of(const char *name);
+static int import_header(struct import_job *job, const struct csv_record *rec);
+static void import_check(struct import_job *job, const struct field_def *f, const char *text,
+                         char name[16], int64_t *profile_id, struct problem *fp);
+static void import_row(struct import_job *job, const struct csv_record *rec);
+static int import_record(void *ctx, const struct csv_record *rec);
+static void export_row(void *ctx, const struct phone_row *row);
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static bool name_index_grow(struct name_index *x)
+{
+    size_t n_slots = x->n_slots ? x->n_slots * 2 : 1024;
+    uint32_t *slots = calloc(n_slots, sizeof *slots);
+    if (slots == NULL)
+        return false;
+    for (size_t i = 0; i < x->n; i++) {
+        size_t k = name_hash(x->names[i]) & (n_slots - 1);
+        while (slots[k] != 0)
+            k = (k + 1) & (n_slots - 1);
+        slots[k] = (uint32_t)i + 1;
+    }
+    free(x->slots);
+    x->slots = slots;
+    x->n_slots = n_slots;
+    return true;
+}
+
+/* Add name from line; 0 when new, the earlier line when the file repeats it,
+ * -1 when out of memory. */
+static long name_index_add(struct name_index *x, const char *name, long line)
+{
+    if (2 * (x->n + 1) > x->n_slots && !name_index_grow(x))
+        return -1;
+    size_t k = name_hash(name) & (x->n_slots - 1);
+    for (; x->slots[k] != 0; k = (k + 1) & (x->n_slots - 1))
+        if (strcmp(x->names[x->slots[k] - 1], name) == 0)
+            return x->lines[x->slots[k] - 1];
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 1024;
+        char (*names)[16] = realloc(x->names, cap * sizeof *names);
+        long *lines = names ? realloc(x->lines, cap * sizeof *lines) : NULL;
+        if (names != NULL)
+            x->names = names;
+        if (lines == NULL)
+            return -1;
+        x->lines = lines;
+        x->cap = cap;
+    }
+    snprintf(x->names[x->n], sizeof x->names[0], "%s", name);
+    x->lines[x->n] = line;
+    x->slots[k] = (uint32_t)++x->n;
+    return 0;
+}
+
+static void name_index_free(struct name_index *x)
+{
+    free(x->names);
+    free(x->lines);
+    free(x->slots);
+}
+
+/* One refusal: "line 12, column model: <the message a single create gives>". */
+static void import_error(struct import_job *job, long line, const char *column,
+                         const char *message)
+{
+    struct problem *p = job->p;
+    if (p->n_errors == PROBLEM_MAX_ERRORS) {
+        job->res->more_errors++;
+        return;
+    }
+    struct import_where *w = &job->res->where[p->n_errors];
+    w->line = line;
+    snprintf(w->column, sizeof w->column, "%s", column);
+    char field[64];
+    if (*column)
+        snprintf(field, sizeof field, "line %ld, column %s", line, column);
+    else
+        snprintf(field, sizeof field, "line %ld", line);
+    problem_field(p, field, "%s", message);
+}
+
+static int64_t import_profile_id(struct import_job *job, const char *name)
+{
+    for (size_t i = 0; i < job->n_profiles; i++)
+        if (strcmp(job->profiles[i].name, name) == 0)
+            return job->profiles[i].id;
+    struct profile_ref *grown = realloc(job->profiles, (job->n_profiles + 1) * sizeof *grown);
+    if (grown == NULL)
+        return 0;
+    job->profiles = grown;
+    struct profile_ref *r = &job->profiles[job->n_profiles++];
+    snprintf(r->name, sizeof r->name, "%s", name);
+    if (store_record_id_by_name(job->s, ENT_COMMON_PHONE_PROFILE, name, &r->id) != STORE_OK)
+        r->id = 0;
+    return r->id;
+}
+
+static bool import_model_known(const struct import_job *job, const char *model)
+{
+    for (size_t i = 0; i < job->n_models; i++)
+        if (strcmp(job->models[i], model) == 0)
+            return true;
+    return false;
+}
+
+static int import_column_of(const char *name)
+{
+    for (int c = 0; c < COL_COUNT; c++)
+        if (strcmp(import_columns[c], name) == 0)
+            return c;
+    return IMPORT_NO_COLUMN;
+}
+
+/* The header names the columns in any order; only the description may be
+ * left out, as it may be in a single create. */
+static int import_header(struct import_job *job, const struct csv_record *rec)
+{
+    const struct entity_def *e = entity_get(ENT_PHONE);
+    for (int c = 0; c < COL_COUNT; c++)
+        job->position[c] = IMPORT_NO_COLUMN;
+    job->n_columns = rec->n_fields;
+    job->header_seen = true;
+    if (rec->n_fields > CSV_MAX_FIELDS) {
+        import_error(job, rec->line, "", "the header has too many columns; it is "
+                     IMPORT_HEADER);
+        return 0;
+    }
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        int c = import_column_of(rec->field[i]);
+        if (c == IMPORT_NO_COLUMN || job->position[c] != IMPORT_NO_COLUMN) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "'%.60s' is %s; the header is " IMPORT_HEADER,
+                     rec->field[i], c == IMPORT_NO_COLUMN ? "not a column" : "named twice");
+            import_error(job, rec->line, "", msg);
+            continue;
+        }
+        job->position[c] = (int)i;
+    }
+    for (int c = 0; c < COL_COUNT; c++) {
+        const struct field_def *f = &e->fields[entity_field_index(e, import_columns[c])];
+        if (f->required && job->position[c] == IMPORT_NO_COLUMN) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "the header has no '%s' column; it is " IMPORT_HEADER,
+                     import_columns[c]);
+            import_error(job, rec->line, "", msg);
+        }
+    }
+    return 0;
+}
+
+/* One column of one phone: the checks svc_validate_record() makes of that field,
+ * with the model and the profile answered from what the job loaded once
+ * rather than by a query each.  Adds to fp as svc_validate_record() would. */
+static void import_check(struct import_job *job, const struct field_def *f, const char *text,
+                         char name[16], int64_t *profile_id, struct problem *fp)
+{
+    switch (f->type) {
+    case FT_DEVICE_NAME:
+        if (!device_name_normalise(text, name))
+            problem_field(fp, f->name, "%s must be SEP followed by the 12 hex digits of the "
+                          "phone's MAC address", f->label);
+        break;
+    case FT_MODEL:
+        if (*text == '\0')
+            problem_field(fp, f->name, "%s is required", f->label);
+        else if (!import_model_known(job, text))
+            problem_field(fp, f->name, "%s '%s' is not in the model catalogue", f->label, text);
+        break;
+    case FT_REF:
+        if (*text == '\0')
+            problem_field(fp, f->name, "%s is required", f->label);
+        else if ((*profile_id = import_profile_id(job, text)) == 0)
+            problem_field(fp, f->name, "there is no %s named '%s'", entity_get(f->ref)->label,
+                          text);
+        break;
+    default:
+        svc_validate_text(f, text, fp);
+        break;
+    }
+}
+
+static void import_row(struct import_job *job, const struct csv_record *rec)
+{
+    const struct entity_def *e = entity_get(ENT_PHONE);
+    const char *text[COL_COUNT];
+    char name[16] = "";
+    int64_t profile_id = 0;
+    bool bad = false;
+
+    if (rec->n_fields != job->n_columns) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%zu fields where the header has %zu columns",
+                 rec->n_fields, job->n_columns);
+        import_error(job, rec->line, "", msg);
+        return;
+    }
+    for (int c = 0; c < COL_COUNT; c++) {
+        const struct field_def *f = &e->fields[entity_field_index(e, import_columns[c])];
+        struct problem fp = { 0 };
+        text[c] = job->position[c] == IMPORT_NO_COLUMN ? "" : rec->field[job->position[c]];
+        import_check(job, f, text[c], name, &profile_id, &fp);
+        for (size_t k = 0; k < fp.n_errors; k++)
+            import_error(job, rec->line, import_columns[c], fp.errors[k].message);
+        bad |= fp.n_errors > 0;
+    }
+    if (bad)
+        return;
+    long first = name_index_add(&job->names, name, rec->line);
+    if (first < 0) {
+        import_error(job, rec->line, "", "out of memory");
+        return;
+    }
+    char msg[128];
+    if (first > 0) {
+        snprintf(msg, sizeof msg, "%s is already on line %ld of this file", name, first);
+        import_error(job, rec->line, import_columns[COL_NAME], msg);
+        return;
+    }
+    /* Rows go in as they are read: the UNIQUE index finds a name the database
+     * already has, and a refusal rolls every row back anyway. */
+    struct phone_row row = { name, text[COL_MODEL], text[COL_DESCRIPTION], profile_id, NULL };
+    enum store_status ss = store_phone_insert(job->s, &row);
+    if (ss == STORE_OK)
+        return;
+    if (ss == STORE_CONFLICT)
+        snprintf(msg, sizeof msg, "a phone named '%s' already exists", name);
+    else
+        snprintf(msg, sizeof msg, "the phone breaks a database constraint");
+    import_error(job, rec->line, ss == STORE_CONFLICT ? import_columns[COL_NAME] : "", msg);
+}
+
+static int import_record(void *ctx, const struct csv_record *rec)
+{
+    struct import_job *job = ctx;
+    if (!job->header_seen)
+        return import_header(job, rec);
+    import_row(job, rec);
+    if (++job->rows % IMPORT_PROGRESS_EVERY == 0 && job->progress)
+        job->progress(job->progress_ctx, job->rows, rec->consumed, job->bytes_total);
+    return 0;
+}
+
+int service_import_phones(struct service *sv, const struct actor *who, const char *csv,
+                          size_t len, import_progress_fn progress, void *progress_ctx,
+                          struct import_result *res, struct problem *p)
+{
+    struct store *s = svc_conn(sv);
+    memset(res, 0, sizeof *res);
+    if (s == NULL)
+        return svc_fail_internal(p);
+    struct import_job job = {
+        .sv = sv, .s = s, .res = res, .p = p, .bytes_total = len,
+        .progress = progress, .progress_ctx = progress_ctx,
+    };
+    if (store_begin_write(s) != STORE_OK)
+        return svc_fail_internal(p);
+    job.n_models = store_model_names(s, job.models, IMPORT_MAX_MODELS);
+    if (job.n_models > IMPORT_MAX_MODELS)
+        job.n_models = IMPORT_MAX_MODELS;
+    char err[256];
+    long line = 0;
+    if (csv_read(csv, len, import_record, &job, &line, err, sizeof err) != 0)
+        import_error(&job, line, "", err);
+    if (!job.header_seen && p->status == 0)
+        import_error(&job, 1, "", "the file is empty; its first line is the header "
+                     IMPORT_HEADER);
+    if (progress)
+        progress(progress_ctx, job.rows, len, len);
+
+    int rc = 0;
+    if (p->status != 0) {
+        store_rollback(s);
+        snprintf(p->detail, sizeof p->detail, "the file has %zu error%s; nothing was imported",
+                 p->n_errors + res->more_errors, p->n_errors + res->more_errors > 1 ? "s" : "");
+        rc = -1;
+    } else if (store_commit(s) != STORE_OK) {
+        store_rollback(s);
+        rc = svc_fail_internal(p);
+    } else {
+        /* A name cached before the import was an unknown phone or an older
+         * phone of that name; either way its file is rendered anew. */
+        cache_evict(sv->cache, (const char (*)[16])job.names.names, job.names.n);
+        res->imported = job.names.n;
+        log_info("%s imported %zu phones", who->name, job.names.n);
+    }
+    name_index_free(&job.names);
+    free(job.profiles);
+    return rc;
+}
+
+static void export_row(void *ctx, const struct phone_row *row)
+{
+    const char *fields[COL_COUNT] = {
+        [COL_NAME] = row->name,
+        [COL_MODEL] = row->model,
+        [COL_DESCRIPTION] = row->description,
+        [COL_PROFILE] = row->profile,
+    };
+    csv_write_record(ctx, fields, COL_COUNT);
+}
+
+int service_export_phones(struct service *sv, char **out, size_t *len, struct problem *p)
+{
+    struct store *s = svc_conn(sv);
+    struct csv_writer w = { 0 };
+    *out = NULL;
+    *len = 0;
+    if (s == NULL)
+        return svc_fail_internal(p);
+    csv_write_record(&w, import_columns, COL_COUNT);
+    if (store_each_phone_row(s, export_row, &w) != STORE_OK || w.failed) {
+        csv_writer_free(&w);
+        return svc_fail_internal(p);
+    }
+    *out = w.buf;
+    *len = w.len;
+    return 0;
+}

@@ -1,0 +1,114 @@
+/* internal.h - what the files of server/service/ share.
+ *
+ * Never included outside server/service/: front ends see service.h only.
+ * A write goes: svc_conn(), store_begin_write(), svc_validate_record(), the
+ * store call, svc_audit(), then svc_finish_write() (commit and evict) or
+ * svc_refuse() (roll back); svc_write_status() turns a store status into the
+ * problem the caller shows. */
+#ifndef UCPROV_SERVICE_INTERNAL_H
+#define UCPROV_SERVICE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cert.h"
+#include "service/service.h"
+#include "store/store.h"
+
+#define AUTH_CACHE_SLOTS 256
+
+/* A password or token checked recently (admins.c). */
+struct auth_slot {
+    unsigned char key[32];    /* HMAC of the credential under a per-process secret */
+    int64_t admin_id;
+    char name[64];
+    time_t expires;
+};
+
+/* Every connection opened, so that service_close() can close the ones threads left. */
+struct conn {
+    struct conn *next;
+    struct store *store;
+};
+
+/* The background renderer of service_warm_start() (configs.c). */
+struct warmer {
+    pthread_t tid;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    atomic_uint kicks;        /* bumped by every full eviction: start a new pass */
+    atomic_bool stopping;
+    atomic_bool running;      /* set once the lock exists: kicks come from request threads */
+};
+
+struct service {
+    struct warmer warm;
+    char *db_path;
+    pthread_key_t conn_key;
+    pthread_mutex_t conns_lock;
+    struct conn *conns;
+    struct cache *cache;
+    struct render_templates *templates;
+    pthread_mutex_t auth_lock;
+    unsigned char auth_secret[32];
+    struct auth_slot auth_cache[AUTH_CACHE_SLOTS];
+    unsigned fetch_batches;   /* only the fetch log writer touches it */
+};
+
+/* lifecycle.c: the calling thread's connection, opened on first use; NULL
+ * (logged) when the database cannot be opened. */
+struct store *svc_conn(struct service *sv);
+
+/* txn.c: the end of every write. */
+/* Set p to a 500 that names no detail of the failure; returns -1. */
+int svc_fail_internal(struct problem *p);
+/* Roll back and drop affected; returns rc. */
+int svc_refuse(struct store *s, struct name_list *affected, int rc);
+/* Commit, then evict affected; 0, or -1 with p set (and rolled back). */
+int svc_finish_write(struct service *sv, struct store *s, struct name_list *affected,
+                     struct problem *p);
+/* 0 for STORE_OK; else p set from ss about r (409, 404, 400, 500), rolled back, -1. */
+int svc_write_status(struct store *s, struct name_list *affected, enum store_status ss,
+                     const struct record *r, struct problem *p);
+
+/* audit.c: record a change in the audit log, inside the change's transaction.
+ * Takes ownership of before and after (JSON objects as the REST API shows them). */
+int svc_audit(struct store *s, const struct actor *who, const char *action,
+              const char *collection, int64_t id, const char *name, json_t *before,
+              json_t *after);
+
+/* validate.c: refusals are added to p as field errors. */
+/* Text as every text field takes it: UTF-8, required, length in characters, no controls. */
+void svc_validate_text(const struct field_def *f, const char *s, struct problem *p);
+/* Every field of r against its definition; normalises a device name in place. */
+void svc_validate_record(struct store *s, struct record *r, struct problem *p);
+/* Rules that span objects, checked after the write inside its transaction. */
+void svc_check_after_write(struct store *s, const struct record *r, struct problem *p);
+
+/* objects.c */
+/* r's name field, "" when it has none. */
+const char *svc_record_name(const struct record *r);
+/* A 409 listing the objects that still use kind id (called what in the detail). */
+void svc_refuse_in_use(struct store *s, enum entity_kind kind, int64_t id, const char *what,
+                       struct problem *p);
+
+/* certs.c: a certificate as the audit log shows it (no key, no DER). */
+json_t *svc_cert_summary(int64_t id, const char *trust_store, const struct cert_info *ci);
+
+/* configs.c: the render cache and its warmer. */
+/* Evict the phones a write affected (all of them when affected->all); frees it. */
+void svc_evict(struct service *sv, struct name_list *affected);
+/* Everything goes, and the warmer fills the cache again. */
+void svc_evict_all(struct service *sv);
+/* Stop and join the warmer, if it runs. */
+void svc_warm_stop(struct service *sv);
+
+/* admins.c: forget every credential checked so far. */
+void svc_auth_cache_clear(struct service *sv);
+
+#endif

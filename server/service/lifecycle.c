@@ -1,0 +1,199 @@
+/* lifecycle.c - open and close the service; back up and restore its database.
+ *
+ * The database is opened once to migrate it; after that every thread opens a
+ * connection of its own on first use (svc_conn), and service_close() closes
+ * them all. */
+#include <config.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "cache.h"
+#include "limits.h"
+#include "log.h"
+#include "render.h"
+#include "service/internal.h"
+
+static char *slurp(const char *path, size_t *len);
+static struct render_templates *load_templates(char *err, size_t errlen);
+
+/* The calling thread's connection: SQLite connections are not shared between
+ * threads, and WAL lets the readers run beside the one writer. */
+struct store *svc_conn(struct service *sv)
+{
+    struct store *s = pthread_getspecific(sv->conn_key);
+    if (s != NULL)
+        return s;
+    char err[256];
+    s = store_open(sv->db_path, err, sizeof err);
+    if (s == NULL) {
+        log_error("%s", err);
+        return NULL;
+    }
+    struct conn *c = malloc(sizeof *c);
+    if (c == NULL) {
+        store_close(s);
+        return NULL;
+    }
+    c->store = s;
+    pthread_mutex_lock(&sv->conns_lock);
+    c->next = sv->conns;
+    sv->conns = c;
+    pthread_mutex_unlock(&sv->conns_lock);
+    pthread_setspecific(sv->conn_key, s);
+    return s;
+}
+
+/* A whole small file into memory; NULL when it cannot be read. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = NULL;
+    size_t cap = 0;
+    *len = 0;
+    for (;;) {
+        if (*len == cap) {
+            if (cap >= UCPROV_TEMPLATE_MAX)
+                break;
+            cap = cap ? cap * 2 : 8192;
+            char *grown = realloc(buf, cap + 1);
+            if (grown == NULL)
+                break;
+            buf = grown;
+        }
+        size_t n = fread(buf + *len, 1, cap - *len, f);
+        *len += n;
+        if (n == 0)
+            break;
+    }
+    bool ok = !ferror(f) && feof(f);
+    fclose(f);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    buf[*len] = '\0';
+    return buf;
+}
+
+/* The config skeletons: a site's copies under the installed data directory
+ * (pkgdatadir/templates) win over the ones compiled in, so an admin can add
+ * elements every phone gets without rebuilding. */
+static struct render_templates *load_templates(char *err, size_t errlen)
+{
+    size_t dev_len, def_len;
+    char *dev = slurp(UCPROV_PKGDATADIR "/templates/SEPMAC.cnf.xml", &dev_len);
+    char *def = slurp(UCPROV_PKGDATADIR "/templates/XMLDefault.cnf.xml", &def_len);
+    struct render_templates *t = NULL;
+    if (dev != NULL && def != NULL) {
+        t = render_templates_parse(dev, dev_len, def, def_len, err, errlen);
+        if (t != NULL)
+            log_info("config templates from " UCPROV_PKGDATADIR "/templates");
+    }
+    free(dev);
+    free(def);
+    return t != NULL ? t : render_templates_load(err, errlen);
+}
+
+struct service *service_open(const char *db_path, char *err, size_t errlen)
+{
+    struct service *sv = calloc(1, sizeof *sv);
+    if (sv == NULL || (sv->db_path = strdup(db_path)) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        free(sv);
+        return NULL;
+    }
+    pthread_key_create(&sv->conn_key, NULL);
+    pthread_mutex_init(&sv->conns_lock, NULL);
+    pthread_mutex_init(&sv->auth_lock, NULL);
+    RAND_bytes(sv->auth_secret, sizeof sv->auth_secret);
+    sv->cache = cache_new();
+    sv->templates = load_templates(err, errlen);
+    if (sv->cache == NULL || sv->templates == NULL) {
+        service_close(sv);
+        return NULL;
+    }
+    struct store *s = store_open(db_path, err, errlen);
+    if (s == NULL) {
+        service_close(sv);
+        return NULL;
+    }
+    int rc = store_migrate(s, err, errlen);
+    store_close(s);
+    if (rc != 0) {
+        service_close(sv);
+        return NULL;
+    }
+    return sv;
+}
+
+void service_close(struct service *sv)
+{
+    if (sv == NULL)
+        return;
+    svc_warm_stop(sv);   /* first: it renders through a connection of its own */
+    struct conn *c = sv->conns;
+    while (c != NULL) {
+        struct conn *next = c->next;
+        store_close(c->store);
+        free(c);
+        c = next;
+    }
+    pthread_key_delete(sv->conn_key);
+    pthread_mutex_destroy(&sv->conns_lock);
+    pthread_mutex_destroy(&sv->auth_lock);
+    OPENSSL_cleanse(sv->auth_secret, sizeof sv->auth_secret);
+    cache_free(sv->cache);
+    render_templates_free(sv->templates);
+    free(sv->db_path);
+    free(sv);
+}
+
+/* ------------------------------------------------------- backup and restore */
+
+int service_backup(struct service *sv, const char *path, char *err, size_t errlen)
+{
+    struct store *s = svc_conn(sv);
+    if (s == NULL) {
+        snprintf(err, errlen, "cannot open the database");
+        return -1;
+    }
+    /* Into a temporary name first, so a failed backup never replaces a good one. */
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    unlink(tmp);
+    if (store_backup(s, tmp, err, errlen) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int service_restore(struct service *sv, const char *path, char *err, size_t errlen)
+{
+    struct store *s = svc_conn(sv);
+    if (s == NULL) {
+        snprintf(err, errlen, "cannot open the database");
+        return -1;
+    }
+    if (store_restore(s, path, err, errlen) != 0 || store_migrate(s, err, errlen) != 0)
+        return -1;
+    svc_evict_all(sv);
+    svc_auth_cache_clear(sv);
+    log_info("database restored from %s", path);
+    return 0;
+}
