@@ -98,3 +98,11 @@ tests_unit_test_session_SOURCES = tests/unit/test_session.c
 tests_unit_test_session_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_session_LDADD = $(UNIT_TEST_LDADD)
 endif
+
+# Call control (issue 12): the render suite's call control cases and the XML
+# checks its files share.
+if HAVE_CHECK
+tests_unit_test_render_SOURCES += tests/unit/render_fixtures.h tests/unit/test_render_cc.c \
+	tests/unit/xmltest.c tests/unit/xmltest.h
+endif
+EXTRA_DIST += tests/unit/golden/SEP_callcontrol.cnf.xml
