@@ -26,8 +26,8 @@ server_libucprov_a_SOURCES = \
 	server/session.c server/session.h \
 	server/timefmt.c server/timefmt.h \
 	server/verify.c server/verify.h
-# Call control vocabulary (issue 12): CUCM's time zone and locale names.
-server_libucprov_a_SOURCES += server/locales.c server/locales.h \
+# Issue 12: CUCM's time zone and locale names; confined opens below the TFTP root.
+server_libucprov_a_SOURCES += server/beneath.c server/beneath.h server/locales.c server/locales.h \
 	server/timezones.c server/timezones.h
 nodist_server_libucprov_a_SOURCES = server/embedded.c
 server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(XML_CFLAGS) \

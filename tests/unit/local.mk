@@ -99,10 +99,16 @@ tests_unit_test_session_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_session_LDADD = $(UNIT_TEST_LDADD)
 endif
 
-# Call control (issue 12): the render suite's call control cases and the XML
-# checks its files share.
+# Issue 12: the render suite's call control cases and the XML checks its
+# files share.
+# Static files below --tftp-root: subdirectories served, escapes refused.
 if HAVE_CHECK
 tests_unit_test_render_SOURCES += tests/unit/render_fixtures.h tests/unit/test_render_cc.c \
 	tests/unit/xmltest.c tests/unit/xmltest.h
+check_PROGRAMS += tests/unit/test_provider
+TESTS += tests/unit/test_provider
+tests_unit_test_provider_SOURCES = tests/unit/test_provider.c
+tests_unit_test_provider_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_provider_LDADD = $(UNIT_TEST_LDADD)
 endif
 EXTRA_DIST += tests/unit/golden/SEP_callcontrol.cnf.xml
