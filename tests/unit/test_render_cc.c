@@ -342,21 +342,21 @@ START_TEST(locales)
     xmlFreeDoc(doc);
     render_free(&r);
 
-    /* CUCM writes iso-8859-1 for English */
-    SET(v.cc.user_locale, "English_United_Kingdom");
-    doc = render_parse(&v, &r);
-    ck_assert_xpath_str(doc, "/device/userLocale/langCode", "en_GB");
-    ck_assert_xpath_str(doc, "/device/userLocale/winCharSet", "iso-8859-1");
-    xmlFreeDoc(doc);
-    render_free(&r);
-
-    /* a site's own locale directory: the name as given, the template's language */
-    SET(v.cc.user_locale, "New_Zealand_Maori");
-    doc = render_parse(&v, &r);
-    ck_assert_xpath_str(doc, "/device/userLocale/name", "New_Zealand_Maori");
-    ck_assert_xpath_str(doc, "/device/userLocale/langCode", "en_US");
-    xmlFreeDoc(doc);
-    render_free(&r);
+    /* CUCM writes iso-8859-1 for English; a site's own locale directory keeps
+     * its name and the template's language */
+    static const struct { const char *name, *lang, *charset; } other[] = {
+        { "English_United_Kingdom", "en_GB", "iso-8859-1" },
+        { "New_Zealand_Maori", "en_US", "utf-8" },
+    };
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        SET(v.cc.user_locale, other[i].name);
+        doc = render_parse(&v, &r);
+        ck_assert_xpath_str(doc, "/device/userLocale/name", other[i].name);
+        ck_assert_xpath_str(doc, "/device/userLocale/langCode", other[i].lang);
+        ck_assert_xpath_str(doc, "/device/userLocale/winCharSet", other[i].charset);
+        xmlFreeDoc(doc);
+        render_free(&r);
+    }
 }
 END_TEST
 
