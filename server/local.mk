@@ -26,6 +26,9 @@ server_libucprov_a_SOURCES = \
 	server/session.c server/session.h \
 	server/timefmt.c server/timefmt.h \
 	server/verify.c server/verify.h
+# Issue 12: CUCM's time zone and locale names; confined opens below the TFTP root.
+server_libucprov_a_SOURCES += server/beneath.c server/beneath.h server/locales.c server/locales.h \
+	server/timezones.c server/timezones.h
 nodist_server_libucprov_a_SOURCES = server/embedded.c
 server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(XML_CFLAGS) \
 	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS) -DUCPROV_PKGDATADIR='"$(pkgdatadir)"'
@@ -33,6 +36,7 @@ server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(XML_CF
 # Installed for reference and for a site's own templates (which then win).
 nobase_pkgdata_DATA = schema/0001_initial.sql schema/0002_fetch_log.sql \
 	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql \
+	schema/0005_call_control.sql \
 	templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	web/layout.html web/static/ucprov.css web/static/ucprov.js
 
@@ -42,6 +46,7 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/schema/0002_fetch_log.sql \
 	$(top_srcdir)/schema/0003_rollover_and_phone_certs.sql \
 	$(top_srcdir)/schema/0004_audit_log.sql \
+	$(top_srcdir)/schema/0005_call_control.sql \
 	$(top_srcdir)/templates/SEPMAC.cnf.xml \
 	$(top_srcdir)/templates/XMLDefault.cnf.xml \
 	$(top_srcdir)/server/demo/asav.example.lab.pem \
@@ -49,7 +54,8 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/web/static/ucprov.css \
 	$(top_srcdir)/web/static/ucprov.js
 EXTRA_DIST += schema/0001_initial.sql schema/0002_fetch_log.sql \
-	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
+	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql schema/0005_call_control.sql \
+	templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	server/demo/asav.example.lab.pem web/layout.html web/static/ucprov.css web/static/ucprov.js
 BUILT_SOURCES += server/embedded.c
 CLEANFILES += server/embedded.c

@@ -137,6 +137,71 @@ struct system_settings {
 #define VIEW_MAX_URLS   3
 #define VIEW_MAX_HASHES 10
 
+/* --- call control (issue 12): what a phone registers, keeps time and
+ * rings with.  Filled by the store from the phone's device pool, SIP profile
+ * and line appearances; text limits as in schema/0005_call_control.sql. */
+#define VIEW_MAX_CALL_MANAGERS 3     /* members of a CallManager Group */
+#define VIEW_MAX_NTP_SERVERS   4
+#define VIEW_MAX_LINES         64    /* phone_lines.button 1..64 */
+
+struct call_manager_view {            /* one member; its priority is its index */
+    char name[4 * 50 + 1];
+    char host[51];                    /* processNodeName */
+    int sip_port, secured_sip_port;
+};
+
+struct sip_profile_view {
+    char name[4 * 50 + 1];
+    int transport;                    /* transportLayerProtocol: 1 TCP, 2 UDP, 3 TLS */
+    int device_security_mode;         /* 1 non-secure, 2 authenticated, 3 encrypted */
+    int timer_register_expires, timer_register_delta, timer_invite_expires;
+    int timer_keepalive_expires, timer_subscribe_expires, timer_subscribe_delta;
+    int timer_t1, timer_t2;           /* milliseconds */
+    int sip_retx, sip_invite_retx, max_redirects;
+    int remote_party_id;              /* 0/1 */
+    int user_info;                    /* 0 None, 1 Phone, 2 IP */
+    int dtmf_avt_payload, enable_vad;
+    int start_media_port, stop_media_port, voip_control_port;
+    int nat_enabled;                  /* 0/1 */
+    char nat_address[51];
+    int cnf_join_enabled, rfc2543_hold, semi_attended_transfer;   /* 0/1 */
+    char call_forward_uri[4 * 128 + 1], call_pickup_uri[4 * 128 + 1];
+    char call_pickup_list_uri[4 * 128 + 1], call_pickup_group_uri[4 * 128 + 1];
+    char meet_me_service_uri[4 * 128 + 1], abbreviated_dial_uri[4 * 128 + 1];
+};
+
+struct line_view {                    /* a line appearance, featureID 9 */
+    int button;                       /* line[@button], 1..64 */
+    char feature_label[4 * 30 + 1];   /* text beside the button */
+    char name[31];                    /* the directory number: the SIP user */
+    char display_name[4 * 30 + 1];    /* the appearance's, else the number's */
+    char auth_name[4 * 30 + 1];
+    char auth_password[4 * 30 + 1];   /* a secret: the phone's file only */
+    char contact[4 * 30 + 1];         /* Contact user part ("" = the phone's default) */
+    char messages_number[31];         /* voicemail pilot, "" when none */
+    bool shared;                      /* the number appears on another phone too */
+    int max_num_calls, busy_trigger;
+};
+
+struct call_control_view {
+    char device_pool[4 * 50 + 1];
+    char call_manager_group[4 * 50 + 1];
+    struct call_manager_view call_managers[VIEW_MAX_CALL_MANAGERS];
+    size_t n_call_managers;           /* >= 1 */
+    char date_time_group[4 * 50 + 1];
+    char time_zone[64];               /* a name of timezones.h */
+    char date_template[8];            /* "M/D/Y" */
+    char ntp_servers[VIEW_MAX_NTP_SERVERS][51];
+    size_t n_ntp_servers;
+    char user_locale[51], network_locale[51];
+    struct sip_profile_view sip;
+    struct line_view lines[VIEW_MAX_LINES];   /* in button order */
+    size_t n_lines;
+    /* The file the phone fetches for its feature control policy, a file name
+     * such as "FeaturePolicy.xml" ("" = none), never the policy's display name. */
+    char feature_policy_file[4 * 50 + 5];
+};
+
 struct device_view {
     char name[16];
     char model[64];
@@ -157,6 +222,10 @@ struct device_view {
     char cert_hashes[VIEW_MAX_HASHES][29];
     size_t n_hashes;
     struct system_settings sys;
+    /* Appended for call control (issue 12): false renders the devicePool from
+     * sys as before, with no lines; true renders cc instead. */
+    bool has_call_control;
+    struct call_control_view cc;
 };
 
 struct model_load {

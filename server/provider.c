@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,10 +13,10 @@
 #include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "limits.h"
 #include "log.h"
 #include "provider.h"
@@ -111,75 +110,83 @@ static bool is_unsigned_mode_name(const char *name)
     return false;
 }
 
-/* Static names are flat and plain: [A-Za-z0-9][A-Za-z0-9._-]*, no "..". */
-static bool static_name_ok(const char *name)
+/* The directory entry below dirfd whose name equals comp (len bytes) but for
+ * case, copied to out; false when there is none. */
+static bool entry_ignoring_case(int dirfd, const char *comp, size_t len, char *out,
+                                size_t outlen)
 {
-    size_t n = strlen(name);
-    if (n == 0 || n > UCPROV_STATIC_NAME_MAX || name[0] == '.' || strstr(name, "..") != NULL)
+    DIR *dir = fdopendir(dirfd);
+    if (dir == NULL) {
+        close(dirfd);
         return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-'))
-            return false;
     }
-    return true;
+    bool found = false;
+    struct dirent *de;
+    while (!found && (de = readdir(dir)) != NULL)
+        if (strlen(de->d_name) == len && strncasecmp(de->d_name, comp, len) == 0 &&
+            len < outlen) {
+            memcpy(out, de->d_name, len + 1);
+            found = true;
+        }
+    closedir(dir);
+    return found;
 }
 
-static int open_beneath(int root_fd, const char *name)
+/* name as the directory entries below the root spell it, component by
+ * component: phones ask for "ringlist.xml" and "english_united_states/...". */
+static bool spell_as_on_disk(int root_fd, const char *name, char *out, size_t outlen)
 {
-    struct open_how how = {
-        .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
-        .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-    };
-    int fd = (int)syscall(SYS_openat2, root_fd, name, &how, sizeof how);
-    if (fd < 0 && errno == ENOSYS)   /* kernels before 5.6: refuse every symlink */
-        fd = openat(root_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
-    return fd;
+    size_t used = 0;
+    for (const char *comp = name; *comp != '\0';) {
+        size_t len = strcspn(comp, "/");
+        if (used + len + 2 > outlen)
+            return false;
+        int dfd = used == 0 ? openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                            : beneath_open(root_fd, out, O_RDONLY | O_DIRECTORY);
+        if (dfd < 0)
+            return false;
+        if (used > 0)
+            out[used++] = '/';
+        if (!entry_ignoring_case(dfd, comp, len, out + used, outlen - used))
+            return false;
+        used += len;
+        comp += len + (comp[len] == '/');
+    }
+    return used > 0 && beneath_name_ok(out, outlen - 1);
 }
 
-/* Exact name first; phones' spelling may differ in case from the file's. */
+/* The exact name first; its spelling may differ in case from the file's. */
 static int open_static(int root_fd, const char *name)
 {
-    int fd = open_beneath(root_fd, name);
+    int fd = beneath_open(root_fd, name, O_RDONLY);
     if (fd >= 0 || errno != ENOENT)
         return fd;
-    int dfd = openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *dir = dfd >= 0 ? fdopendir(dfd) : NULL;
-    if (dir == NULL) {
-        if (dfd >= 0)
-            close(dfd);
+    char disk[UCPROV_STATIC_NAME_MAX + 1];
+    if (!spell_as_on_disk(root_fd, name, disk, sizeof disk)) {
         errno = ENOENT;
         return -1;
     }
-    struct dirent *de;
-    fd = -1;
-    while ((de = readdir(dir)) != NULL)
-        if (strcasecmp(de->d_name, name) == 0 && static_name_ok(de->d_name)) {
-            fd = open_beneath(root_fd, de->d_name);
-            break;
-        }
-    closedir(dir);
-    if (fd < 0)
-        errno = ENOENT;
-    return fd;
+    return beneath_open(root_fd, disk, O_RDONLY);
 }
 
+/* A regular file below --tftp-root.  What leads out of the root (a symbolic
+ * link, "..", an absolute name) and what is not a regular file (a FIFO, a
+ * device, a directory) is refused; a FIFO was opened without blocking. */
 static enum provider_status provide_static(struct config_provider *cp, const char *name,
                                            struct provider_file *out)
 {
     if (cp->root_fd < 0)
         return PROVIDER_NOT_FOUND;
-    if (!static_name_ok(name))
+    if (!beneath_name_ok(name, UCPROV_STATIC_NAME_MAX))
         return PROVIDER_DENIED;
     int fd = open_static(cp->root_fd, name);
     if (fd < 0)
-        return errno == EXDEV || errno == ELOOP || errno == EACCES ? PROVIDER_DENIED
-                                                                    : PROVIDER_NOT_FOUND;
+        return errno == EXDEV || errno == ELOOP || errno == EACCES || errno == EPERM ||
+                       errno == EINVAL ? PROVIDER_DENIED : PROVIDER_NOT_FOUND;
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return PROVIDER_NOT_FOUND;
+        return PROVIDER_DENIED;
     }
     out->len = (size_t)st.st_size;
     if (out->len == 0) {

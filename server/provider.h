@@ -4,9 +4,11 @@
  *   SEP<MAC>.cnf.xml      the phone's rendered config (render cache)
  *   XMLDefault.cnf.xml    the rendered default config
  *   CTL/ITL .tlv, .sgn    "not found" at once, until signed files exist
- *   anything else         a regular file directly under --tftp-root, if set
+ *   anything else         a regular file below --tftp-root, if set, in
+ *                         subdirectories too (United_States/g3-tones.xml)
  * Names are matched case-insensitively; nothing outside the static root is
- * reachable (strict name pattern, no '/', openat2 RESOLVE_BENEATH). */
+ * reachable (strict name pattern, then openat2 RESOLVE_BENEATH: beneath.h),
+ * and only regular files are served (a FIFO or a device is refused). */
 #ifndef UCPROV_PROVIDER_H
 #define UCPROV_PROVIDER_H
 

@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <openssl/sha.h>
 
 #include "embedded.h"
+#include "locales.h"
 #include "render.h"
 
 /* Stands in for the digest while the digest is computed; '<versionStamp>' in
@@ -31,6 +33,9 @@ enum field {
     F_FEATURE_POLICY, F_PHONE_PASSWORD, F_BACKGROUND_ACCESS, F_USER_LOCALE,
     F_NETWORK_LOCALE, F_NETWORK_LOCALE_INFO, F_PROVISIONING, F_PERSONALIZATION,
     F_DND_ALERT, F_SSH_USER, F_SSH_PASSWORD,
+    /* call control: filled only for a phone with a device pool */
+    F_POOL_NAME, F_DTS_NAME, F_DATE_TEMPLATE, F_NTP, F_CMG_NAME, F_MEMBER, F_LINE,
+    F_TRANSPORT, F_SECURITY_MODE, F_LANG_CODE, F_WIN_CHARSET,
     F_COUNT
 };
 
@@ -59,6 +64,17 @@ static const char *const device_paths[F_COUNT] = {
     [F_DND_ALERT] = "dndCallAlert",
     [F_SSH_USER] = "sshUserId",
     [F_SSH_PASSWORD] = "sshPassword",
+    [F_POOL_NAME] = "devicePool/name",
+    [F_DTS_NAME] = "devicePool/dateTimeSetting/name",
+    [F_DATE_TEMPLATE] = "devicePool/dateTimeSetting/dateTemplate",
+    [F_NTP] = "devicePool/dateTimeSetting/ntps/ntp",
+    [F_CMG_NAME] = "devicePool/callManagerGroup/name",
+    [F_MEMBER] = "devicePool/callManagerGroup/members/member",
+    [F_LINE] = "sipProfile/sipLines/line",
+    [F_TRANSPORT] = "transportLayerProtocol",
+    [F_SECURITY_MODE] = "deviceSecurityMode",
+    [F_LANG_CODE] = "userLocale/langCode",
+    [F_WIN_CHARSET] = "userLocale/winCharSet",
 };
 #undef CM
 #define CM "callManagerGroup/members/member/callManager/"
@@ -83,10 +99,106 @@ struct node_path {
     unsigned short pos[PATH_DEPTH_MAX];
 };
 
+/* Values copied from a view into elements, described as data: where the
+ * element is (below the root, or below a prototype), how the value is
+ * spelled, and where it sits in its view struct. */
+enum kind {
+    K_INT,         /* int, decimal */
+    K_BOOL,        /* int 0/1 as false/true */
+    K_FLAG,        /* bool as false/true */
+    K_TEXT,        /* char[] */
+    K_OPTIONAL,    /* char[]; the element is dropped when the text is empty */
+    K_USER_INFO,   /* int 0..2 as None/Phone/IP */
+};
+
+struct field_map {
+    const char *path;
+    enum kind kind;
+    size_t off;
+};
+
+#define FEATURES "sipProfile/sipCallFeatures/"
+#define STACK "sipProfile/sipStack/"
+#define SP(m) offsetof(struct sip_profile_view, m)
+/* The sipProfile block, in the skeleton's (CUCM's) order. */
+static const struct field_map sip_fields[] = {
+    { FEATURES "cnfJoinEnabled", K_BOOL, SP(cnf_join_enabled) },
+    { FEATURES "callForwardURI", K_TEXT, SP(call_forward_uri) },
+    { FEATURES "callPickupURI", K_TEXT, SP(call_pickup_uri) },
+    { FEATURES "callPickupListURI", K_TEXT, SP(call_pickup_list_uri) },
+    { FEATURES "callPickupGroupURI", K_TEXT, SP(call_pickup_group_uri) },
+    { FEATURES "meetMeServiceURI", K_TEXT, SP(meet_me_service_uri) },
+    { FEATURES "abbreviatedDialURI", K_TEXT, SP(abbreviated_dial_uri) },
+    { FEATURES "rfc2543Hold", K_BOOL, SP(rfc2543_hold) },
+    { FEATURES "semiAttendedTransfer", K_BOOL, SP(semi_attended_transfer) },
+    { STACK "sipInviteRetx", K_INT, SP(sip_invite_retx) },
+    { STACK "sipRetx", K_INT, SP(sip_retx) },
+    { STACK "timerInviteExpires", K_INT, SP(timer_invite_expires) },
+    { STACK "timerRegisterExpires", K_INT, SP(timer_register_expires) },
+    { STACK "timerRegisterDelta", K_INT, SP(timer_register_delta) },
+    { STACK "timerKeepAliveExpires", K_INT, SP(timer_keepalive_expires) },
+    { STACK "timerSubscribeExpires", K_INT, SP(timer_subscribe_expires) },
+    { STACK "timerSubscribeDelta", K_INT, SP(timer_subscribe_delta) },
+    { STACK "timerT1", K_INT, SP(timer_t1) },
+    { STACK "timerT2", K_INT, SP(timer_t2) },
+    { STACK "maxRedirects", K_INT, SP(max_redirects) },
+    { STACK "remotePartyID", K_BOOL, SP(remote_party_id) },
+    { STACK "userInfo", K_USER_INFO, SP(user_info) },
+    { "sipProfile/enableVad", K_BOOL, SP(enable_vad) },
+    { "sipProfile/dtmfAvtPayload", K_INT, SP(dtmf_avt_payload) },
+    { "sipProfile/startMediaPort", K_INT, SP(start_media_port) },
+    { "sipProfile/stopMediaPort", K_INT, SP(stop_media_port) },
+    { "sipProfile/natEnabled", K_BOOL, SP(nat_enabled) },
+    { "sipProfile/natAddress", K_TEXT, SP(nat_address) },
+    { "sipProfile/voipControlPort", K_INT, SP(voip_control_port) },
+};
+#undef SP
+#undef STACK
+#undef FEATURES
+
+/* Below a member prototype: one call manager. */
+static const struct field_map member_fields[] = {
+    { "callManager/name", K_TEXT, offsetof(struct call_manager_view, name) },
+    { "callManager/ports/sipPort", K_INT, offsetof(struct call_manager_view, sip_port) },
+    { "callManager/ports/securedSipPort", K_INT,
+      offsetof(struct call_manager_view, secured_sip_port) },
+    { "callManager/processNodeName", K_TEXT, offsetof(struct call_manager_view, host) },
+};
+
+/* Below an ntp prototype: the server (a char[] of its own). */
+static const struct field_map ntp_fields[] = {
+    { "name", K_TEXT, 0 },
+};
+
+#define LV(m) offsetof(struct line_view, m)
+/* Below a line prototype: one line appearance.  port is the call manager's. */
+static const struct field_map line_fields[] = {
+    { "featureLabel", K_TEXT, LV(feature_label) },
+    { "name", K_TEXT, LV(name) },
+    { "displayName", K_TEXT, LV(display_name) },
+    { "authName", K_TEXT, LV(auth_name) },
+    { "authPassword", K_TEXT, LV(auth_password) },
+    { "sharedLine", K_FLAG, LV(shared) },
+    { "messagesNumber", K_TEXT, LV(messages_number) },
+    { "contact", K_OPTIONAL, LV(contact) },
+    { "maxNumCalls", K_INT, LV(max_num_calls) },
+    { "busyTrigger", K_INT, LV(busy_trigger) },
+};
+#undef LV
+
+#define N_OF(a) (sizeof (a) / sizeof (a)[0])
+#define CC_ONLY_MAX 64                  /* marked elements in a skeleton */
+static const char cc_marker[] = "ucprov", cc_marker_value[] = "call-control";
+
 struct render_templates {
     xmlDocPtr device;
     xmlDocPtr fallback;   /* XMLDefault */
     struct node_path device_at[F_COUNT], fallback_at[F_COMMON];
+    struct node_path sip_at[N_OF(sip_fields)];
+    struct node_path member_at[N_OF(member_fields)], ntp_at[N_OF(ntp_fields)];
+    struct node_path line_at[N_OF(line_fields)], line_port_at;
+    struct node_path cc_only_at[CC_ONLY_MAX];   /* outermost marked elements */
+    size_t n_cc_only;
 };
 
 static xmlNodePtr at(xmlNodePtr root, const char *path);
@@ -128,10 +240,9 @@ xmlDocPtr skeleton_parse(const char *xml, size_t len, const char *root, char *er
     return doc;
 }
 
-/* Record where path leads in the skeleton; depth 0 when nowhere. */
-static void locate(xmlNodePtr root, const char *path, struct node_path *np)
+/* Record where node sits below root; depth 0 when it is not there. */
+static void locate_node(xmlNodePtr root, xmlNodePtr node, struct node_path *np)
 {
-    xmlNodePtr node = at(root, path);
     unsigned depth = 0;
     np->depth = 0;
     for (xmlNodePtr n = node; n != NULL && n != root; n = n->parent)
@@ -145,6 +256,51 @@ static void locate(xmlNodePtr root, const char *path, struct node_path *np)
             pos++;
         np->pos[--depth] = pos;
     }
+}
+
+/* Record where path leads in the skeleton. */
+static void locate(xmlNodePtr root, const char *path, struct node_path *np)
+{
+    locate_node(root, at(root, path), np);
+}
+
+/* Record a table of paths below base (a prototype, or the root). */
+static void locate_map(xmlNodePtr base, const struct field_map *map, size_t n,
+                       struct node_path *nps)
+{
+    for (size_t i = 0; i < n; i++)
+        if (base != NULL)
+            locate(base, map[i].path, &nps[i]);
+}
+
+/* Take the call-control markers off the skeleton, recording the outermost
+ * marked elements (dropping one drops what it holds).  false on a marker
+ * this renderer does not know or on too many of them. */
+static bool take_markers(struct render_templates *t, xmlNodePtr root, xmlNodePtr node,
+                         bool inside, char *err, size_t errlen)
+{
+    for (xmlNodePtr c = node->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        xmlAttrPtr a = xmlHasProp(c, BAD_CAST cc_marker);
+        if (a != NULL) {
+            xmlChar *value = xmlNodeListGetString(c->doc, a->children, 1);
+            bool known = value != NULL && xmlStrcmp(value, BAD_CAST cc_marker_value) == 0;
+            xmlFree(value);
+            xmlRemoveProp(a);
+            if (!known || (!inside && t->n_cc_only == CC_ONLY_MAX)) {
+                snprintf(err, errlen, "<%s>: %s", (const char *)c->name,
+                         known ? "too many call-control elements"
+                               : "the only ucprov marker is ucprov=\"call-control\"");
+                return false;
+            }
+            if (!inside)
+                locate_node(root, c, &t->cc_only_at[t->n_cc_only++]);
+        }
+        if (!take_markers(t, root, c, inside || a != NULL, err, errlen))
+            return false;
+    }
+    return true;
 }
 
 /* The copy's element at a recorded position, or NULL. */
@@ -178,10 +334,23 @@ struct render_templates *render_templates_parse(const char *device_xml, size_t d
         render_templates_free(t);
         return NULL;
     }
+    xmlNodePtr root = xmlDocGetRootElement(t->device);
+    if (!take_markers(t, root, root, false, err, errlen)) {
+        render_templates_free(t);
+        return NULL;
+    }
     for (size_t i = 0; i < F_COUNT; i++)
-        locate(xmlDocGetRootElement(t->device), device_paths[i], &t->device_at[i]);
+        locate(root, device_paths[i], &t->device_at[i]);
     for (size_t i = 0; i < F_COMMON; i++)
         locate(xmlDocGetRootElement(t->fallback), default_paths[i], &t->fallback_at[i]);
+    locate_map(root, sip_fields, N_OF(sip_fields), t->sip_at);
+    locate_map(at(root, device_paths[F_MEMBER]), member_fields, N_OF(member_fields),
+               t->member_at);
+    locate_map(at(root, device_paths[F_NTP]), ntp_fields, N_OF(ntp_fields), t->ntp_at);
+    xmlNodePtr line = at(root, device_paths[F_LINE]);
+    locate_map(line, line_fields, N_OF(line_fields), t->line_at);
+    if (line != NULL)
+        locate(line, "port", &t->line_port_at);
     return t;
 }
 
@@ -329,7 +498,7 @@ static int finish(xmlDocPtr doc, xmlNodePtr *f, struct rendered *out)
     return 0;
 }
 
-/* ------------------------------------------------------------- the device */
+/* ---------------------------------------------------------------- vpnGroup */
 
 static void fill_vpn_group(xmlNodePtr vpn, const struct device_view *v)
 {
@@ -354,6 +523,150 @@ static void fill_vpn_group(xmlNodePtr vpn, const struct device_view *v)
     }
 }
 
+/* ------------------------------------------------------- call control */
+
+static const char *const user_info_names[] = { "None", "Phone", "IP" };
+
+static void unlink_free(xmlNodePtr node)
+{
+    if (node == NULL)
+        return;
+    xmlUnlinkNode(node);
+    xmlFreeNode(node);
+}
+
+/* Copy a table of values from base (a view struct) into el, the table's
+ * elements as found in a copy of the skeleton. */
+static void put_map(xmlNodePtr *el, const struct field_map *map, size_t n, const void *base)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *p = (const char *)base + map[i].off;
+        int iv = 0;
+        bool flag = false;
+        if (map[i].kind == K_INT || map[i].kind == K_BOOL || map[i].kind == K_USER_INFO)
+            memcpy(&iv, p, sizeof iv);
+        else if (map[i].kind == K_FLAG)
+            memcpy(&flag, p, sizeof flag);
+        switch (map[i].kind) {
+        case K_INT: put_int(el[i], iv); break;
+        case K_BOOL: put_text(el[i], iv ? "true" : "false"); break;
+        case K_FLAG: put_text(el[i], flag ? "true" : "false"); break;
+        case K_TEXT: put_text(el[i], p); break;
+        case K_OPTIONAL:
+            if (*p == '\0')
+                unlink_free(el[i]);
+            else
+                put_text(el[i], p);
+            break;
+        case K_USER_INFO:
+            put_text(el[i], iv >= 0 && iv < 3 ? user_info_names[iv] : user_info_names[0]);
+            break;
+        }
+    }
+}
+
+/* The same below a fresh copy of a prototype. */
+static void fill_below(xmlNodePtr node, const struct node_path *nps, const struct field_map *map,
+                       size_t n, const void *base)
+{
+    xmlNodePtr el[N_OF(line_fields)];   /* the longest prototype table */
+    if (n > N_OF(el))
+        return;
+    find_fields(node, nps, n, el);
+    put_map(el, map, n, base);
+}
+
+/* n copies of a prototype element in its place, the prototype being the
+ * first; none removes it.  Copies are made before anything is filled in. */
+static void repeat(xmlNodePtr proto, size_t n, xmlNodePtr *copies)
+{
+    if (proto == NULL)
+        return;
+    if (n == 0) {
+        unlink_free(proto);
+        return;
+    }
+    copies[0] = proto;
+    for (size_t i = 1; i < n; i++)
+        copies[i] = xmlAddNextSibling(copies[i - 1], xmlDocCopyNode(proto, proto->doc, 1));
+}
+
+static void set_int_prop(xmlNodePtr node, const char *name, long value)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%ld", value);
+    xmlSetProp(node, BAD_CAST name, BAD_CAST buf);
+}
+
+/* devicePool: names, the clock, and the call managers by priority. */
+static void fill_device_pool(const struct render_templates *t, xmlNodePtr *f,
+                             const struct call_control_view *cc)
+{
+    put_text(f[F_POOL_NAME], cc->device_pool);
+    put_text(f[F_DTS_NAME], cc->date_time_group);
+    put_text(f[F_DATE_TEMPLATE], cc->date_template);
+    put_text(f[F_TIME_ZONE], cc->time_zone);
+    put_text(f[F_CMG_NAME], cc->call_manager_group);
+
+    xmlNodePtr ntp[VIEW_MAX_NTP_SERVERS] = { 0 };
+    size_t n = cc->n_ntp_servers < VIEW_MAX_NTP_SERVERS ? cc->n_ntp_servers : VIEW_MAX_NTP_SERVERS;
+    repeat(f[F_NTP], n, ntp);
+    for (size_t i = 0; i < n && ntp[i] != NULL; i++)
+        fill_below(ntp[i], t->ntp_at, ntp_fields, N_OF(ntp_fields), cc->ntp_servers[i]);
+
+    xmlNodePtr member[VIEW_MAX_CALL_MANAGERS] = { 0 };
+    n = cc->n_call_managers < VIEW_MAX_CALL_MANAGERS ? cc->n_call_managers
+                                                     : VIEW_MAX_CALL_MANAGERS;
+    repeat(f[F_MEMBER], n, member);
+    for (size_t i = 0; i < n && member[i] != NULL; i++) {
+        set_int_prop(member[i], "priority", (long)i);
+        fill_below(member[i], t->member_at, member_fields, N_OF(member_fields),
+                 &cc->call_managers[i]);
+    }
+}
+
+/* sipProfile: the SIP profile's values and one line element per appearance. */
+static void fill_sip_profile(const struct render_templates *t, xmlNodePtr *f, xmlNodePtr *sip,
+                             const struct device_view *v)
+{
+    const struct call_control_view *cc = &v->cc;
+    put_map(sip, sip_fields, N_OF(sip_fields), &cc->sip);
+
+    /* USECALLMANAGER: the line registers with the group, at its SIP port. */
+    int port = cc->n_call_managers > 0 ? cc->call_managers[0].sip_port : v->sys.sip_port;
+    xmlNodePtr line[VIEW_MAX_LINES] = { 0 };
+    size_t n = cc->n_lines < VIEW_MAX_LINES ? cc->n_lines : VIEW_MAX_LINES;
+    repeat(f[F_LINE], n, line);
+    for (size_t i = 0; i < n && line[i] != NULL; i++) {
+        set_int_prop(line[i], "button", cc->lines[i].button);
+        set_int_prop(line[i], "lineIndex", (long)i + 1);
+        put_int(follow(line[i], &t->line_port_at), port);
+        fill_below(line[i], t->line_at, line_fields, N_OF(line_fields), &cc->lines[i]);
+    }
+    put_int(f[F_TRANSPORT], cc->sip.transport);
+    put_int(f[F_SECURITY_MODE], cc->sip.device_security_mode);
+}
+
+/* The elements only a phone with call control gets, and its values where
+ * the file otherwise carries the system settings'. */
+static void fill_call_control(const struct render_templates *t, xmlNodePtr *f, xmlNodePtr *sip,
+                              const struct device_view *v)
+{
+    fill_device_pool(t, f, &v->cc);
+    fill_sip_profile(t, f, sip, v);
+    put_text(f[F_FEATURE_POLICY], v->cc.feature_policy_file);
+    put_text(f[F_USER_LOCALE], v->cc.user_locale);
+    const struct user_locale *ul = user_locale_find(v->cc.user_locale);
+    if (ul != NULL) {
+        put_text(f[F_LANG_CODE], ul->lang_code);
+        put_text(f[F_WIN_CHARSET], ul->win_char_set);
+    }
+    put_text(f[F_NETWORK_LOCALE], v->cc.network_locale);
+    put_text(f[F_NETWORK_LOCALE_INFO], v->cc.network_locale);
+}
+
+/* ------------------------------------------------------------- the device */
+
 int render_device(const struct render_templates *t, const struct device_view *v,
                   struct rendered *out)
 {
@@ -361,8 +674,14 @@ int render_device(const struct render_templates *t, const struct device_view *v,
     xmlDocPtr doc = xmlCopyDoc(t->device, 1);
     if (doc == NULL)
         return -1;
-    xmlNodePtr f[F_COUNT];
-    find_fields(xmlDocGetRootElement(doc), t->device_at, F_COUNT, f);
+    /* Every element found before the first edit moves its siblings. */
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlNodePtr f[F_COUNT], cc_only[CC_ONLY_MAX], sip[N_OF(sip_fields)];
+    find_fields(root, t->device_at, F_COUNT, f);
+    if (v->has_call_control)
+        find_fields(root, t->sip_at, N_OF(sip_fields), sip);
+    else
+        find_fields(root, t->cc_only_at, t->n_cc_only, cc_only);
 
     put_text(f[F_TIME_ZONE], v->sys.time_zone);
     fill_cluster(f, &v->sys);
@@ -371,9 +690,8 @@ int render_device(const struct render_templates *t, const struct device_view *v,
     if (vpn != NULL && v->has_vpn) {
         xmlNodeSetContent(vpn, NULL);
         fill_vpn_group(vpn, v);
-    } else if (vpn != NULL) {
-        xmlUnlinkNode(vpn);
-        xmlFreeNode(vpn);
+    } else {
+        unlink_free(vpn);
     }
 
     put_int(f[F_DND_CONTROL], v->dnd_option);
@@ -391,6 +709,12 @@ int render_device(const struct render_templates *t, const struct device_view *v,
     put_int(f[F_DND_ALERT], v->dnd_call_alert);
     put_text(f[F_SSH_USER], v->ssh_user_id);
     put_text(f[F_SSH_PASSWORD], v->ssh_password);
+    if (v->has_call_control) {
+        fill_call_control(t, f, sip, v);
+    } else {
+        for (size_t i = 0; i < t->n_cc_only; i++)
+            unlink_free(cc_only[i]);
+    }
     return finish(doc, f, out);
 }
 

@@ -17,7 +17,8 @@ struct rendered {
     char version_stamp[RENDER_STAMP_LEN + 1];
 };
 
-/* Parse the embedded skeletons; NULL with a message in err on failure. */
+/* Parse the embedded skeletons; NULL with a message in err on failure (also
+ * for a ucprov marker other than ucprov="call-control"). */
 struct render_templates *render_templates_load(char *err, size_t errlen);
 /* Parse skeletons from memory (tests, fuzzing). */
 struct render_templates *render_templates_parse(const char *device_xml, size_t device_len,
@@ -25,7 +26,11 @@ struct render_templates *render_templates_parse(const char *device_xml, size_t d
                                                 char *err, size_t errlen);
 void render_templates_free(struct render_templates *t);
 
-/* SEP<MAC>.cnf.xml for one phone; 0 on success. */
+/* SEP<MAC>.cnf.xml for one phone; 0 on success.  With v->has_call_control
+ * the device pool, SIP profile, lines and locales come from v->cc and the
+ * skeleton's elements marked ucprov="call-control" are kept (ntp, member and
+ * line written once per item); without it they are dropped and the call
+ * manager comes from v->sys, as for files rendered before call control. */
 int render_device(const struct render_templates *t, const struct device_view *v,
                   struct rendered *out);
 /* XMLDefault.cnf.xml; 0 on success. */

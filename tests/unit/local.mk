@@ -98,3 +98,20 @@ tests_unit_test_session_SOURCES = tests/unit/test_session.c
 tests_unit_test_session_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_session_LDADD = $(UNIT_TEST_LDADD)
 endif
+
+# Issue 12: the render suite's call control cases and the XML checks its
+# files share; static files below --tftp-root (subdirectories served, escapes
+# refused); CUCM's time zone and locale names and the call control schema.
+if HAVE_CHECK
+tests_unit_test_render_SOURCES += tests/unit/render_fixtures.h tests/unit/test_render_cc.c \
+	tests/unit/xmltest.c tests/unit/xmltest.h
+check_PROGRAMS += tests/unit/test_provider tests/unit/test_callcontrol
+TESTS += tests/unit/test_provider tests/unit/test_callcontrol
+tests_unit_test_provider_SOURCES = tests/unit/test_provider.c
+tests_unit_test_provider_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_provider_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_callcontrol_SOURCES = tests/unit/test_callcontrol.c
+tests_unit_test_callcontrol_CFLAGS = $(UNIT_TEST_CFLAGS) $(SQLITE_CFLAGS)
+tests_unit_test_callcontrol_LDADD = $(UNIT_TEST_LDADD)
+endif
+EXTRA_DIST += tests/unit/golden/SEP_callcontrol.cnf.xml

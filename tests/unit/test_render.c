@@ -20,22 +20,24 @@
 
 #include "server/model.h"
 #include "server/render.h"
+#include "render_fixtures.h"
+#include "xmltest.h"
 
 /* certHash values of the fixtures, computed with the openssl CLI. */
 #define HASH_ASA "toOpERyhsAPsJTM2Q708z+oWaZw="
 #define HASH_EC  "hwJyZg/oM5cbabFMt9m5N5XoqWk="
 #define HASH_CA  "al7l0IiIiIowNI2knefFkW+29eA="
 
-static struct render_templates *tpl;
+struct render_templates *tpl;
 
-static void setup(void)
+void setup(void)
 {
     char err[256] = "";
     tpl = render_templates_load(err, sizeof err);
     ck_assert_msg(tpl != NULL, "render_templates_load: %s", err);
 }
 
-static void teardown(void)
+void teardown(void)
 {
     render_templates_free(tpl);
     tpl = NULL;
@@ -43,7 +45,7 @@ static void teardown(void)
 
 /* ---- views ---------------------------------------------------------------- */
 
-static void set_sys(struct system_settings *sys)
+void set_sys(struct system_settings *sys)
 {
     memset(sys, 0, sizeof *sys);
     snprintf(sys->call_manager_host, sizeof sys->call_manager_host, "ucprov.example.lab");
@@ -56,7 +58,7 @@ static void set_sys(struct system_settings *sys)
 }
 
 /* A phone of the lab: a VPN group of two gateways carrying three certificates. */
-static void vpn_view(struct device_view *v)
+void vpn_view(struct device_view *v)
 {
     memset(v, 0, sizeof *v);
     snprintf(v->name, sizeof v->name, "SEP00562B043615");
@@ -94,7 +96,7 @@ static void vpn_view(struct device_view *v)
 
 /* A phone whose common phone profile names no VPN group (the defaults of a
  * fresh profile). */
-static void novpn_view(struct device_view *v)
+void novpn_view(struct device_view *v)
 {
     memset(v, 0, sizeof *v);
     snprintf(v->name, sizeof v->name, "SEP0011223344AA");
@@ -127,75 +129,7 @@ static void default_view_init(struct default_view *v)
         v->models[v->n_models++] = catalogue[i];
 }
 
-/* ---- XML helpers ---------------------------------------------------------- */
-
-static xmlDocPtr parse(const struct rendered *r)
-{
-    xmlDocPtr doc = xmlReadMemory((const char *)r->data, (int)r->len, "out.xml", NULL,
-                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    ck_assert_msg(doc != NULL, "rendered output is not well-formed XML:\n%.*s", (int)r->len,
-                  (const char *)r->data);
-    return doc;
-}
-
-/* Number of nodes matching expr. */
-static int count(xmlDocPtr doc, const char *expr)
-{
-    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-    ck_assert_msg(o != NULL, "bad XPath %s", expr);
-    int n = o->nodesetval ? o->nodesetval->nodeNr : 0;
-    xmlXPathFreeObject(o);
-    xmlXPathFreeContext(ctx);
-    return n;
-}
-
-/* The string value of expr (caller frees); asserts exactly one node matches. */
-static char *text_of(xmlDocPtr doc, const char *expr)
-{
-    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-    ck_assert_msg(o != NULL && o->nodesetval != NULL && o->nodesetval->nodeNr == 1,
-                  "%s: expected exactly one node", expr);
-    xmlChar *s = xmlNodeGetContent(o->nodesetval->nodeTab[0]);
-    char *out = strdup(s ? (const char *)s : "");
-    xmlFree(s);
-    xmlXPathFreeObject(o);
-    xmlXPathFreeContext(ctx);
-    return out;
-}
-
-#define ck_assert_xpath_str(doc, expr, want)         \
-    do {                                             \
-        char *got_ = text_of((doc), (expr));         \
-        ck_assert_msg(strcmp(got_, (want)) == 0,     \
-                      "%s = \"%s\", want \"%s\"",    \
-                      (expr), got_, (want));         \
-        free(got_);                                  \
-    } while (0)
-
-/* Names of the element children of the node at expr, space-separated. */
-static char *child_names(xmlDocPtr doc, const char *expr)
-{
-    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-    ck_assert_msg(o != NULL && o->nodesetval != NULL && o->nodesetval->nodeNr == 1,
-                  "%s: expected exactly one node", expr);
-    size_t cap = 4096, len = 0;
-    char *out = calloc(1, cap);
-    for (xmlNodePtr c = o->nodesetval->nodeTab[0]->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? " " : "",
-                                (const char *)c->name);
-        ck_assert_uint_lt(len, cap);
-    }
-    xmlXPathFreeObject(o);
-    xmlXPathFreeContext(ctx);
-    return out;
-}
-
-static void render_ok(const struct device_view *v, struct rendered *out)
+void render_ok(const struct device_view *v, struct rendered *out)
 {
     ck_assert_int_eq(render_device(tpl, v, out), 0);
     ck_assert_ptr_nonnull(out->data);
@@ -204,27 +138,6 @@ static void render_ok(const struct device_view *v, struct rendered *out)
 }
 
 /* ---- golden files --------------------------------------------------------- */
-
-static void compare_golden(const char *name, const struct rendered *r)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", GOLDEN_DIR, name);
-    if (getenv("UCPROV_WRITE_GOLDEN") != NULL) {
-        FILE *w = fopen(path, "wb");
-        ck_assert_msg(w != NULL, "cannot write %s", path);
-        fwrite(r->data, 1, r->len, w);
-        fclose(w);
-    }
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open golden file %s", path);
-    char *want = malloc(r->len + 2);
-    size_t n = fread(want, 1, r->len + 1, f);
-    fclose(f);
-    ck_assert_msg(n == r->len && memcmp(want, r->data, r->len) == 0,
-                  "%s differs from the rendered output (%zu vs %zu bytes); got:\n%.*s", name,
-                  n, r->len, (int)r->len, (const char *)r->data);
-    free(want);
-}
 
 START_TEST(golden_vpn)
 {
@@ -689,6 +602,8 @@ static Suite *render_suite(void)
     tcase_add_test(tc, default_escapes_model_names);
     tcase_add_test(tc, template_errors);
     suite_add_tcase(s, tc);
+
+    add_call_control_tests(s);
     return s;
 }
 
