@@ -32,7 +32,7 @@
 #include "html.h"
 #include "limits.h"
 #include "log.h"
-#include "pages.h"
+#include "web.h"
 #include "phonelog.h"
 #include "session.h"
 #include "verify.h"
