@@ -10,20 +10,16 @@ server_libucprov_a_SOURCES = \
 	server/csvio.c server/csvio.h \
 	server/embedded.h \
 	server/fetchlog.c server/fetchlog.h \
-	server/form.c server/form.h \
-	server/html.c server/html.h \
 	server/http.c server/http.h \
 	server/limits.h \
 	server/log.c server/log.h \
 	server/metrics.c server/metrics.h \
 	server/model.c server/model.h \
-	server/pages.c server/pages.h \
 	server/phonelog.c server/phonelog.h \
 	server/problem.c server/problem.h \
 	server/provider.c server/provider.h \
 	server/render.c server/render.h \
 	server/selfsigned.c server/selfsigned.h \
-	server/session.c server/session.h \
 	server/timefmt.c server/timefmt.h \
 	server/verify.c server/verify.h
 # Issue 12: CUCM's time zone and locale names; confined opens below the TFTP root.

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "server/form.h"
+#include "server/web/form.h"
 
 static struct form f;
 

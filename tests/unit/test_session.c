@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "server/limits.h"
-#include "server/session.h"
+#include "server/web/session.h"
 
 static struct sessions *s;
 static const struct actor admin = { 7, "admin" };

@@ -13,6 +13,16 @@
 #include "html.h"
 #include "render.h"
 
+/* The printf-style helpers format into a local buffer, then do what their plain twin does. */
+#define FORMAT_MAX 1024
+#define FORMAT_ARGS(buf, fmt)                    \
+    do {                                         \
+        va_list ap_;                             \
+        va_start(ap_, fmt);                      \
+        vsnprintf(buf, sizeof buf, fmt, ap_);    \
+        va_end(ap_);                             \
+    } while (0)
+
 xmlDocPtr html_skeleton_parse(const char *xml, size_t len, char *err, size_t errlen)
 {
     return skeleton_parse(xml, len, "html", err, errlen);
@@ -85,11 +95,8 @@ xmlNodePtr html_el(xmlNodePtr parent, const char *tag, const char *text)
 
 xmlNodePtr html_elf(xmlNodePtr parent, const char *tag, const char *fmt, ...)
 {
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
+    char buf[FORMAT_MAX];
+    FORMAT_ARGS(buf, fmt);
     return html_el(parent, tag, buf);
 }
 
@@ -101,11 +108,8 @@ void html_text(xmlNodePtr node, const char *text)
 
 void html_textf(xmlNodePtr node, const char *fmt, ...)
 {
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
+    char buf[FORMAT_MAX];
+    FORMAT_ARGS(buf, fmt);
     html_text(node, buf);
 }
 
@@ -117,11 +121,8 @@ void html_attr(xmlNodePtr node, const char *name, const char *value)
 
 void html_attrf(xmlNodePtr node, const char *name, const char *fmt, ...)
 {
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
+    char buf[FORMAT_MAX];
+    FORMAT_ARGS(buf, fmt);
     html_attr(node, name, buf);
 }
 
@@ -145,13 +146,31 @@ xmlNodePtr html_link(xmlNodePtr parent, const char *href, const char *text)
     return a;
 }
 
-xmlNodePtr html_hidden(xmlNodePtr parent, const char *name, const char *value)
+xmlNodePtr html_input(xmlNodePtr parent, const char *type, const char *id, const char *name,
+                      const char *value)
 {
     xmlNodePtr in = html_el(parent, "input", NULL);
-    html_attr(in, "type", "hidden");
+    html_attr(in, "type", type);
+    if (id != NULL)
+        html_attr(in, "id", id);
     html_attr(in, "name", name);
-    html_attr(in, "value", value);
+    if (value != NULL)
+        html_attr(in, "value", value);
     return in;
+}
+
+xmlNodePtr html_option(xmlNodePtr select, const char *value, const char *label, bool selected)
+{
+    xmlNodePtr o = html_el(select, "option", label);
+    html_attr(o, "value", value);
+    if (selected)
+        html_attr(o, "selected", "selected");
+    return o;
+}
+
+xmlNodePtr html_hidden(xmlNodePtr parent, const char *name, const char *value)
+{
+    return html_input(parent, "hidden", NULL, name, value ? value : "");
 }
 
 xmlNodePtr html_button(xmlNodePtr parent, const char *name, const char *value,

@@ -3,6 +3,7 @@
 #ifndef UCPROV_HTML_H
 #define UCPROV_HTML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <libxml/tree.h>
@@ -35,6 +36,11 @@ void html_attrf(xmlNodePtr node, const char *name, const char *fmt, ...)
 void html_class(xmlNodePtr node, const char *cls);
 /* <a href=href>text</a> */
 xmlNodePtr html_link(xmlNodePtr parent, const char *href, const char *text);
+/* <input type id name value>; id and value are left out when NULL. */
+xmlNodePtr html_input(xmlNodePtr parent, const char *type, const char *id, const char *name,
+                      const char *value);
+/* <option value selected>label</option> */
+xmlNodePtr html_option(xmlNodePtr select, const char *value, const char *label, bool selected);
 /* <input type=hidden name value> */
 xmlNodePtr html_hidden(xmlNodePtr parent, const char *name, const char *value);
 /* <button type=submit name value class>text</button>; name may be NULL. */
