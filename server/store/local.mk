@@ -1,2 +1,15 @@
 # server/store/: see server/README.md.  Its sources join server/libucprov.a.
-server_libucprov_a_SOURCES += server/store/store.c server/store/store.h
+# db.c runs every query through a driver (driver.h); sqlite.c is the only one
+# today and the only file that calls SQLite.  The rest is one file per family.
+server_libucprov_a_SOURCES += \
+	server/store/store.h \
+	server/store/internal.h \
+	server/store/driver.h \
+	server/store/db.c \
+	server/store/sqlite.c \
+	server/store/records.c \
+	server/store/certs.c \
+	server/store/views.c \
+	server/store/phones.c \
+	server/store/logs.c \
+	server/store/admins.c

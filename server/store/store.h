@@ -2,7 +2,12 @@
  *
  * One struct store is one database connection, used by one thread at a time.
  * Everything above this header sees records and views, never a statement, so
- * another backend (PostgreSQL for multi-node sites) can sit behind it. */
+ * another backend (PostgreSQL for multi-node sites) can sit behind it: a
+ * driver (driver.h) chosen by store_open.  Where each query lives: db.c
+ * (connection, migrations, transactions, backup), records.c (admin objects),
+ * certs.c, views.c (render inputs, affected phones, rollover, diagnostics,
+ * fleet, freshness), phones.c (bulk phones, model catalogue), logs.c (fetch
+ * and audit logs), admins.c (admins and tokens). */
 #ifndef UCPROV_STORE_H
 #define UCPROV_STORE_H
 
@@ -24,10 +29,11 @@ enum store_status {
     STORE_ERROR,      /* I/O or internal error; details go to the log */
 };
 
-/* Open (creating if needed) and configure a connection: WAL, foreign keys, busy timeout. */
+/* Open (creating if needed) and configure a connection to path, an SQLite file
+ * (WAL, foreign keys, busy timeout); a postgresql:// URI fails: not built in. */
 struct store *store_open(const char *path, char *err, size_t errlen);
 void store_close(struct store *s);
-/* Apply the embedded migrations past PRAGMA user_version, all in one transaction. */
+/* Apply the embedded migrations past the schema version, all in one transaction. */
 int store_migrate(struct store *s, char *err, size_t errlen);
 /* Schema version in the file, and the newest this build knows. */
 int store_schema_version(struct store *s);
@@ -45,8 +51,6 @@ enum store_status store_commit(struct store *s);
 void store_rollback(struct store *s);
 
 /* --- admin objects (every kind but ENT_CERTIFICATE) --- */
-
-
 enum store_status store_record_get(struct store *s, enum entity_kind kind, int64_t id,
                                    struct record *out);
 /* Items are an array of records; free each and the array. */

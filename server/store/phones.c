@@ -1,0 +1,122 @@
+/* phones.c - phones in bulk (CSV import and export, every phone's name for a
+ * re-render) and the phone model catalogue. */
+#include <config.h>
+
+#include <string.h>
+
+#include "store/internal.h"
+
+/* ------------------------------------------------------------ phones in bulk */
+
+enum store_status store_phone_insert(struct store *s, const struct phone_row *row)
+{
+    /* A cached statement and values bound without a copy: an import of
+     * 100,000 rows runs this 100,000 times in one transaction. */
+    static const char sql[] =
+        "INSERT INTO phones (name, model, description, common_phone_profile_id) "
+        "VALUES (?, ?, ?, ?)";
+    enum store_status ss = db_exec(s, db_prepare(s, sql), DB_ARGS(
+        BIND_TEXT(row->name), BIND_TEXT(row->model),
+        BIND_TEXT(row->description ? row->description : ""), BIND_INT(row->profile_id)));
+    return ss == STORE_IN_USE ? STORE_INVALID : ss;
+}
+
+/* The caller's callback, for one phone name or one phone row. */
+struct each_phone {
+    void (*name_fn)(void *ctx, const char *name);
+    void (*row_fn)(void *ctx, const struct phone_row *row);
+    void *ctx;
+};
+
+static bool call_name_fn(void *ctx, const struct db_row *row)
+{
+    struct each_phone *each = ctx;
+    each->name_fn(each->ctx, db_col_text(row, 0));
+    return true;
+}
+
+static bool call_row_fn(void *ctx, const struct db_row *row)
+{
+    struct each_phone *each = ctx;
+    struct phone_row r = {
+        .name = db_col_text(row, 0),
+        .model = db_col_text(row, 1),
+        .description = db_col_text(row, 2),
+        .profile_id = db_col_int(row, 3),
+        .profile = db_col_text(row, 4),
+    };
+    each->row_fn(each->ctx, &r);
+    return true;
+}
+
+enum store_status store_each_phone(struct store *s, void (*fn)(void *ctx, const char *name),
+                                   void *ctx)
+{
+    static const char sql[] = "SELECT name FROM phones ORDER BY name";
+    struct each_phone each = { .name_fn = fn, .ctx = ctx };
+    return db_run(s, db_prepare(s, sql), DB_NOARGS, call_name_fn, &each) == STORE_OK
+               ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_each_phone_row(struct store *s,
+                                       void (*fn)(void *ctx, const struct phone_row *row),
+                                       void *ctx)
+{
+    static const char sql[] =
+        "SELECT p.name, p.model, p.description, p.common_phone_profile_id, c.name "
+        "FROM phones p JOIN common_phone_profiles c ON c.id = p.common_phone_profile_id "
+        "ORDER BY p.name";
+    struct each_phone each = { .row_fn = fn, .ctx = ctx };
+    return db_run(s, db_prepare(s, sql), DB_NOARGS, call_row_fn, &each);
+}
+
+/* ---------------------------------------------------------- model catalogue */
+
+bool store_model_exists(struct store *s, const char *model)
+{
+    static const char sql[] = "SELECT 1 FROM phone_models WHERE name = ?";
+    int64_t one;
+    return db_int(s, db_prepare(s, sql), DB_ARGS(BIND_TEXT(model)), &one) == STORE_OK;
+}
+
+size_t store_model_names(struct store *s, char (*out)[64], size_t max)
+{
+    static const char sql[] = "SELECT name FROM phone_models ORDER BY name";
+    static const struct db_col cols[] = { COL_ITEM_TEXT(64), COL_END };
+    struct rows found = ROWS_FIXED(out, max);
+    db_list(s, db_prepare(s, sql), DB_NOARGS, cols, &found);
+    return found.n;
+}
+
+static bool add_model(void *ctx, const struct db_row *row)
+{
+    static const struct db_col cols[] = {
+        COL_TEXT(struct phone_model, name), COL_NUM(struct phone_model, model_id),
+        COL_NUM(struct phone_model, vpn_client), COL_NUM(struct phone_model, tls12),
+        COL_SKIP, COL_TEXT(struct phone_model, default_load), COL_END,
+    };
+    struct phone_model *m = rows_add(ctx);
+    if (m == NULL)
+        return false;
+    db_col_read(row, cols, m);
+    m->mic_sha256 = strcmp(db_col_text(row, 4), "sha256") == 0;
+    return true;
+}
+
+enum store_status store_model_list(struct store *s, struct phone_model **out, size_t *n)
+{
+    static const char sql[] =
+        "SELECT name, model_id, vpn_client, tls12, mic_chain, default_load FROM phone_models "
+        "ORDER BY name";
+    struct rows found = ROWS_GROW(struct phone_model);
+    enum store_status ss = db_run(s, db_prepare(s, sql), DB_NOARGS, add_model, &found);
+    *out = found.items;
+    *n = found.n;
+    return found.oom ? STORE_ERROR : ss;
+}
+
+enum store_status store_model_set_load(struct store *s, int model_id, const char *load)
+{
+    static const char sql[] = "UPDATE phone_models SET default_load = ? WHERE model_id = ?";
+    return db_change(s, db_prepare(s, sql), DB_ARGS(BIND_TEXT(load), BIND_INT(model_id)));
+}
