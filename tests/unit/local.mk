@@ -98,3 +98,12 @@ tests_unit_test_session_SOURCES = tests/unit/test_session.c
 tests_unit_test_session_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_session_LDADD = $(UNIT_TEST_LDADD)
 endif
+
+# Phone trust (server/trust/): TLV items and the signature header.
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_trust_tlv
+TESTS += tests/unit/test_trust_tlv
+tests_unit_test_trust_tlv_SOURCES = tests/unit/test_trust_tlv.c
+tests_unit_test_trust_tlv_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_tlv_LDADD = $(UNIT_TEST_LDADD)
+endif
