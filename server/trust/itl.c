@@ -70,6 +70,11 @@ static int load_entries(const struct trust_signer *s, const struct itl_entry *e,
             fail(err, errlen, "entry %zu: not one DER certificate", i + 1);
             return -1;
         }
+        EVP_PKEY *pub = X509_get0_pubkey(certs[i]);
+        if (pub == NULL || !(EVP_PKEY_is_a(pub, "RSA") || EVP_PKEY_is_a(pub, "EC"))) {
+            fail(err, errlen, "entry %zu: the format carries only RSA and EC keys", i + 1);
+            return -1;
+        }
         if (e[i].role != TLV_ROLE_SAST)
             continue;
         sast++;

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include <openssl/bn.h>
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
@@ -24,8 +23,8 @@ static void fail(char *, size_t, const char *, ...);
 static int modulus_code(size_t);
 static void put_header(struct tlv_buf *, const struct trust_signer *,
                        const struct sighdr_spec *, size_t, size_t *);
-static int sign_parts(const struct trust_signer *, const uint8_t *, size_t, size_t,
-                      const uint8_t *, size_t, uint8_t *);
+static int sign_parts(const struct trust_signer *, const uint8_t *, size_t, const uint8_t *,
+                      size_t, uint8_t *);
 static int read_fixed(const uint8_t *, size_t, struct sighdr *, char *, size_t);
 static int read_item(struct sighdr *, const struct tlv_item *, unsigned *);
 
@@ -168,16 +167,15 @@ static void put_header(struct tlv_buf *b, const struct trust_signer *s,
     tlv_patch_u16(b, len_at, (uint16_t)header_len);
 }
 
-/* Signs head (without its signature item, due at sig_off) then body. */
+/* Signs the header (still without its signature item) then the body. */
 static int sign_parts(const struct trust_signer *s, const uint8_t *head, size_t head_len,
-                      size_t sig_off, const uint8_t *body, size_t body_len, uint8_t *sig)
+                      const uint8_t *body, size_t body_len, uint8_t *sig)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     size_t sig_len = (size_t)EVP_PKEY_get_size(s->key);
     int ok = ctx != NULL &&
              EVP_DigestSignInit(ctx, NULL, trust_md(s->hash), NULL, s->key) == 1 &&
-             EVP_DigestSignUpdate(ctx, head, sig_off) == 1 &&
-             EVP_DigestSignUpdate(ctx, head + sig_off, head_len - sig_off) == 1 &&
+             EVP_DigestSignUpdate(ctx, head, head_len) == 1 &&
              (body_len == 0 || EVP_DigestSignUpdate(ctx, body, body_len) == 1) &&
              EVP_DigestSignFinal(ctx, sig, &sig_len) == 1 &&
              sig_len == (size_t)EVP_PKEY_get_size(s->key);
@@ -220,7 +218,7 @@ int sighdr_sign(const struct trust_signer *s, const struct sighdr_spec *spec,
         return -1;
     }
     uint8_t *sig = file + sig_off + 3;
-    if (sign_parts(s, head.data, head.len, sig_off, body, body_len, sig) != 0) {
+    if (sign_parts(s, head.data, head.len, body, body_len, sig) != 0) {
         fail(err, errlen, "signing failed");
         free(file);
         tlv_buf_free(&head);

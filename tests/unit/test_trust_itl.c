@@ -263,6 +263,23 @@ START_TEST(refusals)
     ck_assert_str_eq(err, "the signer's key does not match its certificate");
     struct trust_signer ec = signer(&tftp_ec, TLV_HASH_SHA512);
     ck_assert_int_eq(itl_build(ITL_KIND_ITL, &ec, "I", NULL, 0, &file, &len, err, sizeof err), -1);
+    /* an Ed25519 certificate: the records have no form for its key */
+    EVP_PKEY *ed = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    X509 *edc = X509_new();
+    X509_set_version(edc, X509_VERSION_3);
+    ASN1_INTEGER_set(X509_get_serialNumber(edc), 9);
+    X509_gmtime_adj(X509_getm_notBefore(edc), 0);
+    X509_gmtime_adj(X509_getm_notAfter(edc), 3600);
+    X509_set_pubkey(edc, ed);
+    ck_assert_int_gt(X509_sign(edc, ed, NULL), 0);
+    size_t ed_len;
+    uint8_t *ed_der = cert_der(edc, &ed_len);
+    struct itl_entry ed_entry = { TLV_ROLE_TFTP, ed_der, ed_len, NULL, NULL };
+    ck_assert_int_eq(itl_build(ITL_KIND_ITL, &s, "I", &ed_entry, 1, &file, &len, err, sizeof err), -1);
+    ck_assert_str_eq(err, "entry 1: the format carries only RSA and EC keys");
+    OPENSSL_free(ed_der);
+    X509_free(edc);
+    EVP_PKEY_free(ed);
     struct trust_signer md5ish = signer(&sast, 0);
     ck_assert_int_eq(itl_build(ITL_KIND_ITL, &md5ish, "I", NULL, 0, &file, &len, err, sizeof err), -1);
     ck_assert_ptr_null(file);
