@@ -70,7 +70,7 @@ run_build sanitizers --enable-werror --enable-sanitizers
 
 # The fuzzers: a short run of each on its seed corpus, which holds every input
 # that once crashed one (make fuzz FUZZ_SECONDS=600 for a long run).
-for f in tftp phonelog cert json csv; do
+for f in tftp phonelog cert json csv tlv; do
     if make -C "$TOP/build/werror" "fuzz-$f" FUZZ_SECONDS="${FUZZ_SECONDS:-10}" \
         >"$TOP/build/fuzz-$f.out" 2>&1; then
         PASS=$((PASS + 1))
