@@ -8,8 +8,14 @@ TOP=$(pwd)
 JOBS=${JOBS:-2}
 
 sh tests/install-deps.sh || exit 1
-# The browser tests' one npm package (playwright-core, pinned by the lock file).
-if [ ! -d tests/browser/node_modules ]; then
+# The browser tests' one npm package (playwright-core, pinned by the lock file),
+# reinstalled when node_modules holds another version; the tests use Debian 12's
+# node 18 and nothing newer, so say which node and npm run them.
+echo "run-all: node $(node --version 2>&1) ($(command -v node)), npm $(npm --version 2>&1)"
+pin=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' tests/browser/package.json)
+have=$(sed -n 's/^  "version": *"\([^"]*\)".*/\1/p' \
+    tests/browser/node_modules/playwright-core/package.json 2>/dev/null)
+if [ "$have" != "$pin" ]; then
     (cd tests/browser && npm ci --no-audit --no-fund) || exit 1
 fi
 if [ -f config.status ]; then
