@@ -85,7 +85,10 @@ EXTRA_DIST += \
 	tests/unit/phonelog/and_skipped.log \
 	tests/unit/phonelog/cert_hash.log \
 	tests/unit/phonelog/clean.log \
-	tests/unit/phonelog/several.log
+	tests/unit/phonelog/several.log \
+	tests/unit/phonelog/guide.md \
+	tests/unit/phonelog/host_id.log \
+	tests/unit/phonelog/prose.txt
 
 # The web admin's pure parts: form bodies, sessions and the login brake.
 if HAVE_CHECK
