@@ -7,7 +7,7 @@
 
 #include "admin.h"
 #include "api.h"
-#include "metrics.h"
+#include "prometheus.h"
 #include "pages.h"
 
 struct admin {
@@ -71,7 +71,7 @@ void admin_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
     }
     if (strcmp(req->path, METRICS_PATH) == 0) {   /* authenticated by http.c, like /api/ */
         size_t len = 0;
-        char *text = metrics_render(a->sv, &len);
+        char *text = prometheus_render(a->sv, &len);
         http_resp_set(resp, text ? 200 : 500, "text/plain; version=0.0.4; charset=utf-8", text,
                       len);
         return;

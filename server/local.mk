@@ -20,6 +20,7 @@ server_libucprov_a_SOURCES = \
 	server/pages.c server/pages.h \
 	server/phonelog.c server/phonelog.h \
 	server/problem.c server/problem.h \
+	server/prometheus.c server/prometheus.h \
 	server/provider.c server/provider.h \
 	server/render.c server/render.h \
 	server/selfsigned.c server/selfsigned.h \

@@ -24,7 +24,7 @@
 #include "http.h"
 #include "limits.h"
 #include "log.h"
-#include "metrics.h"
+#include "prometheus.h"
 #include "provider.h"
 #include "service/service.h"
 #include "tftpd/tftpd.h"
@@ -484,7 +484,7 @@ int main(int argc, char **argv)
     /* After the listeners, so warming never delays serving. */
     if (service_warm_start(sv) != 0)
         log_warn("cannot start the cache warmer; configs are rendered on first fetch");
-    metrics_set_sources(tftp, fetchlog);
+    prometheus_set_sources(tftp, fetchlog);
     log_info("ucprovd %s: database %s; admin REST API on port %u", PACKAGE_VERSION, opt.db,
              http_port(http));
     if (opt.tftp_root)
@@ -503,7 +503,7 @@ int main(int argc, char **argv)
     log_info("signal %d: shutting down", sig);
     rc = 0;
 out:
-    metrics_set_sources(NULL, NULL);
+    prometheus_set_sources(NULL, NULL);
     if (tftp_running) {
         tftpd_stop(tftp);
         pthread_join(tftp_tid, NULL);
