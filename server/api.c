@@ -18,6 +18,7 @@
 
 #include "api.h"
 #include "limits.h"
+#include "service/service.h"
 #include "timefmt.h"
 #include "phonelog.h"
 #include "verify.h"
@@ -66,6 +67,14 @@ static void fail(struct http_resp *resp, int status, const char *fmt, ...)
     vsnprintf(p.detail, sizeof p.detail, fmt, ap);
     va_end(ap);
     api_problem(resp, &p);
+}
+
+/* The admin the admin listener authenticated, as the service knows actors. */
+static struct actor actor_of(const struct http_req *req)
+{
+    struct actor who = { .admin_id = req->who.id };
+    snprintf(who.name, sizeof who.name, "%s", req->who.name);
+    return who;
 }
 
 static void method_not_allowed(struct http_resp *resp, const char *allow)
@@ -214,13 +223,14 @@ static void write_record(struct service *sv, const struct entity_def *e, int64_t
     record_from_json(doc, &patch, &p);
     json_decref(doc);
     bool create = id == 0 && !e->singleton;
+    struct actor who = actor_of(req);
     if (p.status == 0) {
         /* Dropping a gateway certificate before the phones have its successor's
          * hash strands them when the ASA switches: refused unless ?confirm=true. */
         if (create)
-            service_create(sv, &req->who, &patch, &id, &p);
+            service_create(sv, &who, &patch, &id, &p);
         else
-            service_update_guarded(sv, &req->who, e->kind, id, &patch, confirmed(req), &p);
+            service_update_guarded(sv, &who, e->kind, id, &patch, confirmed(req), &p);
     }
     record_free(&patch);
     if (p.status != 0) {
@@ -249,7 +259,8 @@ static void delete_object(struct service *sv, const struct entity_def *e, int64_
                           const struct http_req *req, struct http_resp *resp)
 {
     struct problem p = { 0 };
-    if (service_delete(sv, &req->who, e->kind, id, &p) != 0) {
+    struct actor who = actor_of(req);
+    if (service_delete(sv, &who, e->kind, id, &p) != 0) {
         api_problem(resp, &p);
         return;
     }
@@ -354,7 +365,8 @@ static void create_cert(struct service *sv, const struct http_req *req, struct h
     if (p.status == 0) {
         const void *bytes = der ? (const void *)der : (const void *)pem;
         size_t len = der ? der_len : strlen(pem);
-        service_cert_add(sv, &req->who, trust_store, bytes, len, &id, &p);
+        struct actor who = actor_of(req);
+        service_cert_add(sv, &who, trust_store, bytes, len, &id, &p);
         if (der && p.n_errors > 0 && strcmp(p.errors[0].field, "pem") == 0)
             snprintf(p.errors[0].field, sizeof p.errors[0].field, "der");
     }
@@ -399,8 +411,9 @@ static void update_cert(struct service *sv, int64_t id, const struct http_req *r
         }
     }
     const char *trust_store = json_string_value(json_object_get(doc, "store"));
+    struct actor who = actor_of(req);
     if (p.status == 0 && trust_store != NULL)
-        service_cert_set_trust_store(sv, &req->who, id, trust_store, &p);
+        service_cert_set_trust_store(sv, &who, id, trust_store, &p);
     json_decref(doc);
     if (p.status != 0) {
         api_problem(resp, &p);
@@ -472,7 +485,8 @@ static void import_phones(struct service *sv, const struct http_req *req,
     }
     struct import_result res;
     struct problem p = { 0 };
-    if (service_import_phones(sv, &req->who, (const char *)req->body, req->body_len, NULL, NULL,
+    struct actor who = actor_of(req);
+    if (service_import_phones(sv, &who, (const char *)req->body, req->body_len, NULL, NULL,
                               &res, &p) != 0) {
         import_problem(resp, &p, &res);
         return;
@@ -906,8 +920,9 @@ static void phone_model_load(struct service *sv, const struct http_req *req,
         problem_field(&p, "model_id", "model_id must be the model's integer id");
     if (!json_is_string(load))
         problem_field(&p, "default_load", "default_load must be a string");
+    struct actor who = actor_of(req);
     if (p.status == 0)
-        service_model_set_load(sv, &req->who, (int)json_integer_value(id),
+        service_model_set_load(sv, &who, (int)json_integer_value(id),
                                json_string_value(load), &p);
     json_decref(doc);
     if (p.status != 0) {

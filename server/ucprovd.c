@@ -419,10 +419,8 @@ int main(int argc, char **argv)
         goto out;
     }
 
-    /* The REST API and the metrics take Basic or Bearer; pages check their session. */
-    static const char *const token_auth_paths[] = { "/api/", "/metrics", NULL };
     struct http_config admin = {
-        .name = "admin", .listen = opt.http, .auth_prefixes = token_auth_paths,
+        .name = "admin", .listen = opt.http,
         .max_body = UCPROV_MAX_JSON_BODY, .threads = UCPROV_HTTP_THREADS,
         .bulk_path = "/api/v1/phones/import", .bulk_max_body = UCPROV_MAX_CSV_BODY,
     };
@@ -436,7 +434,10 @@ int main(int argc, char **argv)
         log_error("admin pages: %s", err);
         goto out;
     }
-    http = http_start(&admin, sv, admin_handle, router, err, sizeof err);
+    admin.authenticate = admin_authenticate;
+    admin.refuse = admin_refuse;
+    admin.guard_ctx = router;
+    http = http_start(&admin, admin_handle, router, err, sizeof err);
     free_pem(&tls_key);   /* the TLS library holds its own copy now */
     if (http == NULL) {
         log_error("admin listener: %s", err);
@@ -450,8 +451,9 @@ int main(int argc, char **argv)
             .threads = UCPROV_CNF_HTTP_THREADS, .quiet = true,
             .conn_timeout_s = UCPROV_CNF_HTTP_TIMEOUT_S,
             .conn_per_ip = UCPROV_CNF_HTTP_CONN_PER_IP, .turbo = true,
+            .refuse = admin_refuse,   /* a 413 reads as on the admin port */
         };
-        if ((cnf = http_start(&cc, sv, provider_cnf_http, provider, err, sizeof err)) == NULL) {
+        if ((cnf = http_start(&cc, provider_cnf_http, provider, err, sizeof err)) == NULL) {
             log_error("config port: %s", err);
             goto out;
         }
