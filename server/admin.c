@@ -8,7 +8,7 @@
 #include <openssl/crypto.h>
 
 #include "admin.h"
-#include "api.h"
+#include "rest/rest.h"
 #include "pages.h"
 #include "prometheus.h"
 
@@ -83,7 +83,7 @@ void admin_refuse(void *ctx, int status, const char *detail, struct http_resp *r
     (void)ctx;
     struct problem p = { 0 };
     problem_set(&p, status, "%s", detail);
-    api_problem(resp, &p);
+    rest_problem(resp, &p);
 }
 
 /* Where a request goes: the table admin_handle and admin_each_route share. */
@@ -94,7 +94,7 @@ static bool is_api(const char *path)
 
 void admin_each_route(void (*fn)(void *ctx, const char *method, const char *path), void *ctx)
 {
-    api_each_route(fn, ctx);
+    rest_each_route(fn, ctx);
     fn(ctx, "GET", METRICS_PATH);
     pages_each_route(fn, ctx);
 }
@@ -111,7 +111,7 @@ void admin_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
     struct admin *a = ctx;
     /* admin_authenticate has already let through only admins under /api/. */
     if (is_api(req->path)) {
-        api_handle(a->sv, req, resp);
+        rest_handle(a->sv, req, resp);
         return;
     }
     if (strcmp(req->path, METRICS_PATH) == 0) {   /* authenticated like /api/ */

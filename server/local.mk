@@ -2,7 +2,6 @@
 noinst_LIBRARIES += server/libucprov.a
 server_libucprov_a_SOURCES = \
 	server/admin.c server/admin.h \
-	server/api.c server/api.h \
 	server/asa.c server/asa.h \
 	server/auth.c server/auth.h \
 	server/cache.c server/cache.h \
