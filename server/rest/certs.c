@@ -19,7 +19,7 @@ static void cert_release(void *row);
 static void check_create_fields(json_t *doc, struct problem *p);
 static unsigned char *decode_der(const char *der64, size_t *len, struct problem *p);
 static bool unchanged(struct service *sv, int64_t id, const char *key, json_t *value);
-static json_t *rollover_json(const struct rollover_cert *c);
+static json_t *rollover_item(const void *row);
 
 static json_t *cert_to_json(const struct cert_row *row)
 {
@@ -79,7 +79,8 @@ void rest_list_certs(struct service *sv, const struct http_req *req, struct http
         rest_problem(resp, &p);
         return;
     }
-    rest_send_items(resp, rows, n, sizeof *rows, cert_item, cert_release, "total", total);
+    rest_send_items(resp, rest_array(rows, n, sizeof *rows, cert_item, cert_release), "total",
+                    total);
     free(rows);
 }
 
@@ -219,8 +220,9 @@ void rest_cert_pem(struct service *sv, int64_t id, const struct http_req *req,
 /* ---------------------------------------------------------------- rollover */
 
 /* One certificate of a gateway: which phones have its hash, which not yet. */
-static json_t *rollover_json(const struct rollover_cert *c)
+static json_t *rollover_item(const void *row)
 {
+    const struct rollover_cert *c = row;
     json_t *missing = json_array(), *detail = json_array();
     size_t current = 0;
     for (size_t k = 0; k < c->n_phones; k++) {
@@ -258,9 +260,7 @@ void rest_gateway_rollover(struct service *sv, int64_t id, const struct http_req
         rest_problem(resp, &p);
         return;
     }
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, rollover_json(&certs[i]));
+    json_t *arr = rest_array(certs, n, sizeof *certs, rollover_item, NULL);
     rollover_free(certs, n);
     rest_send_json(resp, 200, json_pack("{s:I, s:o}", "gateway", (json_int_t)id,
                                         "certificates", arr));

@@ -58,9 +58,8 @@ void rest_method_not_allowed(struct http_resp *resp, const char *allow)
     snprintf(resp->allow, sizeof resp->allow, "%s", allow);
 }
 
-void rest_send_items(struct http_resp *resp, void *rows, size_t n, size_t size,
-                     json_t *(*item)(const void *row), void (*release)(void *row),
-                     const char *count_key, int64_t count)
+json_t *rest_array(void *rows, size_t n, size_t size, json_t *(*item)(const void *row),
+                   void (*release)(void *row))
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -69,7 +68,13 @@ void rest_send_items(struct http_resp *resp, void *rows, size_t n, size_t size,
         if (release != NULL)
             release(row);
     }
-    rest_send_json(resp, 200, json_pack("{s:o, s:I}", "items", arr, count_key,
+    return arr;
+}
+
+void rest_send_items(struct http_resp *resp, json_t *items, const char *count_key,
+                     int64_t count)
+{
+    rest_send_json(resp, 200, json_pack("{s:o, s:I}", "items", items, count_key,
                                         (json_int_t)count));
 }
 

@@ -22,12 +22,14 @@ void rest_fail(struct http_resp *resp, int status, const char *fmt, ...)
 /* 405, with the Allow header. */
 void rest_method_not_allowed(struct http_resp *resp, const char *allow);
 
-/* 200 {"items": [...], count_key: count}: item(row) for each of the n rows,
- * size bytes apart; release(row), when not NULL, after each is encoded.  The
- * array itself stays the caller's. */
-void rest_send_items(struct http_resp *resp, void *rows, size_t n, size_t size,
-                     json_t *(*item)(const void *row), void (*release)(void *row),
-                     const char *count_key, int64_t count);
+/* A JSON array of item(row) for each of the n rows, size bytes apart, with
+ * release(row), when not NULL, after each is encoded (the rows' array itself
+ * stays the caller's). */
+json_t *rest_array(void *rows, size_t n, size_t size, json_t *(*item)(const void *row),
+                   void (*release)(void *row));
+/* 200 {"items": items, count_key: count}; takes items' reference. */
+void rest_send_items(struct http_resp *resp, json_t *items, const char *count_key,
+                     int64_t count);
 
 /* The body as a JSON object, or NULL with the answer (415, 400) made. */
 json_t *rest_parse_body(const struct http_req *req, struct http_resp *resp);

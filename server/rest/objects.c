@@ -61,7 +61,8 @@ void rest_list_records(struct service *sv, const struct entity_def *e,
         rest_problem(resp, &p);
         return;
     }
-    rest_send_items(resp, items, n, sizeof *items, record_item, record_release, "total", total);
+    rest_send_items(resp, rest_array(items, n, sizeof *items, record_item, record_release),
+                    "total", total);
     free(items);
 }
 
@@ -248,7 +249,8 @@ void rest_phone_models(struct service *sv, const struct http_req *req, struct ht
         rest_problem(resp, &p);
         return;
     }
-    rest_send_items(resp, models, n, sizeof *models, model_item, NULL, "total", (int64_t)n);
+    rest_send_items(resp, rest_array(models, n, sizeof *models, model_item, NULL), "total",
+                    (int64_t)n);
     free(models);
 }
 

@@ -19,7 +19,7 @@ static json_t *fetch_item(const void *row);
 static json_t *audit_item(const void *row);
 static json_t *diagnostic_json(const struct diagnostic *d);
 static json_t *line_text(const char *body, size_t len, size_t n);
-static json_t *probe_json(const struct gateway_probe *g);
+static json_t *probe_item(const void *row);
 static bool query_flag(const struct http_req *req, const char *key);
 static const char *query_or(const struct http_req *req, const char *key, const char *fallback);
 
@@ -61,7 +61,8 @@ void rest_fetch_log(struct service *sv, const struct http_req *req, struct http_
         rest_problem(resp, &p);
         return;
     }
-    rest_send_items(resp, recs, n, sizeof *recs, fetch_item, NULL, "count", (int64_t)n);
+    rest_send_items(resp, rest_array(recs, n, sizeof *recs, fetch_item, NULL), "count",
+                    (int64_t)n);
     free(recs);
 }
 
@@ -103,7 +104,8 @@ void rest_audit_log(struct service *sv, const struct http_req *req, struct http_
         rest_problem(resp, &p);
         return;
     }
-    rest_send_items(resp, items, n, sizeof *items, audit_item, NULL, "count", (int64_t)n);
+    rest_send_items(resp, rest_array(items, n, sizeof *items, audit_item, NULL), "count",
+                    (int64_t)n);
     audit_entries_free(items, n);
 }
 
@@ -190,8 +192,9 @@ void rest_phone_log(struct service *sv, const struct http_req *req, struct http_
 
 /* --------------------------------------------------------------- gateways */
 
-static json_t *probe_json(const struct gateway_probe *g)
+static json_t *probe_item(const void *row)
 {
+    const struct gateway_probe *g = row;
     json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s}", "url", g->url, "host", g->host,
                           "port", g->port, "connected", g->connected,
                           "verdict", gateway_probe_verdict(g));
@@ -230,9 +233,7 @@ void rest_verify_gateways(struct service *sv, int64_t id, const struct http_req 
         rest_problem(resp, &p);
         return;
     }
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, probe_json(&probes[i]));
+    json_t *arr = rest_array(probes, n, sizeof *probes, probe_item, NULL);
     free(probes);
     rest_send_json(resp, 200, json_pack("{s:s, s:o}", "device", device, "gateways", arr));
 }
