@@ -61,19 +61,28 @@ static int read_password(const char *prompt, char *buf, size_t len)
     return 0;
 }
 
-static int cmd_admin_add(struct service *sv, int argc, char **args)
+/* Read a password from standard input and give it to set (an admin's new
+ * account or password); 0, or 1 with the reason on standard error. */
+static int set_password(struct service *sv, const char *name, const char *prompt,
+                        int (*set)(struct service *sv, const char *name, const char *password,
+                                   struct problem *p))
 {
-    (void)argc;
     char password[256];
     struct problem p = { 0 };
-    if (read_password("password: ", password, sizeof password) != 0) {
+    if (read_password(prompt, password, sizeof password) != 0) {
         fprintf(stderr, "ucprov: no password on standard input\n");
         return 1;
     }
-    int rc = service_admin_add(sv, args[0], password, &p);
+    int rc = set(sv, name, password, &p);
     OPENSSL_cleanse(password, sizeof password);
-    if (rc != 0)
-        return report(&p);
+    return rc != 0 ? report(&p) : 0;
+}
+
+static int cmd_admin_add(struct service *sv, int argc, char **args)
+{
+    (void)argc;
+    if (set_password(sv, args[0], "password: ", service_admin_add) != 0)
+        return 1;
     printf("admin '%s' added\n", args[0]);
     return 0;
 }
@@ -81,16 +90,8 @@ static int cmd_admin_add(struct service *sv, int argc, char **args)
 static int cmd_admin_passwd(struct service *sv, int argc, char **args)
 {
     (void)argc;
-    char password[256];
-    struct problem p = { 0 };
-    if (read_password("new password: ", password, sizeof password) != 0) {
-        fprintf(stderr, "ucprov: no password on standard input\n");
+    if (set_password(sv, args[0], "new password: ", service_admin_set_password) != 0)
         return 1;
-    }
-    int rc = service_admin_set_password(sv, args[0], password, &p);
-    OPENSSL_cleanse(password, sizeof password);
-    if (rc != 0)
-        return report(&p);
     printf("password of '%s' changed\n", args[0]);
     return 0;
 }
@@ -590,6 +591,24 @@ static void usage(FILE *out)
     fprintf(out, "\n  --db PATH   database file (default %s)\n", UCPROV_DEFAULT_DB);
 }
 
+/* The command named by the first one or two words of args; *words says how many. */
+static const struct command *find_command(char **args, int nargs, int *words)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(commands[i].name, args[0]) != 0)
+            continue;
+        if (commands[i].sub == NULL) {
+            *words = 1;
+            return &commands[i];
+        }
+        if (nargs > 1 && strcmp(commands[i].sub, args[1]) == 0) {
+            *words = 2;
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -613,19 +632,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    const struct command *cmd = NULL;
     int words = 0;
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0] && cmd == NULL; i++) {
-        if (strcmp(commands[i].name, args[0]) != 0)
-            continue;
-        if (commands[i].sub == NULL) {
-            cmd = &commands[i];
-            words = 1;
-        } else if (nargs > 1 && strcmp(commands[i].sub, args[1]) == 0) {
-            cmd = &commands[i];
-            words = 2;
-        }
-    }
+    const struct command *cmd = find_command(args, nargs, &words);
     if (cmd == NULL) {
         fprintf(stderr, "ucprov: unknown command '%s'\n", args[0]);
         usage(stderr);

@@ -65,7 +65,7 @@ server_ucprov_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(OPENSSL_CFLAGS)
 server_ucprov_LDADD = $(UCPROV_LIBS)
 
 sbin_PROGRAMS += server/ucprovd
-server_ucprovd_SOURCES = server/ucprovd.c
+server_ucprovd_SOURCES = server/ucprovd.c server/daemon_options.c server/daemon_options.h
 server_ucprovd_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS) $(INIH_CFLAGS) \
 	-DUCPROV_SYSCONFDIR='"$(sysconfdir)"'
 server_ucprovd_LDADD = $(UCPROV_LIBS) $(INIH_LIBS)
