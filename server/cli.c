@@ -211,28 +211,32 @@ static int cmd_log(struct service *sv, int argc, char **args)
 
 /* --- backup and restore --- */
 
-static int cmd_backup(struct service *sv, int argc, char **args)
+/* Copy the database to or from path with op; on success say "<done> <path><then>". */
+static int copy_database(struct service *sv, const char *path,
+                         int (*op)(struct service *sv, const char *path, char *err,
+                                   size_t errlen),
+                         const char *done, const char *then)
 {
-    (void)argc;
     char err[512];
-    if (service_backup(sv, args[0], err, sizeof err) != 0) {
+    if (op(sv, path, err, sizeof err) != 0) {
         fprintf(stderr, "ucprov: %s\n", err);
         return 1;
     }
-    printf("backup written to %s\n", args[0]);
+    printf("%s %s%s\n", done, path, then);
     return 0;
+}
+
+static int cmd_backup(struct service *sv, int argc, char **args)
+{
+    (void)argc;
+    return copy_database(sv, args[0], service_backup, "backup written to", "");
 }
 
 static int cmd_restore(struct service *sv, int argc, char **args)
 {
     (void)argc;
-    char err[512];
-    if (service_restore(sv, args[0], err, sizeof err) != 0) {
-        fprintf(stderr, "ucprov: %s\n", err);
-        return 1;
-    }
-    printf("database restored from %s; restart ucprovd\n", args[0]);
-    return 0;
+    return copy_database(sv, args[0], service_restore, "database restored from",
+                         "; restart ucprovd");
 }
 
 /* --- verify-gateway: a phone's-eye TLS check --- */
