@@ -82,7 +82,8 @@ void admin_refuse(void *ctx, int status, const char *detail, struct http_resp *r
 {
     (void)ctx;
     struct problem p = { 0 };
-    problem_set(&p, status, "%s", detail);
+    problem_set(&p, status, "%s", detail ? detail : "authentication required: HTTP Basic with "
+                "an admin account, or Authorization: Bearer <token>");
     rest_problem(resp, &p);
 }
 

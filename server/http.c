@@ -309,8 +309,7 @@ static void request_answer(struct http_server *h, struct request_state *st,
 {
     const struct http_config *c = &h->cfg;
     if (c->authenticate != NULL && !c->authenticate(c->guard_ctx, req, &req->who)) {
-        c->refuse(c->guard_ctx, 401, "authentication required: HTTP Basic with an admin "
-                  "account, or Authorization: Bearer <token>", resp);
+        c->refuse(c->guard_ctx, 401, NULL, resp);
     } else if (req->body_too_large) {
         char detail[80];
         snprintf(detail, sizeof detail, "the request body is larger than %zu bytes", st->limit);

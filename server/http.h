@@ -93,8 +93,9 @@ struct http_config {
      * filled when it carried valid credentials; false refuses it with a 401.
      * NULL: every request goes through. */
     bool (*authenticate)(void *ctx, const struct http_req *req, struct http_identity *who);
-    /* Required: answers what this layer refuses, 401 (authenticate said no) or
-     * 413 (the body is over its limit), with a sentence saying why. */
+    /* Required: answers what this layer refuses: 401 when authenticate said no
+     * (detail NULL: the guard knows what credentials it wants), 413 when the
+     * body is over its limit (detail says so). */
     void (*refuse)(void *ctx, int status, const char *detail, struct http_resp *resp);
     void *guard_ctx;          /* ctx of authenticate and refuse */
 };
