@@ -4,20 +4,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 
 #include "admin.h"
+#include "brake.h"
+#include "limits.h"
+#include "log.h"
 #include "rest/rest.h"
 #include "web/web.h"
 #include "prometheus.h"
 
 static bool needs_credentials(const char *path);
 static bool is_api(const char *path);
+static bool braked(struct admin *a, const struct http_req *req, const char *name, time_t now,
+                   struct http_resp *refusal);
 
 struct admin {
     struct service *sv;
     struct pages *pages;
+    struct brake *brake;   /* failed passwords and tokens, shared with the web login */
 };
 
 #define METRICS_PATH "/metrics"
@@ -34,8 +41,12 @@ struct admin *admin_new(struct service *sv, bool tls, char *err, size_t errlen)
         return NULL;
     }
     a->sv = sv;
-    a->pages = pages_new(sv, tls, err, errlen);
+    a->brake = brake_new();
+    a->pages = a->brake ? pages_new(sv, tls, a->brake, err, errlen) : NULL;
     if (a->pages == NULL) {
+        if (a->brake == NULL)
+            snprintf(err, errlen, "out of memory");
+        brake_free(a->brake);
         free(a);
         return NULL;
     }
@@ -47,6 +58,7 @@ void admin_free(struct admin *a)
     if (a == NULL)
         return;
     pages_free(a->pages);
+    brake_free(a->brake);
     free(a);
 }
 
@@ -58,24 +70,62 @@ static bool needs_credentials(const char *path)
     return false;
 }
 
-bool admin_authenticate(void *ctx, const struct http_req *req, struct http_identity *who)
+bool admin_authenticate(void *ctx, const struct http_req *req, struct http_identity *who,
+                        struct http_resp *refusal)
 {
     struct admin *a = ctx;
     if (!needs_credentials(req->path))
-        return true;
+        return pages_admit(a->pages, req, refusal);
     struct actor actor = { 0 };
     bool ok = false;
     const char *token = http_req_bearer(req);
     char user[128], pass[256];
+    const char *name = NULL;
+    time_t now = time(NULL);
     if (token != NULL) {
+        if (braked(a, req, NULL, now, refusal))
+            return false;
         ok = service_auth_token(a->sv, token, &actor);
     } else if (http_req_basic(req, user, sizeof user, pass, sizeof pass)) {
+        name = user;
+        if (braked(a, req, name, now, refusal)) {
+            OPENSSL_cleanse(pass, sizeof pass);
+            return false;
+        }
         ok = service_auth_password(a->sv, user, pass, &actor);
         OPENSSL_cleanse(pass, sizeof pass);
+    } else {
+        return false;   /* no credentials: not a guess, so no count */
+    }
+    if (ok) {
+        brake_succeeded(a->brake, req->peer, name, now);
+    } else {
+        brake_failed(a->brake, req->peer, name, now);
+        log_warn("REST %s from %s refused: wrong credentials", token ? "bearer token" : "HTTP Basic",
+                 req->peer);
     }
     who->id = actor.admin_id;
     snprintf(who->name, sizeof who->name, "%s", actor.name);
     return ok;
+}
+
+/* Too many failures from this address or for this name: 429 with
+ * Retry-After, even for the right password; true when refused. */
+static bool braked(struct admin *a, const struct http_req *req, const char *name, time_t now,
+                   struct http_resp *refusal)
+{
+    long wait = brake_wait(a->brake, req->peer, name, now);
+    if (wait <= 0)
+        return false;
+    struct problem p = { 0 };
+    problem_set(&p, 429, "too many failed attempts; try again in %ld second%s", wait,
+                wait == 1 ? "" : "s");
+    rest_problem(refusal, &p);
+    char retry[24];
+    snprintf(retry, sizeof retry, "%ld", wait);
+    http_resp_add_header(refusal, "Retry-After", retry);
+    log_warn("REST credentials from %s refused: locked for %lds", req->peer, wait);
+    return true;
 }
 
 void admin_refuse(void *ctx, int status, const char *detail, struct http_resp *resp)
@@ -85,6 +135,17 @@ void admin_refuse(void *ctx, int status, const char *detail, struct http_resp *r
     problem_set(&p, status, "%s", detail ? detail : "authentication required: HTTP Basic with "
                 "an admin account, or Authorization: Bearer <token>");
     rest_problem(resp, &p);
+}
+
+size_t admin_body_limit(void *ctx, const char *method, const char *path)
+{
+    (void)ctx;
+    if (strcmp(method, "POST") == 0 && strcmp(path, "/api/v1/phones/import") == 0)
+        return UCPROV_MAX_CSV_BODY;
+    if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ||
+        strcmp(method, "DELETE") == 0)
+        return UCPROV_MAX_BODYLESS;
+    return UCPROV_MAX_JSON_BODY;
 }
 
 /* Where a request goes: the table admin_handle and admin_each_route share. */

@@ -19,9 +19,15 @@ void admin_free(struct admin *a);
 
 /* http_handler of the admin port; ctx is a struct admin. */
 void admin_handle(void *ctx, const struct http_req *req, struct http_resp *resp);
-/* http_config.authenticate of the admin port (ctx a struct admin): paths
- * under /api/ and /metrics need an admin's password or API token. */
-bool admin_authenticate(void *ctx, const struct http_req *req, struct http_identity *who);
+/* http_config.authenticate of the admin port (ctx a struct admin), on the
+ * headers alone: paths under /api/ and /metrics need an admin's password or
+ * API token, with failures braked as the web login's (429); a POST to a web
+ * page needs a live session. */
+bool admin_authenticate(void *ctx, const struct http_req *req, struct http_identity *who,
+                        struct http_resp *refusal);
+/* http_config.body_limit of the admin port: the CSV import takes the most,
+ * requests without a body the least. */
+size_t admin_body_limit(void *ctx, const char *method, const char *path);
 /* http_config.refuse of both ports (ctx unused): an RFC 9457 problem. */
 void admin_refuse(void *ctx, int status, const char *detail, struct http_resp *resp);
 

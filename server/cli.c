@@ -40,75 +40,6 @@ int cli_report(const struct problem *p)
     return 1;
 }
 
-/* One line from standard input, without echo when it is a terminal. */
-static int read_password(const char *prompt, char *buf, size_t len)
-{
-    struct termios saved, quiet;
-    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
-    if (tty) {
-        fprintf(stderr, "%s", prompt);
-        quiet = saved;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-    char *line = fgets(buf, (int)len, stdin);
-    if (tty) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-        fprintf(stderr, "\n");
-    }
-    if (line == NULL)
-        return -1;
-    buf[strcspn(buf, "\r\n")] = '\0';
-    return 0;
-}
-
-/* Read a password from standard input and give it to set (an admin's new
- * account or password); 0, or 1 with the reason on standard error. */
-static int set_password(struct service *sv, const char *name, const char *prompt,
-                        int (*set)(struct service *sv, const char *name, const char *password,
-                                   struct problem *p))
-{
-    char password[256];
-    struct problem p = { 0 };
-    if (read_password(prompt, password, sizeof password) != 0) {
-        fprintf(stderr, "ucprov: no password on standard input\n");
-        return 1;
-    }
-    int rc = set(sv, name, password, &p);
-    OPENSSL_cleanse(password, sizeof password);
-    return rc != 0 ? cli_report(&p) : 0;
-}
-
-static int cmd_admin_add(struct service *sv, int argc, char **args)
-{
-    (void)argc;
-    if (set_password(sv, args[0], "password: ", service_admin_add) != 0)
-        return 1;
-    printf("admin '%s' added\n", args[0]);
-    return 0;
-}
-
-static int cmd_admin_passwd(struct service *sv, int argc, char **args)
-{
-    (void)argc;
-    if (set_password(sv, args[0], "new password: ", service_admin_set_password) != 0)
-        return 1;
-    printf("password of '%s' changed\n", args[0]);
-    return 0;
-}
-
-static int cmd_token_create(struct service *sv, int argc, char **args)
-{
-    (void)argc;
-    char token[160];
-    struct problem p = { 0 };
-    if (service_token_create(sv, args[0], token, sizeof token, &p) != 0)
-        return cli_report(&p);
-    printf("%s\n", token);
-    OPENSSL_cleanse(token, sizeof token);
-    return 0;
-}
-
 static int cmd_render(struct service *sv, int argc, char **args)
 {
     (void)argc;
@@ -351,8 +282,11 @@ static const struct command commands[] = {
       cmd_admin_add },
     { "admin", "passwd", 1, "NAME", "set an admin's password from standard input",
       cmd_admin_passwd },
-    { "token", "create", 1, "ADMIN", "print a new API token for an admin (shown once)",
-      cmd_token_create },
+    { "admin", "delete", 1, "NAME", "delete an admin and their API tokens", cmd_admin_delete },
+    { "token", "create", -1, "ADMIN [--expires DAYS]",
+      "print a new API token for an admin (shown once)", cmd_token_create },
+    { "token", "list", 0, "", "every API token: id, admin, created, expires", cmd_token_list },
+    { "token", "revoke", 1, "ID", "revoke an API token at once", cmd_token_revoke },
     { "render", NULL, 1, "SEP<MAC>|XMLDefault.cnf.xml", "print a config file as phones get it",
       cmd_render },
     { "demo", NULL, 0, "", "load the demo lab (idempotent)", cmd_demo },

@@ -9,6 +9,14 @@
 /* The problem on standard error, its field errors indented; returns 1. */
 int cli_report(const struct problem *p);
 
+/* cli_admins.c */
+int cmd_admin_add(struct service *sv, int argc, char **args);       /* NAME */
+int cmd_admin_passwd(struct service *sv, int argc, char **args);    /* NAME */
+int cmd_admin_delete(struct service *sv, int argc, char **args);    /* NAME */
+int cmd_token_create(struct service *sv, int argc, char **args);    /* ADMIN [--expires DAYS] */
+int cmd_token_list(struct service *sv, int argc, char **args);
+int cmd_token_revoke(struct service *sv, int argc, char **args);    /* ID */
+
 /* cli_export.c */
 int cmd_export(struct service *sv, int argc, char **args);          /* --dir DIR */
 int cmd_import_phones(struct service *sv, int argc, char **args);   /* FILE or - */

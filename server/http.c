@@ -34,7 +34,9 @@ struct request_state {
     unsigned char *body;
     size_t len, cap;
     bool too_large;
-    size_t limit;             /* max_body, or bulk_max_body on the bulk path */
+    size_t limit;             /* max_body, or what body_limit says for this route */
+    bool answered;            /* refused on its headers: the body is never read */
+    struct http_identity who; /* what the guard found in the headers */
     struct timespec started;
 };
 
@@ -44,6 +46,12 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
 static double elapsed_ms(const struct timespec *start);
 static struct request_state *request_begin(const struct http_server *h, const char *url,
                                            const char *method);
+static enum MHD_Result request_headers(struct http_server *h, struct request_state *st,
+                                       struct MHD_Connection *conn, const char *url,
+                                       const char *method);
+static bool declared_too_large(struct MHD_Connection *conn, size_t limit);
+static enum MHD_Result request_finish(struct http_server *h, struct request_state *st,
+                                      struct http_req *req, struct http_resp *resp);
 static bool request_receive(struct request_state *st, const char *data, size_t *size);
 static void request_make(struct http_req *req, struct request_state *st,
                          struct MHD_Connection *conn, const char *url, const char *method);
@@ -255,10 +263,59 @@ static struct request_state *request_begin(const struct http_server *h, const ch
     if (st == NULL)
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &st->started);
-    bool bulk = h->cfg.bulk_path != NULL && strcmp(method, "POST") == 0 &&
-                strcmp(url, h->cfg.bulk_path) == 0;
-    st->limit = bulk ? h->cfg.bulk_max_body : h->cfg.max_body;
+    st->limit = h->cfg.body_limit != NULL ? h->cfg.body_limit(h->cfg.guard_ctx, method, url)
+                                          : h->cfg.max_body;
     return st;
+}
+
+/* The first call, on the headers alone: the guard decides here, and a body
+ * declared over its limit is refused here, so an anonymous or oversized
+ * upload costs no memory. */
+static enum MHD_Result request_headers(struct http_server *h, struct request_state *st,
+                                       struct MHD_Connection *conn, const char *url,
+                                       const char *method)
+{
+    const struct http_config *c = &h->cfg;
+    struct http_req req = { 0 };
+    struct http_resp resp = { 0 };
+    request_make(&req, st, conn, url, method);
+    bool through = c->authenticate == NULL ||
+                   c->authenticate(c->guard_ctx, &req, &st->who, &resp);
+    req.who = st->who;
+    if (!through) {
+        if (resp.status == 0)
+            c->refuse(c->guard_ctx, 401, NULL, &resp);
+    } else if (declared_too_large(conn, st->limit)) {
+        char detail[80];
+        snprintf(detail, sizeof detail, "the request body is larger than %zu bytes", st->limit);
+        c->refuse(c->guard_ctx, 413, detail, &resp);
+    } else {
+        return MHD_YES;
+    }
+    st->answered = true;   /* MHD closes the connection instead of reading the body */
+    return request_finish(h, st, &req, &resp);
+}
+
+static bool declared_too_large(struct MHD_Connection *conn, size_t limit)
+{
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl == NULL)
+        return false;
+    char *end;
+    unsigned long long n = strtoull(cl, &end, 10);
+    return end != cl && n > limit;
+}
+
+/* Metrics, the log line, and the answer on its way. */
+static enum MHD_Result request_finish(struct http_server *h, struct request_state *st,
+                                      struct http_req *req, struct http_resp *resp)
+{
+    metrics_http_observe(h->cfg.name, elapsed_ms(&st->started) / 1000.0);
+    log_msg(h->cfg.quiet ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO, "%s %s %s %d %zu %.1fms %s",
+            req->peer, req->method, req->path, resp->status, resp->len,
+            elapsed_ms(&st->started), req->who.name[0] ? req->who.name : "-");
+    return send_response(req->conn, resp);
 }
 
 /* One piece of the body; false when memory runs out. */
@@ -303,14 +360,13 @@ static void request_make(struct http_req *req, struct request_state *st,
     describe_peer(conn, req->peer, sizeof req->peer, &req->peer_port);
 }
 
-/* Refused here (no credentials, body too large) or answered by the handler. */
+/* Refused here (body too large) or answered by the handler. */
 static void request_answer(struct http_server *h, struct request_state *st,
                            struct http_req *req, struct http_resp *resp)
 {
     const struct http_config *c = &h->cfg;
-    if (c->authenticate != NULL && !c->authenticate(c->guard_ctx, req, &req->who)) {
-        c->refuse(c->guard_ctx, 401, NULL, resp);
-    } else if (req->body_too_large) {
+    req->who = st->who;
+    if (req->body_too_large) {
         char detail[80];
         snprintf(detail, sizeof detail, "the request body is larger than %zu bytes", st->limit);
         c->refuse(c->guard_ctx, 413, detail, resp);
@@ -327,8 +383,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct request_state *st = *con_cls;
     (void)version;
     if (st == NULL) {
-        *con_cls = request_begin(h, url, method);
-        return *con_cls != NULL ? MHD_YES : MHD_NO;
+        *con_cls = st = request_begin(h, url, method);
+        return st != NULL ? request_headers(h, st, conn, url, method) : MHD_NO;
+    }
+    if (st->answered) {
+        *upload_size = 0;   /* refused already: whatever still arrives is dropped */
+        return MHD_YES;
     }
     if (*upload_size > 0)
         return request_receive(st, upload_data, upload_size) ? MHD_YES : MHD_NO;
@@ -337,11 +397,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct http_resp resp = { 0 };
     request_make(&req, st, conn, url, method);
     request_answer(h, st, &req, &resp);
-    metrics_http_observe(h->cfg.name, elapsed_ms(&st->started) / 1000.0);
-    log_msg(h->cfg.quiet ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO, "%s %s %s %d %zu %.1fms %s",
-            req.peer, method, url, resp.status, resp.len, elapsed_ms(&st->started),
-            req.who.name[0] ? req.who.name : "-");
-    return send_response(conn, &resp);
+    return request_finish(h, st, &req, &resp);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

@@ -85,17 +85,20 @@ struct http_config {
     unsigned conn_per_ip;    /* connections one address may hold; 0: UCPROV_HTTP_CONN_PER_IP */
     bool turbo;              /* MHD_USE_TURBO: accept, read and write before polling; short
                                 GETs answered from memory gain 10-20 % in req/s */
-    const char *bulk_path;   /* POSTs to this exact path may carry up to bulk_max_body */
-    size_t bulk_max_body;    /* (the CSV phone import); NULL: max_body everywhere */
+    /* The largest body a request may carry, decided on its method and path
+     * (guard_ctx); NULL: max_body everywhere. */
+    size_t (*body_limit)(void *ctx, const char *method, const char *path);
     const char *tls_cert_pem; /* both set: HTTPS with this certificate (chain) and key, */
     const char *tls_key_pem;  /* PEM text; read at start, so the caller may free them after */
-    /* Asked before the handler sees a request: true lets it through, with *who
-     * filled when it carried valid credentials; false refuses it with a 401.
-     * NULL: every request goes through. */
-    bool (*authenticate)(void *ctx, const struct http_req *req, struct http_identity *who);
-    /* Required: answers what this layer refuses: 401 when authenticate said no
-     * (detail NULL: the guard knows what credentials it wants), 413 when the
-     * body is over its limit (detail says so). */
+    /* Asked on the headers alone (body_len 0), before a byte of the body is
+     * read: true lets the request through, with *who filled when it carried
+     * valid credentials; false refuses it with the answer it wrote to refusal
+     * (401, 429, ...), and the body is never read.  NULL: every request goes
+     * through. */
+    bool (*authenticate)(void *ctx, const struct http_req *req, struct http_identity *who,
+                         struct http_resp *refusal);
+    /* Required: answers what this layer refuses: 413 when the body is over its
+     * limit (detail says so). */
     void (*refuse)(void *ctx, int status, const char *detail, struct http_resp *resp);
     void *guard_ctx;          /* ctx of authenticate and refuse */
 };

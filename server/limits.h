@@ -18,6 +18,7 @@
 /* --- request limits --- */
 #define UCPROV_MAX_JSON_BODY       (1024 * 1024)       /* REST bodies; larger -> 413 */
 #define UCPROV_MAX_CSV_BODY        (64 * 1024 * 1024)  /* bulk phone import */
+#define UCPROV_MAX_BODYLESS        4096                /* GET, HEAD, DELETE: no body wanted */
 #define UCPROV_MAX_CERT_FILE       (64 * 1024)         /* one certificate, PEM or DER */
 #define UCPROV_LIST_DEFAULT_LIMIT  100      /* ?limit= when absent */
 #define UCPROV_LIST_MAX_LIMIT      10000    /* ?limit= ceiling */
@@ -48,6 +49,7 @@
 #define UCPROV_AUTH_CACHE_TTL_S    300     /* verified credentials remembered, so a script
                                               does not pay the KDF on every request */
 #define UCPROV_ADMIN_PASSWORD_MIN  8
+#define UCPROV_TOKEN_DAYS_MAX      3650    /* token create --expires DAYS */
 
 /* --- fetch log --- */
 #define UCPROV_FETCH_LOG_QUEUE_MAX   16384   /* pending records; past it new ones are dropped

@@ -4,6 +4,7 @@ server_libucprov_a_SOURCES = \
 	server/admin.c server/admin.h \
 	server/asa.c server/asa.h \
 	server/auth.c server/auth.h \
+	server/brake.c server/brake.h \
 	server/cache.c server/cache.h \
 	server/cert.c server/cert.h \
 	server/csvio.c server/csvio.h \
@@ -32,7 +33,7 @@ server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(XML_CF
 # Installed for reference and for a site's own templates (which then win).
 nobase_pkgdata_DATA = schema/0001_initial.sql schema/0002_fetch_log.sql \
 	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql \
-	schema/0005_call_control.sql \
+	schema/0005_call_control.sql schema/0006_token_expiry.sql \
 	templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	web/layout.html web/static/ucprov.css web/static/ucprov.js
 
@@ -43,6 +44,7 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/schema/0003_rollover_and_phone_certs.sql \
 	$(top_srcdir)/schema/0004_audit_log.sql \
 	$(top_srcdir)/schema/0005_call_control.sql \
+	$(top_srcdir)/schema/0006_token_expiry.sql \
 	$(top_srcdir)/templates/SEPMAC.cnf.xml \
 	$(top_srcdir)/templates/XMLDefault.cnf.xml \
 	$(top_srcdir)/server/demo/asav.example.lab.pem \
@@ -51,7 +53,7 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/web/static/ucprov.js
 EXTRA_DIST += schema/0001_initial.sql schema/0002_fetch_log.sql \
 	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql schema/0005_call_control.sql \
-	templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
+	schema/0006_token_expiry.sql templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	server/demo/asav.example.lab.pem web/layout.html web/static/ucprov.css web/static/ucprov.js
 BUILT_SOURCES += server/embedded.c
 CLEANFILES += server/embedded.c
@@ -62,7 +64,7 @@ UCPROV_LIBS = server/libucprov.a tftpd/libtftpd.a $(MHD_LIBS) $(SQLITE_LIBS) $(X
 	$(JANSSON_LIBS) $(CSV_LIBS) -lpthread
 
 bin_PROGRAMS += server/ucprov
-server_ucprov_SOURCES = server/cli.c server/cli.h server/cli_export.c
+server_ucprov_SOURCES = server/cli.c server/cli.h server/cli_admins.c server/cli_export.c
 server_ucprov_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(OPENSSL_CFLAGS)
 server_ucprov_LDADD = $(UCPROV_LIBS)
 

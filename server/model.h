@@ -291,6 +291,13 @@ struct audit_entry {
     char *before, *after;       /* JSON text or NULL; owned by whoever filled the entry */
 };
 
+/* An API token as `ucprov token list` shows it: never its hash. */
+struct token_row {
+    int64_t id;
+    char admin[64];
+    int64_t created_at, expires_at;   /* seconds since the epoch; expires_at 0: never */
+};
+
 /* One config fetch, as the fetch log keeps it. */
 struct fetch_record {
     int64_t at_ms;               /* when it ended, ms since the epoch */

@@ -218,7 +218,7 @@ static int bind_admin(struct daemon *d)
     struct http_config admin = {
         .name = "admin", .listen = d->opt.http,
         .max_body = UCPROV_MAX_JSON_BODY, .threads = UCPROV_HTTP_THREADS,
-        .bulk_path = "/api/v1/phones/import", .bulk_max_body = UCPROV_MAX_CSV_BODY,
+        .body_limit = admin_body_limit,
         .authenticate = admin_authenticate, .refuse = admin_refuse,
     };
     bool tls = d->opt.tls_cert != NULL;

@@ -3,7 +3,10 @@
  * Passwords and token secrets are kept as PBKDF2 hashes (auth.c).  A check
  * that passed is remembered for a short while under an HMAC of the
  * credential, keyed by a secret of this process, so a busy REST client does
- * not pay a PBKDF2 per request; a changed password empties that cache. */
+ * not pay a PBKDF2 per request.  The remembered check holds a digest of the
+ * stored hash it passed against, and every request reads the stored hash
+ * again (one indexed row): a password changed, an admin deleted or a token
+ * revoked by the CLI in another process takes effect on the next request. */
 #include <config.h>
 
 #include <ctype.h>
@@ -26,9 +29,12 @@ static bool valid_admin_name(const char *name);
 static void credential_key(struct service *sv, const char *kind, const char *a, const char *b,
                            unsigned char key[32]);
 static bool auth_cache_lookup(struct service *sv, const unsigned char key[32],
-                              struct actor *who);
+                              const unsigned char stamp[32], struct actor *who);
 static void auth_cache_store(struct service *sv, const unsigned char key[32],
-                             const struct actor *who);
+                             const unsigned char stamp[32], const struct actor *who);
+static void hash_stamp(const char *hash, unsigned char stamp[32]);
+static int audit_admin(struct store *s, const char *action, int64_t id, const char *name,
+                       const char *change);
 
 static bool valid_admin_name(const char *name)
 {
@@ -66,15 +72,35 @@ int service_admin_add(struct service *sv, const char *name, const char *password
     if (auth_hash_secret(password, hash, sizeof hash) != 0)
         return svc_fail_internal(p);
     int64_t id;
+    if (store_begin_write(s) != STORE_OK)
+        return svc_fail_internal(p);
     enum store_status ss = store_admin_insert(s, name, hash, (int64_t)time(NULL), &id);
     if (ss == STORE_CONFLICT) {
         problem_set(p, 409, "an admin named '%s' already exists", name);
-        return -1;
+        return svc_rollback(s, -1);
     }
-    if (ss != STORE_OK)
-        return svc_fail_internal(p);
+    if (ss != STORE_OK || audit_admin(s, "create", id, name, NULL) != 0)
+        return svc_rollback(s, svc_fail_internal(p));
+    if (svc_commit(s, p) != 0)
+        return -1;
     log_info("admin '%s' added", name);
     return 0;
+}
+
+/* The audit log's record of an admin: the name, and what changed (never a secret). */
+static int audit_admin(struct store *s, const char *action, int64_t id, const char *name,
+                       const char *change)
+{
+    static const struct actor cli = { 0, "cli" };
+    json_t *obj = json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name);
+    json_t *after = NULL;
+    if (strcmp(action, "delete") != 0) {
+        after = json_deep_copy(obj);
+        if (change != NULL)
+            json_object_set_new(after, change, json_true());
+    }
+    return svc_audit(s, &cli, action, "admins", id, name,
+                     strcmp(action, "create") != 0 ? obj : (json_decref(obj), NULL), after);
 }
 
 int service_admin_set_password(struct service *sv, const char *name, const char *password,
@@ -94,43 +120,65 @@ int service_admin_set_password(struct service *sv, const char *name, const char 
         problem_set(p, 404, "there is no admin named '%s'", name);
         return -1;
     }
-    if (auth_hash_secret(password, hash, sizeof hash) != 0 ||
-        store_admin_set_password(s, id, hash) != STORE_OK)
+    if (auth_hash_secret(password, hash, sizeof hash) != 0 || store_begin_write(s) != STORE_OK)
         return svc_fail_internal(p);
+    /* A new password is what an admin sets when the old one may be known: the
+     * tokens made under it go too, and the sessions follow the hash. */
+    int64_t revoked = -1;
+    if (store_admin_set_password(s, id, hash) != STORE_OK ||
+        (revoked = store_tokens_delete_of(s, id)) < 0 ||
+        audit_admin(s, "update", id, name, "password_changed") != 0)
+        return svc_rollback(s, svc_fail_internal(p));
+    if (svc_commit(s, p) != 0)
+        return -1;
     svc_auth_cache_clear(sv);
-    log_info("password of admin '%s' changed", name);
+    log_info("password of admin '%s' changed; %lld API token%s revoked", name,
+             (long long)revoked, revoked == 1 ? "" : "s");
+    return (int)(revoked > INT32_MAX ? INT32_MAX : revoked);
+}
+
+int service_admin_delete(struct service *sv, const char *name, struct problem *p)
+{
+    struct store *s = svc_conn(sv);
+    if (s == NULL)
+        return svc_fail_internal(p);
+    int64_t id;
+    char hash[AUTH_HASH_TEXT_MAX];
+    if (store_begin_write(s) != STORE_OK)
+        return svc_fail_internal(p);
+    if (store_admin_by_name(s, name, &id, hash, sizeof hash) != STORE_OK) {
+        problem_set(p, 404, "there is no admin named '%s'", name);
+        return svc_rollback(s, -1);
+    }
+    if (store_admin_delete(s, id) != STORE_OK || audit_admin(s, "delete", id, name, NULL) != 0)
+        return svc_rollback(s, svc_fail_internal(p));
+    if (svc_commit(s, p) != 0)
+        return -1;
+    svc_auth_cache_clear(sv);
+    log_info("admin '%s' deleted, with their API tokens", name);
     return 0;
+}
+
+static void hash_stamp(const char *hash, unsigned char stamp[32])
+{
+    EVP_Digest(hash, strlen(hash), stamp, NULL, EVP_sha256(), NULL);
+}
+
+bool service_admin_stamp(struct service *sv, int64_t admin_id, unsigned char stamp[32])
+{
+    struct store *s = svc_conn(sv);
+    char hash[AUTH_HASH_TEXT_MAX];
+    if (s == NULL || store_admin_hash(s, admin_id, hash, sizeof hash) != STORE_OK)
+        return false;
+    hash_stamp(hash, stamp);
+    OPENSSL_cleanse(hash, sizeof hash);
+    return true;
 }
 
 int64_t service_admin_count(struct service *sv)
 {
     struct store *s = svc_conn(sv);
     return s ? store_admin_count(s) : -1;
-}
-
-int service_token_create(struct service *sv, const char *admin_name, char *token, size_t len,
-                         struct problem *p)
-{
-    struct store *s = svc_conn(sv);
-    if (s == NULL)
-        return svc_fail_internal(p);
-    int64_t admin_id, token_id;
-    char secret[64], hash[AUTH_HASH_TEXT_MAX];
-    if (store_admin_by_name(s, admin_name, &admin_id, hash, sizeof hash) != STORE_OK) {
-        problem_set(p, 404, "there is no admin named '%s'", admin_name);
-        return -1;
-    }
-    if (auth_random_string(UCPROV_TOKEN_SECRET_LEN, secret, sizeof secret) != 0 ||
-        auth_hash_secret(secret, hash, sizeof hash) != 0 ||
-        store_token_insert(s, admin_id, hash, (int64_t)time(NULL), &token_id) != STORE_OK) {
-        OPENSSL_cleanse(secret, sizeof secret);
-        return svc_fail_internal(p);
-    }
-    /* The id in front lets a check find the one hash to compare against. */
-    snprintf(token, len, "ucp_%lld_%s", (long long)token_id, secret);
-    OPENSSL_cleanse(secret, sizeof secret);
-    log_info("API token %lld created for admin '%s'", (long long)token_id, admin_name);
-    return 0;
 }
 
 static void credential_key(struct service *sv, const char *kind, const char *a, const char *b,
@@ -154,13 +202,16 @@ static void credential_key(struct service *sv, const char *kind, const char *a, 
     EVP_MAC_free(mac);
 }
 
-static bool auth_cache_lookup(struct service *sv, const unsigned char key[32], struct actor *who)
+/* A check remembered for key that passed against the hash of digest stamp. */
+static bool auth_cache_lookup(struct service *sv, const unsigned char key[32],
+                              const unsigned char stamp[32], struct actor *who)
 {
     bool found = false;
     time_t now = time(NULL);
     pthread_mutex_lock(&sv->auth_lock);
     struct auth_slot *slot = &sv->auth_cache[key[0] % AUTH_CACHE_SLOTS];
-    if (slot->expires > now && CRYPTO_memcmp(slot->key, key, 32) == 0) {
+    if (slot->expires > now && CRYPTO_memcmp(slot->key, key, 32) == 0 &&
+        CRYPTO_memcmp(slot->stamp, stamp, 32) == 0) {
         who->admin_id = slot->admin_id;
         snprintf(who->name, sizeof who->name, "%s", slot->name);
         found = true;
@@ -170,11 +221,12 @@ static bool auth_cache_lookup(struct service *sv, const unsigned char key[32], s
 }
 
 static void auth_cache_store(struct service *sv, const unsigned char key[32],
-                             const struct actor *who)
+                             const unsigned char stamp[32], const struct actor *who)
 {
     pthread_mutex_lock(&sv->auth_lock);
     struct auth_slot *slot = &sv->auth_cache[key[0] % AUTH_CACHE_SLOTS];
     memcpy(slot->key, key, 32);
+    memcpy(slot->stamp, stamp, 32);
     slot->admin_id = who->admin_id;
     snprintf(slot->name, sizeof slot->name, "%s", who->name);
     slot->expires = time(NULL) + UCPROV_AUTH_CACHE_TTL_S;
@@ -184,10 +236,6 @@ static void auth_cache_store(struct service *sv, const unsigned char key[32],
 bool service_auth_password(struct service *sv, const char *name, const char *password,
                            struct actor *who)
 {
-    unsigned char key[32];
-    credential_key(sv, "basic", name, password, key);
-    if (auth_cache_lookup(sv, key, who))
-        return true;
     struct store *s = svc_conn(sv);
     int64_t id;
     char hash[AUTH_HASH_TEXT_MAX];
@@ -197,20 +245,21 @@ bool service_auth_password(struct service *sv, const char *name, const char *pas
                                      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
         return false;
     }
+    unsigned char key[32], stamp[32];
+    credential_key(sv, "basic", name, password, key);
+    hash_stamp(hash, stamp);
+    if (auth_cache_lookup(sv, key, stamp, who))
+        return true;
     if (!auth_verify_secret(password, hash))
         return false;
     who->admin_id = id;
     snprintf(who->name, sizeof who->name, "%s", name);
-    auth_cache_store(sv, key, who);
+    auth_cache_store(sv, key, stamp, who);
     return true;
 }
 
 bool service_auth_token(struct service *sv, const char *token, struct actor *who)
 {
-    unsigned char key[32];
-    credential_key(sv, "token", token, "", key);
-    if (auth_cache_lookup(sv, key, who))
-        return true;
     if (strncmp(token, "ucp_", 4) != 0)
         return false;
     char *end;
@@ -218,15 +267,22 @@ bool service_auth_token(struct service *sv, const char *token, struct actor *who
     if (end == token + 4 || *end != '_' || token_id <= 0)
         return false;
     struct store *s = svc_conn(sv);
-    int64_t admin_id;
+    int64_t admin_id, expires_at;
     char hash[AUTH_HASH_TEXT_MAX];
-    if (s == NULL || store_token_get(s, token_id, &admin_id, hash, sizeof hash) != STORE_OK)
+    if (s == NULL ||
+        store_token_get(s, token_id, &admin_id, hash, sizeof hash, &expires_at) != STORE_OK ||
+        (expires_at > 0 && expires_at <= (int64_t)time(NULL)))
         return false;
+    unsigned char key[32], stamp[32];
+    credential_key(sv, "token", token, "", key);
+    hash_stamp(hash, stamp);
+    if (auth_cache_lookup(sv, key, stamp, who))
+        return true;
     if (!auth_verify_secret(end + 1, hash))
         return false;
     who->admin_id = admin_id;
     if (store_admin_name(s, admin_id, who->name, sizeof who->name) != STORE_OK)
         return false;
-    auth_cache_store(sv, key, who);
+    auth_cache_store(sv, key, stamp, who);
     return true;
 }

@@ -25,6 +25,7 @@
 /* A password or token checked recently (admins.c). */
 struct auth_slot {
     unsigned char key[32];    /* HMAC of the credential under a per-process secret */
+    unsigned char stamp[32];  /* SHA-256 of the stored hash the check passed against */
     int64_t admin_id;
     char name[64];
     time_t expires;
@@ -69,6 +70,9 @@ struct store *svc_conn(struct service *sv);
 int svc_fail_internal(struct problem *p);
 /* Roll back and drop affected; returns rc. */
 int svc_refuse(struct store *s, struct name_list *affected, int rc);
+/* The same for a write no rendered file depends on (admins, tokens). */
+int svc_rollback(struct store *s, int rc);
+int svc_commit(struct store *s, struct problem *p);
 /* Commit, then evict affected; 0, or -1 with p set (and rolled back). */
 int svc_finish_write(struct service *sv, struct store *s, struct name_list *affected,
                      struct problem *p);

@@ -16,5 +16,6 @@ server_libucprov_a_SOURCES += \
 	server/service/phonemodels.c \
 	server/service/rollover.c \
 	server/service/service.h \
+	server/service/tokens.c \
 	server/service/txn.c \
 	server/service/validate.c

@@ -201,16 +201,30 @@ int service_audit_query(struct service *sv, const char *collection, int64_t obje
                         int64_t since_ms, int64_t limit, struct audit_entry **out, size_t *n,
                         struct problem *p);
 
-/* --- admins and tokens (admins.c) --- */
+/* --- admins (admins.c) and API tokens (tokens.c) ---
+ * Every change is in the audit log (never a secret) and takes effect at once
+ * in a running daemon: checks read the stored hash on every request, and web
+ * sessions end when their admin's stamp changes. */
 int service_admin_add(struct service *sv, const char *name, const char *password,
                       struct problem *p);
+/* A new password; the admin's API tokens are revoked with it.  How many
+ * tokens went (>= 0), or -1 with p set. */
 int service_admin_set_password(struct service *sv, const char *name, const char *password,
                                struct problem *p);
+/* An admin and their tokens. */
+int service_admin_delete(struct service *sv, const char *name, struct problem *p);
 /* How many admins there are; -1 when the database cannot be read. */
 int64_t service_admin_count(struct service *sv);
-/* A new API token for an admin, shown once; only its hash is kept. */
-int service_token_create(struct service *sv, const char *admin_name, char *token, size_t len,
-                         struct problem *p);
+/* A digest of the admin's stored password hash: it changes with the password,
+ * and false when the admin is gone.  What a web session is bound to. */
+bool service_admin_stamp(struct service *sv, int64_t admin_id, unsigned char stamp[32]);
+/* A new API token for an admin, shown once; only its hash is kept.  days > 0:
+ * it expires after so many days; 0: until it is revoked. */
+int service_token_create(struct service *sv, const char *admin_name, int days, char *token,
+                         size_t len, struct problem *p);
+/* Every token (id, admin, created, expires); free(*out). */
+int service_token_list(struct service *sv, struct token_row **out, size_t *n, struct problem *p);
+int service_token_revoke(struct service *sv, int64_t id, struct problem *p);
 /* Check HTTP Basic credentials or a bearer token; true and who filled when valid. */
 bool service_auth_password(struct service *sv, const char *name, const char *password,
                            struct actor *who);

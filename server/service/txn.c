@@ -19,6 +19,20 @@ int svc_refuse(struct store *s, struct name_list *affected, int rc)
     return rc;
 }
 
+int svc_rollback(struct store *s, int rc)
+{
+    store_rollback(s);
+    return rc;
+}
+
+int svc_commit(struct store *s, struct problem *p)
+{
+    if (store_commit(s) == STORE_OK)
+        return 0;
+    store_rollback(s);
+    return svc_fail_internal(p);
+}
+
 int svc_finish_write(struct service *sv, struct store *s, struct name_list *affected,
                      struct problem *p)
 {

@@ -70,19 +70,87 @@ int64_t store_admin_count(struct store *s)
     return db_int(s, db_prepare(s, sql), DB_NOARGS, &n) == STORE_OK ? n : -1;
 }
 
+enum store_status store_admin_hash(struct store *s, int64_t id, char *hash, size_t hashlen)
+{
+    static const char sql[] = "SELECT id, password_hash FROM admins WHERE id = ?";
+    int64_t same;
+    return get_id_and_hash(s, sql, (struct db_value)BIND_INT(id), &same, hash, hashlen);
+}
+
+enum store_status store_admin_delete(struct store *s, int64_t id)
+{
+    static const char sql[] = "DELETE FROM admins WHERE id = ?";
+    return db_change(s, db_prepare(s, sql), DB_ARGS(BIND_INT(id)));
+}
+
 enum store_status store_token_insert(struct store *s, int64_t admin_id, const char *token_hash,
-                                     int64_t now, int64_t *id)
+                                     int64_t now, int64_t expires_at, int64_t *id)
 {
     static const char sql[] =
-        "INSERT INTO api_tokens (admin_id, token_hash, created_at) VALUES (?, ?, ?) "
-        "RETURNING id";
+        "INSERT INTO api_tokens (admin_id, token_hash, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?) RETURNING id";
     return db_insert(s, db_prepare(s, sql),
-                     DB_ARGS(BIND_INT(admin_id), BIND_TEXT(token_hash), BIND_INT(now)), id);
+                     DB_ARGS(BIND_INT(admin_id), BIND_TEXT(token_hash), BIND_INT(now),
+                             BIND_OPT_INT(expires_at, expires_at > 0)), id);
+}
+
+struct token_out {
+    int64_t *admin_id, *expires_at;
+    char *hash;
+    size_t hashlen;
+    bool found;
+};
+
+static bool read_token(void *ctx, const struct db_row *row)
+{
+    struct token_out *o = ctx;
+    *o->admin_id = db_col_int(row, 0);
+    snprintf(o->hash, o->hashlen, "%s", db_col_text(row, 1));
+    *o->expires_at = db_col_null(row, 2) ? 0 : db_col_int(row, 2);
+    o->found = true;
+    return false;
 }
 
 enum store_status store_token_get(struct store *s, int64_t id, int64_t *admin_id, char *hash,
-                                  size_t hashlen)
+                                  size_t hashlen, int64_t *expires_at)
 {
-    static const char sql[] = "SELECT admin_id, token_hash FROM api_tokens WHERE id = ?";
-    return get_id_and_hash(s, sql, (struct db_value)BIND_INT(id), admin_id, hash, hashlen);
+    static const char sql[] =
+        "SELECT admin_id, token_hash, expires_at FROM api_tokens WHERE id = ?";
+    struct token_out o = { admin_id, expires_at, hash, hashlen, false };
+    if (db_run(s, db_prepare(s, sql), DB_ARGS(BIND_INT(id)), read_token, &o) != STORE_OK)
+        return STORE_ERROR;
+    return o.found ? STORE_OK : STORE_NOT_FOUND;
+}
+
+enum store_status store_token_delete(struct store *s, int64_t id)
+{
+    static const char sql[] = "DELETE FROM api_tokens WHERE id = ?";
+    return db_change(s, db_prepare(s, sql), DB_ARGS(BIND_INT(id)));
+}
+
+int64_t store_tokens_delete_of(struct store *s, int64_t admin_id)
+{
+    static const char count[] = "SELECT count(*) FROM api_tokens WHERE admin_id = ?";
+    static const char sql[] = "DELETE FROM api_tokens WHERE admin_id = ?";
+    int64_t n;
+    if (db_int(s, db_prepare(s, count), DB_ARGS(BIND_INT(admin_id)), &n) != STORE_OK)
+        return -1;
+    enum store_status ss = db_change(s, db_prepare(s, sql), DB_ARGS(BIND_INT(admin_id)));
+    return ss == STORE_OK || ss == STORE_NOT_FOUND ? n : -1;
+}
+
+enum store_status store_token_list(struct store *s, struct token_row **out, size_t *n)
+{
+    static const char sql[] =
+        "SELECT t.id, a.name, t.created_at, coalesce(t.expires_at, 0) "
+        "FROM api_tokens t JOIN admins a ON a.id = t.admin_id ORDER BY t.id";
+    static const struct db_col cols[] = {
+        COL_NUM(struct token_row, id), COL_TEXT(struct token_row, admin),
+        COL_NUM(struct token_row, created_at), COL_NUM(struct token_row, expires_at), COL_END,
+    };
+    struct rows r = ROWS_GROW(struct token_row);
+    enum store_status ss = db_list(s, db_prepare(s, sql), DB_NOARGS, cols, &r);
+    *out = r.items;
+    *n = rows_kept(&r);
+    return ss;
 }

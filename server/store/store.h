@@ -174,9 +174,19 @@ enum store_status store_admin_by_name(struct store *s, const char *name, int64_t
                                       char *hash, size_t hashlen);
 enum store_status store_admin_name(struct store *s, int64_t id, char *name, size_t namelen);
 int64_t store_admin_count(struct store *s);
+/* The password hash of admin id. */
+enum store_status store_admin_hash(struct store *s, int64_t id, char *hash, size_t hashlen);
+/* An admin and (cascading) their tokens. */
+enum store_status store_admin_delete(struct store *s, int64_t id);
+/* expires_at 0: the token lasts until it is revoked. */
 enum store_status store_token_insert(struct store *s, int64_t admin_id, const char *token_hash,
-                                     int64_t now, int64_t *id);
+                                     int64_t now, int64_t expires_at, int64_t *id);
 enum store_status store_token_get(struct store *s, int64_t id, int64_t *admin_id, char *hash,
-                                  size_t hashlen);
+                                  size_t hashlen, int64_t *expires_at);
+enum store_status store_token_delete(struct store *s, int64_t id);
+/* Revoke every token of an admin; how many went, -1 on error. */
+int64_t store_tokens_delete_of(struct store *s, int64_t admin_id);
+/* Every token, by id; free(*out). */
+enum store_status store_token_list(struct store *s, struct token_row **out, size_t *n);
 
 #endif

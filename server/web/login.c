@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "brake.h"
 #include "log.h"
 #include "page.h"
 
@@ -29,7 +30,7 @@ static const struct { const char *name, *label, *type, *autocomplete; } login_ro
 /* Public, so no session was looked up: a logged-in admin goes home. */
 void login_get(struct ctx *c)
 {
-    if (session_find(c->pg->sessions, http_req_cookie(c->req, SESSION_COOKIE), c->now, &c->s)) {
+    if (page_session(c->pg, c->req, c->now, &c->s)) {
         redirect(c, "/");
         return;
     }
@@ -57,14 +58,16 @@ void login_post(struct ctx *c)
         return;
     struct actor actor;
     if (!service_auth_password(c->sv, user, password, &actor)) {
-        login_failed(c->pg->sessions, c->req->peer, user, c->now);
+        brake_failed(c->pg->brake, c->req->peer, user, c->now);
         log_warn("web login failed for '%s' from %s", who, c->req->peer);
         login_page(c, 403, "Invalid user name or password.", next);
         return;
     }
-    login_succeeded(c->pg->sessions, c->req->peer, user, c->now);
+    brake_succeeded(c->pg->brake, c->req->peer, user, c->now);
     char id[SESSION_TOKEN_LEN + 1];
-    if (!session_start(c->pg->sessions, &actor, c->now, id)) {
+    unsigned char stamp[32];
+    if (!service_admin_stamp(c->sv, actor.admin_id, stamp) ||
+        !session_start(c->pg->sessions, &actor, stamp, c->now, id)) {
         send_text(c, 500, "no randomness available");
         return;
     }
@@ -77,7 +80,7 @@ void login_post(struct ctx *c)
 /* Too many failures: even the right password waits; true when answered (429). */
 static bool login_locked(struct ctx *c, const char *user, const char *who, const char *next)
 {
-    long wait = login_wait(c->pg->sessions, c->req->peer, user, c->now);
+    long wait = brake_wait(c->pg->brake, c->req->peer, user, c->now);
     if (wait <= 0)
         return false;
     char msg[160], retry[24];

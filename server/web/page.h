@@ -25,6 +25,7 @@
 struct pages {
     struct service *sv;
     struct sessions *sessions;
+    struct brake *brake;     /* not owned: the admin port's */
     xmlDocPtr layout;
     bool tls;
 };
@@ -57,6 +58,12 @@ struct ctx {
 };
 
 typedef void page_fn(struct ctx *c);
+
+/* The live session behind the request's cookie (web.c): false, and the
+ * session ended, when there is none, it expired, or its admin's password
+ * changed or the admin is gone since it began. */
+bool page_session(struct pages *pg, const struct http_req *req, time_t now,
+                  struct session_info *out);
 
 /* ---- routes.c: the route table */
 struct page_route {

@@ -1,4 +1,4 @@
-/* session.h - web admin sessions and the brake on password guessing.
+/* session.h - web admin sessions (the brake on guessing is brake.h).
  *
  * Sessions live in memory only: a restart logs everyone out, which is what an
  * admin expects of a daemon restart.  The cookie value is never stored, only
@@ -19,15 +19,17 @@ struct sessions;   /* opaque; safe to share between threads */
 struct session_info {
     struct actor who;
     char csrf[SESSION_TOKEN_LEN + 1];   /* the token every form of this session carries */
+    unsigned char stamp[32];            /* the admin's stamp at login (service_admin_stamp):
+                                           a password change or delete ends the session */
 };
 
 struct sessions *sessions_new(void);
 void sessions_free(struct sessions *s);
 
-/* Open a session for who; its cookie value goes to id.  When the table is full the
+/* Open a session for who, bound to the admin's stamp (NULL: zeros); its cookie value goes to id.  When the table is full the
  * session idle longest gives way.  false only when no randomness could be had. */
-bool session_start(struct sessions *s, const struct actor *who, time_t now,
-                   char id[SESSION_TOKEN_LEN + 1]);
+bool session_start(struct sessions *s, const struct actor *who, const unsigned char *stamp,
+                   time_t now, char id[SESSION_TOKEN_LEN + 1]);
 /* The live session behind a cookie value, marked as used now; false when there is
  * none or it has been idle too long (it is then forgotten). */
 bool session_find(struct sessions *s, const char *id, time_t now, struct session_info *out);
@@ -37,13 +39,5 @@ void session_end(struct sessions *s, const char *id);
 bool session_random_token(char out[SESSION_TOKEN_LEN + 1]);
 /* Compare a token from a form with the expected one in constant time. */
 bool session_token_equal(const char *want, const char *got);
-
-/* Seconds before another login attempt from this address or for this name is
- * heard; 0 when one may be tried now. */
-long login_wait(struct sessions *s, const char *peer, const char *user, time_t now);
-/* Count a failed attempt against both the address and the name. */
-void login_failed(struct sessions *s, const char *peer, const char *user, time_t now);
-/* A correct password clears the name's and the address's record. */
-void login_succeeded(struct sessions *s, const char *peer, const char *user, time_t now);
 
 #endif

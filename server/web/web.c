@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "log.h"
 #include "page.h"
 
@@ -18,9 +20,10 @@ static bool gate(struct ctx *c, bool get);
 static void dispatch(struct ctx *c, const struct page_route *r, const char *allow);
 
 /* Built on the stack, so that a failure has only the parts to undo. */
-struct pages *pages_new(struct service *sv, bool tls, char *err, size_t errlen)
+struct pages *pages_new(struct service *sv, bool tls, struct brake *brake, char *err,
+                        size_t errlen)
 {
-    struct pages parts = { .sv = sv, .sessions = sessions_new(), .tls = tls };
+    struct pages parts = { .sv = sv, .sessions = sessions_new(), .brake = brake, .tls = tls };
     if (parts.sessions != NULL)
         parts.layout = layout_load(err, errlen);
     struct pages *pg = parts.layout ? malloc(sizeof *pg) : NULL;
@@ -73,6 +76,43 @@ void pages_handle(struct pages *pg, const struct http_req *req, struct http_resp
     xmlFreeDoc(c.doc);   /* only when a handler forgot to send its page */
 }
 
+bool page_session(struct pages *pg, const struct http_req *req, time_t now,
+                  struct session_info *out)
+{
+    const char *id = http_req_cookie(req, SESSION_COOKIE);
+    if (!session_find(pg->sessions, id, now, out))
+        return false;
+    /* One indexed row per page: the CLI may have changed the password or
+     * deleted the admin in another process a moment ago. */
+    unsigned char stamp[32];
+    if (service_admin_stamp(pg->sv, out->who.admin_id, stamp) &&
+        CRYPTO_memcmp(stamp, out->stamp, sizeof stamp) == 0)
+        return true;
+    session_end(pg->sessions, id);
+    log_info("web session of %s ended: the password changed or the admin was deleted",
+             out->who.name);
+    memset(out, 0, sizeof *out);
+    return false;
+}
+
+bool pages_admit(struct pages *pg, const struct http_req *req, struct http_resp *resp)
+{
+    if (strcmp(req->method, "POST") != 0)
+        return true;
+    struct ctx c = { .pg = pg, .sv = pg->sv, .req = req, .resp = resp, .now = time(NULL) };
+    bool public_path;
+    char allow[sizeof resp->allow];
+    const struct page_route *r = route_find(req->method, req->path, &c.m, allow, sizeof allow,
+                                            &public_path);
+    if ((r != NULL && r->public) || page_session(pg, req, c.now, &c.s))
+        return true;
+    security_headers(resp);
+    error_page(&c, 403, "Session Expired",
+               "Your session has ended; log in again and repeat the change.");
+    xmlFreeDoc(c.doc);
+    return false;
+}
+
 /* Methods no page takes, the browser's icon, and a public path asked with the
  * wrong method are answered before any session or form is read. */
 static bool refused_early(struct ctx *c, bool get, const struct page_route *r, bool public_path,
@@ -99,7 +139,7 @@ static bool refused_early(struct ctx *c, bool get, const struct page_route *r, b
 /* What every page but the public ones checks first; false when it answered. */
 static bool gate(struct ctx *c, bool get)
 {
-    if (!session_find(c->pg->sessions, http_req_cookie(c->req, SESSION_COOKIE), c->now, &c->s)) {
+    if (!page_session(c->pg, c->req, c->now, &c->s)) {
         memset(&c->s, 0, sizeof c->s);
         if (get) {
             char next[200];

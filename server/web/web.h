@@ -11,11 +11,18 @@
 
 struct pages;   /* opaque: sessions, the parsed page skeleton */
 
-/* tls: the admin port speaks HTTPS, so cookies are marked Secure. */
-struct pages *pages_new(struct service *sv, bool tls, char *err, size_t errlen);
+struct brake;
+
+/* tls: the admin port speaks HTTPS, so cookies are marked Secure; brake (not
+ * owned) counts failed logins, shared with the REST API's HTTP Basic. */
+struct pages *pages_new(struct service *sv, bool tls, struct brake *brake, char *err,
+                        size_t errlen);
 void pages_free(struct pages *pg);
 /* Answer any admin-port request outside /api/. */
 void pages_handle(struct pages *pg, const struct http_req *req, struct http_resp *resp);
+/* On the headers alone, before the body is read: false, with the answer in
+ * resp, for a POST to a page that needs a session and has none live. */
+bool pages_admit(struct pages *pg, const struct http_req *req, struct http_resp *resp);
 /* Every page route (method and a sample path, ids as 1), from the table the
  * dispatcher matches against: what the authorisation check walks. */
 void pages_each_route(void (*fn)(void *ctx, const char *method, const char *path), void *ctx);

@@ -154,3 +154,12 @@ EXTRA_DIST += \
 	tests/fixtures/trust/tftp_ec.pem tests/fixtures/trust/tftp_ec.key \
 	tests/fixtures/trust/other.pem tests/fixtures/trust/other.key \
 	tests/fixtures/trust/phone.pem tests/fixtures/trust/phone.key
+
+# Issue 15: CLI changes to admins and tokens reach a running daemon at once.
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_admins
+TESTS += tests/unit/test_admins
+tests_unit_test_admins_SOURCES = tests/unit/test_admins.c
+tests_unit_test_admins_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_admins_LDADD = $(UNIT_TEST_LDADD)
+endif

@@ -1244,7 +1244,7 @@ START_TEST(api_token)
     struct problem p = { 0 };
     ck_assert_int_eq(service_admin_add(sv, "alice", "correct horse", &p), 0);
     char token[128] = "";
-    ck_assert_int_eq(service_token_create(sv, "alice", token, sizeof token, &p), 0);
+    ck_assert_int_eq(service_token_create(sv, "alice", 0, token, sizeof token, &p), 0);
     ck_assert_uint_gt(strlen(token), 20);
     struct actor a;
     memset(&a, 0, sizeof a);
@@ -1276,7 +1276,7 @@ START_TEST(api_token)
     /* tokens belong to existing admins only */
     char t2[128];
     struct problem q = { 0 };
-    ck_assert_int_ne(service_token_create(sv, "nobody", t2, sizeof t2, &q), 0);
+    ck_assert_int_ne(service_token_create(sv, "nobody", 0, t2, sizeof t2, &q), 0);
     ck_assert_int_eq(q.status, 404);
 }
 END_TEST

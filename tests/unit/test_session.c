@@ -8,29 +8,34 @@
 #include <string.h>
 
 #include "server/limits.h"
+#include "server/brake.h"
 #include "server/web/session.h"
 
 static struct sessions *s;
+static struct brake *br;
 static const struct actor admin = { 7, "admin" };
 static const time_t T0 = 1800000000;
 
 static void setup(void)
 {
     s = sessions_new();
+    br = brake_new();
     ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_nonnull(br);
 }
 
 static void teardown(void)
 {
     sessions_free(s);
+    brake_free(br);
 }
 
 START_TEST(start_and_find)
 {
     char id[SESSION_TOKEN_LEN + 1], other[SESSION_TOKEN_LEN + 1];
     struct session_info info;
-    ck_assert(session_start(s, &admin, T0, id));
-    ck_assert(session_start(s, &admin, T0, other));
+    ck_assert(session_start(s, &admin, NULL, T0, id));
+    ck_assert(session_start(s, &admin, NULL, T0, other));
     ck_assert_uint_eq(strlen(id), SESSION_TOKEN_LEN);
     ck_assert_str_ne(id, other);
     ck_assert(session_find(s, id, T0 + 1, &info));
@@ -49,7 +54,7 @@ START_TEST(idle_expiry_and_touch)
 {
     char id[SESSION_TOKEN_LEN + 1];
     struct session_info info;
-    ck_assert(session_start(s, &admin, T0, id));
+    ck_assert(session_start(s, &admin, NULL, T0, id));
     /* Each use restarts the idle clock... */
     ck_assert(session_find(s, id, T0 + UCPROV_SESSION_IDLE_S - 1, &info));
     ck_assert(session_find(s, id, T0 + 2 * UCPROV_SESSION_IDLE_S - 2, &info));
@@ -63,7 +68,7 @@ START_TEST(absolute_expiry)
 {
     char id[SESSION_TOKEN_LEN + 1];
     struct session_info info;
-    ck_assert(session_start(s, &admin, T0, id));
+    ck_assert(session_start(s, &admin, NULL, T0, id));
     time_t t = T0;
     while (t + UCPROV_SESSION_IDLE_S / 2 <= T0 + UCPROV_SESSION_MAX_AGE_S) {
         t += UCPROV_SESSION_IDLE_S / 2;
@@ -77,8 +82,8 @@ START_TEST(logout_ends_only_that_session)
 {
     char a[SESSION_TOKEN_LEN + 1], b[SESSION_TOKEN_LEN + 1];
     struct session_info info;
-    ck_assert(session_start(s, &admin, T0, a));
-    ck_assert(session_start(s, &admin, T0, b));
+    ck_assert(session_start(s, &admin, NULL, T0, a));
+    ck_assert(session_start(s, &admin, NULL, T0, b));
     session_end(s, a);
     ck_assert(!session_find(s, a, T0, &info));
     ck_assert(session_find(s, b, T0, &info));
@@ -89,13 +94,13 @@ START_TEST(full_table_evicts_the_idlest)
 {
     char first[SESSION_TOKEN_LEN + 1], id[SESSION_TOKEN_LEN + 1], last[SESSION_TOKEN_LEN + 1];
     struct session_info info;
-    ck_assert(session_start(s, &admin, T0, first));
+    ck_assert(session_start(s, &admin, NULL, T0, first));
     char keep[SESSION_TOKEN_LEN + 1];
-    ck_assert(session_start(s, &admin, T0, keep));
+    ck_assert(session_start(s, &admin, NULL, T0, keep));
     for (int i = 2; i < UCPROV_SESSIONS_MAX; i++)
-        ck_assert(session_start(s, &admin, T0 + 1, id));
+        ck_assert(session_start(s, &admin, NULL, T0 + 1, id));
     ck_assert(session_find(s, keep, T0 + 2, &info));   /* keep is now the freshest */
-    ck_assert(session_start(s, &admin, T0 + 3, last));
+    ck_assert(session_start(s, &admin, NULL, T0 + 3, last));
     ck_assert(!session_find(s, first, T0 + 3, &info));
     ck_assert(session_find(s, keep, T0 + 3, &info));
     ck_assert(session_find(s, last, T0 + 3, &info));
@@ -122,44 +127,44 @@ START_TEST(brake_doubles_then_caps)
 {
     const char *ip = "192.0.2.1";
     for (int i = 1; i < UCPROV_LOGIN_FREE_FAILURES; i++) {
-        login_failed(s, ip, "admin", T0);
-        ck_assert_int_eq(login_wait(s, ip, "admin", T0), 0);
+        brake_failed(br, ip, "admin", T0);
+        ck_assert_int_eq(brake_wait(br, ip, "admin", T0), 0);
     }
-    login_failed(s, ip, "admin", T0);
-    ck_assert_int_eq(login_wait(s, ip, "admin", T0), UCPROV_LOGIN_DELAY_BASE_S);
-    ck_assert_int_eq(login_wait(s, ip, "admin", T0 + UCPROV_LOGIN_DELAY_BASE_S), 0);
-    login_failed(s, ip, "admin", T0 + 10);
-    ck_assert_int_eq(login_wait(s, ip, "admin", T0 + 10), 2 * UCPROV_LOGIN_DELAY_BASE_S);
+    brake_failed(br, ip, "admin", T0);
+    ck_assert_int_eq(brake_wait(br, ip, "admin", T0), UCPROV_LOGIN_DELAY_BASE_S);
+    ck_assert_int_eq(brake_wait(br, ip, "admin", T0 + UCPROV_LOGIN_DELAY_BASE_S), 0);
+    brake_failed(br, ip, "admin", T0 + 10);
+    ck_assert_int_eq(brake_wait(br, ip, "admin", T0 + 10), 2 * UCPROV_LOGIN_DELAY_BASE_S);
     for (int i = 0; i < 30; i++)
-        login_failed(s, ip, "admin", T0 + 20);
-    ck_assert_int_eq(login_wait(s, ip, "admin", T0 + 20), UCPROV_LOGIN_DELAY_MAX_S);
+        brake_failed(br, ip, "admin", T0 + 20);
+    ck_assert_int_eq(brake_wait(br, ip, "admin", T0 + 20), UCPROV_LOGIN_DELAY_MAX_S);
 }
 END_TEST
 
 START_TEST(brake_by_address_and_by_name)
 {
     for (int i = 0; i < UCPROV_LOGIN_FREE_FAILURES; i++)
-        login_failed(s, "192.0.2.1", "admin", T0);
+        brake_failed(br, "192.0.2.1", "admin", T0);
     /* The name is locked from every address, the address for every name. */
-    ck_assert_int_gt(login_wait(s, "198.51.100.9", "admin", T0), 0);
-    ck_assert_int_gt(login_wait(s, "192.0.2.1", "operator", T0), 0);
-    ck_assert_int_eq(login_wait(s, "198.51.100.9", "operator", T0), 0);
+    ck_assert_int_gt(brake_wait(br, "198.51.100.9", "admin", T0), 0);
+    ck_assert_int_gt(brake_wait(br, "192.0.2.1", "operator", T0), 0);
+    ck_assert_int_eq(brake_wait(br, "198.51.100.9", "operator", T0), 0);
 }
 END_TEST
 
 START_TEST(brake_forgets_and_success_clears)
 {
     for (int i = 0; i < UCPROV_LOGIN_FREE_FAILURES - 1; i++)
-        login_failed(s, "192.0.2.1", "admin", T0);
-    login_succeeded(s, "192.0.2.1", "admin", T0 + 1);
-    login_failed(s, "192.0.2.1", "admin", T0 + 2);
-    ck_assert_int_eq(login_wait(s, "192.0.2.1", "admin", T0 + 2), 0);
+        brake_failed(br, "192.0.2.1", "admin", T0);
+    brake_succeeded(br, "192.0.2.1", "admin", T0 + 1);
+    brake_failed(br, "192.0.2.1", "admin", T0 + 2);
+    ck_assert_int_eq(brake_wait(br, "192.0.2.1", "admin", T0 + 2), 0);
     for (int i = 0; i < UCPROV_LOGIN_FREE_FAILURES - 2; i++)
-        login_failed(s, "192.0.2.1", "admin", T0 + 3);
+        brake_failed(br, "192.0.2.1", "admin", T0 + 3);
     /* A quiet spell longer than the memory starts the count afresh. */
     time_t later = T0 + 4 + UCPROV_LOGIN_FORGET_S + 1;
-    login_failed(s, "192.0.2.1", "admin", later);
-    ck_assert_int_eq(login_wait(s, "192.0.2.1", "admin", later), 0);
+    brake_failed(br, "192.0.2.1", "admin", later);
+    ck_assert_int_eq(brake_wait(br, "192.0.2.1", "admin", later), 0);
 }
 END_TEST
 
@@ -168,12 +173,12 @@ START_TEST(brake_table_full_of_strangers)
     char ip[32];
     for (int i = 0; i < UCPROV_LOGIN_TRACKED_MAX * 2; i++) {
         snprintf(ip, sizeof ip, "10.0.%d.%d", i / 256, i % 256);
-        login_failed(s, ip, ip, T0 + i);
+        brake_failed(br, ip, ip, T0 + i);
     }
     /* The latest address is still tracked after the table wrapped. */
     for (int i = 1; i < UCPROV_LOGIN_FREE_FAILURES; i++)
-        login_failed(s, ip, ip, T0 + UCPROV_LOGIN_TRACKED_MAX * 2);
-    ck_assert_int_gt(login_wait(s, ip, "x", T0 + UCPROV_LOGIN_TRACKED_MAX * 2), 0);
+        brake_failed(br, ip, ip, T0 + UCPROV_LOGIN_TRACKED_MAX * 2);
+    ck_assert_int_gt(brake_wait(br, ip, "x", T0 + UCPROV_LOGIN_TRACKED_MAX * 2), 0);
 }
 END_TEST
 
