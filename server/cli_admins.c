@@ -103,7 +103,7 @@ int cmd_token_create(struct service *sv, int argc, char **args)
     long days = 0;
     int c;
     char *end;
-    optind = 1;
+    optind = 0;   /* glibc: start afresh, main() has used getopt */
     while ((c = getopt_long(argc, args, "", longopts, NULL)) != -1) {
         days = c == 'e' ? strtol(optarg, &end, 10) : -1;
         if (c != 'e' || *end != '\0' || end == optarg || days < 1 ||
