@@ -21,7 +21,8 @@
 /* Every setting, for the command line and the configuration file alike: a
  * key in ucprovd.conf is the long option's name. */
 enum option_id {
-    OPT_CONFIG, OPT_DB, OPT_HTTP, OPT_TLS_CERT, OPT_TLS_KEY, OPT_TFTP, OPT_CNF_HTTP,
+    OPT_CONFIG, OPT_DB, OPT_HTTP, OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE_HTTP, OPT_TFTP,
+    OPT_CNF_HTTP,
     OPT_TFTP_ROOT, OPT_MAX_TRANSFERS, OPT_TIMEOUT, OPT_RETRIES, OPT_USER, OPT_READY_FILE,
     OPT_LOG_LEVEL, OPT_SYSLOG, OPT_VERBOSE, OPT_LIST_ROUTES, OPT_HELP, OPT_COUNT
 };
@@ -53,6 +54,10 @@ static const struct {
     [OPT_TLS_CERT] = { "tls-cert", "FILE", "serve the admin port over HTTPS with this "
                        "certificate..." },
     [OPT_TLS_KEY] = { "tls-key", "FILE", "...and this private key" },
+    [OPT_INSECURE_HTTP] = { "insecure-http", NULL, "serve the admin port over plain HTTP on "
+                            "an address other than loopback (passwords and cookies in clear); "
+                            "by default such a port speaks HTTPS with a self-signed "
+                            "certificate made at first start beside the database" },
     [OPT_TFTP] = { "tftp", "ADDR:PORT|off", "TFTP for phones (default " UCPROV_DEFAULT_TFTP ")" },
     [OPT_CNF_HTTP] = { "cnf-http", "ADDR:PORT|off", "config files over HTTP, as CUCM's port 6970 "
                        "(default " UCPROV_DEFAULT_CNF_HTTP ")" },
@@ -137,6 +142,7 @@ static int apply_option(struct options *o, enum option_id id, const char *value,
     case OPT_USER: o->user = value; return 0;
     case OPT_READY_FILE: o->ready_file = value; return 0;
     case OPT_SYSLOG: o->syslog = flag; return 0;
+    case OPT_INSECURE_HTTP: o->insecure_http = flag; return 0;
     case OPT_VERBOSE: if (flag) log_set_level(LOG_LEVEL_DEBUG); return 0;
     case OPT_HELP: usage(stdout); exit(0);
     case OPT_LIST_ROUTES: admin_each_route(print_route, NULL); exit(fflush(stdout) ? 1 : 0);

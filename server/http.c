@@ -42,7 +42,8 @@ struct request_state {
 
 static bool parse_basic(const char *header, char *user, size_t ulen, char *pass, size_t plen);
 static void describe_peer(struct MHD_Connection *conn, char *buf, size_t len, uint16_t *port);
-static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_resp *r);
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_resp *r,
+                                     bool tls);
 static double elapsed_ms(const struct timespec *start);
 static struct request_state *request_begin(const struct http_server *h, const char *url,
                                            const char *method);
@@ -210,7 +211,8 @@ static void describe_peer(struct MHD_Connection *conn, char *buf, size_t len, ui
     sockaddr_text(ci ? ci->client_addr : NULL, buf, len, port);
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_resp *r)
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_resp *r,
+                                     bool tls)
 {
     struct MHD_Response *mr;
     if (r->release != NULL) {
@@ -241,6 +243,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
         MHD_add_response_header(mr, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                                 "Basic realm=\"ucprov\", charset=\"UTF-8\"");
     MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+    if (tls)   /* browsers that saw HTTPS here never try plain HTTP again */
+        MHD_add_response_header(mr, "Strict-Transport-Security", "max-age=31536000");
     MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, mr);
     MHD_destroy_response(mr);
@@ -315,7 +319,7 @@ static enum MHD_Result request_finish(struct http_server *h, struct request_stat
     log_msg(h->cfg.quiet ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO, "%s %s %s %d %zu %.1fms %s",
             req->peer, req->method, req->path, resp->status, resp->len,
             elapsed_ms(&st->started), req->who.name[0] ? req->who.name : "-");
-    return send_response(req->conn, resp);
+    return send_response(req->conn, resp, h->cfg.tls_cert_pem != NULL);
 }
 
 /* One piece of the body; false when memory runs out. */

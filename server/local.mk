@@ -2,6 +2,7 @@
 noinst_LIBRARIES += server/libucprov.a
 server_libucprov_a_SOURCES = \
 	server/admin.c server/admin.h \
+	server/admin_tls.c server/admin_tls.h \
 	server/asa.c server/asa.h \
 	server/auth.c server/auth.h \
 	server/brake.c server/brake.h \
@@ -20,6 +21,7 @@ server_libucprov_a_SOURCES = \
 	server/prometheus.c server/prometheus.h \
 	server/provider.c server/provider.h \
 	server/render.c server/render.h \
+	server/secfile.c server/secfile.h \
 	server/selfsigned.c server/selfsigned.h \
 	server/timefmt.c server/timefmt.h \
 	server/verify.c server/verify.h

@@ -16,6 +16,7 @@
 #include <libxml/parser.h>
 
 #include "admin.h"
+#include "admin_tls.h"
 #include "daemon_options.h"
 #include "fetchlog.h"
 #include "http.h"
@@ -31,7 +32,8 @@ struct daemon;
 static int read_pem_file(const char *path, char **out);
 static void free_pem(char **pem);
 static int write_ready_file(const char *path, uint16_t http, uint16_t tftp, uint16_t cnf);
-static int drop_privileges(const char *user);
+static int drop_privileges(const char *user, const char *db);
+static void hand_over_files(const char *db, uid_t uid, gid_t gid);
 static void raise_file_limit(unsigned max_transfers);
 static bool enabled(const char *listen);
 static void *tftp_thread(void *arg);
@@ -39,6 +41,9 @@ static void prepare_process(struct daemon *d);
 static int open_service(struct daemon *d);
 static int bind_ports(struct daemon *d);
 static int bind_admin(struct daemon *d);
+static bool admin_needs_tls(const struct daemon *d);
+static int admin_selfsigned(struct daemon *d, char *cert, size_t certlen, char *key,
+                            size_t keylen);
 static int bind_config_port(struct daemon *d);
 static int bind_tftp(struct daemon *d);
 static int run(struct daemon *d);
@@ -89,13 +94,14 @@ static int write_ready_file(const char *path, uint16_t http, uint16_t tftp, uint
 }
 
 /* Ports below 1024 are bound first; then the daemon gives up root for good. */
-static int drop_privileges(const char *user)
+static int drop_privileges(const char *user, const char *db)
 {
     struct passwd *pw = getpwnam(user);
     if (pw == NULL) {
         log_error("--user %s: no such user", user);
         return -1;
     }
+    hand_over_files(db, pw->pw_uid, pw->pw_gid);
     if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
         log_error("cannot switch to user %s: %s", user, strerror(errno));
         return -1;
@@ -106,6 +112,20 @@ static int drop_privileges(const char *user)
     }
     log_info("running as user %s", user);
     return 0;
+}
+
+/* The database was opened (and perhaps created) as root: the files SQLite
+ * writes later must belong to the user the daemon becomes.  Their mode
+ * stays 0600. */
+static void hand_over_files(const char *db, uid_t uid, gid_t gid)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm" };
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s%s", db, suffixes[i]);
+        if (chown(path, uid, gid) != 0 && errno != ENOENT)
+            log_warn("cannot give %s to the daemon's user: %s", path, strerror(errno));
+    }
 }
 
 /* Each TFTP transfer holds a socket: make room for the cap plus the HTTP
@@ -158,7 +178,7 @@ int main(int argc, char **argv)
     prepare_process(&d);
     int rc = 1;
     if (open_service(&d) == 0 && bind_ports(&d) == 0 &&
-        (d.opt.user == NULL || drop_privileges(d.opt.user) == 0) && run(&d) == 0)
+        (d.opt.user == NULL || drop_privileges(d.opt.user, d.opt.db) == 0) && run(&d) == 0)
         rc = 0;
     shut_down(&d);
     return rc;
@@ -221,9 +241,17 @@ static int bind_admin(struct daemon *d)
         .body_limit = admin_body_limit,
         .authenticate = admin_authenticate, .refuse = admin_refuse,
     };
-    bool tls = d->opt.tls_cert != NULL;
-    if (tls && (read_pem_file(d->opt.tls_cert, &d->tls_cert) != 0 ||
-                read_pem_file(d->opt.tls_key, &d->tls_key) != 0))
+    const char *cert = d->opt.tls_cert, *key = d->opt.tls_key;
+    char made_cert[4096], made_key[4096];
+    if (cert == NULL && admin_needs_tls(d) &&
+        admin_selfsigned(d, made_cert, sizeof made_cert, made_key, sizeof made_key) != 0)
+        return -1;
+    if (cert == NULL && admin_needs_tls(d)) {
+        cert = made_cert;
+        key = made_key;
+    }
+    bool tls = cert != NULL;
+    if (tls && (read_pem_file(cert, &d->tls_cert) != 0 || read_pem_file(key, &d->tls_key) != 0))
         return -1;
     admin.tls_cert_pem = d->tls_cert;
     admin.tls_key_pem = d->tls_key;
@@ -239,7 +267,34 @@ static int bind_admin(struct daemon *d)
         return -1;
     }
     if (tls)
-        log_info("admin port speaks HTTPS with %s", d->opt.tls_cert);
+        log_info("admin port speaks HTTPS with %s", cert);
+    else if (!admin_tls_loopback(d->opt.http))
+        log_warn("admin port %s speaks plain HTTP (--insecure-http): passwords and session "
+                 "cookies cross the network in clear", d->opt.http);
+    return 0;
+}
+
+/* Plain HTTP only on loopback, or when asked for by name. */
+static bool admin_needs_tls(const struct daemon *d)
+{
+    return !d->opt.insecure_http && !admin_tls_loopback(d->opt.http);
+}
+
+/* The certificate made at first start beside the database, or made before. */
+static int admin_selfsigned(struct daemon *d, char *cert, size_t certlen, char *key,
+                            size_t keylen)
+{
+    char err[512];
+    bool made;
+    if (admin_tls_selfsigned(d->opt.db, cert, certlen, key, keylen, &made, err,
+                             sizeof err) != 0) {
+        log_error("admin port: cannot make its self-signed certificate: %s "
+                  "(give --tls-cert/--tls-key, or --insecure-http)", err);
+        return -1;
+    }
+    if (made)
+        log_info("admin port: made a self-signed certificate %s (key %s, mode 600); replace "
+                 "them with the site's own, or pass --tls-cert/--tls-key", cert, key);
     return 0;
 }
 
