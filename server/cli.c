@@ -160,7 +160,14 @@ static int copy_database(struct service *sv, const char *path,
 static int cmd_backup(struct service *sv, int argc, char **args)
 {
     (void)argc;
-    return copy_database(sv, args[0], service_backup, "backup written to", "");
+    if (copy_database(sv, args[0], service_backup, "backup written to", " (mode 600)") != 0)
+        return 1;
+    printf("The phones' secrets in it are sealed with the key in %s.\n"
+           "Save that key file too, apart from the backup (e.g. cp -p %s /safe/place/):\n"
+           "without it those passwords cannot be read back; with it beside the backup,\n"
+           "whoever holds both holds the passwords.\n", service_key_path(sv),
+           service_key_path(sv));
+    return 0;
 }
 
 static int cmd_restore(struct service *sv, int argc, char **args)
@@ -350,6 +357,7 @@ int main(int argc, char **argv)
     };
     const char *db = UCPROV_DEFAULT_DB;
     int c;
+    umask(077);   /* databases, backups, keys and exported configs hold secrets */
     /* '+' stops at the first command word so commands may take their own options later. */
     while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
         switch (c) {

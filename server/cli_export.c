@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -21,6 +22,7 @@ static int write_atomically(struct export_job *job, const char *name, const void
 static void export_one(struct export_job *job, const char *key, const char *filename);
 static void collect_name(void *ctx, const char *name);
 static char *read_all(const char *path, size_t *len);
+static int make_dirs(const char *dir);
 static void show_progress(void *ctx, size_t rows, size_t done, size_t total);
 
 /* --- export: files for tftp-hpa, dnsmasq or nginx --- */
@@ -30,6 +32,7 @@ struct export_job {
     int dir_fd;
     const char *dir;
     size_t written, failed;
+    mode_t mode;   /* 0600, or 0640 in a directory shared with a group (the TFTP server's) */
 };
 
 /* Write name into the directory under a temporary name, then rename it over
@@ -39,9 +42,14 @@ static int write_atomically(struct export_job *job, const char *name, const void
 {
     char tmp[64];
     snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", name, (long)getpid());
-    int fd = openat(job->dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = openat(job->dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, job->mode);
     if (fd < 0)
         return -1;
+    if (fchmod(fd, job->mode) != 0) {   /* whatever the umask: never more, never less */
+        close(fd);
+        unlinkat(job->dir_fd, tmp, 0);
+        return -1;
+    }
     const unsigned char *p = data;
     size_t left = len;
     while (left > 0) {
@@ -93,6 +101,27 @@ static void collect_name(void *ctx, const char *name)
     snprintf(v->names[v->n++], 16, "%s", name);
 }
 
+/* mkdir -p: DIR and its missing parents, 0700 (0750 is the site's choice). */
+static int make_dirs(const char *dir)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = path + 1; ; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        if (mkdir(path, 0700) != 0 && errno != EEXIST)
+            return -1;
+        *p = saved;
+        if (saved == '\0')
+            return 0;
+    }
+}
+
 int cmd_export(struct service *sv, int argc, char **args)
 {
     static const struct option opts[] = {
@@ -110,11 +139,23 @@ int cmd_export(struct service *sv, int argc, char **args)
         fprintf(stderr, "ucprov: usage: ucprov export --dir DIR\n");
         return 2;
     }
-    struct export_job job = { sv, open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), dir, 0, 0 };
-    if (job.dir_fd < 0) {
-        fprintf(stderr, "ucprov: cannot open directory %s: %s\n", dir, strerror(errno));
+    if (make_dirs(dir) != 0) {
+        fprintf(stderr, "ucprov: cannot create directory %s: %s\n", dir, strerror(errno));
         return 1;
     }
+    struct export_job job = { sv, open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), dir, 0, 0,
+                              0600 };
+    struct stat st;
+    if (job.dir_fd < 0 || fstat(job.dir_fd, &st) != 0) {
+        fprintf(stderr, "ucprov: cannot open directory %s: %s\n", dir, strerror(errno));
+        if (job.dir_fd >= 0)
+            close(job.dir_fd);
+        return 1;
+    }
+    /* The files carry phone and SSH passwords: a group the site shares the
+     * directory with (its TFTP server's) may read them, nobody else. */
+    if (st.st_mode & S_IRGRP)
+        job.mode = 0640;
     struct name_vec names = { 0 };
     if (service_each_phone(sv, collect_name, &names) != 0) {
         fprintf(stderr, "ucprov: cannot read the phones\n");

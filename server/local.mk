@@ -22,6 +22,7 @@ server_libucprov_a_SOURCES = \
 	server/provider.c server/provider.h \
 	server/render.c server/render.h \
 	server/secfile.c server/secfile.h \
+	server/secretbox.c server/secretbox.h \
 	server/selfsigned.c server/selfsigned.h \
 	server/timefmt.c server/timefmt.h \
 	server/verify.c server/verify.h

@@ -202,6 +202,9 @@ struct call_control_view {
     char feature_policy_file[4 * 50 + 5];
 };
 
+/* Bytes a secret of n bytes takes stored sealed, with its NUL (secretbox.h). */
+#define MODEL_SEALED_LEN(n) (5 + 4 * (((n) + 28 + 2) / 3) + 1)
+
 struct device_view {
     char name[16];
     char model[64];
@@ -210,10 +213,13 @@ struct device_view {
     /* Text limits count characters; a UTF-8 character takes up to 4 bytes. */
     char description[4 * 128 + 1];
     /* from the common phone profile */
-    char phone_password[4 * 15 + 1];
+    /* Secrets arrive sealed (secretbox.h: a sealed text is longer than its
+     * plaintext) and are opened in place before rendering. */
+    char phone_password[MODEL_SEALED_LEN(4 * 15)];
     int background_image_access, dnd_call_alert, dnd_option, phone_personalization;
     int services_provisioning, always_use_prime_line, always_use_prime_line_vm;
-    char ssh_user_id[4 * 50 + 1], ssh_password[4 * 127 + 1], feature_control_policy[4 * 50 + 1];
+    char ssh_user_id[4 * 50 + 1], ssh_password[MODEL_SEALED_LEN(4 * 127)];
+    char feature_control_policy[4 * 50 + 1];
     /* the vpnGroup block */
     bool has_vpn;
     struct vpn_switches vpn;

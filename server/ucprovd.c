@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -187,6 +188,7 @@ int main(int argc, char **argv)
 /* Before any thread starts: logging, signals, libxml2, the file limit. */
 static void prepare_process(struct daemon *d)
 {
+    umask(077);   /* the database, its -wal and -shm, the key and certificate files */
     if (d->opt.syslog)
         log_to_syslog("ucprovd");
     /* Signals are taken by sigwait() in run(); every thread inherits the mask. */

@@ -18,6 +18,7 @@ static json_t *record_item(const void *row);
 static void record_release(void *row);
 static json_t *save_warnings(struct service *sv, const struct record *saved);
 static bool confirmed(const struct http_req *req);
+static void replace_unset(const struct entity_def *e, json_t *doc, struct record *patch);
 static void import_problem(struct http_resp *resp, const struct problem *p,
                            const struct import_result *res);
 static bool is_csv(const char *content_type);
@@ -89,6 +90,26 @@ static bool confirmed(const struct http_req *req)
     return c != NULL && (strcmp(c, "true") == 0 || strcmp(c, "1") == 0);
 }
 
+/* PUT replaces (RFC 9110): a field the body leaves out takes its default,
+ * as on create.  A secret is never shown, only "<name>_set": a body that
+ * carries "<name>_set": true, as GET gave it, keeps the secret. */
+static void replace_unset(const struct entity_def *e, json_t *doc, struct record *patch)
+{
+    struct record full;
+    record_init_defaults(&full, e->kind);
+    for (size_t i = 0; i < e->n_fields; i++) {
+        char key[96];
+        snprintf(key, sizeof key, "%s_set", e->fields[i].name);
+        if (e->fields[i].type == FT_SECRET && !patch->v[i].set &&
+            json_is_true(json_object_get(doc, key))) {
+            free(full.v[i].s);
+            memset(&full.v[i], 0, sizeof full.v[i]);
+        }
+    }
+    record_merge(&full, patch);
+    *patch = full;
+}
+
 void rest_write_record(struct service *sv, const struct entity_def *e, int64_t id,
                        const struct http_req *req, struct http_resp *resp)
 {
@@ -98,8 +119,10 @@ void rest_write_record(struct service *sv, const struct entity_def *e, int64_t i
     struct record patch = { .kind = e->kind };
     struct problem p = { 0 };
     record_from_json(doc, &patch, &p);
-    json_decref(doc);
     bool create = id == 0 && !e->singleton;
+    if (!create && strcmp(req->method, "PUT") == 0)
+        replace_unset(e, doc, &patch);
+    json_decref(doc);
     struct actor who = rest_actor(req);
     if (p.status == 0) {
         /* Dropping a gateway certificate before the phones have its successor's

@@ -71,11 +71,15 @@ void rest_each_route(void (*fn)(void *ctx, const char *method, const char *path)
         snprintf(path, sizeof path, REST_PREFIX "/%s", e->collection);
         fn(ctx, "GET", path);
         fn(ctx, e->singleton ? "PUT" : "POST", path);
-        if (e->singleton)
+        if (e->singleton) {
+            fn(ctx, "PATCH", path);
             continue;
+        }
         snprintf(path, sizeof path, REST_PREFIX "/%s/1", e->collection);
         fn(ctx, "GET", path);
         fn(ctx, "PUT", path);
+        if (e->kind != ENT_CERTIFICATE)
+            fn(ctx, "PATCH", path);
         fn(ctx, "DELETE", path);
     }
     for (size_t i = 0; i < N_OBJECT; i++) {
@@ -181,10 +185,10 @@ static void route_collection(struct service *sv, const struct entity_def *e,
     if (e->singleton) {
         if (method_matches(req, "GET"))
             rest_get_record(sv, e->kind, 1, 200, resp);
-        else if (is(req, "PUT"))
+        else if (is(req, "PUT") || is(req, "PATCH"))
             rest_write_record(sv, e, 1, req, resp);
         else
-            rest_method_not_allowed(resp, "GET, PUT");
+            rest_method_not_allowed(resp, "GET, PUT, PATCH");
     } else if (method_matches(req, "GET")) {
         if (cert)
             rest_list_certs(sv, req, resp);
@@ -209,7 +213,7 @@ static void route_object(struct service *sv, const struct entity_def *e, int64_t
             rest_get_cert(sv, id, 200, resp);
         else
             rest_get_record(sv, e->kind, id, 200, resp);
-    } else if (is(req, "PUT")) {
+    } else if (is(req, "PUT") || (is(req, "PATCH") && !cert)) {
         if (cert)
             rest_update_cert(sv, id, req, resp);
         else
@@ -217,7 +221,7 @@ static void route_object(struct service *sv, const struct entity_def *e, int64_t
     } else if (is(req, "DELETE")) {
         rest_delete_object(sv, e, id, req, resp);
     } else {
-        rest_method_not_allowed(resp, "GET, PUT, DELETE");
+        rest_method_not_allowed(resp, cert ? "GET, PUT, DELETE" : "GET, PUT, PATCH, DELETE");
     }
 }
 

@@ -67,8 +67,12 @@ static struct cache_blob *render_into_cache(struct service *sv, const char *name
         free(v);
     } else {
         struct device_view *v = malloc(sizeof *v);
-        rc = v && store_device_view(s, name, v) == STORE_OK ? render_device(sv->templates, v, &r)
-                                                            : -1;
+        rc = v && store_device_view(s, name, v) == STORE_OK ? 0 : -1;
+        if (rc == 0) {
+            svc_reveal_text(sv, v->phone_password, sizeof v->phone_password, "a phone password");
+            svc_reveal_text(sv, v->ssh_password, sizeof v->ssh_password, "an SSH password");
+            rc = render_device(sv->templates, v, &r);
+        }
         if (v)
             OPENSSL_cleanse(v, sizeof *v);   /* it held the phone and SSH passwords */
         free(v);

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "cert.h"
+#include "secretbox.h"
 #include "service/service.h"
 #include "store/store.h"
 
@@ -59,6 +60,8 @@ struct service {
     unsigned char auth_secret[32];
     struct auth_slot auth_cache[AUTH_CACHE_SLOTS];
     unsigned fetch_batches;   /* only the fetch log writer touches it */
+    unsigned char secret_key[SECRETBOX_KEY_LEN];   /* seals FT_SECRET fields at rest */
+    char key_path[4096];
 };
 
 /* lifecycle.c: the calling thread's connection, opened on first use; NULL
@@ -111,6 +114,18 @@ void svc_evict(struct service *sv, struct name_list *affected);
 void svc_evict_all(struct service *sv);
 /* Stop and join the warmer, if it runs. */
 void svc_warm_stop(struct service *sv);
+
+/* secrets.c: the database files private, the key that seals FT_SECRET fields. */
+int svc_private_files(const char *db_path, char *err, size_t errlen);
+int svc_load_key(struct service *sv, const char *db_path, char *err, size_t errlen);
+/* Seal rec's FT_SECRET values in place (sealed ones are left); 0 or -1. */
+int svc_seal_record(struct service *sv, struct record *rec);
+/* Open rec's sealed FT_SECRET values in place; -1 (logged) when one does not open. */
+int svc_reveal_record(struct service *sv, struct record *rec);
+/* Open a sealed text in a view's buffer in place ("" and logged when it does not). */
+void svc_reveal_text(struct service *sv, char *buf, size_t len, const char *what);
+/* Seal every FT_SECRET value still stored in clear, in one transaction. */
+int svc_seal_existing(struct service *sv, struct store *s);
 
 /* admins.c: forget every credential checked so far. */
 void svc_auth_cache_clear(struct service *sv);

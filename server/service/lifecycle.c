@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,12 +123,22 @@ struct service *service_open(const char *db_path, char *err, size_t errlen)
         service_close(sv);
         return NULL;
     }
-    struct store *s = store_open(db_path, err, errlen);
-    if (s == NULL) {
+    struct store *s = NULL;
+    if (svc_private_files(db_path, err, errlen) != 0 ||
+        svc_load_key(sv, db_path, err, errlen) != 0 ||
+        (s = store_open(db_path, err, errlen)) == NULL) {
         service_close(sv);
         return NULL;
     }
     int rc = store_migrate(s, err, errlen);
+    store_close(s);
+    /* A fresh connection: a migration may have changed the schema's text. */
+    if (rc == 0 && ((s = store_open(db_path, err, errlen)) == NULL ||
+                    svc_seal_existing(sv, s) != 0)) {
+        if (s != NULL)
+            snprintf(err, errlen, "cannot seal the secrets stored in clear");
+        rc = -1;
+    }
     store_close(s);
     if (rc != 0) {
         service_close(sv);
@@ -152,6 +163,7 @@ void service_close(struct service *sv)
     pthread_mutex_destroy(&sv->conns_lock);
     pthread_mutex_destroy(&sv->auth_lock);
     OPENSSL_cleanse(sv->auth_secret, sizeof sv->auth_secret);
+    OPENSSL_cleanse(sv->secret_key, sizeof sv->secret_key);
     cache_free(sv->cache);
     render_templates_free(sv->templates);
     free(sv->db_path);
@@ -171,7 +183,13 @@ int service_backup(struct service *sv, const char *path, char *err, size_t errle
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     unlink(tmp);
-    if (store_backup(s, tmp, err, errlen) != 0) {
+    /* An empty file is an empty database: the copy is private from its first byte. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+    if (fd < 0 || store_backup(s, tmp, err, errlen) != 0) {
+        if (fd < 0)
+            snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         unlink(tmp);
         return -1;
     }

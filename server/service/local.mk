@@ -15,6 +15,7 @@ server_libucprov_a_SOURCES += \
 	server/service/objects.c \
 	server/service/phonemodels.c \
 	server/service/rollover.c \
+	server/service/secrets.c \
 	server/service/service.h \
 	server/service/tokens.c \
 	server/service/txn.c \

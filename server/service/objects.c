@@ -16,7 +16,7 @@
 
 #define MAX_USERS_LISTED 20
 
-static int write_record(struct store *s, struct record *rec, bool insert,
+static int write_record(struct service *sv, struct store *s, struct record *rec, bool insert,
                         struct name_list *affected, struct problem *p);
 static bool rollover_refused(struct service *sv, enum entity_kind kind, int64_t id,
                              const struct record *patch, struct problem *p);
@@ -52,7 +52,7 @@ int service_create(struct service *sv, const struct actor *who, struct record *p
         record_free(&rec);
         return svc_fail_internal(p);
     }
-    if (write_record(s, &rec, true, &affected, p) != 0) {
+    if (write_record(sv, s, &rec, true, &affected, p) != 0) {
         record_free(&rec);
         return -1;
     }
@@ -110,7 +110,7 @@ int service_update_guarded(struct service *sv, const struct actor *who, enum ent
     store_affected_phones(s, kind, id, &affected);
     json_t *before = record_json(&rec);
     record_merge(&rec, patch);
-    if (write_record(s, &rec, false, &affected, p) != 0) {
+    if (write_record(sv, s, &rec, false, &affected, p) != 0) {
         record_free(&rec);
         json_decref(before);
         return -1;
@@ -222,11 +222,18 @@ void svc_refuse_in_use(struct store *s, enum entity_kind kind, int64_t id, const
 
 /* Validate rec, write it (insert it when new), then check the rules that span
  * objects; 0, or -1 with p set and the transaction rolled back. */
-static int write_record(struct store *s, struct record *rec, bool insert,
+static int write_record(struct service *sv, struct store *s, struct record *rec, bool insert,
                         struct name_list *affected, struct problem *p)
 {
-    svc_validate_record(s, rec, p);
+    /* Secrets are checked in clear and stored sealed; an unchanged one comes
+     * back from the store sealed. */
+    if (svc_reveal_record(sv, rec) != 0)
+        svc_fail_internal(p);
+    else
+        svc_validate_record(s, rec, p);
     enum store_status ss = STORE_OK;
+    if (p->status == 0 && svc_seal_record(sv, rec) != 0)
+        svc_fail_internal(p);
     if (p->status == 0)
         ss = insert ? store_record_insert(s, rec) : store_record_update(s, rec);
     if (p->status == 0 && ss == STORE_OK)

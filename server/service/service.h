@@ -32,6 +32,8 @@ struct service *service_open(const char *db_path, char *err, size_t errlen);
 void service_close(struct service *sv);
 /* A consistent copy of the live database at path (temporary name, then rename). */
 int service_backup(struct service *sv, const char *path, char *err, size_t errlen);
+/* The key file that seals the phones' secrets (beside the database). */
+const char *service_key_path(const struct service *sv);
 /* Replace the database with a backup: refused unless path is a sound ucprov
  * database of a schema this build knows; migrated forward after.  Run it with
  * ucprovd stopped: a running daemon keeps serving what it has cached. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "server/secretbox.h"
 #include "server/service/service.h"
 
 static char dir[64], dbpath[128];
@@ -136,6 +137,34 @@ START_TEST(changes_are_audited_without_secrets)
 }
 END_TEST
 
+START_TEST(secretbox_round_trip_and_tamper)
+{
+    unsigned char key[SECRETBOX_KEY_LEN], other[SECRETBOX_KEY_LEN];
+    memset(key, 7, sizeof key);
+    memset(other, 8, sizeof other);
+    char *a = secretbox_seal(key, "s3cret"), *b = secretbox_seal(key, "s3cret");
+    ck_assert(secretbox_sealed(a));
+    ck_assert_str_ne(a, b);                       /* a fresh nonce each time */
+    ck_assert_uint_le(strlen(a) + 1, SECRETBOX_SEALED_LEN(strlen("s3cret")));
+    char *plain = secretbox_open(key, a);
+    ck_assert_str_eq(plain, "s3cret");
+    free(plain);
+    ck_assert_ptr_null(secretbox_open(other, a));  /* another key */
+    a[10] = a[10] == 'A' ? 'B' : 'A';
+    ck_assert_ptr_null(secretbox_open(key, a));    /* tampered */
+    plain = secretbox_open(key, "old plaintext");   /* not sealed: read as it is */
+    ck_assert_str_eq(plain, "old plaintext");
+    free(plain);
+    char *empty = secretbox_seal(key, "");
+    plain = secretbox_open(key, empty);
+    ck_assert_str_eq(plain, "");
+    free(plain);
+    free(empty);
+    free(a);
+    free(b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("admins");
@@ -146,6 +175,9 @@ int main(void)
     tcase_add_test(tc, token_revoke_expiry_and_password_change);
     tcase_add_test(tc, admin_delete_ends_everything);
     tcase_add_test(tc, changes_are_audited_without_secrets);
+    suite_add_tcase(su, tc);
+    tc = tcase_create("secretbox");
+    tcase_add_test(tc, secretbox_round_trip_and_tamper);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
