@@ -110,6 +110,8 @@
 #define UCPROV_LOGIN_DELAY_MAX_S     300     /* the longest lockout */
 #define UCPROV_LOGIN_FORGET_S        900     /* quiet time after which failures are forgotten */
 #define UCPROV_LOGIN_TRACKED_MAX     1024    /* addresses and names remembered */
+#define UCPROV_LOGIN_FORM_TTL_S      3600    /* a login form's token is good for an hour... */
+#define UCPROV_LOGIN_SPENT_MAX       4096    /* ...and once: spent tokens remembered */
 #define UCPROV_WEB_ROWS_DEFAULT      50      /* rows per Find and List page */
 #define UCPROV_WEB_ROWS_MAX          500
 #define UCPROV_WEB_FETCHES_SHOWN     20      /* a phone's recent config fetches */

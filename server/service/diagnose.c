@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <libxml/parser.h>
@@ -19,6 +20,8 @@
 #include "limits.h"
 #include "service/internal.h"
 #include "verify.h"
+
+static bool probe_allowed(struct service *sv, const char *url, struct gateway_probe *g);
 
 #define DIAG_MAX 512
 
@@ -282,6 +285,29 @@ static size_t config_gateways(const struct cache_blob *b, char (*urls)[1024], si
     return n_urls;
 }
 
+/* The check connects only where phones would: the https:// address of a VPN
+ * gateway in the database, on 443 or a port above the well-known ones, so
+ * it cannot be turned into a probe of the network's other services. */
+static bool probe_allowed(struct service *sv, const char *url, struct gateway_probe *g)
+{
+    char host[256], port[8];
+    bool https = strncasecmp(url, "https://", 8) == 0 &&
+                 gateway_url_split(url, host, sizeof host, port, sizeof port);
+    long pn = https ? strtol(port, NULL, 10) : 0;
+    bool known = false;
+    struct store *s = svc_conn(sv);
+    int64_t id;
+    if (https && s != NULL)
+        known = store_gateway_by_url(s, url, &id) == STORE_OK;
+    if (https && known && (pn == 443 || (pn >= 1024 && pn <= 65535)))
+        return true;
+    memset(g, 0, sizeof *g);
+    snprintf(g->url, sizeof g->url, "%s", url);
+    snprintf(g->error, sizeof g->error, "not checked: only a VPN gateway's own https:// address, "
+             "on port 443 or above 1023, is probed");
+    return false;
+}
+
 int service_verify_gateways(struct service *sv, const char *device, struct gateway_probe **out,
                             size_t *n, struct problem *p)
 {
@@ -311,8 +337,9 @@ int service_verify_gateways(struct service *sv, const char *device, struct gatew
     if (*out == NULL)
         return svc_fail_internal(p);
     for (size_t i = 0; i < n_urls; i++) {
-        verify_gateway(urls[i], (const char (*)[29])hashes, n_hashes,
-                       UCPROV_VERIFY_TIMEOUT_MS, &(*out)[i]);
+        if (probe_allowed(sv, urls[i], &(*out)[i]))
+            verify_gateway(urls[i], (const char (*)[29])hashes, n_hashes,
+                           UCPROV_VERIFY_TIMEOUT_MS, &(*out)[i]);
         (*out)[i].host_id_required = host_id_check;
     }
     *n = n_urls;

@@ -81,6 +81,8 @@ enum store_status store_cert_delete(struct store *s, int64_t id);
 
 /* Distinct certificates over a set of gateways: the group's certHash count. */
 int64_t store_gateways_cert_count(struct store *s, const int64_t *gateway_ids, size_t n);
+/* The VPN gateway whose URL is exactly url; STORE_NOT_FOUND when none is. */
+enum store_status store_gateway_by_url(struct store *s, const char *url, int64_t *id);
 /* Groups that contain a gateway (to re-check their certificate limit). */
 size_t store_groups_of_gateway(struct store *s, int64_t gateway_id, int64_t *out, size_t max);
 bool store_model_exists(struct store *s, const char *model);

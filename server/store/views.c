@@ -435,3 +435,9 @@ enum store_status store_group_fleet(struct store *s, int64_t group_id, struct gr
     memset(out, 0, sizeof *out);
     return db_run(s, db_prepare(s, sql), DB_ARGS(BIND_INT(group_id)), add_fleet_row, out);
 }
+
+enum store_status store_gateway_by_url(struct store *s, const char *url, int64_t *id)
+{
+    static const char sql[] = "SELECT id FROM vpn_gateways WHERE url = ? LIMIT 1";
+    return db_int(s, db_prepare(s, sql), DB_ARGS(BIND_TEXT(url)), id);
+}

@@ -1,5 +1,7 @@
 /* login.c - logging in and out.  The login form carries a token of its own
- * (a cookie before any session exists), failed logins count against the
+ * (a cookie before any session exists, equal to the form's field, made and
+ * checked by session.c: an HMAC under a secret of this process, spent by the
+ * one login it opens), failed logins count against the
  * address and the name (session.c), and a login's ?next= is followed only when
  * it stays on this site.  Passwords never reach a log line. */
 #include <config.h>
@@ -43,8 +45,9 @@ void login_post(struct ctx *c)
     const char *next = form_get(&c->form, "next");
     const char *user = form_get(&c->form, "user");
     const char *password = form_get(&c->form, "password");
-    if (!session_token_equal(http_req_cookie(c->req, LOGIN_COOKIE),
-                             form_get(&c->form, CSRF_FIELD))) {
+    const char *token = form_get(&c->form, CSRF_FIELD);
+    if (!session_token_equal(http_req_cookie(c->req, LOGIN_COOKIE), token) ||
+        !login_token_take(c->pg->sessions, token, c->now)) {
         login_page(c, 403, "The login form had expired. Please log in again.", next);
         return;
     }
@@ -133,12 +136,11 @@ static void login_page(struct ctx *c, int status, const char *error, const char 
 static bool login_token(struct ctx *c, char token[SESSION_TOKEN_LEN + 1])
 {
     const char *held = http_req_cookie(c->req, LOGIN_COOKIE);
-    if (held != NULL && strlen(held) == SESSION_TOKEN_LEN &&
-        strspn(held, "0123456789abcdef") == SESSION_TOKEN_LEN) {
+    if (login_token_valid(c->pg->sessions, held, c->now)) {
         memcpy(token, held, SESSION_TOKEN_LEN + 1);
         return true;
     }
-    if (session_random_token(token))
+    if (login_token_new(c->pg->sessions, c->now, token))
         return true;
     send_text(c, 500, "no randomness available");
     return false;

@@ -13,6 +13,9 @@
 #include "service/service.h"
 
 #define SESSION_TOKEN_LEN 64   /* hex of 32 random bytes: cookie values and CSRF tokens */
+#define LOGIN_NONCE_LEN   12
+#define LOGIN_MAC_LEN     16
+#define LOGIN_TOKEN_RAW   (4 + LOGIN_NONCE_LEN + LOGIN_MAC_LEN)   /* 32: SESSION_TOKEN_LEN hex */
 
 struct sessions;   /* opaque; safe to share between threads */
 
@@ -39,5 +42,14 @@ void session_end(struct sessions *s, const char *id);
 bool session_random_token(char out[SESSION_TOKEN_LEN + 1]);
 /* Compare a token from a form with the expected one in constant time. */
 bool session_token_equal(const char *want, const char *got);
+
+/* The login form's token, before any session exists: bound to a secret of
+ * this process by an HMAC (a token chosen by someone else never passes),
+ * valid for UCPROV_LOGIN_FORM_TTL_S, and spent by the one login it opens. */
+bool login_token_new(struct sessions *s, time_t now, char out[SESSION_TOKEN_LEN + 1]);
+/* Made here, fresh and unspent (to keep showing the form a browser holds). */
+bool login_token_valid(struct sessions *s, const char *token, time_t now);
+/* As login_token_valid, and spend it; true once per token. */
+bool login_token_take(struct sessions *s, const char *token, time_t now);
 
 #endif

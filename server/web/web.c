@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -17,6 +18,7 @@ static void pages_release(struct pages *pg);
 static bool refused_early(struct ctx *c, bool get, const struct page_route *r, bool public_path,
                           const char *allow);
 static bool gate(struct ctx *c, bool get);
+static bool same_origin(const struct http_req *req);
 static void dispatch(struct ctx *c, const struct page_route *r, const char *allow);
 
 /* Built on the stack, so that a failure has only the parts to undo. */
@@ -63,6 +65,13 @@ void pages_handle(struct pages *pg, const struct http_req *req, struct http_resp
         return;
     if (r != NULL && r->public && get) {
         r->handler(&c);
+        return;
+    }
+    if (!get && !same_origin(req)) {
+        log_warn("web: %s %s from %s refused: Origin %s is not this site", req->method,
+                 req->path, req->peer, http_req_header(req, "Origin"));
+        error_page(&c, 403, "Forbidden", "This form was sent from another site.");
+        xmlFreeDoc(c.doc);
         return;
     }
     if (!get && form_parse(req->content_type, req->body, req->body_len, &c.form) != 0) {
@@ -134,6 +143,21 @@ static bool refused_early(struct ctx *c, bool get, const struct page_route *r, b
         return true;
     }
     return false;
+}
+
+/* A browser names the page a form came from in Origin: it must be this site
+ * (scheme aside, host and port as the browser sent them in Host).  Clients
+ * that send no Origin (scripts, old browsers) still face the CSRF token. */
+static bool same_origin(const struct http_req *req)
+{
+    const char *origin = http_req_header(req, "Origin");
+    if (origin == NULL)
+        return true;
+    const char *host = http_req_header(req, "Host");
+    const char *sep = strstr(origin, "://");
+    if (host == NULL || sep == NULL)
+        return false;   /* "null": a sandboxed frame, a file, a redirect across sites */
+    return strcasecmp(sep + 3, host) == 0;
 }
 
 /* What every page but the public ones checks first; false when it answered. */
