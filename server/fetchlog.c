@@ -11,6 +11,7 @@
 #include "limits.h"
 #include "log.h"
 #include "metrics.h"
+#include "scanwatch.h"
 
 struct fetchlog {
     struct service *sv;
@@ -85,6 +86,7 @@ struct fetchlog *fetchlog_start(struct service *sv)
 void fetchlog_record(struct fetchlog *fl, const struct fetch_record *rec)
 {
     metrics_fetch(rec->protocol, rec->result);
+    scanwatch_note(rec->client, rec->device, strcmp(rec->result, "not_found") == 0, rec->at_ms);
     if (fl == NULL)
         return;
     pthread_mutex_lock(&fl->lock);

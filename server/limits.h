@@ -73,6 +73,11 @@
                                                 addresses to take them all */
 #define UCPROV_STATIC_NAME_MAX       128     /* longest static file name under --tftp-root */
 
+/* --- MAC scans on the config ports (scanwatch.c) --- */
+#define UCPROV_SCAN_THRESHOLD        20      /* distinct unknown SEP names from one host... */
+#define UCPROV_SCAN_WINDOW_S         600     /* ...with no pause this long: flagged */
+#define UCPROV_SCAN_HOSTS_MAX        1024    /* hosts remembered */
+
 /* --- diagnostics --- */
 #define UCPROV_EXPIRY_WARN_DAYS      30      /* certificates expiring sooner are flagged */
 #define UCPROV_VERIFY_TIMEOUT_MS     5000    /* connect and TLS handshake of a gateway probe */

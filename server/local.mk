@@ -21,6 +21,7 @@ server_libucprov_a_SOURCES = \
 	server/prometheus.c server/prometheus.h \
 	server/provider.c server/provider.h \
 	server/render.c server/render.h \
+	server/scanwatch.c server/scanwatch.h \
 	server/secfile.c server/secfile.h \
 	server/secretbox.c server/secretbox.h \
 	server/selfsigned.c server/selfsigned.h \

@@ -13,6 +13,8 @@
 #include "limits.h"
 #include "metrics.h"
 #include "prometheus.h"
+#include "scanwatch.h"
+#include "timefmt.h"
 #include "tftpd/tftpd.h"
 
 struct page {
@@ -25,6 +27,7 @@ static void put_label(struct page *pg, const char *value);
 static void render_http(struct page *pg, const struct metrics_snapshot *ms);
 static void render_fetches(struct page *pg, const struct metrics_snapshot *ms);
 static void render_tftp(struct page *pg);
+static void render_scans(struct page *pg);
 static void render_cache(struct page *pg, struct service *sv);
 static void render_certificates(struct page *pg, struct service *sv);
 static void render_freshness(struct page *pg, struct service *sv);
@@ -188,6 +191,27 @@ static void render_freshness(struct page *pg, struct service *sv)
         (long long)f.never);
 }
 
+/* MAC scans on the config ports (scanwatch.c): the count, and each host. */
+static void render_scans(struct page *pg)
+{
+    struct scan_host hosts[64];
+    size_t total = scanwatch_flagged(hosts, 64, time_now_ms());
+    put(pg, "# HELP ucprov_unknown_device_requests_total Config files asked for of phones that "
+            "do not exist.\n# TYPE ucprov_unknown_device_requests_total counter\n"
+            "ucprov_unknown_device_requests_total %llu\n",
+        (unsigned long long)scanwatch_unknown_total());
+    put(pg, "# HELP ucprov_mac_scan_hosts Hosts asking for many unknown phones' files "
+            "(a MAC scan).\n# TYPE ucprov_mac_scan_hosts gauge\nucprov_mac_scan_hosts %zu\n",
+        total);
+    put(pg, "# HELP ucprov_mac_scan_unknown_names Distinct unknown phones a flagged host asked "
+            "for.\n# TYPE ucprov_mac_scan_unknown_names gauge\n");
+    for (size_t i = 0; i < total && i < 64; i++) {
+        put(pg, "ucprov_mac_scan_unknown_names{client=\"");
+        put_label(pg, hosts[i].client);
+        put(pg, "\"} %u\n", hosts[i].unknown);
+    }
+}
+
 char *prometheus_render(struct service *sv, size_t *len)
 {
     struct page pg = { 0 };
@@ -195,6 +219,7 @@ char *prometheus_render(struct service *sv, size_t *len)
     metrics_read(&ms);
     render_fetches(&pg, &ms);
     render_tftp(&pg);
+    render_scans(&pg);
     render_cache(&pg, sv);
     render_http(&pg, &ms);
     render_certificates(&pg, sv);

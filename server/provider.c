@@ -20,6 +20,7 @@
 #include "limits.h"
 #include "log.h"
 #include "provider.h"
+#include "scanwatch.h"
 #include "timefmt.h"
 
 struct config_provider {
@@ -252,8 +253,12 @@ struct tftp_handle {
 static enum tftp_open_result tftp_open(void *ctx, const char *name, const struct sockaddr *peer,
                                        socklen_t peer_len, struct tftp_file *out)
 {
-    (void)peer;
     (void)peer_len;
+    char client[64];
+    uint16_t port;
+    sockaddr_text(peer, client, sizeof client, &port);
+    if (scanwatch_refuses(client, time_now_ms()))
+        return TFTP_OPEN_DENIED;
     struct tftp_handle *h = malloc(sizeof *h);
     if (h == NULL)
         return TFTP_OPEN_NOT_FOUND;
@@ -331,7 +336,10 @@ void provider_cnf_http(void *ctx, const struct http_req *req, struct http_resp *
         return;
     }
     struct provider_file f;
-    enum provider_status ps = provider_open(cp, req->path, &f);
+    /* "/" names no file: it is not found, as CUCM lists nothing either. */
+    enum provider_status ps = scanwatch_refuses(req->peer, time_now_ms()) ? PROVIDER_DENIED
+                              : req->path[strspn(req->path, "/")] == '\0' ? PROVIDER_NOT_FOUND
+                              : provider_open(cp, req->path, &f);
     struct fetch_record rec = { 0 };
     const char *name = req->path[0] == '/' ? req->path + 1 : req->path;
     snprintf(rec.filename, sizeof rec.filename, "%s", name);

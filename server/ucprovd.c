@@ -25,6 +25,7 @@
 #include "log.h"
 #include "prometheus.h"
 #include "provider.h"
+#include "scanwatch.h"
 #include "service/service.h"
 #include "tftpd/tftpd.h"
 
@@ -212,6 +213,7 @@ static int open_service(struct daemon *d)
     if (service_admin_count(d->sv) == 0)
         log_warn("no admin account yet: create one with 'ucprov --db %s admin add NAME'",
                  d->opt.db);
+    scanwatch_set_refusal(d->opt.refuse_mac_scans);
     d->fetchlog = fetchlog_start(d->sv);
     d->provider = provider_new(d->sv, d->fetchlog, d->opt.tftp_root, err, sizeof err);
     if (d->fetchlog == NULL || d->provider == NULL) {

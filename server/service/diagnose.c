@@ -18,6 +18,8 @@
 
 #include "cache.h"
 #include "limits.h"
+#include "scanwatch.h"
+#include "timefmt.h"
 #include "service/internal.h"
 #include "verify.h"
 
@@ -41,6 +43,7 @@ static void diagnose_models(struct store *s, const char *only, struct diag_list 
 static int diag_begin(struct service *sv, struct store **s, struct diag_list *l,
                       struct problem *p);
 static void diagnose_all_gateways(struct store *s, struct diag_list *l);
+static void diagnose_scans(struct diag_list *l);
 static xmlNodePtr xml_child(xmlNodePtr parent, const char *name);
 static size_t config_gateways(const struct cache_blob *b, char (*urls)[1024], size_t max_urls,
                               char (*hashes)[29], size_t *n_hashes, bool *host_id_check);
@@ -194,6 +197,27 @@ static void diagnose_all_gateways(struct store *s, struct diag_list *l)
     free(gws);
 }
 
+/* Hosts that walked unknown MACs on the config ports (scanwatch.c). */
+static void diagnose_scans(struct diag_list *l)
+{
+    struct scan_host hosts[16];
+    size_t total = scanwatch_flagged(hosts, 16, time_now_ms());
+    for (size_t i = 0; i < total && i < 16; i++) {
+        char client[64];
+        snprintf(client, sizeof client, "%.63s", hosts[i].client);
+        struct diagnostic *d = diag_add(l, DIAG_WARNING, "mac_scan", ENT_PHONE, 0, client);
+        if (d == NULL)
+            return;
+        snprintf(d->message, sizeof d->message, "%.63s asked for the config files of %u phones "
+                 "that do not exist within %d minutes: someone may be walking MAC addresses "
+                 "to collect the passwords in phones' files%s.", client,
+                 hosts[i].unknown, UCPROV_SCAN_WINDOW_S / 60,
+                 hosts[i].refused ? " (its requests are being refused)" : "");
+        snprintf(d->fix, sizeof d->fix, "See what it asked for: GET /api/v1/fetch-log (its "
+                 "address); block it at the network, or start ucprovd with --refuse-mac-scans.");
+    }
+}
+
 int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic **out, size_t *n,
                         struct problem *p)
 {
@@ -204,6 +228,7 @@ int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic *
     diagnose_certificates(s, expiry_days, &l);
     diagnose_all_gateways(s, &l);
     diagnose_models(s, NULL, &l);
+    diagnose_scans(&l);
     *out = l.items;
     *n = l.n;
     return 0;
