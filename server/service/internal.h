@@ -87,6 +87,13 @@ int svc_audit(struct store *s, const struct actor *who, const char *action,
 void svc_validate_text(const struct field_def *f, const char *s, struct problem *p);
 /* Every field of r against its definition; normalises a device name in place. */
 void svc_validate_record(struct store *s, struct record *r, struct problem *p);
+/* callctl.c: call control's checks (issue 12).  A Date/Time Group's NTP
+ * hosts; a phone's lines (sorted by button when valid); the rules of r's kind
+ * beyond its field table. */
+void svc_validate_hostlist(const struct field_def *f, const char *hosts, struct problem *p);
+void svc_validate_lines(struct store *s, const struct field_def *f, struct value *v,
+                        struct problem *p);
+void svc_validate_callctl(const struct record *r, struct problem *p);
 /* Rules that span objects, checked after the write inside its transaction. */
 void svc_check_after_write(struct store *s, const struct record *r, struct problem *p);
 

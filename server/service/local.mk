@@ -18,3 +18,5 @@ server_libucprov_a_SOURCES += \
 	server/service/service.h \
 	server/service/txn.c \
 	server/service/validate.c
+# Issue 12: call control's checks.
+server_libucprov_a_SOURCES += server/service/callctl.c

@@ -29,7 +29,8 @@ static json_t *snapshot(struct store *s, enum entity_kind kind, int64_t id, char
 
 const char *svc_record_name(const struct record *r)
 {
-    int idx = entity_field_index(entity_get(r->kind), "name");
+    const struct entity_def *e = entity_get(r->kind);
+    int idx = entity_field_index(e, entity_name_field(e));
     return idx >= 0 && r->v[idx].s ? r->v[idx].s : "";
 }
 

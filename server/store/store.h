@@ -113,6 +113,9 @@ struct phone_row {
  * run many times inside the caller's write transaction.  STORE_CONFLICT when
  * the name is taken. */
 enum store_status store_phone_insert(struct store *s, const struct phone_row *row);
+/* A new phone's line appearances (bulk import; callctl.c). */
+enum store_status store_phone_lines_insert(struct store *s, int64_t phone_id,
+                                           const struct line_appearance *lines, size_t n);
 /* The model catalogue's names, up to max; returns how many the catalogue has. */
 size_t store_model_names(struct store *s, char (*out)[64], size_t max);
 /* Calls fn for every phone with its profile's name, in name order. */
