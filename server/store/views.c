@@ -24,9 +24,9 @@ static const struct {
     const char *sql;   /* ? is the changed object's id */
 } affected_queries[] = {
     /* A phone, and those sharing a line with it (their sharedLine may flip). */
-    { ENT_PHONE, "SELECT name FROM phones WHERE id = ?1 OR id IN (SELECT o.phone_id FROM "
-      "phone_lines l JOIN phone_lines o ON o.directory_number_id = l.directory_number_id "
-      "WHERE l.phone_id = ?1)" },
+    { ENT_PHONE, "SELECT name FROM phones WHERE id = ?1 OR (device_pool_id IS NOT NULL AND "
+      "id IN (SELECT o.phone_id FROM phone_lines l JOIN phone_lines o "
+      "ON o.directory_number_id = l.directory_number_id WHERE l.phone_id = ?1))" },
     { ENT_COMMON_PHONE_PROFILE, "SELECT name FROM phones WHERE common_phone_profile_id = ?" },
     { ENT_VPN_GROUP, PHONES_OF_PROFILES "c.vpn_group_id = ?" },
     { ENT_VPN_PROFILE, PHONES_OF_PROFILES "c.vpn_profile_id = ?" },
