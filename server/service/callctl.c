@@ -161,12 +161,18 @@ void svc_validate_lines(struct store *s, const struct field_def *f, struct value
 
 /* ------------------------------------------------------------- the kinds */
 
-/* Digits, '*', '#' and a leading '+', as a phone dials them. */
+bool svc_dialable(const char *s)
+{
+    const char *body = *s == '+' ? s + 1 : s;
+    return *body && strspn(body, "0123456789*#") == strlen(body);
+}
+
+/* Digits, '*', '#' and a leading '+', as a phone dials them ("" is for the
+ * field's required check). */
 static void check_dialable(const char *fname, const char *label, const char *s,
                            struct problem *p)
 {
-    const char *body = *s == '+' ? s + 1 : s;
-    if (strspn(body, "0123456789*#") != strlen(body))
+    if (*s && !svc_dialable(s))
         problem_field(p, fname, "%s may hold only digits, '*', '#' and a leading '+'", label);
 }
 

@@ -102,25 +102,23 @@ static enum store_status read_lines(struct store *s, int64_t phone_id, struct va
 static enum store_status write_lines(struct store *s, int64_t phone_id, const struct value *v)
 {
     static const char del[] = "DELETE FROM phone_lines WHERE phone_id = ?";
-    static const char ins[] =
-        "INSERT INTO phone_lines (phone_id, button, directory_number_id, label, display_name) "
-        "VALUES (?, ?, ?, ?, ?)";
     enum store_status ss = db_exec(s, db_prepare(s, del), DB_ARGS(BIND_INT(phone_id)));
-    for (size_t i = 0; ss == STORE_OK && i < v->n_lines; i++) {
-        const struct line_appearance *l = &v->lines[i];
-        ss = db_exec(s, db_prepare(s, ins),
-                     DB_ARGS(BIND_INT(phone_id), BIND_INT(l->button),
-                             BIND_INT(l->directory_number), BIND_TEXT(l->label),
-                             BIND_TEXT(l->display_name)));
-    }
-    return ss;
+    return ss == STORE_OK ? store_phone_lines_insert(s, phone_id, v->lines, v->n_lines) : ss;
 }
 
 enum store_status store_phone_lines_insert(struct store *s, int64_t phone_id,
                                            const struct line_appearance *lines, size_t n)
 {
-    struct value v = { .lines = (struct line_appearance *)lines, .n_lines = n };
-    return n ? write_lines(s, phone_id, &v) : STORE_OK;
+    static const char sql[] =
+        "INSERT INTO phone_lines (phone_id, button, directory_number_id, label, display_name) "
+        "VALUES (?, ?, ?, ?, ?)";
+    enum store_status ss = STORE_OK;
+    for (size_t i = 0; ss == STORE_OK && i < n; i++)
+        ss = db_exec(s, db_prepare(s, sql),
+                     DB_ARGS(BIND_INT(phone_id), BIND_INT(lines[i].button),
+                             BIND_INT(lines[i].directory_number), BIND_TEXT(lines[i].label),
+                             BIND_TEXT(lines[i].display_name)));
+    return ss;
 }
 
 /* ------------------------------------------------------------ device view */
@@ -278,4 +276,34 @@ enum store_status store_cc_device_view(struct store *s, const struct cc_ids *ids
     if (ss == STORE_OK)
         ss = read_sip_profile(s, ids->has_sip_profile, ids->sip_profile_id, &v->cc.sip);
     return ss == STORE_OK ? read_line_views(s, ids->phone_id, &v->cc) : ss;
+}
+
+/* -------------------------------------------------------------- bulk */
+
+enum store_status store_phones_cc_shape(struct store *s, bool *pools, int64_t *max_button)
+{
+    static const char sql[] =
+        "SELECT EXISTS (SELECT 1 FROM phones WHERE device_pool_id IS NOT NULL), "
+        "coalesce((SELECT max(button) FROM phone_lines), 0)";
+    struct shape {
+        int64_t pools, max_button;
+    } got = { 0, 0 };
+    static const struct db_col cols[] = {
+        COL_NUM(struct shape, pools), COL_NUM(struct shape, max_button), COL_END,
+    };
+    enum store_status ss = db_get(s, db_prepare(s, sql), DB_NOARGS, cols, &got);
+    *pools = got.pools != 0;
+    *max_button = got.max_button;
+    return ss;
+}
+
+enum store_status store_directory_number_ensure(struct store *s, const char *pattern,
+                                                int64_t *id)
+{
+    /* One statement for a number old or new: the import runs it per line. */
+    static const char sql[] =
+        "INSERT INTO directory_numbers (pattern) VALUES (?) ON CONFLICT (pattern) "
+        "DO UPDATE SET pattern = excluded.pattern RETURNING id";
+    enum store_status ss = db_insert(s, db_prepare(s, sql), DB_ARGS(BIND_TEXT(pattern)), id);
+    return ss == STORE_IN_USE ? STORE_INVALID : ss;
 }
