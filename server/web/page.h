@@ -167,6 +167,16 @@ void store_options(xmlNodePtr select, const char *chosen);
 /* A <p class=hint> under a control. */
 void hint(xmlNodePtr parent, const char *text);
 
+/* ---- lines.c: call control's list fields (issue 12) */
+void hostlist_control(struct ctx *c, xmlNodePtr control, const struct form_view *v, size_t i,
+                      const char *id, const char *value);
+void lines_control(struct ctx *c, xmlNodePtr control, const struct form_view *v, size_t i,
+                   const char *id, const char *value);
+/* The text box's hosts into v; the posted line rows into v (errors to p). */
+void hostlist_patch(const char *text, struct value *v);
+void lines_patch(const struct form *form, const struct field_def *f, struct value *v,
+                 struct problem *p);
+
 /* ---- lists.c: Find and List */
 struct list_params {
     bool contains;

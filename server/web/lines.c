@@ -1,0 +1,202 @@
+/* lines.c - the form controls of call control's two list fields (issue 12):
+ * a Date/Time Group's NTP servers, one host a line in a text box, and a
+ * phone's line appearances, CUCM's "Association" rows: a button, the
+ * directory number on it, its label and its caller ID.  Rows whose number is
+ * left at < None > are dropped on Save, so a row is removed by clearing it;
+ * a few empty rows past the last line add new ones. */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "page.h"
+
+#define SPARE_ROWS 2    /* empty rows offered past the phone's lines */
+#define MIN_ROWS   4
+
+static void line_row(xmlNodePtr tbody, const struct name_map *dns, const char *button,
+                     const char *dn, const char *label, const char *display);
+static size_t typed_rows(const struct form *typed, const struct name_map *dns,
+                         xmlNodePtr tbody);
+static size_t stored_rows(const struct value *v, const struct name_map *dns, xmlNodePtr tbody);
+
+/* ------------------------------------------------------------ NTP servers */
+
+void hostlist_control(struct ctx *c, xmlNodePtr control, const struct form_view *v, size_t i,
+                      const char *id, const char *value)
+{
+    (void)c;
+    const struct field_def *f = &v->e->fields[i];
+    xmlNodePtr area = html_el(control, "textarea", value);
+    html_attr(area, "id", id);
+    html_attr(area, "name", f->name);
+    html_attrf(area, "rows", "%lld", (long long)f->max);
+    html_attr(area, "spellcheck", "false");
+    hint(control, "one host name or IP address a line, in order of preference");
+}
+
+/* The box's lines, trimmed, blank ones dropped, joined by newlines. */
+void hostlist_patch(const char *text, struct value *v)
+{
+    size_t len = strlen(text);
+    char *out = malloc(len + 1), *o = out;
+    if (out == NULL)
+        return;
+    while (*text) {
+        size_t n = strcspn(text, "\r\n");
+        const char *s = text, *e = text + n;
+        while (s < e && (*s == ' ' || *s == '\t'))
+            s++;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        if (e > s) {
+            if (o > out)
+                *o++ = '\n';
+            memcpy(o, s, (size_t)(e - s));
+            o += e - s;
+        }
+        text += n;
+        text += strspn(text, "\r\n");
+    }
+    *o = '\0';
+    free(v->s);
+    v->s = out;
+    v->set = true;
+    v->is_null = false;
+}
+
+/* ------------------------------------------------------- line appearances */
+
+static void line_row(xmlNodePtr tbody, const struct name_map *dns, const char *button,
+                     const char *dn, const char *label, const char *display)
+{
+    xmlNodePtr tr = html_el(tbody, "tr", NULL);
+    xmlNodePtr in = html_input(html_el(tr, "td", NULL), "text", NULL, "lines__button", button);
+    html_attr(in, "class", "short");
+    html_attr(in, "inputmode", "numeric");
+    html_attr(in, "aria-label", "Button");
+    xmlNodePtr td = html_el(tr, "td", NULL);
+    xmlNodePtr sel = select_el(td, NULL, "lines__dn");
+    html_attr(sel, "aria-label", "Directory Number");
+    html_option(sel, "", "< None >", *dn == '\0');
+    for (size_t k = 0; k < dns->n; k++) {
+        char num[24];
+        snprintf(num, sizeof num, "%lld", (long long)dns->ids[k]);
+        html_option(sel, num, dns->names[k], strcmp(num, dn) == 0);
+    }
+    if (*dn != '\0') {
+        char href[64];
+        snprintf(href, sizeof href, "/directory-numbers/%s", dn);
+        html_text(td, " ");
+        html_link(td, href, "Edit");
+    }
+    in = html_input(html_el(tr, "td", NULL), "text", NULL, "lines__label", label);
+    html_attrf(in, "maxlength", "%d", LINE_TEXT_MAX);
+    html_attr(in, "aria-label", "Line Text Label");
+    in = html_input(html_el(tr, "td", NULL), "text", NULL, "lines__display", display);
+    html_attrf(in, "maxlength", "%d", LINE_TEXT_MAX);
+    html_attr(in, "aria-label", "Display (Caller ID)");
+}
+
+/* The rows as the admin typed them, when the form comes back refused. */
+static size_t typed_rows(const struct form *typed, const struct name_map *dns,
+                         xmlNodePtr tbody)
+{
+    size_t pb = 0, pd = 0, pl = 0, px = 0, n = 0;
+    const char *button;
+    while ((button = form_next(typed, "lines__button", &pb)) != NULL) {
+        const char *dn = form_next(typed, "lines__dn", &pd);
+        const char *label = form_next(typed, "lines__label", &pl);
+        const char *display = form_next(typed, "lines__display", &px);
+        line_row(tbody, dns, button, dn ? dn : "", label ? label : "", display ? display : "");
+        n++;
+    }
+    return n;
+}
+
+static size_t stored_rows(const struct value *v, const struct name_map *dns, xmlNodePtr tbody)
+{
+    for (size_t k = 0; k < v->n_lines; k++) {
+        const struct line_appearance *l = &v->lines[k];
+        char button[24], dn[24];
+        snprintf(button, sizeof button, "%lld", (long long)l->button);
+        snprintf(dn, sizeof dn, "%lld", (long long)l->directory_number);
+        line_row(tbody, dns, button, dn, l->label, l->display_name);
+    }
+    return v->n_lines;
+}
+
+void lines_control(struct ctx *c, xmlNodePtr control, const struct form_view *v, size_t i,
+                   const char *id, const char *value)
+{
+    (void)value;
+    static const char *const heads[] = {
+        "Button", "Directory Number", "Line Text Label", "Display (Caller ID)",
+    };
+    struct name_map dns;
+    names_load(c->sv, ENT_DIRECTORY_NUMBER, &dns);
+    html_hidden(control, v->e->fields[i].name, "1");   /* the rows were on the form */
+    xmlNodePtr tbody = list_table(control, "lines", id, heads, 4);
+    bool typed = v->typed != NULL && form_get(v->typed, "lines") != NULL;
+    size_t n = typed ? typed_rows(v->typed, &dns, tbody) : stored_rows(&v->rec->v[i], &dns, tbody);
+    int64_t next = 1;
+    const struct value *val = &v->rec->v[i];
+    for (size_t k = 0; !typed && k < val->n_lines; k++)
+        if (val->lines[k].button >= next)
+            next = val->lines[k].button + 1;
+    for (size_t k = typed ? n : 0; k < (n + SPARE_ROWS > MIN_ROWS ? n + SPARE_ROWS : MIN_ROWS);
+         k++) {
+        if (typed && k >= n)
+            break;
+        if (!typed && k < n)
+            continue;
+        char button[24];
+        snprintf(button, sizeof button, "%lld", (long long)next++);
+        line_row(tbody, &dns, next - 1 <= VIEW_MAX_LINES ? button : "", "", "", "");
+    }
+    names_free(&dns);
+    hint(control, "a directory number on several phones is a shared line; set < None > to "
+         "remove a line");
+}
+
+/* The rows with a number become the lines; a bad button is a field error. */
+void lines_patch(const struct form *form, const struct field_def *f, struct value *v,
+                 struct problem *p)
+{
+    size_t pb = 0, pd = 0, pl = 0, px = 0, n = 0, cap = 0;
+    struct line_appearance *lines = NULL;
+    const char *button;
+    while ((button = form_next(form, "lines__button", &pb)) != NULL) {
+        const char *dn = form_next(form, "lines__dn", &pd);
+        const char *label = form_next(form, "lines__label", &pl);
+        const char *display = form_next(form, "lines__display", &px);
+        int64_t b, id;
+        if (dn == NULL || *dn == '\0')
+            continue;
+        if (!parse_int(button, &b) || !parse_int(dn, &id)) {
+            problem_field(p, f->name, "%s: a line needs a button number", f->label);
+            break;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            struct line_appearance *grown = realloc(lines, cap * sizeof *grown);
+            if (grown == NULL)
+                break;
+            lines = grown;
+        }
+        struct line_appearance *l = &lines[n++];
+        memset(l, 0, sizeof *l);
+        l->button = b;
+        l->directory_number = id;
+        snprintf(l->label, sizeof l->label, "%s", label ? label : "");
+        snprintf(l->display_name, sizeof l->display_name, "%s", display ? display : "");
+        if (label && strlen(label) >= sizeof l->label)
+            problem_field(p, f->name, "%s: a label is at most %d characters", f->label,
+                          LINE_TEXT_MAX);
+    }
+    free(v->lines);
+    v->lines = lines;
+    v->n_lines = n;
+    v->set = true;
+}
