@@ -200,3 +200,31 @@ void lines_patch(const struct form *form, const struct field_def *f, struct valu
     v->n_lines = n;
     v->set = true;
 }
+
+/* ------------------------------------------------------------ the file shown */
+
+char *config_masked(const char *file)
+{
+    static const char open_tag[] = "<authPassword>", close_tag[] = "</authPassword>";
+    static const char mask[] = "********";
+    size_t count = 0;
+    for (const char *at = file; (at = strstr(at, open_tag)) != NULL; at++)
+        count++;
+    char *out = malloc(strlen(file) + count * (sizeof mask - 1) + 1), *o = out;
+    if (out == NULL)
+        return NULL;
+    for (const char *at; (at = strstr(file, open_tag)) != NULL;) {
+        const char *value = at + sizeof open_tag - 1, *end = strstr(value, close_tag);
+        if (end == NULL)
+            break;
+        memcpy(o, file, (size_t)(value - file));
+        o += value - file;
+        if (end > value) {   /* an empty one stays empty: nothing is set */
+            memcpy(o, mask, sizeof mask - 1);
+            o += sizeof mask - 1;
+        }
+        file = end;
+    }
+    strcpy(o, file);
+    return out;
+}

@@ -176,6 +176,9 @@ void lines_control(struct ctx *c, xmlNodePtr control, const struct form_view *v,
 void hostlist_patch(const char *text, struct value *v);
 void lines_patch(const struct form *form, const struct field_def *f, struct value *v,
                  struct problem *p);
+/* A copy of a rendered file with each line's authPassword masked (free it);
+ * NULL when out of memory. */
+char *config_masked(const char *file);
 
 /* ---- lists.c: Find and List */
 struct list_params {
