@@ -320,7 +320,7 @@ static void import_row(struct import_job *job, const struct csv_record *rec)
     /* Rows go in as they are read: the UNIQUE index finds a name the database
      * already has, and a refusal rolls every row back anyway. */
     int64_t id = 0;
-    enum store_status ss = store_phone_insert(job->s, &row, &id);
+    enum store_status ss = store_phone_insert(job->s, &row, n_lines ? &id : NULL);
     if (ss == STORE_OK)
         ss = store_phone_lines_insert(job->s, id, lines, n_lines);
     if (ss == STORE_OK)

@@ -300,10 +300,13 @@ enum store_status store_phones_cc_shape(struct store *s, bool *pools, int64_t *m
 enum store_status store_directory_number_ensure(struct store *s, const char *pattern,
                                                 int64_t *id)
 {
-    /* One statement for a number old or new: the import runs it per line. */
-    static const char sql[] =
-        "INSERT INTO directory_numbers (pattern) VALUES (?) ON CONFLICT (pattern) "
-        "DO UPDATE SET pattern = excluded.pattern RETURNING id";
-    enum store_status ss = db_insert(s, db_prepare(s, sql), DB_ARGS(BIND_TEXT(pattern)), id);
+    /* Not RETURNING: SQLite keeps a statement journal for it, and the import
+     * runs this for every line. */
+    static const char add[] =
+        "INSERT INTO directory_numbers (pattern) VALUES (?) ON CONFLICT (pattern) DO NOTHING";
+    static const char find[] = "SELECT id FROM directory_numbers WHERE pattern = ?";
+    enum store_status ss = db_exec(s, db_prepare(s, add), DB_ARGS(BIND_TEXT(pattern)));
+    if (ss == STORE_OK)
+        ss = db_int(s, db_prepare(s, find), DB_ARGS(BIND_TEXT(pattern)), id);
     return ss == STORE_IN_USE ? STORE_INVALID : ss;
 }

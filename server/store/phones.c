@@ -14,11 +14,15 @@ enum store_status store_phone_insert(struct store *s, const struct phone_row *ro
      * 100,000 rows runs this 100,000 times in one transaction. */
     static const char sql[] =
         "INSERT INTO phones (name, model, description, common_phone_profile_id, "
-        "device_pool_id) VALUES (?, ?, ?, ?, ?) RETURNING id";
-    enum store_status ss = db_insert(s, db_prepare(s, sql), DB_ARGS(
+        "device_pool_id) VALUES (?, ?, ?, ?, ?)";
+    /* Not RETURNING: SQLite keeps a statement journal for it, ten writes a row. */
+    static const char find[] = "SELECT id FROM phones WHERE name = ?";
+    enum store_status ss = db_exec(s, db_prepare(s, sql), DB_ARGS(
         BIND_TEXT(row->name), BIND_TEXT(row->model),
         BIND_TEXT(row->description ? row->description : ""), BIND_INT(row->profile_id),
-        BIND_OPT_INT(row->pool_id, row->pool_id > 0)), id);
+        BIND_OPT_INT(row->pool_id, row->pool_id > 0)));
+    if (ss == STORE_OK && id != NULL)
+        ss = db_int(s, db_prepare(s, find), DB_ARGS(BIND_TEXT(row->name)), id);
     return ss == STORE_IN_USE ? STORE_INVALID : ss;
 }
 

@@ -117,6 +117,7 @@ struct phone_row {
 /* Insert one phone through a statement prepared once per connection; meant to
  * run many times inside the caller's write transaction.  STORE_CONFLICT when
  * the name is taken. */
+/* *id: the new phone's, when id is not NULL. */
 enum store_status store_phone_insert(struct store *s, const struct phone_row *row, int64_t *id);
 /* Whether any phone has a device pool, and the highest button with a line:
  * the columns an export needs (callctl.c). */
