@@ -380,12 +380,6 @@ static void decode_field(const struct field_def *f, json_t *j, struct value *v,
         }
         return;
     }
-    case FT_HOSTLIST:
-        hostlist_from_json(f, j, v, p);
-        return;
-    case FT_LINES:
-        lines_from_json(f, j, v, p);
-        return;
     default:
         if (!json_is_string(j))
             goto type_error;
@@ -409,7 +403,13 @@ void record_from_json(json_t *o, struct record *patch, struct problem *p)
     json_object_foreach(o, key, j) {
         int idx = entity_field_index(e, key);
         if (idx >= 0) {
-            decode_field(&e->fields[idx], j, &patch->v[idx], p);
+            const struct field_def *f = &e->fields[idx];
+            if (f->type == FT_HOSTLIST)
+                hostlist_from_json(f, j, &patch->v[idx], p);
+            else if (f->type == FT_LINES)
+                lines_from_json(f, j, &patch->v[idx], p);
+            else
+                decode_field(f, j, &patch->v[idx], p);
             continue;
         }
         /* What GET returns may come back unchanged in a PUT. */
