@@ -19,8 +19,8 @@
 #include <openssl/x509v3.h>
 
 #include "trust/keys.h"
+#include "trust/tlv.h"
 
-static void fail(char *, size_t, const char *, ...);
 static int host_ok(const char *);
 static int add_ext(X509 *, int, const char *);
 static int set_names(X509 *, const char *, const char *);
@@ -43,16 +43,6 @@ static const struct {
 };
 
 #define P12_ITER 100000
-
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* A host name or address: the CN and the SAN; no separator the trust
  * files' "CN=..;OU=.." names would misread. */
@@ -137,13 +127,13 @@ int trust_key_generate(enum trust_key_role role, const char *host, time_t now,
     out->pkey = NULL;
     out->cert = NULL;
     if ((unsigned)role >= sizeof roles / sizeof *roles || !host_ok(host)) {
-        fail(err, errlen, "a host name of 1 to 52 characters without , ; = + is needed");
+        trust_fail(err, errlen, "a host name of 1 to 52 characters without , ; = + is needed");
         return -1;
     }
     EVP_PKEY *key = roles[role].ec ? EVP_EC_gen("P-256") : EVP_RSA_gen(2048);
     X509 *cert = X509_new();
     if (key == NULL || cert == NULL || make_cert(cert, key, role, host, now) != 0) {
-        fail(err, errlen, "could not make the %s key and certificate", roles[role].ou);
+        trust_fail(err, errlen, "could not make the %s key and certificate", roles[role].ou);
         EVP_PKEY_free(key);
         X509_free(cert);
         return -1;
@@ -211,12 +201,12 @@ int trust_key_from_pem(const char *cert_pem, const char *key_pem, struct trust_k
     out->pkey = b != NULL ? PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL) : NULL;
     BIO_free(b);
     if (out->cert == NULL || out->pkey == NULL) {
-        fail(err, errlen, "no certificate or no unencrypted private key in the PEM text");
+        trust_fail(err, errlen, "no certificate or no unencrypted private key in the PEM text");
         trust_key_free(out);
         return -1;
     }
     if (X509_check_private_key(out->cert, out->pkey) != 1) {
-        fail(err, errlen, "the private key does not belong to the certificate");
+        trust_fail(err, errlen, "the private key does not belong to the certificate");
         trust_key_free(out);
         return -1;
     }
@@ -229,7 +219,7 @@ int trust_key_to_p12(const struct trust_key *k, const char *pass, uint8_t **out,
     *out = NULL;
     *out_len = 0;
     if (pass == NULL || strlen(pass) < TRUST_PASS_MIN) {
-        fail(err, errlen, "the passphrase needs at least %d characters", TRUST_PASS_MIN);
+        trust_fail(err, errlen, "the passphrase needs at least %d characters", TRUST_PASS_MIN);
         return -1;
     }
     /* No MAC from PKCS12_create (-1), then a SHA-256 one of our own. */
@@ -242,7 +232,7 @@ int trust_key_to_p12(const struct trust_key *k, const char *pass, uint8_t **out,
         len = i2d_PKCS12(p12, &der);
     PKCS12_free(p12);
     if (len <= 0) {
-        fail(err, errlen, "could not write the PKCS#12 file");
+        trust_fail(err, errlen, "could not write the PKCS#12 file");
         return -1;
     }
     *out = der;
@@ -258,7 +248,7 @@ int trust_key_from_p12(const uint8_t *buf, size_t len, const char *pass,
     out->cert = NULL;
     PKCS12 *p12 = len > 0 && len < (1u << 20) ? d2i_PKCS12(NULL, &p, (long)len) : NULL;
     if (p12 == NULL) {
-        fail(err, errlen, "not a PKCS#12 file");
+        trust_fail(err, errlen, "not a PKCS#12 file");
         return -1;
     }
     int ok = pass != NULL && PKCS12_verify_mac(p12, pass, -1) == 1 &&
@@ -266,7 +256,7 @@ int trust_key_from_p12(const uint8_t *buf, size_t len, const char *pass,
     PKCS12_free(p12);
     if (!ok || out->pkey == NULL || out->cert == NULL ||
         X509_check_private_key(out->cert, out->pkey) != 1) {
-        fail(err, errlen, "wrong passphrase or no key and certificate in the file");
+        trust_fail(err, errlen, "wrong passphrase or no key and certificate in the file");
         trust_key_free(out);
         return -1;
     }
