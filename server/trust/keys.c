@@ -22,7 +22,6 @@
 #include "trust/tlv.h"
 
 static int host_ok(const char *);
-static int add_ext(X509 *, int, const char *);
 static int set_names(X509 *, const char *, const char *);
 static int add_extensions(X509 *, enum trust_key_role, const char *);
 static int make_cert(X509 *, EVP_PKEY *, enum trust_key_role, const char *, time_t);
@@ -59,7 +58,7 @@ static int host_ok(const char *host)
     return 1;
 }
 
-static int add_ext(X509 *cert, int nid, const char *value)
+int keys_add_ext(X509 *cert, int nid, const char *value)
 {
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
@@ -89,15 +88,15 @@ static int add_extensions(X509 *cert, enum trust_key_role role, const char *host
     char san[80];
     int is_ip = inet_pton(AF_INET, host, ip) == 1 || inet_pton(AF_INET6, host, ip) == 1;
     snprintf(san, sizeof san, "%s:%s", is_ip ? "IP" : "DNS", host);
-    if (add_ext(cert, NID_basic_constraints, "critical,CA:FALSE") != 0 ||
-        add_ext(cert, NID_key_usage, roles[role].key_usage) != 0 ||
-        add_ext(cert, NID_subject_key_identifier, "hash") != 0 ||
-        add_ext(cert, NID_authority_key_identifier, "keyid:always") != 0)
+    if (keys_add_ext(cert, NID_basic_constraints, "critical,CA:FALSE") != 0 ||
+        keys_add_ext(cert, NID_key_usage, roles[role].key_usage) != 0 ||
+        keys_add_ext(cert, NID_subject_key_identifier, "hash") != 0 ||
+        keys_add_ext(cert, NID_authority_key_identifier, "keyid:always") != 0)
         return -1;
     if (roles[role].ext_key_usage == NULL)
         return 0;
-    return add_ext(cert, NID_ext_key_usage, roles[role].ext_key_usage) == 0 &&
-           add_ext(cert, NID_subject_alt_name, san) == 0 ? 0 : -1;
+    return keys_add_ext(cert, NID_ext_key_usage, roles[role].ext_key_usage) == 0 &&
+           keys_add_ext(cert, NID_subject_alt_name, san) == 0 ? 0 : -1;
 }
 
 static int make_cert(X509 *cert, EVP_PKEY *key, enum trust_key_role role, const char *host,
