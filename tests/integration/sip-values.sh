@@ -55,7 +55,7 @@ count=$(xp "count($LINE)")
 buttons=
 i=1
 while [ "$i" -le "$count" ]; do
-    b=$(xp "$LINE[$i]/@button")
+    b=$(xp "${LINE}[$i]/@button")
     case $b in
     ''|*[!0-9]*) die "line $i has no numeric button: '$b'" ;;
     esac
@@ -67,8 +67,8 @@ while [ "$i" -le "$count" ]; do
 done
 echo "lines=$buttons"
 for b in $buttons; do
-    need "line${b}_name" "$LINE[@button=\"$b\"]/name"
-    need "line${b}_authName" "$LINE[@button=\"$b\"]/authName"
-    need "line${b}_authPassword" "$LINE[@button=\"$b\"]/authPassword"
-    printf 'line%s_displayName=%s\n' "$b" "$(xp "$LINE[@button=\"$b\"]/displayName")"
+    need "line${b}_name" "${LINE}[@button=\"$b\"]/name"
+    need "line${b}_authName" "${LINE}[@button=\"$b\"]/authName"
+    need "line${b}_authPassword" "${LINE}[@button=\"$b\"]/authPassword"
+    printf 'line%s_displayName=%s\n' "$b" "$(xp "${LINE}[@button=\"$b\"]/displayName")"
 done

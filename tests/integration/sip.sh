@@ -16,7 +16,8 @@
 #                 SIPp, one call, as a client of the registrar; its exit status
 #   sipp_start NAME SCENARIO TRANSPORT PORT [SIPP ARGS...]
 #                 SIPp in server mode on 127.0.0.1:PORT in the background; returns
-#                 once the port is bound; sipp_wait NAME waits for its exit status
+#                 once the port is bound; sipp_wait NAME waits for its exit status,
+#                 sipp_kill NAME ends it
 #   sip_free_port a port free on 127.0.0.1 for both tcp and udp
 #
 # The registrar: REGISTER and INVITE are challenged (digest, realm = the From
@@ -245,8 +246,9 @@ sip_start() {
         sip_stop
         [ -n "${3:-}" ] && break
     done
-    echo "# kamailio did not start; log tail:"
+    echo "# kamailio did not start or answer OPTIONS; its log and the last ping:"
     tail -n 20 "$SIP_DIR/kamailio.log" | sed 's/^/#   /'
+    cat "$SIP_DIR"/ping-*.err "$SIP_DIR"/ping-*.log 2>/dev/null | tail -n 10 | sed 's/^/#   /'
     return 1
 }
 
@@ -322,9 +324,19 @@ sipp_start() {
 }
 
 sipp_wait() {           # sipp_wait NAME: the background SIPp's exit status
-    eval "p=\${SIP_BG_$1:-}"
+    eval "p=\${SIP_BG_$1:-} k=\${SIP_KILLED_$1:-}"
     [ -n "$p" ] || return 1
     wait "$p"
+    r=$?
+    [ -z "$k" ] || return 1
+    return $r
+}
+
+sipp_kill() {           # sipp_kill NAME: end a background SIPp; sipp_wait then fails
+    eval "p=\${SIP_BG_$1:-}"
+    [ -n "$p" ] && kill "$p" 2>/dev/null
+    eval "SIP_KILLED_$1=1"
+    return 0
 }
 
 sip_cleanup() {
