@@ -67,9 +67,18 @@ sip_module_dir() {
     return 1
 }
 
+# The kernel's socket tables (no ss needed): local address HEXIP:HEXPORT in
+# column 2, state in column 4 (0A: a TCP listener; 07: a bound UDP socket).
+sip_sockets() {         # sip_sockets PORT PROTOS [STATE]: PROTOS' sockets on PORT
+    sip_f=
+    for sip_pr in $2; do sip_f="$sip_f /proc/net/$sip_pr /proc/net/${sip_pr}6"; done
+    # shellcheck disable=SC2086  # file names we made
+    awk -v port="$(printf '%04X' "$1")" -v st="${3:-}" \
+        'FNR > 1 && $2 ~ (":" port "$") && (st == "" || $4 == st)' $sip_f 2>/dev/null
+}
+
 sip_port_busy() {       # sip_port_busy PORT: something has tcp or udp PORT
-    command -v ss >/dev/null 2>&1 || return 1
-    [ -n "$(ss -Htuan "sport = :$1" 2>/dev/null)" ]
+    [ -n "$(sip_sockets "$1" 'tcp udp')" ]
 }
 
 sip_free_port() {
@@ -81,10 +90,9 @@ sip_free_port() {
 }
 
 sip_listening() {       # sip_listening PROTO PORT: PROTO (tcp|udp) PORT is bound
-    command -v ss >/dev/null 2>&1 || { sleep 1; return 0; }
     case $1 in
-    tcp) [ -n "$(ss -Hltn "sport = :$2" 2>/dev/null)" ] ;;
-    *)   [ -n "$(ss -Hlun "sport = :$2" 2>/dev/null)" ] ;;
+    tcp) [ -n "$(sip_sockets "$2" tcp 0A)" ] ;;
+    *)   [ -n "$(sip_sockets "$2" udp 07)" ] ;;
     esac
 }
 
@@ -304,11 +312,11 @@ sip_stop() {
 
 sipp_args() {           # sipp_args NAME TRANSPORT: the options every run shares
     case $2 in
-    tcp) sip_t=t1 ;;
-    udp) sip_t=u1 ;;
+    tcp) sip_mode=t1 ;;
+    udp) sip_mode=u1 ;;
     *) echo "sipp_args: transport '$2' not supported" >&2; return 1 ;;
     esac
-    echo "-t $sip_t -i 127.0.0.1 -m 1 -nostdin -timeout ${SIP_TIMEOUT}s -timeout_error -trace_msg -message_file $SIP_DIR/$1.msg -trace_err -error_file $SIP_DIR/$1.err -key domain $SIP_DOMAIN -key sipport $SIP_URI_PORT"
+    echo "-t $sip_mode -i 127.0.0.1 -m 1 -nostdin -timeout ${SIP_TIMEOUT}s -timeout_error -trace_msg -message_file $SIP_DIR/$1.msg -trace_err -error_file $SIP_DIR/$1.err -key domain $SIP_DOMAIN -key sipport $SIP_URI_PORT"
 }
 
 sipp_run() {
