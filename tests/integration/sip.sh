@@ -1,6 +1,8 @@
 # sip.sh - a private SIP registrar (Debian's kamailio) on 127.0.0.1 and SIPp
 # runs against it, for the tests that prove a rendered phone config is usable.
-# Sourced after lib.sh; everything lives under $WORK/sip and is stopped on exit.
+# Sourced after lib.sh; everything lives under $WORK/sip.  Its EXIT trap stops
+# kamailio and any SIPp left, then runs lib.sh's cleanup (a script that sets
+# its own EXIT trap later must call sip_cleanup in it).
 #
 #   sip_subscriber AUTHNAME PASSWORD [LINE]
 #                 kamailio's subscriber table (db_text) gets AUTHNAME with
@@ -96,7 +98,7 @@ sip_listening() {       # sip_listening PROTO PORT: PROTO (tcp|udp) PORT is boun
     esac
 }
 
-# db_text escapes ':' (the column separator), '\' and line ends in values.
+# db_text escapes ':' (its column separator) and '\' in values.
 sip_dbtext_escape() {
     printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/:/\\:/g'
 }
@@ -122,7 +124,7 @@ sip_write_db() {
         >"$SIP_DIR/db/subscriber"
     awk -F '\t' '
         !($1 in pass) { order[++n] = $1; pass[$1] = $2; lines[$1] = $3; next }
-        pass[$1] != $2 { print "sip_subscriber: " $1 " has two passwords" > "/dev/stderr"; bad = 1 }
+        pass[$1] "" != $2 "" { print "sip_subscriber: " $1 " has two passwords" > "/dev/stderr"; bad = 1 }
         { lines[$1] = lines[$1] "," $3 }
         END {
             for (i = 1; i <= n; i++) printf "%d:%s::%s:::%s\n", i, order[i], pass[order[i]], lines[order[i]]
