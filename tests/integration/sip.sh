@@ -509,3 +509,4 @@ sip_cleanup() {
 }
 trap 'sip_cleanup; cleanup' EXIT
 trap 'exit 143' HUP INT TERM
+trap 'trap "" PIPE; exit 141' PIPE   # a reader gone (| head): still clean up
