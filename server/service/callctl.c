@@ -237,3 +237,14 @@ void svc_validate_callctl(const struct record *r, struct problem *p)
         break;
     }
 }
+
+/* ------------------------------------------------------------- who uses it */
+
+int64_t service_users(struct service *sv, enum entity_kind kind, int64_t id,
+                      struct object_ref *out, size_t max, struct problem *p)
+{
+    struct store *s = svc_conn(sv);
+    if (s == NULL)
+        return svc_fail_internal(p);
+    return (int64_t)store_record_users(s, kind, id, out, max);
+}

@@ -192,7 +192,8 @@ static enum store_status read_sip_profile(struct store *s, bool has_id, int64_t 
         "nat_address, cnf_join_enabled, rfc2543_hold, semi_attended_transfer, "
         "call_forward_uri, call_pickup_uri, call_pickup_list_uri, call_pickup_group_uri, "
         "meet_me_service_uri, abbreviated_dial_uri FROM sip_profiles "
-        "ORDER BY coalesce(id = ?1, 0) DESC, name = 'Standard SIP Profile' DESC, id LIMIT 1";
+        "ORDER BY CASE WHEN id = ?1 THEN 0 WHEN name = 'Standard SIP Profile' THEN 1 "
+        "ELSE 2 END, id LIMIT 1";
     static const struct db_col cols[] = {
         SP_TEXT(name), SP_NUM(transport), SP_NUM(device_security_mode),
         SP_NUM(timer_register_expires), SP_NUM(timer_register_delta),

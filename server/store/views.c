@@ -46,7 +46,8 @@ static const struct {
     /* A phone with a pool and no profile of its own speaks the standard one. */
     { ENT_SIP_PROFILE, "SELECT name FROM phones WHERE sip_profile_id = ?1 OR "
       "(sip_profile_id IS NULL AND device_pool_id IS NOT NULL AND ?1 = (SELECT id FROM "
-      "sip_profiles ORDER BY name = 'Standard SIP Profile' DESC, id LIMIT 1))" },
+      "sip_profiles ORDER BY CASE WHEN name = 'Standard SIP Profile' THEN 0 ELSE 1 END, id "
+      "LIMIT 1))" },
     { ENT_DIRECTORY_NUMBER, "SELECT p.name FROM phones p WHERE p.device_pool_id IS NOT NULL "
       "AND p.id IN (SELECT phone_id FROM phone_lines WHERE directory_number_id = ?)" },
 };

@@ -140,20 +140,18 @@ void lines_control(struct ctx *c, xmlNodePtr control, const struct form_view *v,
     xmlNodePtr tbody = list_table(control, "lines", id, heads, 4);
     bool typed = v->typed != NULL && form_get(v->typed, "lines") != NULL;
     size_t n = typed ? typed_rows(v->typed, &dns, tbody) : stored_rows(&v->rec->v[i], &dns, tbody);
-    int64_t next = 1;
+    /* Empty rows for new lines, on the buttons after the last; the rows of a
+     * refused form come back as they were posted, empty ones included. */
     const struct value *val = &v->rec->v[i];
-    for (size_t k = 0; !typed && k < val->n_lines; k++)
+    int64_t next = 1;
+    for (size_t k = 0; k < val->n_lines; k++)
         if (val->lines[k].button >= next)
             next = val->lines[k].button + 1;
-    for (size_t k = typed ? n : 0; k < (n + SPARE_ROWS > MIN_ROWS ? n + SPARE_ROWS : MIN_ROWS);
-         k++) {
-        if (typed && k >= n)
-            break;
-        if (!typed && k < n)
-            continue;
+    size_t rows = n + SPARE_ROWS > MIN_ROWS ? n + SPARE_ROWS : MIN_ROWS;
+    for (size_t k = n; !typed && k < rows && next <= VIEW_MAX_LINES; k++, next++) {
         char button[24];
-        snprintf(button, sizeof button, "%lld", (long long)next++);
-        line_row(tbody, &dns, next - 1 <= VIEW_MAX_LINES ? button : "", "", "", "");
+        snprintf(button, sizeof button, "%lld", (long long)next);
+        line_row(tbody, &dns, button, "", "", "");
     }
     names_free(&dns);
     hint(control, "a directory number on several phones is a shared line; set < None > to "
@@ -227,4 +225,33 @@ char *config_masked(const char *file)
     }
     strcpy(o, file);
     return out;
+}
+
+/* ------------------------------------------------ a number's line appearances */
+
+#define DEVICES_SHOWN 100
+
+/* CUCM's "Associated Devices": the phones this number rings, linked. */
+void dn_devices(struct ctx *c, xmlNodePtr content, int64_t id)
+{
+    static const char *const heads[] = { "Device Name" };
+    struct object_ref *users = calloc(DEVICES_SHOWN, sizeof *users);
+    struct problem p = { 0 };
+    int64_t total = users ? service_users(c->sv, ENT_DIRECTORY_NUMBER, id, users,
+                                          DEVICES_SHOWN, &p) : -1;
+    html_el(content, "h2", "Associated Devices");
+    if (total <= 0) {
+        html_el(content, "p", total == 0 ? "No phone has this number on a button."
+                                         : "The phones could not be listed.");
+        free(users);
+        return;
+    }
+    record_count(content, total);
+    xmlNodePtr tbody = list_table(content, "list", "dn-devices", heads, 1);
+    for (int64_t i = 0; i < total && i < DEVICES_SHOWN; i++) {
+        char href[64];
+        snprintf(href, sizeof href, "/phones/%lld", (long long)users[i].id);
+        html_link(html_el(html_el(tbody, "tr", NULL), "td", NULL), href, users[i].name);
+    }
+    free(users);
 }

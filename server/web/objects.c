@@ -125,6 +125,8 @@ static void edit_page(struct ctx *c, const struct form_view *v, int status)
         rollover_panel(c, content, v->id, v->rec);
     if (e->kind == ENT_PHONE && v->id)
         phone_details(c, content, v->id, record_text(v->rec, "name"));
+    if (e->kind == ENT_DIRECTORY_NUMBER && v->id)
+        dn_devices(c, content, v->id);
     if (status == 0)
         status = v->p && v->p->status ? v->p->status : 200;
     page_send(c, status);

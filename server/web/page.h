@@ -179,6 +179,8 @@ void lines_patch(const struct form *form, const struct field_def *f, struct valu
 /* A copy of a rendered file with each line's authPassword masked (free it);
  * NULL when out of memory. */
 char *config_masked(const char *file);
+/* The phones a directory number is on, under its form. */
+void dn_devices(struct ctx *c, xmlNodePtr content, int64_t id);
 
 /* ---- lists.c: Find and List */
 struct list_params {

@@ -513,6 +513,7 @@ test('call control: a phone with its line, registered to a group of two', LIMIT,
 
   await page.goto(`${BASE}/directory-numbers?match=begins&q=2001`);
   await Promise.all([page.waitForNavigation(), page.click('table.list a:has-text("2001")')]);
+  assert.match(await page.textContent('#dn-devices'), /SEP00562B043615/, 'its associated devices');
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Delete")')]);
   assert.match(await page.textContent('.status.error'), /SEP00562B043615/);
 });
