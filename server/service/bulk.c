@@ -212,8 +212,14 @@ static int import_header(struct import_job *job, const struct csv_record *rec)
         int c = import_column_of(rec->field[i]);
         if (c == IMPORT_NO_COLUMN || job->position[c] != IMPORT_NO_COLUMN) {
             char msg[160];
-            snprintf(msg, sizeof msg, "'%.60s' is %s; the header is " IMPORT_HEADER,
-                     rec->field[i], c == IMPORT_NO_COLUMN ? "not a column" : "named twice");
+            const char *cell = rec->field[i];
+            if (!service_utf8_valid(cell))
+                snprintf(msg, sizeof msg, "column %zu is not valid UTF-8; the header is "
+                         IMPORT_HEADER, i + 1);
+            else
+                snprintf(msg, sizeof msg, "'%.*s' is %s; the header is " IMPORT_HEADER,
+                         svc_echo_len(cell, 60), cell,
+                         c == IMPORT_NO_COLUMN ? "not a column" : "named twice");
             import_error(job, rec->line, "", msg);
             continue;
         }
@@ -237,6 +243,11 @@ static int import_header(struct import_job *job, const struct csv_record *rec)
 static void import_check(struct import_job *job, const struct field_def *f, const char *text,
                          char name[16], int64_t *profile_id, struct problem *fp)
 {
+    /* Checked first: the messages below quote the text back. */
+    if (!service_utf8_valid(text)) {
+        problem_field(fp, f->name, "%s is not valid UTF-8", f->label);
+        return;
+    }
     switch (f->type) {
     case FT_DEVICE_NAME:
         if (!device_name_normalise(text, name))
@@ -247,14 +258,15 @@ static void import_check(struct import_job *job, const struct field_def *f, cons
         if (*text == '\0')
             problem_field(fp, f->name, "%s is required", f->label);
         else if (!import_model_known(job, text))
-            problem_field(fp, f->name, "%s '%s' is not in the model catalogue", f->label, text);
+            problem_field(fp, f->name, "%s '%.*s' is not in the model catalogue", f->label,
+                          svc_echo_len(text, SVC_ECHO_MAX), text);
         break;
     case FT_REF:
         if (*text == '\0')
             problem_field(fp, f->name, "%s is required", f->label);
         else if ((*profile_id = import_profile_id(job, text)) == 0)
-            problem_field(fp, f->name, "there is no %s named '%s'", entity_get(f->ref)->label,
-                          text);
+            problem_field(fp, f->name, "there is no %s named '%.*s'",
+                          entity_get(f->ref)->label, svc_echo_len(text, SVC_ECHO_MAX), text);
         break;
     default:
         svc_validate_text(f, text, fp);

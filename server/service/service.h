@@ -25,6 +25,13 @@ struct actor {
     char name[64];
 };
 
+/* --- text (validate.c) --- */
+/* Bytes (1 to 4) of the well-formed UTF-8 character s starts; 0 at the end
+ * or when s starts none (an overlong form, a surrogate, past U+10FFFF). */
+size_t service_utf8_char(const char *s);
+/* Whether all of s is well-formed UTF-8, as every stored text must be. */
+bool service_utf8_valid(const char *s);
+
 /* --- open, close, backup, restore (lifecycle.c) --- */
 /* Open the database (creating and migrating it) and the render cache. */
 struct service *service_open(const char *db_path, char *err, size_t errlen);

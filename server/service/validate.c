@@ -14,7 +14,6 @@
 #include "service/internal.h"
 
 static bool has_control_chars(const char *s);
-static bool utf8_valid(const unsigned char *s);
 static size_t utf8_length(const char *s);
 static void validate_url(const struct field_def *f, const char *s, struct problem *p);
 static bool date_valid(const char *s);
@@ -40,26 +39,49 @@ static bool has_control_chars(const char *s)
 
 /* Well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
  * Text ends up in XML files declared UTF-8 and in JSON, which both need it. */
-static bool utf8_valid(const unsigned char *s)
+size_t service_utf8_char(const char *text)
+{
+    static const unsigned min_by_length[] = { 0, 0x80, 0x800, 0x10000 };
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned c = *s;
+    if (c == 0)
+        return 0;
+    if (c < 0x80)
+        return 1;
+    size_t more = (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 0;
+    if (more == 0)
+        return 0;
+    unsigned cp = c & (0x3f >> more);
+    for (size_t i = 1; i <= more; i++) {
+        if ((s[i] & 0xc0) != 0x80)   /* a NUL ends the text here, too */
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if (cp < min_by_length[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return more + 1;
+}
+
+bool service_utf8_valid(const char *s)
 {
     while (*s) {
-        unsigned c = *s++;
-        if (c < 0x80)
-            continue;
-        size_t more = (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 0;
-        if (more == 0)
+        size_t n = service_utf8_char(s);
+        if (n == 0)
             return false;
-        unsigned cp = c & (0x3f >> more);
-        for (size_t i = 0; i < more; i++, s++) {
-            if ((*s & 0xc0) != 0x80)
-                return false;
-            cp = cp << 6 | (*s & 0x3f);
-        }
-        static const unsigned min_by_length[] = { 0, 0x80, 0x800, 0x10000 };
-        if (cp < min_by_length[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
+        s += n;
     }
     return true;
+}
+
+int svc_echo_len(const char *s, int max)
+{
+    int n = 0;
+    for (;;) {
+        size_t k = service_utf8_char(s + n);
+        if (k == 0 || n + (int)k > max)
+            return n;
+        n += (int)k;
+    }
 }
 
 /* Length limits count characters, as CUCM's do, not bytes. */
@@ -73,8 +95,8 @@ static size_t utf8_length(const char *s)
 
 void svc_validate_text(const struct field_def *f, const char *s, struct problem *p)
 {
-    if (!utf8_valid((const unsigned char *)s)) {
-        problem_field(p, f->name, "%s must be UTF-8 text", f->label);
+    if (!service_utf8_valid(s)) {
+        problem_field(p, f->name, "%s is not valid UTF-8", f->label);
         return;
     }
     size_t len = utf8_length(s);
@@ -259,8 +281,11 @@ static void validate_model(struct store *s, const struct field_def *f, const cha
 {
     if (*model == '\0')
         problem_field(p, f->name, "%s is required", f->label);
+    else if (!service_utf8_valid(model))
+        problem_field(p, f->name, "%s is not valid UTF-8", f->label);
     else if (!store_model_exists(s, model))
-        problem_field(p, f->name, "%s '%s' is not in the model catalogue", f->label, model);
+        problem_field(p, f->name, "%s '%.*s' is not in the model catalogue", f->label,
+                      svc_echo_len(model, SVC_ECHO_MAX), model);
 }
 
 /* A VPN group carries at most 10 certHash entries, counted over all its gateways. */

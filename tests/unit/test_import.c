@@ -432,6 +432,38 @@ START_TEST(a_byte_order_mark_as_excel_writes_is_skipped)
 }
 END_TEST
 
+START_TEST(bytes_that_are_not_utf8_are_named_not_quoted)
+{
+    /* Every message goes out as JSON or HTML, which take only UTF-8: a cell
+     * that is not is named as such, and a quoted cell is never cut inside a
+     * character. */
+    char long_model[2 * 100 + 1] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(long_model, "\xC3\xBC");   /* u-umlaut, two bytes */
+    char csv[1024];
+    snprintf(csv, sizeof csv, HEADER
+             "SEP00562B043615,Cisco \xFF,," CPP "\n"            /* line 2 */
+             "SEP00562B043616,Cisco 8861,,Lab \xC3\n"           /* line 3: cut short */
+             "SEP00562B043617,Cisco 8861,\xED\xA0\x80," CPP "\n"   /* line 4: a surrogate */
+             "SEP00562B043618,%s,," CPP "\n", long_model);     /* line 5 */
+    struct import_result res;
+    struct problem p;
+    ck_assert_int_eq(import(csv, &res, &p), -1);
+    ck_assert_uint_eq(p.n_errors, 4);
+    assert_error(&p, &res, 0, 2, "model", "Phone Type is not valid UTF-8");
+    assert_error(&p, &res, 1, 3, "common_phone_profile", "Common Phone Profile is not valid UTF-8");
+    assert_error(&p, &res, 2, 4, "description", "Description is not valid UTF-8");
+    assert_error(&p, &res, 3, 5, "model", "is not in the model catalogue");
+    for (size_t i = 0; i < p.n_errors; i++)
+        ck_assert_msg(service_utf8_valid(p.errors[i].message), "error %zu: %s", i,
+                      p.errors[i].message);
+    ck_assert_int_eq(import("name,\xFFmodel,description,common_phone_profile\n", &res, &p), -1);
+    assert_error(&p, &res, 0, 1, "", "column 2 is not valid UTF-8");
+    ck_assert(!service_utf8_valid("\xC3"));
+    ck_assert(service_utf8_valid("Z\xC3\xBCrich \xE2\x9C\x93 \xF0\x9F\x93\x9E"));
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
     Suite *s = suite_create("import");
@@ -451,6 +483,7 @@ static Suite *import_suite(void)
     tcase_add_test(tc, export_neutralises_formulas_and_imports_them_back);
     tcase_add_test(tc, writer_neutralises_tab_and_cr_cells);
     tcase_add_test(tc, a_byte_order_mark_as_excel_writes_is_skipped);
+    tcase_add_test(tc, bytes_that_are_not_utf8_are_named_not_quoted);
     suite_add_tcase(s, tc);
     return s;
 }
