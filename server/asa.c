@@ -190,6 +190,20 @@ bool asa_parse_pool(const char *text, char *buf, size_t buflen, const char **fir
     return true;
 }
 
+/* A port as a URL gives it: 1 to 65535, no leading zeros. */
+static bool port_ok(const char *s, size_t n)
+{
+    unsigned long v = 0;
+    if (n == 0 || n > 5 || s[0] == '0')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (unsigned long)(s[i] - '0');
+    }
+    return v <= 65535;
+}
+
 /* A group-url as the phones send it: https, a host, printable ASCII only.
  * No blank, quote or backslash (the CLI splits or escapes on them) and no '?',
  * which the ASA CLI takes as a request for help. */
@@ -216,6 +230,14 @@ static const char *url_problem(const char *url)
         return "it does not start with https:// (phones only connect over TLS)";
     if (url[sizeof scheme - 1] == '\0' || url[sizeof scheme - 1] == '/')
         return "it has no host";
+    const char *host = url + sizeof scheme - 1;
+    size_t alen = strcspn(host, "/");
+    if (memchr(host, '@', alen) != NULL)
+        return "it holds a user name or password (user:password@)";
+    const char *colon = host[0] == '[' ? memchr(host, ']', alen) : host;
+    colon = colon ? memchr(colon, ':', alen - (size_t)(colon - host)) : NULL;
+    if (colon != NULL && !port_ok(colon + 1, alen - (size_t)(colon + 1 - host)))
+        return "its port is not a number from 1 to 65535";
     return NULL;
 }
 

@@ -31,6 +31,7 @@ static control_fn *const controls[] = {
     [FT_DATE] = text_control, [FT_SECRET] = secret_control, [FT_INT] = int_control,
     [FT_BOOL] = bool_control, [FT_ENUM] = enum_control, [FT_REF] = ref_control,
     [FT_REFLIST] = reflist_control, [FT_MODEL] = model_control, [FT_STORE] = store_control,
+    [FT_HOST] = text_control, [FT_LOCALE] = text_control,
 };
 
 static const struct { const char *name, *label; } enum_labels[] = {

@@ -115,3 +115,13 @@ tests_unit_test_callcontrol_CFLAGS = $(UNIT_TEST_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_test_callcontrol_LDADD = $(UNIT_TEST_LDADD)
 endif
 EXTRA_DIST += tests/unit/golden/SEP_callcontrol.cnf.xml
+
+# Issue 15, field hardening: gateway URLs, the system settings' host and
+# locales, certificate names with control characters, the ASA parameters.
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_validate
+TESTS += tests/unit/test_validate
+tests_unit_test_validate_SOURCES = tests/unit/test_validate.c
+tests_unit_test_validate_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_validate_LDADD = $(UNIT_TEST_LDADD)
+endif
