@@ -1,6 +1,7 @@
 /* test_validate.c - the field checks of issue 15 ("Field hardening") on a
  * fresh database: gateway URLs (port, user:password@), the Call Manager host
- * and the locales of the system settings.
+ * and the locales of the system settings, and certificate names with
+ * control characters in the Host ID check.
  * Each test gets its own database under a mkdtemp() directory in /tmp. */
 #include <config.h>
 
@@ -243,6 +244,79 @@ START_TEST(host_and_locales_of_the_system_settings)
 }
 END_TEST
 
+/* ---- a SAN holding a line break is one bad name, not two good ones -------- */
+
+START_TEST(san_with_control_characters_never_matches)
+{
+    static const struct {
+        const char *san;
+        size_t len;
+    } sans[] = {
+        { "evil.example\nvpn.example.lab", 28 },
+        { "evil.example\r\nvpn.example.lab", 29 },
+        { "vpn.example.lab\0.evil.example", 29 },
+        { "vpn.example.lab\n", 16 },
+    };
+    for (size_t i = 0; i < sizeof sans / sizeof sans[0]; i++) {
+        char *pem = cert_with_san("ASA identity", sans[i].san, sans[i].len);
+        int64_t id = add_pem(pem);
+        free(pem);
+        struct cert_row row;
+        struct problem p = { 0 };
+        ck_assert_int_eq(service_cert_get(sv, id, &row, &p), 0);
+        ck_assert_msg(row.info.n_sans == 1, "SAN %zu came back as %zu names", i,
+                      row.info.n_sans);
+        for (const char *c = row.info.sans[0]; *c; c++)
+            ck_assert_msg((unsigned char)*c >= 0x20 && *c != 0x7f, "SAN %zu keeps a control "
+                          "character", i);
+        ck_assert_msg(!cert_matches_host(&row.info, "vpn.example.lab"),
+                      "SAN %zu passes the Host ID check for vpn.example.lab", i);
+        ck_assert(!cert_matches_host(&row.info, "evil.example"));
+        cert_row_free(&row);
+    }
+}
+END_TEST
+
+START_TEST(host_id_diagnosis_sees_through_a_split_san)
+{
+    /* A gateway whose only certificate names its host after a line break:
+     * the phone's Host ID check fails, so the diagnosis must say so. */
+    char *pem = cert_with_san("ASA identity", "evil.example\nvpn.example.lab", 28);
+    int64_t cert = add_pem(pem);
+    free(pem);
+    struct problem p = gateway_with_url("https://vpn.example.lab/phone", cert);
+    ck_assert_int_eq(p.status, 0);
+    struct record g = { .kind = ENT_VPN_GROUP };
+    set_text(&g, "name", "G");
+    struct value *gws = &g.v[entity_field_index(entity_get(ENT_VPN_GROUP), "gateways")];
+    int64_t gw;
+    ck_assert_int_eq(service_lookup_name(sv, ENT_VPN_GATEWAY, "GW-1", &gw), 0);
+    gws->ids = malloc(sizeof *gws->ids);
+    gws->ids[0] = gw;
+    gws->n_ids = 1;
+    gws->set = true;
+    int64_t group;
+    ck_assert_int_eq(service_create(sv, &who, &g, &group, &p), 0);
+    record_free(&g);
+    struct record c = { .kind = ENT_COMMON_PHONE_PROFILE };
+    set_text(&c, "name", "CPP-VPN");
+    value_set_int(&c.v[entity_field_index(entity_get(ENT_COMMON_PHONE_PROFILE), "vpn_group")],
+                  group);
+    int64_t cpp;
+    ck_assert_int_eq(service_create(sv, &who, &c, &cpp, &p), 0);
+    record_free(&c);
+
+    struct diagnostic *d = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(service_diagnostics(sv, 30, &d, &n, &p), 0);
+    bool warned = false;
+    for (size_t i = 0; i < n; i++)
+        warned |= strcmp(d[i].code, "host_id_check_mismatch") == 0 && d[i].id == gw;
+    free(d);
+    ck_assert_msg(warned, "no host_id_check_mismatch for the gateway");
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
     Suite *s = suite_create("validate");
@@ -253,6 +327,8 @@ static Suite *validate_suite(void)
                         (int)(sizeof gateway_urls / sizeof gateway_urls[0]));
     tcase_add_loop_test(tc, host_and_locales_of_the_system_settings, 0,
                         (int)(sizeof settings_cases / sizeof settings_cases[0]));
+    tcase_add_test(tc, san_with_control_characters_never_matches);
+    tcase_add_test(tc, host_id_diagnosis_sees_through_a_split_san);
     suite_add_tcase(s, tc);
     return s;
 }
