@@ -164,6 +164,36 @@ static bool parse_mask(const char *s, uint32_t *mask)
     return true;
 }
 
+bool asa_mask_ok(const char *mask)
+{
+    uint32_t m;
+    return parse_mask(mask, &m);
+}
+
+const char *asa_pool_problem(const char *first, const char *last, const char *mask,
+                             const char **blame)
+{
+    uint32_t a, b, m;
+    const char *dummy;
+    if (blame == NULL)
+        blame = &dummy;
+    *blame = "pool";
+    if (first == NULL || !parse_quad(first, &a) || last == NULL || !parse_quad(last, &b))
+        return "the address pool needs two IPv4 addresses (dotted quads such as 10.10.1.1)";
+    if (a > b)
+        return "the address pool's first address is after its last";
+    if (!parse_mask(mask, &m)) {
+        *blame = "mask";
+        return "the pool mask is not a netmask such as 255.255.255.0";
+    }
+    if ((a & m) != (b & m))
+        return "the pool's first and last address are not in the same subnet under its mask";
+    /* A phone handed the network or broadcast address gets no working tunnel. */
+    if (m < 0xfffffffeu && ((a & ~m) == 0 || (b & ~m) == ~m))
+        return "the pool includes its subnet's network or broadcast address";
+    return NULL;
+}
+
 bool asa_parse_pool(const char *text, char *buf, size_t buflen, const char **first,
                     const char **last)
 {
@@ -384,38 +414,18 @@ static bool plan_required(const struct asa_view *v, const struct asa_params *p,
         ok = false;
     }
 
-    bool pool_ok = true;
-    if (p->pool_first == NULL || !parse_quad(p->pool_first, &first) ||
-        p->pool_last == NULL || !parse_quad(p->pool_last, &last)) {
-        out_printf(o, "! refused: the address pool needs two IPv4 addresses "
-                      "(dotted quads such as 10.10.1.1)\n");
-        pool_ok = false;
-    } else if (first > last) {
-        out_printf(o, "! refused: the address pool's first address is after its last\n");
-        pool_ok = false;
-    }
-    if (!parse_mask(p->mask, &mask)) {
-        out_printf(o, "! refused: the pool mask is not a netmask such as 255.255.255.0\n");
-        pool_ok = false;
-    }
-    if (pool_ok && (first & mask) != (last & mask)) {
-        out_printf(o, "! refused: the pool's first and last address are not in the "
-                      "same subnet under its mask\n");
-        pool_ok = false;
-    }
-    /* A phone handed the network or broadcast address gets no working tunnel. */
-    if (pool_ok && mask < 0xfffffffeu &&
-        ((first & ~mask) == 0 || (last & ~mask) == (~mask))) {
-        out_printf(o, "! refused: the pool includes its subnet's network or broadcast "
-                      "address\n");
-        pool_ok = false;
-    }
-    if (pool_ok) {
+    const char *pool_why = asa_pool_problem(p->pool_first, p->pool_last, p->mask, NULL);
+    if (pool_why != NULL) {
+        out_printf(o, "! refused: %s\n", pool_why);
+        ok = false;
+    } else {
+        parse_quad(p->pool_first, &first);
+        parse_quad(p->pool_last, &last);
+        parse_mask(p->mask, &mask);
         quad_text(first, pl->first);
         quad_text(last, pl->last);
         quad_text(mask, pl->mask);
     }
-    ok = ok && pool_ok;
 
     size_t n_urls = v->n_urls < ASA_MAX_GATEWAYS ? v->n_urls : ASA_MAX_GATEWAYS;
     if (v->n_urls > ASA_MAX_GATEWAYS)

@@ -188,9 +188,16 @@ struct asa_request {
 };
 /* Paste-ready ASA configuration for the phones of a VPN group: pool, group
  * policy, tunnel group with each gateway's group-url, and the trustpoints the
- * ASA needs to accept the phones' certificates.  *text is malloc'd. */
+ * ASA needs to accept the phones' certificates.  *text is malloc'd.  A pool,
+ * mask, outside or trustpoint the ASA cannot take is a 400 naming it; so is
+ * any error p already holds. */
 int service_asa_config(struct service *sv, int64_t group_id, const struct asa_request *req,
                        char **text, struct problem *p);
+/* A yes/no parameter of the ASA configuration (name is "ciphers" or
+ * "dtls_test"): absent or "" is false; true/false, 1/0, yes/no, on/off set
+ * *on; anything else is a field error naming it, and false.  Call it before
+ * service_asa_config with the same p: that refuses while p holds errors. */
+bool service_asa_flag(const char *name, const char *text, bool *on, struct problem *p);
 
 /* --- fetch log (fetches.c) --- */
 /* Append records (the fetch log writer thread); prunes past the retention cap. */

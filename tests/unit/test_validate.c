@@ -1,7 +1,7 @@
 /* test_validate.c - the field checks of issue 15 ("Field hardening") on a
  * fresh database: gateway URLs (port, user:password@), the Call Manager host
- * and the locales of the system settings, and certificate names with
- * control characters in the Host ID check.
+ * and the locales of the system settings, certificate names with control
+ * characters in the Host ID check, and the ASA configuration's parameters.
  * Each test gets its own database under a mkdtemp() directory in /tmp. */
 #include <config.h>
 
@@ -317,6 +317,108 @@ START_TEST(host_id_diagnosis_sees_through_a_split_san)
 }
 END_TEST
 
+/* ---- the ASA configuration's parameters ------------------------------------ */
+
+static int64_t asa_group(void)
+{
+    int64_t cert = any_cert();
+    struct problem p = gateway_with_url("https://asa.example.lab/phone", cert);
+    ck_assert_int_eq(p.status, 0);
+    int64_t gw;
+    ck_assert_int_eq(service_lookup_name(sv, ENT_VPN_GATEWAY, "GW-1", &gw), 0);
+    struct record g = { .kind = ENT_VPN_GROUP };
+    set_text(&g, "name", "PHONES");
+    struct value *gws = &g.v[entity_field_index(entity_get(ENT_VPN_GROUP), "gateways")];
+    gws->ids = malloc(sizeof *gws->ids);
+    gws->ids[0] = gw;
+    gws->n_ids = 1;
+    gws->set = true;
+    int64_t group;
+    ck_assert_int_eq(service_create(sv, &who, &g, &group, &p), 0);
+    record_free(&g);
+    return group;
+}
+
+static struct asa_request asa_defaults(void)
+{
+    return (struct asa_request){ .pool = "10.10.1.1-10.10.1.254", .mask = "255.255.255.0",
+                                 .outside = "outside", .trustpoint = "asa-identity-cert" };
+}
+
+START_TEST(asa_mask_is_a_parameter_error)
+{
+    int64_t group = asa_group();
+    static const char *const masks[] = { "255.0.255.0", "0.0.0.0", "255.255.255", "banana",
+                                         "255.255.255.0 ", "" };
+    for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
+        struct asa_request ar = asa_defaults();
+        ar.mask = masks[i];
+        struct problem p = { 0 };
+        char *text = NULL;
+        ck_assert_int_eq(service_asa_config(sv, group, &ar, &text, &p), -1);
+        ck_assert_ptr_null(text);
+        ck_assert_msg(p.status == 400 && error_for(&p, "mask") != NULL,
+                      "mask '%s': status %d", masks[i], p.status);
+    }
+    /* a pool that the mask puts in two subnets, or on the broadcast address */
+    static const char *const pools[][2] = { { "10.10.1.1-10.10.2.10", "255.255.255.0" },
+                                            { "10.10.1.1-10.10.1.255", "255.255.255.0" } };
+    for (size_t i = 0; i < 2; i++) {
+        struct asa_request ar = asa_defaults();
+        ar.pool = pools[i][0];
+        ar.mask = pools[i][1];
+        struct problem p = { 0 };
+        char *text = NULL;
+        ck_assert_int_eq(service_asa_config(sv, group, &ar, &text, &p), -1);
+        ck_assert_msg(p.status == 400 && error_for(&p, "pool") != NULL, "pool %s", pools[i][0]);
+    }
+    struct asa_request ar = asa_defaults();
+    ar.mask = "255.255.252.0";
+    ar.pool = "10.10.0.10-10.10.3.200";
+    struct problem p = { 0 };
+    char *text = NULL;
+    ck_assert_int_eq(service_asa_config(sv, group, &ar, &text, &p), 0);
+    ck_assert_ptr_nonnull(strstr(text, "mask 255.255.252.0"));
+    free(text);
+}
+END_TEST
+
+START_TEST(asa_flags_are_true_or_false)
+{
+    static const struct {
+        const char *text;
+        int want;   /* 1 true, 0 false, -1 refused */
+    } flags[] = {
+        { NULL, 0 }, { "", 0 }, { "true", 1 }, { "1", 1 }, { "yes", 1 }, { "on", 1 },
+        { "false", 0 }, { "0", 0 }, { "no", 0 }, { "off", 0 },
+        { "maybe", -1 }, { "TRUE1", -1 }, { "2", -1 }, { "true ", -1 },
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        struct problem p = { 0 };
+        bool on = true;
+        bool ok = service_asa_flag("ciphers", flags[i].text, &on, &p);
+        if (flags[i].want < 0) {
+            ck_assert_msg(!ok && p.status == 400 && error_for(&p, "ciphers") != NULL,
+                          "'%s' accepted", flags[i].text);
+        } else {
+            ck_assert_msg(ok && p.status == 0 && on == (flags[i].want == 1), "'%s' read wrong",
+                          flags[i].text ? flags[i].text : "(absent)");
+        }
+    }
+    /* A flag refused first makes service_asa_config refuse too, with both errors. */
+    int64_t group = asa_group();
+    struct asa_request ar = asa_defaults();
+    ar.mask = "255.0.255.0";
+    struct problem p = { 0 };
+    ck_assert(!service_asa_flag("ciphers", "maybe", &ar.ciphers, &p));
+    char *text = NULL;
+    ck_assert_int_eq(service_asa_config(sv, group, &ar, &text, &p), -1);
+    ck_assert_ptr_null(text);
+    ck_assert_ptr_nonnull(error_for(&p, "ciphers"));
+    ck_assert_ptr_nonnull(error_for(&p, "mask"));
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
     Suite *s = suite_create("validate");
@@ -329,6 +431,8 @@ static Suite *validate_suite(void)
                         (int)(sizeof settings_cases / sizeof settings_cases[0]));
     tcase_add_test(tc, san_with_control_characters_never_matches);
     tcase_add_test(tc, host_id_diagnosis_sees_through_a_split_san);
+    tcase_add_test(tc, asa_mask_is_a_parameter_error);
+    tcase_add_test(tc, asa_flags_are_true_or_false);
     suite_add_tcase(s, tc);
     return s;
 }
