@@ -216,6 +216,10 @@ int service_audit_query(struct service *sv, const char *collection, int64_t obje
                         struct problem *p);
 
 /* --- admins and tokens (admins.c) --- */
+/* Admin passwords are taken whole, from UCPROV_ADMIN_PASSWORD_MIN (limits.h)
+ * to this many bytes; a longer one is refused, never cut, so a front end
+ * reading one (the CLI) needs room for one byte more to tell. */
+#define SERVICE_ADMIN_PASSWORD_MAX 1024
 int service_admin_add(struct service *sv, const char *name, const char *password,
                       struct problem *p);
 int service_admin_set_password(struct service *sv, const char *name, const char *password,

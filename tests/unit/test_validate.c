@@ -1,7 +1,8 @@
 /* test_validate.c - the field checks of issue 15 ("Field hardening") on a
  * fresh database: gateway URLs (port, user:password@), the Call Manager host
  * and the locales of the system settings, certificate names with control
- * characters in the Host ID check, and the ASA configuration's parameters.
+ * characters in the Host ID check, the ASA configuration's parameters, and
+ * the longest admin password.
  * Each test gets its own database under a mkdtemp() directory in /tmp. */
 #include <config.h>
 
@@ -419,6 +420,44 @@ START_TEST(asa_flags_are_true_or_false)
 }
 END_TEST
 
+/* ---- admin passwords: up to the documented maximum, whole -------------- */
+
+START_TEST(long_passwords_are_kept_whole_up_to_the_maximum)
+{
+    char *longest = malloc(SERVICE_ADMIN_PASSWORD_MAX + 2);
+    for (size_t i = 0; i < SERVICE_ADMIN_PASSWORD_MAX + 1; i++)
+        longest[i] = (char)('a' + i % 26);
+    longest[SERVICE_ADMIN_PASSWORD_MAX + 1] = '\0';
+    struct problem p = { 0 };
+    ck_assert_int_eq(service_admin_add(sv, "alice", longest, &p), -1);   /* one too many */
+    const char *msg = error_for(&p, "password");
+    ck_assert_ptr_nonnull(msg);
+    ck_assert_ptr_nonnull(strstr(msg, "1024"));
+    ck_assert_int_eq(service_admin_count(sv), 0);
+
+    longest[SERVICE_ADMIN_PASSWORD_MAX] = '\0';
+    memset(&p, 0, sizeof p);
+    ck_assert_int_eq(service_admin_add(sv, "alice", longest, &p), 0);
+    struct actor a;
+    ck_assert(service_auth_password(sv, "alice", longest, &a));
+    /* every character counts: a password cut anywhere is another password */
+    static const size_t cuts[] = { 255, 256, SERVICE_ADMIN_PASSWORD_MAX - 1 };
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        char saved = longest[cuts[i]];
+        longest[cuts[i]] = '\0';
+        ck_assert_msg(!service_auth_password(sv, "alice", longest, &a), "cut at %zu passes",
+                      cuts[i]);
+        longest[cuts[i]] = saved;
+    }
+    longest[SERVICE_ADMIN_PASSWORD_MAX] = 'x';
+    memset(&p, 0, sizeof p);
+    ck_assert_int_eq(service_admin_set_password(sv, "alice", longest, &p), -1);
+    ck_assert_ptr_nonnull(error_for(&p, "password"));
+    ck_assert(!service_auth_password(sv, "alice", longest, &a));
+    free(longest);
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
     Suite *s = suite_create("validate");
@@ -433,6 +472,12 @@ static Suite *validate_suite(void)
     tcase_add_test(tc, host_id_diagnosis_sees_through_a_split_san);
     tcase_add_test(tc, asa_mask_is_a_parameter_error);
     tcase_add_test(tc, asa_flags_are_true_or_false);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("auth");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);   /* PBKDF2 with 100,000 rounds, slower under sanitizers */
+    tcase_add_test(tc, long_passwords_are_kept_whole_up_to_the_maximum);
     suite_add_tcase(s, tc);
     return s;
 }
