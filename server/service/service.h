@@ -214,6 +214,12 @@ int service_phone_freshness(struct service *sv, struct phone_freshness *out, str
 int service_audit_query(struct service *sv, const char *collection, int64_t object_id,
                         int64_t since_ms, int64_t limit, struct audit_entry **out, size_t *n,
                         struct problem *p);
+/* The current name of the object an audit entry is about, for entries
+ * written without one: a record's name, a certificate's common name (its
+ * subject when it has none), an admin's name (an API token: its admin's).
+ * 0, or -1 when the object is gone or has no name. */
+int service_object_name(struct service *sv, const char *collection, int64_t id, char *name,
+                        size_t len);
 
 /* --- admins and tokens (admins.c) --- */
 /* Admin passwords are taken whole, from UCPROV_ADMIN_PASSWORD_MIN (limits.h)
