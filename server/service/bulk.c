@@ -44,7 +44,7 @@ struct name_index {
 
 /* Profiles by name, each looked up in the store once: a site has a handful. */
 struct profile_ref {
-    char name[UCPROV_NAME_MAX + 1];
+    char name[4 * UCPROV_NAME_MAX + 1];   /* characters of up to 4 bytes */
     int64_t id;               /* 0: no such profile */
 };
 
@@ -164,6 +164,10 @@ static void import_error(struct import_job *job, long line, const char *column,
 
 static int64_t import_profile_id(struct import_job *job, const char *name)
 {
+    /* A name longer than any profile's is none of them, and is not kept:
+     * cut short, it would never be found again and grow the list per row. */
+    if (strlen(name) >= sizeof job->profiles[0].name)
+        return 0;
     for (size_t i = 0; i < job->n_profiles; i++)
         if (strcmp(job->profiles[i].name, name) == 0)
             return job->profiles[i].id;
