@@ -91,6 +91,20 @@ static void on_record_end(int terminator, void *ctx)
     r->used = 0;
 }
 
+/* Fields reach the caller as C strings: a NUL byte would cut one short
+ * silently ("SEP...\0junk" read as a valid name), so it is refused. */
+static bool has_nul(const char *buf, size_t len, long *line, char *err, size_t errlen)
+{
+    const char *nul = memchr(buf, '\0', len);
+    if (nul == NULL)
+        return false;
+    *line = 1;
+    for (const char *c = buf; c < nul; c++)
+        *line += *c == '\n';
+    snprintf(err, errlen, "a NUL byte: the file is not text");
+    return true;
+}
+
 int csv_read(const char *buf, size_t len, csv_record_fn fn, void *ctx, long *line,
              char *err, size_t errlen)
 {
@@ -102,16 +116,8 @@ int csv_read(const char *buf, size_t len, csv_record_fn fn, void *ctx, long *lin
     if (len >= 3 && memcmp(buf, utf8_bom, 3) == 0)
         pos = 3;   /* Excel's "CSV UTF-8" starts so; the header comes after it */
 
-    /* Fields reach the caller as C strings: a NUL byte would cut one short
-     * silently ("SEP...\0junk" read as a valid name), so it is refused. */
-    const char *nul = memchr(buf, '\0', len);
-    if (nul != NULL) {
-        *line = 1;
-        for (const char *c = buf; c < nul; c++)
-            *line += *c == '\n';
-        snprintf(err, errlen, "a NUL byte: the file is not text");
+    if (has_nul(buf, len, line, err, errlen))
         return -1;
-    }
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         snprintf(err, errlen, "out of memory");
         *line = 0;
