@@ -31,7 +31,7 @@ static const struct enum_value user_infos[] = {
 
 static const struct field_def call_manager_fields[] = {
     NAME_FIELD, DESC_FIELD,
-    { "host", "Host Name/IP Address", FT_TEXT, true, 1, UCPROV_HOST_MAX, 0, NULL, 0 },
+    { "host", "Host Name/IP Address", FT_HOST, true, 1, UCPROV_HOST_MAX, 0, NULL, 0 },
     INT_FIELD("sip_port", "SIP Phone Port", 1, 65535, 5060),
     INT_FIELD("secured_sip_port", "SIP Phone Secure Port", 1, 65535, 5061),
 };
@@ -83,7 +83,7 @@ static const struct field_def sip_profile_fields[] = {
     INT_FIELD("stop_media_port", "Stop Media Port", 2048, 65535, 32766),
     INT_FIELD("voip_control_port", "VoIP Control Port", 1, 65535, 5060),
     BOOL_FIELD("nat_enabled", "NAT Enabled", 0),
-    TEXT_FIELD("nat_address", "NAT Address", UCPROV_HOST_MAX),
+    { "nat_address", "NAT Address", FT_HOST, false, 0, UCPROV_HOST_MAX, 0, NULL, 0 },
     BOOL_FIELD("cnf_join_enabled", "Conference Join Enabled", 1),
     BOOL_FIELD("rfc2543_hold", "RFC 2543 Hold", 0),
     BOOL_FIELD("semi_attended_transfer", "Semi Attended Transfer", 1),

@@ -16,10 +16,7 @@
 #include "service/internal.h"
 #include "timezones.h"
 
-static bool host_chars(const char *s);
 static bool unicast(const char *host);
-static void check_host(const char *field, const char *label, const char *host, bool required,
-                       struct problem *p);
 static void check_dialable(const char *field, const char *label, const char *s,
                            struct problem *p);
 static void check_sip_profile(const struct record *r, struct problem *p);
@@ -45,13 +42,6 @@ static int64_t num(const struct record *r, const char *name)
 
 /* ------------------------------------------------------------- host names */
 
-/* What a DNS name or an IPv4/IPv6 address is made of. */
-static bool host_chars(const char *s)
-{
-    return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                           "0123456789.:-") == strlen(s);
-}
-
 /* NTP for a phone is unicast: no multicast or broadcast address. */
 static bool unicast(const char *host)
 {
@@ -60,19 +50,6 @@ static bool unicast(const char *host)
     if (sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4)
         return !(a >= 224 && a <= 239) && !(a == 255 && b == 255 && c == 255 && d == 255);
     return strncasecmp(host, "ff", 2) != 0 || strchr(host, ':') == NULL;
-}
-
-static void check_host(const char *fname, const char *label, const char *host, bool required,
-                       struct problem *p)
-{
-    if (*host == '\0') {
-        if (required)
-            problem_field(p, fname, "%s is required", label);
-        return;
-    }
-    if (strlen(host) > UCPROV_HOST_MAX || !host_chars(host))
-        problem_field(p, fname, "%s must be a host name or IP address of at most %d "
-                      "letters, digits, '.', ':' or '-'", label, UCPROV_HOST_MAX);
 }
 
 void svc_validate_hostlist(const struct field_def *f, const char *hosts, struct problem *p)
@@ -93,9 +70,11 @@ void svc_validate_hostlist(const struct field_def *f, const char *hosts, struct 
         memcpy(seen[n], hosts, len);
         seen[n][len] = '\0';
         hosts += len + (hosts[len] == '\n');
-        check_host(f->name, f->label, seen[n], true, p);
-        if (p->status != 0)
+        if (!svc_host_valid(seen[n])) {
+            problem_field(p, f->name, "%s: host %zu is not a host name, an IPv4 address or "
+                          "an IPv6 address", f->label, n + 1);
             return;
+        }
         if (!unicast(seen[n])) {
             problem_field(p, f->name, "%s: '%s' is not a unicast address", f->label, seen[n]);
             return;
@@ -192,7 +171,6 @@ static void check_sip_profile(const struct record *r, struct problem *p)
         problem_field(p, "timer_t1", "Timer T1 must not exceed Timer T2");
     if (num(r, "start_media_port") >= num(r, "stop_media_port"))
         problem_field(p, "stop_media_port", "Stop Media Port must be above Start Media Port");
-    check_host("nat_address", "NAT Address", text(r, "nat_address"), false, p);
     if (num(r, "nat_enabled") == 0 && *text(r, "nat_address"))
         problem_field(p, "nat_address", "NAT Address needs NAT Enabled");
 }
@@ -208,9 +186,6 @@ static void check_directory_number(const struct record *r, struct problem *p)
 void svc_validate_callctl(const struct record *r, struct problem *p)
 {
     switch (r->kind) {
-    case ENT_CALL_MANAGER:
-        check_host("host", "Host Name/IP Address", text(r, "host"), true, p);
-        break;
     case ENT_DATE_TIME_GROUP:
         if (!time_zone_valid(text(r, "time_zone")))
             problem_field(p, "time_zone", "Time Zone must be one of CUCM's names, such as "

@@ -93,6 +93,8 @@ int svc_echo_len(const char *s, int max);
 #define SVC_ECHO_MAX 120   /* bytes of a given text quoted back in a message */
 /* Every field of r against its definition; normalises a device name in place. */
 void svc_validate_record(struct store *s, struct record *r, struct problem *p);
+/* A DNS name, an IPv4 address or a bare IPv6 address, as FT_HOST takes it. */
+bool svc_host_valid(const char *s);
 /* callctl.c: call control's checks (issue 12).  A Date/Time Group's NTP
  * hosts; a phone's lines (sorted by button when valid); the rules of r's kind
  * beyond its field table. */

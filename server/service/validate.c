@@ -458,3 +458,8 @@ void svc_check_after_write(struct store *s, const struct record *r, struct probl
             check_group_cert_limit(s, groups[i], "certificates", p);
     }
 }
+
+bool svc_host_valid(const char *s)
+{
+    return *s != '\0' && host_valid(s, strlen(s));
+}
