@@ -15,11 +15,10 @@
 #define SPARE_ROWS 2    /* empty rows offered past the phone's lines */
 #define MIN_ROWS   4
 
-static void line_row(xmlNodePtr tbody, const struct name_map *dns, const char *button,
-                     const char *dn, const char *label, const char *display);
-static size_t typed_rows(const struct form *typed, const struct name_map *dns,
-                         xmlNodePtr tbody);
-static size_t stored_rows(const struct value *v, const struct name_map *dns, xmlNodePtr tbody);
+static void line_row(xmlNodePtr tbody, const char *button, const char *dn, int64_t dn_id,
+                     const char *label, const char *display);
+static size_t typed_rows(const struct form *typed, xmlNodePtr tbody);
+static size_t stored_rows(struct ctx *c, const struct value *v, xmlNodePtr tbody);
 
 /* ------------------------------------------------------------ NTP servers */
 
@@ -68,8 +67,10 @@ void hostlist_patch(const char *text, struct value *v)
 
 /* ------------------------------------------------------- line appearances */
 
-static void line_row(xmlNodePtr tbody, const struct name_map *dns, const char *button,
-                     const char *dn, const char *label, const char *display)
+/* A row: the number is typed, as in CUCM's line configuration, since a site
+ * may have more numbers than a list box can offer. */
+static void line_row(xmlNodePtr tbody, const char *button, const char *dn, int64_t dn_id,
+                     const char *label, const char *display)
 {
     xmlNodePtr tr = html_el(tbody, "tr", NULL);
     xmlNodePtr in = html_input(html_el(tr, "td", NULL), "text", NULL, "lines__button", button);
@@ -77,17 +78,12 @@ static void line_row(xmlNodePtr tbody, const struct name_map *dns, const char *b
     html_attr(in, "inputmode", "numeric");
     html_attr(in, "aria-label", "Button");
     xmlNodePtr td = html_el(tr, "td", NULL);
-    xmlNodePtr sel = select_el(td, NULL, "lines__dn");
-    html_attr(sel, "aria-label", "Directory Number");
-    html_option(sel, "", "< None >", *dn == '\0');
-    for (size_t k = 0; k < dns->n; k++) {
-        char num[24];
-        snprintf(num, sizeof num, "%lld", (long long)dns->ids[k]);
-        html_option(sel, num, dns->names[k], strcmp(num, dn) == 0);
-    }
-    if (*dn != '\0') {
+    in = html_input(td, "text", NULL, "lines__dn", dn);
+    html_attrf(in, "maxlength", "%d", LINE_TEXT_MAX);
+    html_attr(in, "aria-label", "Directory Number");
+    if (dn_id > 0) {
         char href[64];
-        snprintf(href, sizeof href, "/directory-numbers/%s", dn);
+        snprintf(href, sizeof href, "/directory-numbers/%lld", (long long)dn_id);
         html_text(td, " ");
         html_link(td, href, "Edit");
     }
@@ -100,8 +96,7 @@ static void line_row(xmlNodePtr tbody, const struct name_map *dns, const char *b
 }
 
 /* The rows as the admin typed them, when the form comes back refused. */
-static size_t typed_rows(const struct form *typed, const struct name_map *dns,
-                         xmlNodePtr tbody)
+static size_t typed_rows(const struct form *typed, xmlNodePtr tbody)
 {
     size_t pb = 0, pd = 0, pl = 0, px = 0, n = 0;
     const char *button;
@@ -109,20 +104,25 @@ static size_t typed_rows(const struct form *typed, const struct name_map *dns,
         const char *dn = form_next(typed, "lines__dn", &pd);
         const char *label = form_next(typed, "lines__label", &pl);
         const char *display = form_next(typed, "lines__display", &px);
-        line_row(tbody, dns, button, dn ? dn : "", label ? label : "", display ? display : "");
+        line_row(tbody, button, dn ? dn : "", 0, label ? label : "", display ? display : "");
         n++;
     }
     return n;
 }
 
-static size_t stored_rows(const struct value *v, const struct name_map *dns, xmlNodePtr tbody)
+static size_t stored_rows(struct ctx *c, const struct value *v, xmlNodePtr tbody)
 {
     for (size_t k = 0; k < v->n_lines; k++) {
         const struct line_appearance *l = &v->lines[k];
-        char button[24], dn[24];
+        struct record dn;
+        struct problem p = { 0 };
+        char button[24], pattern[4 * LINE_TEXT_MAX + 1] = "";
+        if (service_get(c->sv, ENT_DIRECTORY_NUMBER, l->directory_number, &dn, &p) == 0) {
+            snprintf(pattern, sizeof pattern, "%s", record_text(&dn, "pattern"));
+            record_free(&dn);
+        }
         snprintf(button, sizeof button, "%lld", (long long)l->button);
-        snprintf(dn, sizeof dn, "%lld", (long long)l->directory_number);
-        line_row(tbody, dns, button, dn, l->label, l->display_name);
+        line_row(tbody, button, pattern, l->directory_number, l->label, l->display_name);
     }
     return v->n_lines;
 }
@@ -134,15 +134,13 @@ void lines_control(struct ctx *c, xmlNodePtr control, const struct form_view *v,
     static const char *const heads[] = {
         "Button", "Directory Number", "Line Text Label", "Display (Caller ID)",
     };
-    struct name_map dns;
-    names_load(c->sv, ENT_DIRECTORY_NUMBER, &dns);
     html_hidden(control, v->e->fields[i].name, "1");   /* the rows were on the form */
     xmlNodePtr tbody = list_table(control, "lines", id, heads, 4);
     bool typed = v->typed != NULL && form_get(v->typed, "lines") != NULL;
-    size_t n = typed ? typed_rows(v->typed, &dns, tbody) : stored_rows(&v->rec->v[i], &dns, tbody);
+    const struct value *val = &v->rec->v[i];
+    size_t n = typed ? typed_rows(v->typed, tbody) : stored_rows(c, val, tbody);
     /* Empty rows for new lines, on the buttons after the last; the rows of a
      * refused form come back as they were posted, empty ones included. */
-    const struct value *val = &v->rec->v[i];
     int64_t next = 1;
     for (size_t k = 0; k < val->n_lines; k++)
         if (val->lines[k].button >= next)
@@ -151,47 +149,54 @@ void lines_control(struct ctx *c, xmlNodePtr control, const struct form_view *v,
     for (size_t k = n; !typed && k < rows && next <= VIEW_MAX_LINES; k++, next++) {
         char button[24];
         snprintf(button, sizeof button, "%lld", (long long)next);
-        line_row(tbody, &dns, button, "", "", "");
+        line_row(tbody, button, "", 0, "", "");
     }
-    names_free(&dns);
-    hint(control, "a directory number on several phones is a shared line; set < None > to "
-         "remove a line");
+    hint(control, "the directory number's pattern; one on several phones is a shared line; "
+         "empty it to remove a line");
 }
 
-/* The rows with a number become the lines; a bad button is a field error. */
-void lines_patch(const struct form *form, const struct field_def *f, struct value *v,
-                 struct problem *p)
+/* The rows with a number become the lines, each number found by its pattern;
+ * a bad button or an unknown number is a field error. */
+void lines_from_form(struct ctx *c, const struct form *form, struct record *patch,
+                     struct problem *p)
 {
-    size_t pb = 0, pd = 0, pl = 0, px = 0, n = 0, cap = 0;
-    struct line_appearance *lines = NULL;
+    const struct entity_def *e = entity_get(patch->kind);
+    int idx = entity_field_index(e, "lines");
+    if (idx < 0 || form_get(form, "lines") == NULL)
+        return;
+    const struct field_def *f = &e->fields[idx];
+    struct value *v = &patch->v[idx];
+    size_t pb = 0, pd = 0, pl = 0, px = 0, n = 0;
+    struct line_appearance *lines = calloc(VIEW_MAX_LINES, sizeof *lines);
     const char *button;
-    while ((button = form_next(form, "lines__button", &pb)) != NULL) {
+    while (lines && (button = form_next(form, "lines__button", &pb)) != NULL) {
         const char *dn = form_next(form, "lines__dn", &pd);
         const char *label = form_next(form, "lines__label", &pl);
         const char *display = form_next(form, "lines__display", &px);
-        int64_t b, id;
+        int64_t b;
         if (dn == NULL || *dn == '\0')
             continue;
-        if (!parse_int(button, &b) || !parse_int(dn, &id)) {
-            problem_field(p, f->name, "%s: a line needs a button number", f->label);
+        struct line_appearance *l = &lines[n];
+        if (n == VIEW_MAX_LINES || !parse_int(button, &b)) {
+            problem_field(p, f->name, "%s: a line needs a button from 1 to %d", f->label,
+                          VIEW_MAX_LINES);
             break;
         }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            struct line_appearance *grown = realloc(lines, cap * sizeof *grown);
-            if (grown == NULL)
-                break;
-            lines = grown;
+        if (service_lookup_name(c->sv, ENT_DIRECTORY_NUMBER, dn, &l->directory_number) != 0) {
+            problem_field(p, f->name, "%s: button %lld names a directory number that does not "
+                          "exist; add it first", f->label, (long long)b);
+            break;
         }
-        struct line_appearance *l = &lines[n++];
-        memset(l, 0, sizeof *l);
         l->button = b;
-        l->directory_number = id;
+        if ((label && strlen(label) >= sizeof l->label) ||
+            (display && strlen(display) >= sizeof l->display_name)) {
+            problem_field(p, f->name, "%s: a label or display name is at most %d characters",
+                          f->label, LINE_TEXT_MAX);
+            break;
+        }
         snprintf(l->label, sizeof l->label, "%s", label ? label : "");
         snprintf(l->display_name, sizeof l->display_name, "%s", display ? display : "");
-        if (label && strlen(label) >= sizeof l->label)
-            problem_field(p, f->name, "%s: a label is at most %d characters", f->label,
-                          LINE_TEXT_MAX);
+        n++;
     }
     free(v->lines);
     v->lines = lines;

@@ -276,6 +276,7 @@ static bool object_save(struct ctx *c, const struct kind_page *k, int64_t id, in
     const struct entity_def *e = entity_get(k->kind);
     struct record patch = { .kind = k->kind };
     form_to_patch(&c->form, &patch, p);
+    lines_from_form(c, &c->form, &patch, p);
     if (p->status == 0 && id == 0 && !e->singleton) {
         inherit_secrets(c, &patch, copy_of);
         int64_t new_id = 0;
@@ -376,8 +377,7 @@ static void patch_value(const struct form *form, const struct field_def *f, stru
         hostlist_patch(text, v);
         return;
     case FT_LINES:
-        lines_patch(form, f, v, p);
-        return;
+        return;   /* lines_from_form(): a number is found by its pattern */
     default:
         value_set_text(v, text);
         return;

@@ -172,10 +172,11 @@ void hostlist_control(struct ctx *c, xmlNodePtr control, const struct form_view 
                       const char *id, const char *value);
 void lines_control(struct ctx *c, xmlNodePtr control, const struct form_view *v, size_t i,
                    const char *id, const char *value);
-/* The text box's hosts into v; the posted line rows into v (errors to p). */
+/* The text box's hosts into v. */
 void hostlist_patch(const char *text, struct value *v);
-void lines_patch(const struct form *form, const struct field_def *f, struct value *v,
-                 struct problem *p);
+/* The posted line rows into patch's lines, when the form had them (errors to p). */
+void lines_from_form(struct ctx *c, const struct form *form, struct record *patch,
+                     struct problem *p);
 /* A copy of a rendered file with each line's authPassword masked (free it);
  * NULL when out of memory. */
 char *config_masked(const char *file);

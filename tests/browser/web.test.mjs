@@ -497,11 +497,16 @@ test('call control: a phone with its line, registered to a group of two', LIMIT,
   await Promise.all([page.waitForNavigation(), page.click('table.list a')]);
   await page.selectOption('#f-device_pool', { label: 'DP-Web' });
   const row = page.locator('#f-lines tbody tr').first();
-  await row.locator('select').selectOption({ label: '2001' });
-  await row.locator('input[name="lines__label"]').fill('Front');
+  await row.locator('input[name="lines__dn"]').fill('2009');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+  assert.match(await page.textContent('#lines-error'), /does not exist/);
+  const typedRow = page.locator('#f-lines tbody tr').first();
+  assert.equal(await typedRow.locator('input[name="lines__label"]').inputValue(), '', 'rows come back as typed');
+  await typedRow.locator('input[name="lines__dn"]').fill('2001');
+  await typedRow.locator('input[name="lines__label"]').fill('Front');
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
   assert.match(await page.textContent('.status.ok'), /Update successful|saved/i);
-  assert.equal(await page.locator('#f-lines tbody tr').first().locator('select').evaluate((s) => s.selectedOptions[0].textContent), '2001');
+  assert.equal(await page.locator('#f-lines tbody tr').first().locator('input[name="lines__dn"]').inputValue(), '2001');
   assert.ok(!(await page.content()).includes(DIGEST), 'the phone page does not show the password');
   await shot('32-phone-lines');
 
