@@ -50,7 +50,7 @@ static int read_password(const char *prompt, char *buf, size_t len)
  * standard error. */
 static int set_password(struct service *sv, const char *name, const char *prompt, set_fn *set)
 {
-    char password[256];
+    char password[SERVICE_ADMIN_PASSWORD_MAX + 2];   /* one more than allowed: refused, never cut */
     struct problem p = { 0 };
     if (read_password(prompt, password, sizeof password) != 0) {
         fprintf(stderr, "ucprov: no password on standard input\n");

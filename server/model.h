@@ -22,6 +22,13 @@ enum entity_kind {
     ENT_PHONE,
     ENT_VPN_FEATURE_CONFIGURATION,
     ENT_SYSTEM_SETTINGS,
+    /* call control (issue 12): model_cc.c */
+    ENT_CALL_MANAGER,
+    ENT_CALL_MANAGER_GROUP,
+    ENT_DATE_TIME_GROUP,
+    ENT_DEVICE_POOL,
+    ENT_SIP_PROFILE,
+    ENT_DIRECTORY_NUMBER,
     ENT_COUNT
 };
 
@@ -38,6 +45,10 @@ enum field_type {
     FT_MODEL,       /* a name from the phone model catalogue */
     FT_STORE,       /* a trust store name */
     FT_DATE,        /* "YYYY-MM-DD", or "" when unknown */
+    FT_HOST,        /* a host name, an IPv4 or a bare IPv6 address: goes into phones' files */
+    FT_LOCALE,      /* a locale folder name on the phone: letters, digits, '_' and '-' */
+    FT_HOSTLIST,    /* ordered host names, count in [min, max]; in s, one a line */
+    FT_LINES,       /* a phone's line appearances, count <= max; in lines */
 };
 
 struct enum_value {
@@ -63,9 +74,19 @@ struct entity_def {
     bool singleton;           /* one row, GET and PUT only */
     const struct field_def *fields;
     size_t n_fields;
+    const char *name_field;   /* the field that names an object; NULL: "name" */
 };
 
-#define RECORD_MAX_FIELDS 20
+#define RECORD_MAX_FIELDS 40
+
+/* A directory number on a phone's button (FT_LINES). */
+#define LINE_TEXT_MAX 30              /* label and display name, in characters */
+struct line_appearance {
+    int64_t button;                   /* 1..64 */
+    int64_t directory_number;         /* id */
+    char label[4 * LINE_TEXT_MAX + 1];
+    char display_name[4 * LINE_TEXT_MAX + 1];   /* "" = the number's */
+};
 
 struct value {
     bool set;          /* given by the caller (for merges) or loaded */
@@ -74,6 +95,8 @@ struct value {
     char *s;           /* TEXT-like types */
     int64_t *ids;      /* FT_REFLIST */
     size_t n_ids;
+    struct line_appearance *lines;   /* FT_LINES, in button order */
+    size_t n_lines;
 };
 
 struct record {
@@ -86,6 +109,8 @@ struct record {
 const struct entity_def *entity_get(enum entity_kind kind);
 /* The entity whose collection is name, or NULL. */
 const struct entity_def *entity_by_collection(const char *name);
+/* The field naming kind's objects ("name", a directory number's "pattern"). */
+const char *entity_name_field(const struct entity_def *e);
 /* Index of a field by name, or -1. */
 int entity_field_index(const struct entity_def *e, const char *name);
 
@@ -170,13 +195,17 @@ struct sip_profile_view {
     char meet_me_service_uri[4 * 128 + 1], abbreviated_dial_uri[4 * 128 + 1];
 };
 
+/* Bytes a secret of n bytes takes stored sealed, with its NUL (secretbox.h). */
+#define MODEL_SEALED_LEN(n) (5 + 4 * (((n) + 28 + 2) / 3) + 1)
+
 struct line_view {                    /* a line appearance, featureID 9 */
     int button;                       /* line[@button], 1..64 */
     char feature_label[4 * 30 + 1];   /* text beside the button */
     char name[31];                    /* the directory number: the SIP user */
     char display_name[4 * 30 + 1];    /* the appearance's, else the number's */
     char auth_name[4 * 30 + 1];
-    char auth_password[4 * 30 + 1];   /* a secret: the phone's file only */
+    char auth_password[MODEL_SEALED_LEN(4 * 30)];   /* a secret: the phone's file only;
+                                                       read sealed, opened in place */
     char contact[4 * 30 + 1];         /* Contact user part ("" = the phone's default) */
     char messages_number[31];         /* voicemail pilot, "" when none */
     bool shared;                      /* the number appears on another phone too */
@@ -201,9 +230,6 @@ struct call_control_view {
      * such as "FeaturePolicy.xml" ("" = none), never the policy's display name. */
     char feature_policy_file[4 * 50 + 5];
 };
-
-/* Bytes a secret of n bytes takes stored sealed, with its NUL (secretbox.h). */
-#define MODEL_SEALED_LEN(n) (5 + 4 * (((n) + 28 + 2) / 3) + 1)
 
 struct device_view {
     char name[16];

@@ -71,10 +71,13 @@ static struct cache_blob *render_into_cache(struct service *sv, const char *name
         if (rc == 0) {
             svc_reveal_text(sv, v->phone_password, sizeof v->phone_password, "a phone password");
             svc_reveal_text(sv, v->ssh_password, sizeof v->ssh_password, "an SSH password");
+            for (size_t i = 0; i < v->cc.n_lines; i++)
+                svc_reveal_text(sv, v->cc.lines[i].auth_password,
+                                sizeof v->cc.lines[i].auth_password, "a line's digest password");
             rc = render_device(sv->templates, v, &r);
         }
         if (v)
-            OPENSSL_cleanse(v, sizeof *v);   /* it held the phone and SSH passwords */
+            OPENSSL_cleanse(v, sizeof *v);   /* it held the phone, SSH and line passwords */
         free(v);
     }
     if (rc != 0)

@@ -20,3 +20,6 @@ server_libucprov_a_SOURCES += \
 	server/service/tokens.c \
 	server/service/txn.c \
 	server/service/validate.c
+# Issue 12: call control's checks.
+server_libucprov_a_SOURCES += server/service/callctl.c
+server_libucprov_a_SOURCES += server/service/bulk_cc.c

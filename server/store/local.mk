@@ -13,3 +13,5 @@ server_libucprov_a_SOURCES += \
 	server/store/phones.c \
 	server/store/logs.c \
 	server/store/admins.c
+# Issue 12: call control's lists and a phone's call control view.
+server_libucprov_a_SOURCES += server/store/callctl.c

@@ -31,6 +31,8 @@ static control_fn *const controls[] = {
     [FT_DATE] = text_control, [FT_SECRET] = secret_control, [FT_INT] = int_control,
     [FT_BOOL] = bool_control, [FT_ENUM] = enum_control, [FT_REF] = ref_control,
     [FT_REFLIST] = reflist_control, [FT_MODEL] = model_control, [FT_STORE] = store_control,
+    [FT_HOST] = text_control, [FT_LOCALE] = text_control,
+    [FT_HOSTLIST] = hostlist_control, [FT_LINES] = lines_control,
 };
 
 static const struct { const char *name, *label; } enum_labels[] = {
@@ -40,6 +42,9 @@ static const struct { const char *name, *label; } enum_labels[] = {
     { "ringer_off", "Ringer Off" }, { "call_reject", "Call Reject" },
     { "internal", "Internal" }, { "external_url", "External URL" }, { "both", "Both" },
     { "mic", "MIC (manufacturing installed)" }, { "lsc", "LSC (issued by CAPF)" },
+    { "tcp", "TCP" }, { "udp", "UDP" }, { "tls", "TLS" }, { "non_secure", "Non Secure" },
+    { "authenticated", "Authenticated" }, { "encrypted", "Encrypted" }, { "none", "None" },
+    { "phone", "Phone" }, { "ip", "IP" },
 };
 
 /* What a label alone does not say. */
@@ -51,12 +56,21 @@ static const struct { const char *field, *hint; } field_hints[] = {
     { "auto_network_detect", "the phone pings the TFTP server at power-on; no reply starts the VPN" },
     { "host_id_check", "the gateway URL's host must match the certificate's CN or a SAN" },
     { "vpn_profile", "< None >: the VPN Feature Configuration applies" },
+    { "time_zone", "CUCM's name, e.g. Tokyo Standard Time or Pacific Standard/Daylight Time" },
+    { "date_template", "M/D/Y, D/M/Y or Y/M/D with '/', '-' or '.'; YY: 4-digit year; "
+      "A: 12-hour clock" },
+    { "call_managers", "the phone registers to the first and fails over in this order (1 to 3)" },
+    { "device_pool", "< None >: the call manager, clock and locales of System Settings" },
+    { "sip_profile", "< None >: the Standard SIP Profile" },
+    { "host", "the registrar's host name or IP address (processNodeName)" },
+    { "pattern", "digits, *, # and a leading +" },
 };
 
 /* The left box of a list field, CUCM's words. */
 static const struct { const char *field, *available; } listbox_titles[] = {
     { "certificates", "VPN Certificates in your Truststore" },
     { "gateways", "All Available VPN Gateways" },
+    { "call_managers", "Available Cisco Unified Communications Managers" },
 };
 
 /* The buttons between and beside the boxes: ucprov.js moves the options without
@@ -145,16 +159,18 @@ xmlNodePtr input_row(xmlNodePtr parent, const char *name, const char *label,
 }
 
 void checkbox_row(xmlNodePtr parent, const char *name, const char *label, bool on,
-                  const char *hint_text)
+                  const char *hint_text, const struct problem *p)
 {
     char id[64];
     snprintf(id, sizeof id, "f-%s", name);
-    xmlNodePtr control = labelled_row(parent, name, label, NULL, ROW_BOXED);
+    const char *error = error_for(p, name);
+    xmlNodePtr control = labelled_row(parent, name, label, error, ROW_ANCHOR | ROW_BOXED);
     xmlNodePtr in = html_input(control, "checkbox", id, name, "1");
     if (on)
         html_attr(in, "checked", "checked");
     if (hint_text != NULL)
         hint(control, hint_text);
+    field_error(control, error, name);
 }
 
 xmlNodePtr select_el(xmlNodePtr parent, const char *id, const char *name)
@@ -216,7 +232,7 @@ void field_row(struct ctx *c, xmlNodePtr parent, const struct form_view *v, size
     const char *error = error_for(v->p, f->name);
     snprintf(id, sizeof id, "f-%s", f->name);
     unsigned flags = ROW_ANCHOR | ROW_BOXED | (f->required ? ROW_REQUIRED : 0) |
-                     (f->type == FT_REFLIST ? ROW_NO_FOR : 0);
+                     (f->type == FT_REFLIST || f->type == FT_LINES ? ROW_NO_FOR : 0);
     xmlNodePtr control = labelled_row(parent, f->name, f->label, error, flags);
     if ((size_t)f->type < sizeof controls / sizeof controls[0] && controls[f->type] != NULL)
         controls[f->type](c, control, v, i, id, value);

@@ -12,12 +12,22 @@ INTEGRATION_TESTS = tests/integration/rest.tap tests/integration/tftp.tap \
 	tests/integration/storm.tap
 INTEGRATION_TESTS += tests/integration/bulk.tap
 INTEGRATION_TESTS += tests/integration/web.tap tests/browser/browser.tap
-INTEGRATION_TESTS += tests/integration/authz.tap tests/integration/security.tap \
-	tests/integration/secrets.tap tests/integration/harvest.tap
+INTEGRATION_TESTS += tests/integration/authz.tap
+INTEGRATION_TESTS += tests/integration/callctl.tap
+INTEGRATION_TESTS += tests/integration/security.tap tests/integration/secrets.tap \
+	tests/integration/harvest.tap
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json tests/browser/web.test.mjs
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += tests/integration/lib.sh
+
+# A real registrar (kamailio) and user agent (SIPp) against a rendered phone
+# config: sip.sh starts them, sip-values.sh reads the file, sip/ the scenarios.
+INTEGRATION_TESTS += tests/integration/sip.tap
+dist_noinst_SCRIPTS += tests/integration/sip-values.sh
+EXTRA_DIST += tests/integration/sip.sh tests/integration/sip/options.xml \
+	tests/integration/sip/register.xml tests/integration/sip/refused.xml \
+	tests/integration/sip/answer.xml tests/integration/sip/call.xml
 
 # A datagram thrower for the TFTP tests.
 check_PROGRAMS += tests/integration/udp-probe

@@ -119,6 +119,15 @@ tests_unit_test_callcontrol_LDADD = $(UNIT_TEST_LDADD)
 endif
 EXTRA_DIST += tests/unit/golden/SEP_callcontrol.cnf.xml
 
+# Issue 12 wiring: exactly the phones a call control change touches re-render.
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_callctl_service
+TESTS += tests/unit/test_callctl_service
+tests_unit_test_callctl_service_SOURCES = tests/unit/test_callctl_service.c
+tests_unit_test_callctl_service_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_callctl_service_LDADD = $(UNIT_TEST_LDADD)
+endif
+
 # Phone trust (server/trust/): TLV items, ITL/CTL trust lists, .sgn and
 # .enc.sgn files, the trust keys; trust-openssl.tap checks the files that
 # test_trust_files writes with the openssl command line alone.
@@ -162,4 +171,14 @@ TESTS += tests/unit/test_admins
 tests_unit_test_admins_SOURCES = tests/unit/test_admins.c
 tests_unit_test_admins_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_admins_LDADD = $(UNIT_TEST_LDADD)
+endif
+
+# Issue 15, field hardening: gateway URLs, the system settings' host and
+# locales, certificate names with control characters, the ASA parameters.
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_validate
+TESTS += tests/unit/test_validate
+tests_unit_test_validate_SOURCES = tests/unit/test_validate.c
+tests_unit_test_validate_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_validate_LDADD = $(UNIT_TEST_LDADD)
 endif
