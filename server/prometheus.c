@@ -200,7 +200,7 @@ static void render_scans(struct page *pg)
             "do not exist.\n# TYPE ucprov_unknown_device_requests_total counter\n"
             "ucprov_unknown_device_requests_total %llu\n",
         (unsigned long long)scanwatch_unknown_total());
-    put(pg, "# HELP ucprov_mac_scan_hosts Hosts asking for many unknown phones' files "
+    put(pg, "# HELP ucprov_mac_scan_hosts Hosts asking for the files of many unknown phones "
             "(a MAC scan).\n# TYPE ucprov_mac_scan_hosts gauge\nucprov_mac_scan_hosts %zu\n",
         total);
     put(pg, "# HELP ucprov_mac_scan_unknown_names Distinct unknown phones a flagged host asked "

@@ -18,7 +18,8 @@
 static json_t *fetch_item(const void *row);
 static json_t *audit_item(const void *row);
 static json_t *diagnostic_json(const struct diagnostic *d);
-static json_t *line_text(const char *body, size_t len, size_t n);
+static json_t *entry_text(const char *body, const struct phonelog_evidence *ev);
+static json_t *finding_json(const char *body, const struct phonelog_finding *f);
 static json_t *probe_item(const void *row);
 static const char *query_or(const struct http_req *req, const char *key, const char *fallback);
 
@@ -142,17 +143,18 @@ void rest_diagnostics(struct service *sv, const struct http_req *req, struct htt
                                         "errors", errors, "warnings", warnings));
 }
 
-/* Evidence line n of a pasted log, capped, as a JSON string. */
-static json_t *line_text(const char *body, size_t len, size_t n)
+/* The text of an entry a finding rests on (offset, len in the paste), capped,
+ * as a JSON string. */
+static json_t *entry_text(const char *body, const struct phonelog_evidence *ev)
 {
-    const char *start;
-    size_t width = phonelog_line(body, len, n, &start);
+    const char *start = body + ev->offset;
+    size_t width = ev->len;
     if (width > UCPROV_PHONELOG_EVIDENCE_MAX)
         width = UCPROV_PHONELOG_EVIDENCE_MAX;
     json_t *t = json_stringn(start, width);
     if (t != NULL)
         return t;
-    /* Logs are not always UTF-8: keep the line readable rather than refuse it. */
+    /* Logs are not always UTF-8: keep the entry readable rather than refuse it. */
     char *ascii = malloc(width + 1);
     for (size_t k = 0; ascii && k < width; k++) {
         unsigned char c = (unsigned char)start[k];
@@ -161,6 +163,20 @@ static json_t *line_text(const char *body, size_t len, size_t n)
     t = ascii ? json_stringn(ascii, width) : json_string("");
     free(ascii);
     return t;
+}
+
+/* One finding: what it is, what to do, and the entries (seq, line, text) it rests on. */
+static json_t *finding_json(const char *body, const struct phonelog_finding *f)
+{
+    json_t *evidence = json_array();
+    for (size_t k = 0; k < f->n_lines; k++) {
+        const struct phonelog_evidence *ev = &f->evidence[k];
+        json_array_append_new(evidence, json_pack("{s:I, s:I, s:o}", "seq", (json_int_t)ev->seq,
+                                                  "line", (json_int_t)ev->line, "text",
+                                                  entry_text(body, ev)));
+    }
+    return json_pack("{s:s, s:s, s:s, s:o}", "problem", f->id, "title", f->title, "fix",
+                     f->fix, "evidence", evidence);
 }
 
 void rest_phone_log(struct service *sv, const struct http_req *req, struct http_resp *resp)
@@ -172,21 +188,18 @@ void rest_phone_log(struct service *sv, const struct http_req *req, struct http_
         return;
     }
     struct phonelog_finding found[PHONELOG_PROBLEM_COUNT];
+    struct phonelog_summary sum = { 0 };
     const char *body = (const char *)req->body;
-    size_t n = phonelog_diagnose(body, req->body_len, found, PHONELOG_PROBLEM_COUNT);
+    size_t n = phonelog_analyse(body, req->body_len, found, PHONELOG_PROBLEM_COUNT, &sum);
     json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *lines = json_array();
-        for (size_t k = 0; k < found[i].n_lines; k++)
-            json_array_append_new(lines, json_pack("{s:I, s:o}", "line",
-                                                   (json_int_t)found[i].lines[k], "text",
-                                                   line_text(body, req->body_len,
-                                                             found[i].lines[k])));
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o}", "problem", found[i].id,
-                                             "title", found[i].title, "fix", found[i].fix,
-                                             "evidence", lines));
-    }
-    rest_send_json(resp, 200, json_pack("{s:o, s:I}", "findings", arr, "count", (json_int_t)n));
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, finding_json(body, &found[i]));
+    const char *verdict = phonelog_verdict(&sum, n);
+    json_t *out = json_pack("{s:o, s:I, s:I, s:I}", "findings", arr, "count", (json_int_t)n,
+                            "entries", (json_int_t)sum.entries, "recognised",
+                            (json_int_t)sum.recognised);
+    json_object_set_new(out, "verdict", verdict ? json_string(verdict) : json_null());
+    rest_send_json(resp, 200, out);
 }
 
 /* --------------------------------------------------------------- gateways */

@@ -15,7 +15,7 @@
 #include "verify.h"
 
 static char *display_text(const char *in, size_t len);
-static char *line_of(const char *text, size_t len, size_t n);
+static char *entry_of(const char *text, const struct phonelog_evidence *ev);
 static void diagnostics_table(xmlNodePtr content, const struct diagnostic *diags, size_t n);
 static void phonelog_page(struct ctx *c, const struct form_field *text_field,
                           const struct problem *p, const char *analysed, size_t len,
@@ -79,14 +79,13 @@ static char *display_text(const char *in, size_t len)
     return out;
 }
 
-/* Line n (from 1) of text, without its ending, cut to the evidence limit. */
-static char *line_of(const char *text, size_t len, size_t n)
+/* The entry a finding rests on, as the paste has it, cut to the evidence limit. */
+static char *entry_of(const char *text, const struct phonelog_evidence *ev)
 {
-    const char *start;
-    size_t line_len = phonelog_line(text, len, n, &start);
-    if (line_len > UCPROV_PHONELOG_EVIDENCE_MAX)
-        line_len = UCPROV_PHONELOG_EVIDENCE_MAX;
-    return display_text(start, line_len);
+    size_t len = ev->len;
+    if (len > UCPROV_PHONELOG_EVIDENCE_MAX)
+        len = UCPROV_PHONELOG_EVIDENCE_MAX;
+    return display_text(text + ev->offset, len);
 }
 
 /* ------------------------------------------------------------ diagnostics */
@@ -237,7 +236,8 @@ static void phonelog_findings(xmlNodePtr content, const char *analysed, size_t l
                               const char *source)
 {
     struct phonelog_finding found[PHONELOG_PROBLEM_COUNT];
-    size_t n = phonelog_diagnose(analysed, len, found, PHONELOG_PROBLEM_COUNT);
+    struct phonelog_summary sum = { 0 };
+    size_t n = phonelog_analyse(analysed, len, found, PHONELOG_PROBLEM_COUNT, &sum);
     size_t lines = 0;
     for (size_t i = 0; i < len; i++)
         lines += analysed[i] == '\n';
@@ -247,12 +247,15 @@ static void phonelog_findings(xmlNodePtr content, const char *analysed, size_t l
     html_attr(results, "id", "findings");
     html_el(results, "h2", "Findings");
     char *src = display_text(source, strlen(source));
-    html_attr(html_elf(results, "p", "%zu problem%s recognised in %zu line%s of %s", n,
-                       n == 1 ? "" : "s", lines, lines == 1 ? "" : "s", src ? src : ""),
+    html_attr(html_elf(results, "p", "%zu problem%s recognised in %zu entr%s (%zu line%s) of %s",
+                       n, n == 1 ? "" : "s", sum.entries, sum.entries == 1 ? "y" : "ies", lines,
+                       lines == 1 ? "" : "s", src ? src : ""),
               "class", "count");
     free(src);
-    if (n == 0)
-        banner(results, "ok", "No known VPN problem in this log.");
+    /* Only entries read and understood make an all-clear; else say what was not. */
+    const char *verdict = phonelog_verdict(&sum, n);
+    if (verdict != NULL)
+        banner(results, sum.recognised > 0 ? "ok" : "warn", verdict);
     for (size_t i = 0; i < n; i++)
         finding_box(results, &found[i], analysed, len);
 }
@@ -261,7 +264,7 @@ static void phonelog_findings(xmlNodePtr content, const char *analysed, size_t l
 static void finding_box(xmlNodePtr results, const struct phonelog_finding *found,
                         const char *analysed, size_t len)
 {
-    static const char *const heads[] = { "Line", "Evidence" };
+    static const char *const heads[] = { "Seq", "Line", "Evidence" };
     xmlNodePtr box = html_el(results, "div", NULL);
     html_attr(box, "class", "finding");
     html_attrf(box, "id", "finding-%s", found->id);
@@ -270,14 +273,16 @@ static void finding_box(xmlNodePtr results, const struct phonelog_finding *found
     html_attr(fix, "class", "fix");
     html_el(fix, "strong", "Fix: ");
     html_text(fix, found->fix);
-    xmlNodePtr tbody = list_table(box, "list compact evidence", NULL, heads, 2);
+    xmlNodePtr tbody = list_table(box, "list compact evidence", NULL, heads, 3);
     for (size_t k = 0; k < found->n_lines; k++) {
+        const struct phonelog_evidence *ev = &found->evidence[k];
         xmlNodePtr tr = html_el(tbody, "tr", NULL);
-        html_attr(html_elf(tr, "td", "%zu", found->lines[k]), "class", "num");
-        char *line = line_of(analysed, len, found->lines[k]);
-        html_attr(html_el(html_el(tr, "td", NULL), "code", line ? line : ""), "class",
+        html_attr(html_elf(tr, "td", "%llu", ev->seq), "class", "num");
+        html_attr(html_elf(tr, "td", "%zu", ev->line), "class", "num");
+        char *entry = ev->offset + ev->len <= len ? entry_of(analysed, ev) : NULL;
+        html_attr(html_el(html_el(tr, "td", NULL), "code", entry ? entry : ""), "class",
                   "logline");
-        free(line);
+        free(entry);
     }
 }
 

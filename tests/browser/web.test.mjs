@@ -359,11 +359,12 @@ test('paste a phone log: each recognised problem with its fix and evidence lines
   await page.click('nav a:has-text("Phone Log Diagnosis")');
   await page.fill('#f-log', log);
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Diagnose")')]);
-  assert.match(await page.textContent('#findings .count'), /2 problems recognised in 4 lines/);
+  assert.match(await page.textContent('#findings .count'), /2 problems recognised in \d+ entries \(4 lines\)/);
   const ec = page.locator('#finding-ec_cipher');
   assert.match(await ec.locator('h3').textContent(), /elliptic/i);
   assert.match(await ec.locator('.fix').textContent(), /ssl cipher/);
-  assert.equal(await ec.locator('td.num').first().textContent(), '2');
+  assert.equal(await ec.locator('td.num').first().textContent(), '4154', 'the entry\'s seq');
+  assert.equal(await ec.locator('td.num').nth(1).textContent(), '2', 'its line');
   assert.match(await ec.locator('code.logline').first().textContent(), /ECDHE-RSA-AES256-GCM-SHA384/);
   assert.equal(await page.locator('#finding-cert_hash_mismatch').count(), 1);
   assert.equal(await page.inputValue('#f-log'), log, 'the pasted log stays in the box');
