@@ -36,6 +36,8 @@ struct sessions {
     size_t next_spent;
 };
 
+static void to_hex(const unsigned char *raw, size_t n, char *out);
+
 struct sessions *sessions_new(void)
 {
     struct sessions *s = calloc(1, sizeof *s);
@@ -60,15 +62,10 @@ void sessions_free(struct sessions *s)
 
 bool session_random_token(char out[SESSION_TOKEN_LEN + 1])
 {
-    static const char hex[] = "0123456789abcdef";
     unsigned char raw[SESSION_TOKEN_LEN / 2];
     if (RAND_bytes(raw, sizeof raw) != 1)
         return false;
-    for (size_t i = 0; i < sizeof raw; i++) {
-        out[i * 2] = hex[raw[i] >> 4];
-        out[i * 2 + 1] = hex[raw[i] & 15];
-    }
-    out[SESSION_TOKEN_LEN] = '\0';
+    to_hex(raw, sizeof raw, out);
     OPENSSL_cleanse(raw, sizeof raw);
     return true;
 }
@@ -223,25 +220,15 @@ static bool token_fresh(struct sessions *s, const unsigned char raw[LOGIN_TOKEN_
     return true;
 }
 
-bool login_token_valid(struct sessions *s, const char *token, time_t now)
+/* A token made here, fresh and unspent; with spend, spent now. */
+static bool check_token(struct sessions *s, const char *token, time_t now, bool spend)
 {
     unsigned char raw[LOGIN_TOKEN_RAW];
     if (!from_hex(token, raw, sizeof raw))
         return false;
     pthread_mutex_lock(&s->lock);
     bool ok = token_fresh(s, raw, now);
-    pthread_mutex_unlock(&s->lock);
-    return ok;
-}
-
-bool login_token_take(struct sessions *s, const char *token, time_t now)
-{
-    unsigned char raw[LOGIN_TOKEN_RAW];
-    if (!from_hex(token, raw, sizeof raw))
-        return false;
-    pthread_mutex_lock(&s->lock);
-    bool ok = token_fresh(s, raw, now);
-    if (ok) {
+    if (ok && spend) {
         /* A full table drops the oldest entry, whose token is near its end anyway. */
         struct spent *sp = &s->spent[s->next_spent++ % UCPROV_LOGIN_SPENT_MAX];
         memcpy(sp->nonce, raw + 4, LOGIN_NONCE_LEN);
@@ -249,4 +236,14 @@ bool login_token_take(struct sessions *s, const char *token, time_t now)
     }
     pthread_mutex_unlock(&s->lock);
     return ok;
+}
+
+bool login_token_valid(struct sessions *s, const char *token, time_t now)
+{
+    return check_token(s, token, now, false);
+}
+
+bool login_token_take(struct sessions *s, const char *token, time_t now)
+{
+    return check_token(s, token, now, true);
 }

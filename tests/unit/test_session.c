@@ -123,6 +123,31 @@ START_TEST(token_compare)
 }
 END_TEST
 
+START_TEST(login_token_made_here_fresh_and_once)
+{
+    char t[SESSION_TOKEN_LEN + 1], forged[SESSION_TOKEN_LEN + 1];
+    ck_assert(login_token_new(s, T0, t));
+    ck_assert(login_token_valid(s, t, T0 + 1));
+    ck_assert(login_token_valid(s, t, T0 + 2));   /* looking does not spend it */
+    memcpy(forged, t, sizeof forged);
+    forged[SESSION_TOKEN_LEN - 1] = forged[SESSION_TOKEN_LEN - 1] == '0' ? '1' : '0';
+    ck_assert(!login_token_take(s, forged, T0 + 3));   /* a tag of someone else's */
+    ck_assert(session_random_token(forged));
+    ck_assert(!login_token_take(s, forged, T0 + 3));   /* random: no tag at all */
+    ck_assert(login_token_take(s, t, T0 + 3));
+    ck_assert(!login_token_take(s, t, T0 + 4));        /* spent */
+    ck_assert(!login_token_valid(s, t, T0 + 4));
+    ck_assert(login_token_new(s, T0, t));
+    ck_assert(!login_token_take(s, t, T0 + UCPROV_LOGIN_FORM_TTL_S + 1));   /* too old */
+    ck_assert(!login_token_valid(s, NULL, T0));
+    ck_assert(!login_token_valid(s, "", T0));
+    struct sessions *other = sessions_new();
+    ck_assert(login_token_new(other, T0, t));
+    ck_assert(!login_token_take(s, t, T0));   /* another process's secret */
+    sessions_free(other);
+}
+END_TEST
+
 START_TEST(brake_doubles_then_caps)
 {
     const char *ip = "192.0.2.1";
@@ -193,6 +218,7 @@ static Suite *session_suite(void)
     tcase_add_test(tc, logout_ends_only_that_session);
     tcase_add_test(tc, full_table_evicts_the_idlest);
     tcase_add_test(tc, token_compare);
+    tcase_add_test(tc, login_token_made_here_fresh_and_once);
     suite_add_tcase(su, tc);
     tc = tcase_create("login brake");
     tcase_add_checked_fixture(tc, setup, teardown);
