@@ -18,12 +18,15 @@
 #include <openssl/crypto.h>
 
 #include "cli.h"
+#include "dblock.h"
 #include "limits.h"
 #include "log.h"
 #include "selfsigned.h"
 #include "service/service.h"
 #include "timefmt.h"
 #include "verify.h"
+
+static const char *db_path = UCPROV_DEFAULT_DB;   /* --db, for the commands that name it */
 
 struct command {
     const char *name, *sub;   /* "admin" "add" */
@@ -173,6 +176,18 @@ static int cmd_backup(struct service *sv, int argc, char **args)
 static int cmd_restore(struct service *sv, int argc, char **args)
 {
     (void)argc;
+    /* A running daemon would keep serving the files it has cached from the old
+     * database, and its open connections would see the new one half-way. */
+    pid_t daemon_pid = dblock_holder(db_path);
+    if (daemon_pid != 0) {
+        fprintf(stderr, "ucprov: ucprovd (pid %ld) is serving %s; restore refused.\n"
+                "Stop it, restore, then start it again:\n"
+                "  systemctl stop ucprovd        (or: kill %ld)\n"
+                "  ucprov --db %s restore %s\n"
+                "  systemctl start ucprovd\n", (long)daemon_pid, db_path, (long)daemon_pid,
+                db_path, args[0]);
+        return 1;
+    }
     return copy_database(sv, args[0], service_restore, "database restored from",
                          "; restart ucprovd");
 }
@@ -308,7 +323,8 @@ static const struct command commands[] = {
       "recent config fetches, newest first", cmd_log },
     { "backup", NULL, 1, "FILE", "consistent copy of the database, safe while ucprovd runs",
       cmd_backup },
-    { "restore", NULL, 1, "FILE", "replace the database with a backup (stop ucprovd first)",
+    { "restore", NULL, 1, "FILE", "replace the database with a backup (refused while ucprovd "
+      "serves it)",
       cmd_restore },
     { "verify-gateway", NULL, 1, "SEP<MAC>", "connect to each gateway in the phone's config and "
       "check its certificate as the phone would", cmd_verify_gateway },
@@ -361,7 +377,7 @@ int main(int argc, char **argv)
     /* '+' stops at the first command word so commands may take their own options later. */
     while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
+        case 'd': db = db_path = optarg; break;
         case 'h': usage(stdout); return 0;
         default:  usage(stderr); return 2;
         }

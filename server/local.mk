@@ -9,6 +9,7 @@ server_libucprov_a_SOURCES = \
 	server/cache.c server/cache.h \
 	server/cert.c server/cert.h \
 	server/csvio.c server/csvio.h \
+	server/dblock.c server/dblock.h \
 	server/embedded.h \
 	server/fetchlog.c server/fetchlog.h \
 	server/http.c server/http.h \

@@ -19,6 +19,7 @@
 #include "admin.h"
 #include "admin_tls.h"
 #include "daemon_options.h"
+#include "dblock.h"
 #include "fetchlog.h"
 #include "http.h"
 #include "limits.h"
@@ -121,7 +122,7 @@ static int drop_privileges(const char *user, const char *db)
  * stays 0600. */
 static void hand_over_files(const char *db, uid_t uid, gid_t gid)
 {
-    static const char *const suffixes[] = { "", "-wal", "-shm" };
+    static const char *const suffixes[] = { "", "-wal", "-shm", ".lock" };
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s%s", db, suffixes[i]);
@@ -168,11 +169,12 @@ struct daemon {
     struct tftpd *tftp;
     pthread_t tftp_tid;
     bool tftp_running;
+    int db_lock;                      /* held while serving: ucprov restore asks (dblock.h) */
 };
 
 int main(int argc, char **argv)
 {
-    struct daemon d = { 0 };
+    struct daemon d = { .db_lock = -1 };
     if (options_parse(argc, argv, &d.opt) != 0) {
         options_free(&d.opt);
         return 2;
@@ -206,6 +208,10 @@ static void prepare_process(struct daemon *d)
 static int open_service(struct daemon *d)
 {
     char err[512];
+    pid_t other = 0;
+    d->db_lock = dblock_take(d->opt.db, &other);
+    if (d->db_lock == -2)
+        log_warn("another ucprovd (pid %ld) serves %s too", (long)other, d->opt.db);
     if ((d->sv = service_open(d->opt.db, err, sizeof err)) == NULL) {
         log_error("%s", err);
         return -1;
@@ -396,6 +402,8 @@ static void shut_down(struct daemon *d)
     fetchlog_stop(d->fetchlog);   /* after the front ends: their last records are written */
     provider_free(d->provider);
     service_close(d->sv);
+    if (d->db_lock >= 0)
+        close(d->db_lock);
     xmlCleanupParser();
     options_free(&d->opt);
 }
