@@ -27,6 +27,7 @@
 #include "prometheus.h"
 #include "provider.h"
 #include "scanwatch.h"
+#include "secretbox.h"
 #include "service/service.h"
 #include "tftpd/tftpd.h"
 
@@ -118,8 +119,8 @@ static int drop_privileges(const char *user, const char *db)
 }
 
 /* The database was opened (and perhaps created) as root: the files SQLite
- * writes later must belong to the user the daemon becomes.  Their mode
- * stays 0600. */
+ * writes later, and the key, must belong to the user the daemon becomes.
+ * Their mode stays 0600. */
 static void hand_over_files(const char *db, uid_t uid, gid_t gid)
 {
     static const char *const suffixes[] = { "", "-wal", "-shm", ".lock" };
@@ -129,6 +130,11 @@ static void hand_over_files(const char *db, uid_t uid, gid_t gid)
         if (chown(path, uid, gid) != 0 && errno != ENOENT)
             log_warn("cannot give %s to the daemon's user: %s", path, strerror(errno));
     }
+    /* The key that seals the phones' secrets: the CLI, run as that user, reads it too. */
+    char key[4096];
+    secretbox_key_path(db, key, sizeof key);
+    if (strstr(db, "://") == NULL && chown(key, uid, gid) != 0 && errno != ENOENT)
+        log_warn("cannot give %s to the daemon's user: %s", key, strerror(errno));
 }
 
 /* Each TFTP transfer holds a socket: make room for the cap plus the HTTP
