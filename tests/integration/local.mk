@@ -13,10 +13,14 @@ INTEGRATION_TESTS = tests/integration/rest.tap tests/integration/tftp.tap \
 INTEGRATION_TESTS += tests/integration/bulk.tap
 INTEGRATION_TESTS += tests/integration/web.tap tests/browser/browser.tap
 INTEGRATION_TESTS += tests/integration/authz.tap
+# The same suites over PostgreSQL (lib.sh: UCPROV_TEST_BACKEND=pg, pg.sh).
+INTEGRATION_TESTS += tests/integration/pg-rest.tap tests/integration/pg-tftp.tap \
+	tests/integration/pg-diag.tap tests/integration/pg-bulk.tap tests/integration/pg-web.tap \
+	tests/integration/pg-authz.tap tests/integration/pg-storm.tap
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json tests/browser/web.test.mjs
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS)
-EXTRA_DIST += tests/integration/lib.sh
+EXTRA_DIST += tests/integration/lib.sh tests/integration/pg.sh
 
 # A datagram thrower for the TFTP tests.
 check_PROGRAMS += tests/integration/udp-probe
