@@ -114,6 +114,7 @@ struct service *service_open(const char *db_path, char *err, size_t errlen)
     }
     pthread_key_create(&sv->conn_key, NULL);
     pthread_mutex_init(&sv->conns_lock, NULL);
+    svc_cluster_init(sv);
     pthread_mutex_init(&sv->auth_lock, NULL);
     RAND_bytes(sv->auth_secret, sizeof sv->auth_secret);
     sv->cache = cache_new();
@@ -128,6 +129,7 @@ struct service *service_open(const char *db_path, char *err, size_t errlen)
         return NULL;
     }
     int rc = store_migrate(s, err, errlen);
+    sv->cluster.shared = store_shared(s);
     store_close(s);
     if (rc != 0) {
         service_close(sv);
@@ -140,7 +142,8 @@ void service_close(struct service *sv)
 {
     if (sv == NULL)
         return;
-    svc_warm_stop(sv);   /* first: it renders through a connection of its own */
+    svc_cluster_stop(sv);   /* first: it evicts, and it listens on a connection of its own */
+    svc_warm_stop(sv);      /* it renders through a connection of its own */
     struct conn *c = sv->conns;
     while (c != NULL) {
         struct conn *next = c->next;
@@ -151,6 +154,7 @@ void service_close(struct service *sv)
     pthread_key_delete(sv->conn_key);
     pthread_mutex_destroy(&sv->conns_lock);
     pthread_mutex_destroy(&sv->auth_lock);
+    svc_cluster_free(sv);
     OPENSSL_cleanse(sv->auth_secret, sizeof sv->auth_secret);
     cache_free(sv->cache);
     render_templates_free(sv->templates);
@@ -194,6 +198,8 @@ int service_restore(struct service *sv, const char *path, char *err, size_t errl
         return -1;
     svc_evict_all(sv);
     svc_auth_cache_clear(sv);
+    svc_cluster_notify_all(sv, s);   /* other nodes over the same database */
+    svc_cluster_notify_auth(sv, s);
     log_info("database restored from %s", path);
     return 0;
 }

@@ -95,9 +95,23 @@ void service_cache_stats(struct service *sv, struct cache_stats *out);
 int service_each_phone(struct service *sv, void (*fn)(void *ctx, const char *name), void *ctx);
 /* Render every phone's config into the cache in a background thread at low
  * priority, now and after every change that empties the cache, so a boot
- * storm after a restart or a site-wide change is served from memory.  The
- * daemon calls it once; service_close() stops the thread. */
+ * storm after a restart or a site-wide change is served from memory.  Over a
+ * shared database (PostgreSQL) it first starts the thread that hears the
+ * other nodes' changes (cluster.c).  The daemon calls it once;
+ * service_close() stops the threads. */
 int service_warm_start(struct service *sv);
+
+/* --- several nodes over one database (cluster.c) --- */
+struct cluster_status {
+    bool shared;              /* PostgreSQL: other nodes may share the database */
+    bool database_up;         /* it answers (always, for SQLite) */
+    bool listening;           /* this node hears the others' changes */
+    uint64_t notifications;   /* changes of other nodes heard so far */
+};
+void service_cluster_status(struct service *sv, struct cluster_status *out);
+/* Whether the database answers (store_reachable): a config missing from the
+ * cache fails for that reason, not because the phone is unknown. */
+bool service_database_up(struct service *sv);
 
 /* --- phones in bulk: CSV (bulk.c) ---
  * A header line naming the columns (any order; description may be left out),
