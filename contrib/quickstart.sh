@@ -2,6 +2,8 @@
 # quickstart.sh: install, build, load the demo lab and run ucprovd in the
 # foreground on its embedded SQLite database.  Run from the source tree:
 #   sudo sh contrib/quickstart.sh
+# It installs only what building and running take (install-deps.sh --build);
+# the tests' packages (chromium, clang, Node.js, ...) come with tests/run-all.sh.
 # Environment: UCPROV_DB (default ./ucprov.db), UCPROV_HTTP (default 0.0.0.0:8080).
 set -eu
 cd "$(dirname "$0")/.."
@@ -9,7 +11,7 @@ DB=${UCPROV_DB:-$(pwd)/ucprov.db}
 HTTP=${UCPROV_HTTP:-0.0.0.0:8080}
 PWFILE=$(dirname "$DB")/ucprov-admin-password.txt
 
-sh tests/install-deps.sh
+sh tests/install-deps.sh --build
 if [ ! -f server/ucprovd ]; then
     [ -x configure ] || autoreconf -fi
     [ -f Makefile ] || ./configure

@@ -1,19 +1,30 @@
-/* admin.c - route the admin port. */
+/* admin.c - guard and route the admin port. */
 #include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "admin.h"
-#include "api.h"
-#include "metrics.h"
-#include "pages.h"
+#include "rest/rest.h"
+#include "web/web.h"
+#include "prometheus.h"
+
+static bool needs_credentials(const char *path);
+static bool is_api(const char *path);
 
 struct admin {
     struct service *sv;
     struct pages *pages;
 };
+
+#define METRICS_PATH "/metrics"
+
+/* The paths that take HTTP Basic or a Bearer token; the web pages check their
+ * session themselves, so everything else reaches them unauthenticated. */
+static const char *const credential_prefixes[] = { "/api/", METRICS_PATH };
 
 struct admin *admin_new(struct service *sv, bool tls, char *err, size_t errlen)
 {
@@ -39,17 +50,52 @@ void admin_free(struct admin *a)
     free(a);
 }
 
+static bool needs_credentials(const char *path)
+{
+    for (size_t i = 0; i < sizeof credential_prefixes / sizeof credential_prefixes[0]; i++)
+        if (strncmp(path, credential_prefixes[i], strlen(credential_prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
+bool admin_authenticate(void *ctx, const struct http_req *req, struct http_identity *who)
+{
+    struct admin *a = ctx;
+    if (!needs_credentials(req->path))
+        return true;
+    struct actor actor = { 0 };
+    bool ok = false;
+    const char *token = http_req_bearer(req);
+    char user[128], pass[256];
+    if (token != NULL) {
+        ok = service_auth_token(a->sv, token, &actor);
+    } else if (http_req_basic(req, user, sizeof user, pass, sizeof pass)) {
+        ok = service_auth_password(a->sv, user, pass, &actor);
+        OPENSSL_cleanse(pass, sizeof pass);
+    }
+    who->id = actor.admin_id;
+    snprintf(who->name, sizeof who->name, "%s", actor.name);
+    return ok;
+}
+
+void admin_refuse(void *ctx, int status, const char *detail, struct http_resp *resp)
+{
+    (void)ctx;
+    struct problem p = { 0 };
+    problem_set(&p, status, "%s", detail ? detail : "authentication required: HTTP Basic with "
+                "an admin account, or Authorization: Bearer <token>");
+    rest_problem(resp, &p);
+}
+
 /* Where a request goes: the table admin_handle and admin_each_route share. */
 static bool is_api(const char *path)
 {
     return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0;
 }
 
-#define METRICS_PATH "/metrics"
-
 void admin_each_route(void (*fn)(void *ctx, const char *method, const char *path), void *ctx)
 {
-    api_each_route(fn, ctx);
+    rest_each_route(fn, ctx);
     fn(ctx, "GET", METRICS_PATH);
     pages_each_route(fn, ctx);
 }
@@ -57,21 +103,21 @@ void admin_each_route(void (*fn)(void *ctx, const char *method, const char *path
 bool admin_route_public(const char *method, const char *path)
 {
     if (is_api(path) || strcmp(path, METRICS_PATH) == 0)
-        return false;   /* http.c asks for credentials before they get here */
+        return false;   /* admin_authenticate asks for credentials before they get here */
     return pages_route_public(method, path);
 }
 
 void admin_handle(void *ctx, const struct http_req *req, struct http_resp *resp)
 {
     struct admin *a = ctx;
-    /* http.c has already authenticated everything under /api/. */
+    /* admin_authenticate has already let through only admins under /api/. */
     if (is_api(req->path)) {
-        api_handle(a->sv, req, resp);
+        rest_handle(a->sv, req, resp);
         return;
     }
-    if (strcmp(req->path, METRICS_PATH) == 0) {   /* authenticated by http.c, like /api/ */
+    if (strcmp(req->path, METRICS_PATH) == 0) {   /* authenticated like /api/ */
         size_t len = 0;
-        char *text = metrics_render(a->sv, &len);
+        char *text = prometheus_render(a->sv, &len);
         http_resp_set(resp, text ? 200 : 500, "text/plain; version=0.0.4; charset=utf-8", text,
                       len);
         return;

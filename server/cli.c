@@ -17,6 +17,7 @@
 #include <libxml/parser.h>
 #include <openssl/crypto.h>
 
+#include "cli.h"
 #include "limits.h"
 #include "log.h"
 #include "selfsigned.h"
@@ -31,7 +32,7 @@ struct command {
     int (*run)(struct service *sv, int argc, char **args);
 };
 
-static int report(const struct problem *p)
+int cli_report(const struct problem *p)
 {
     fprintf(stderr, "ucprov: %s\n", p->detail);
     for (size_t i = 0; i < p->n_errors; i++)
@@ -61,19 +62,28 @@ static int read_password(const char *prompt, char *buf, size_t len)
     return 0;
 }
 
-static int cmd_admin_add(struct service *sv, int argc, char **args)
+/* Read a password from standard input and give it to set (an admin's new
+ * account or password); 0, or 1 with the reason on standard error. */
+static int set_password(struct service *sv, const char *name, const char *prompt,
+                        int (*set)(struct service *sv, const char *name, const char *password,
+                                   struct problem *p))
 {
-    (void)argc;
     char password[256];
     struct problem p = { 0 };
-    if (read_password("password: ", password, sizeof password) != 0) {
+    if (read_password(prompt, password, sizeof password) != 0) {
         fprintf(stderr, "ucprov: no password on standard input\n");
         return 1;
     }
-    int rc = service_admin_add(sv, args[0], password, &p);
+    int rc = set(sv, name, password, &p);
     OPENSSL_cleanse(password, sizeof password);
-    if (rc != 0)
-        return report(&p);
+    return rc != 0 ? cli_report(&p) : 0;
+}
+
+static int cmd_admin_add(struct service *sv, int argc, char **args)
+{
+    (void)argc;
+    if (set_password(sv, args[0], "password: ", service_admin_add) != 0)
+        return 1;
     printf("admin '%s' added\n", args[0]);
     return 0;
 }
@@ -81,16 +91,8 @@ static int cmd_admin_add(struct service *sv, int argc, char **args)
 static int cmd_admin_passwd(struct service *sv, int argc, char **args)
 {
     (void)argc;
-    char password[256];
-    struct problem p = { 0 };
-    if (read_password("new password: ", password, sizeof password) != 0) {
-        fprintf(stderr, "ucprov: no password on standard input\n");
+    if (set_password(sv, args[0], "new password: ", service_admin_set_password) != 0)
         return 1;
-    }
-    int rc = service_admin_set_password(sv, args[0], password, &p);
-    OPENSSL_cleanse(password, sizeof password);
-    if (rc != 0)
-        return report(&p);
     printf("password of '%s' changed\n", args[0]);
     return 0;
 }
@@ -101,7 +103,7 @@ static int cmd_token_create(struct service *sv, int argc, char **args)
     char token[160];
     struct problem p = { 0 };
     if (service_token_create(sv, args[0], token, sizeof token, &p) != 0)
-        return report(&p);
+        return cli_report(&p);
     printf("%s\n", token);
     OPENSSL_cleanse(token, sizeof token);
     return 0;
@@ -140,216 +142,9 @@ static int cmd_demo(struct service *sv, int argc, char **args)
     (void)args;
     struct problem p = { 0 };
     if (service_load_demo(sv, &p) != 0)
-        return report(&p);
+        return cli_report(&p);
     printf("demo data loaded: gateway ASAv-Lab (https://asav.example.lab/phone), "
            "group VPN-Group-Lab, 3 Cisco 8861 phones\n");
-    return 0;
-}
-
-/* --- export: files for tftp-hpa, dnsmasq or nginx --- */
-
-struct export_job {
-    struct service *sv;
-    int dir_fd;
-    const char *dir;
-    size_t written, failed;
-};
-
-/* Write name into the directory under a temporary name, then rename it over
- * the old file, so that a server reading the directory never sees half a file. */
-static int write_atomically(struct export_job *job, const char *name, const void *data,
-                            size_t len)
-{
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", name, (long)getpid());
-    int fd = openat(job->dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -1;
-    const unsigned char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) {
-            close(fd);
-            unlinkat(job->dir_fd, tmp, 0);
-            return -1;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (fsync(fd) != 0 || close(fd) != 0 || renameat(job->dir_fd, tmp, job->dir_fd, name) != 0) {
-        unlinkat(job->dir_fd, tmp, 0);
-        return -1;
-    }
-    return 0;
-}
-
-static void export_one(struct export_job *job, const char *key, const char *filename)
-{
-    struct cache_blob *b = service_render(job->sv, key);
-    if (b == NULL || write_atomically(job, filename, b->data, b->len) != 0) {
-        fprintf(stderr, "ucprov: cannot write %s/%s: %s\n", job->dir, filename,
-                b ? strerror(errno) : "render failed");
-        job->failed++;
-    } else {
-        job->written++;
-    }
-    cache_blob_unref(b);
-}
-
-struct name_vec {
-    char (*names)[16];
-    size_t n, cap;
-};
-
-static void collect_name(void *ctx, const char *name)
-{
-    struct name_vec *v = ctx;
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 1024;
-        char (*grown)[16] = realloc(v->names, cap * sizeof *grown);
-        if (grown == NULL)
-            return;
-        v->names = grown;
-        v->cap = cap;
-    }
-    snprintf(v->names[v->n++], 16, "%s", name);
-}
-
-static int cmd_export(struct service *sv, int argc, char **args)
-{
-    static const struct option opts[] = {
-        { "dir", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
-    };
-    const char *dir = NULL;
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, args, "", opts, NULL)) != -1) {
-        if (c != 'd')
-            return 2;
-        dir = optarg;
-    }
-    if (dir == NULL || optind != argc) {
-        fprintf(stderr, "ucprov: usage: ucprov export --dir DIR\n");
-        return 2;
-    }
-    struct export_job job = { sv, open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), dir, 0, 0 };
-    if (job.dir_fd < 0) {
-        fprintf(stderr, "ucprov: cannot open directory %s: %s\n", dir, strerror(errno));
-        return 1;
-    }
-    struct name_vec names = { 0 };
-    if (service_each_phone(sv, collect_name, &names) != 0) {
-        fprintf(stderr, "ucprov: cannot read the phones\n");
-        close(job.dir_fd);
-        return 1;
-    }
-    for (size_t i = 0; i < names.n; i++) {
-        char filename[40];
-        snprintf(filename, sizeof filename, "%s.cnf.xml", names.names[i]);
-        export_one(&job, names.names[i], filename);
-    }
-    export_one(&job, XMLDEFAULT_NAME, XMLDEFAULT_NAME);
-    free(names.names);
-    close(job.dir_fd);
-    printf("%zu files written to %s%s\n", job.written, dir, job.failed ? " (some failed)" : "");
-    return job.failed ? 1 : 0;
-}
-
-/* --- import phones / export phones: CSV --- */
-
-/* The whole of a file, or of standard input for "-". */
-static char *read_all(const char *path, size_t *len)
-{
-    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    size_t cap = 1 << 20, n = 0;
-    char *buf = malloc(cap);
-    for (ssize_t r = 1; buf != NULL && r > 0;) {
-        if (n == cap) {
-            char *grown = realloc(buf, cap *= 2);
-            if (grown == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-        }
-        r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno != EINTR) {
-            free(buf);
-            buf = NULL;
-        } else if (r > 0) {
-            n += (size_t)r;
-        }
-    }
-    if (fd != STDIN_FILENO)
-        close(fd);
-    *len = n;
-    return buf;
-}
-
-/* A progress line that rewrites itself, only where someone watches it. */
-static void show_progress(void *ctx, size_t rows, size_t done, size_t total)
-{
-    (void)ctx;
-    fprintf(stderr, "\rimporting: %zu phones read, %3u%%", rows,
-            total ? (unsigned)(done * 100 / total) : 100u);
-    if (done == total)
-        fprintf(stderr, "\n");
-}
-
-static int cmd_import_phones(struct service *sv, int argc, char **args)
-{
-    (void)argc;
-    size_t len;
-    char *csv = read_all(args[0], &len);
-    if (csv == NULL) {
-        fprintf(stderr, "ucprov: cannot read %s: %s\n", args[0], strerror(errno));
-        return 1;
-    }
-    static const struct actor cli = { 0, "cli" };
-    struct import_result res;
-    struct problem p = { 0 };
-    int rc = service_import_phones(sv, &cli, csv, len,
-                                   isatty(STDERR_FILENO) ? show_progress : NULL, NULL, &res, &p);
-    free(csv);
-    if (rc != 0) {
-        report(&p);
-        if (res.more_errors)
-            fprintf(stderr, "  ... and %zu more\n", res.more_errors);
-        return 1;
-    }
-    printf("%zu phones imported\n", res.imported);
-    return 0;
-}
-
-static int cmd_export_phones(struct service *sv, int argc, char **args)
-{
-    if (argc > 2) {
-        fprintf(stderr, "ucprov: usage: ucprov export phones [FILE]\n");
-        return 2;
-    }
-    char *csv;
-    size_t len;
-    struct problem p = { 0 };
-    if (service_export_phones(sv, &csv, &len, &p) != 0)
-        return report(&p);
-    FILE *out = argc == 2 ? fopen(args[1], "w") : stdout;
-    if (out == NULL) {
-        fprintf(stderr, "ucprov: cannot write %s: %s\n", args[1], strerror(errno));
-        free(csv);
-        return 1;
-    }
-    bool ok = fwrite(csv, 1, len, out) == len;
-    ok = (out == stdout ? fflush(out) : fclose(out)) == 0 && ok;
-    free(csv);
-    if (!ok) {
-        fprintf(stderr, "ucprov: cannot write %s: %s\n", argc == 2 ? args[1] : "standard output",
-                strerror(errno));
-        return 1;
-    }
     return 0;
 }
 
@@ -399,7 +194,7 @@ static int cmd_log(struct service *sv, int argc, char **args)
     struct problem p = { 0 };
     if (service_fetch_log_query(sv, device[0] ? device : NULL, since_ms, limit, &recs, &n,
                                 &p) != 0)
-        return report(&p);
+        return cli_report(&p);
     printf("%-24s %-5s %-21s %-28s %-15s %-10s %8s  %s\n", "TIME (UTC)", "PROTO", "CLIENT",
            "FILE", "DEVICE", "RESULT", "BYTES", "VERSIONSTAMP");
     for (size_t i = 0; i < n; i++) {
@@ -416,28 +211,32 @@ static int cmd_log(struct service *sv, int argc, char **args)
 
 /* --- backup and restore --- */
 
-static int cmd_backup(struct service *sv, int argc, char **args)
+/* Copy the database to or from path with op; on success say "<done> <path><then>". */
+static int copy_database(struct service *sv, const char *path,
+                         int (*op)(struct service *sv, const char *path, char *err,
+                                   size_t errlen),
+                         const char *done, const char *then)
 {
-    (void)argc;
     char err[512];
-    if (service_backup(sv, args[0], err, sizeof err) != 0) {
+    if (op(sv, path, err, sizeof err) != 0) {
         fprintf(stderr, "ucprov: %s\n", err);
         return 1;
     }
-    printf("backup written to %s\n", args[0]);
+    printf("%s %s%s\n", done, path, then);
     return 0;
+}
+
+static int cmd_backup(struct service *sv, int argc, char **args)
+{
+    (void)argc;
+    return copy_database(sv, args[0], service_backup, "backup written to", "");
 }
 
 static int cmd_restore(struct service *sv, int argc, char **args)
 {
     (void)argc;
-    char err[512];
-    if (service_restore(sv, args[0], err, sizeof err) != 0) {
-        fprintf(stderr, "ucprov: %s\n", err);
-        return 1;
-    }
-    printf("database restored from %s; restart ucprovd\n", args[0]);
-    return 0;
+    return copy_database(sv, args[0], service_restore, "database restored from",
+                         "; restart ucprovd");
 }
 
 /* --- verify-gateway: a phone's-eye TLS check --- */
@@ -449,7 +248,7 @@ static int cmd_verify_gateway(struct service *sv, int argc, char **args)
     size_t n = 0;
     struct problem p = { 0 };
     if (service_verify_gateways(sv, args[0], &probes, &n, &p) != 0)
-        return report(&p);
+        return cli_report(&p);
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
         const struct gateway_probe *g = &probes[i];
@@ -590,6 +389,24 @@ static void usage(FILE *out)
     fprintf(out, "\n  --db PATH   database file (default %s)\n", UCPROV_DEFAULT_DB);
 }
 
+/* The command named by the first one or two words of args; *words says how many. */
+static const struct command *find_command(char **args, int nargs, int *words)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(commands[i].name, args[0]) != 0)
+            continue;
+        if (commands[i].sub == NULL) {
+            *words = 1;
+            return &commands[i];
+        }
+        if (nargs > 1 && strcmp(commands[i].sub, args[1]) == 0) {
+            *words = 2;
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -613,19 +430,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    const struct command *cmd = NULL;
     int words = 0;
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0] && cmd == NULL; i++) {
-        if (strcmp(commands[i].name, args[0]) != 0)
-            continue;
-        if (commands[i].sub == NULL) {
-            cmd = &commands[i];
-            words = 1;
-        } else if (nargs > 1 && strcmp(commands[i].sub, args[1]) == 0) {
-            cmd = &commands[i];
-            words = 2;
-        }
-    }
+    const struct command *cmd = find_command(args, nargs, &words);
     if (cmd == NULL) {
         fprintf(stderr, "ucprov: unknown command '%s'\n", args[0]);
         usage(stderr);

@@ -2,7 +2,6 @@
 noinst_LIBRARIES += server/libucprov.a
 server_libucprov_a_SOURCES = \
 	server/admin.c server/admin.h \
-	server/api.c server/api.h \
 	server/asa.c server/asa.h \
 	server/auth.c server/auth.h \
 	server/cache.c server/cache.h \
@@ -17,6 +16,7 @@ server_libucprov_a_SOURCES = \
 	server/model.c server/model.h \
 	server/phonelog.c server/phonelog.h \
 	server/problem.c server/problem.h \
+	server/prometheus.c server/prometheus.h \
 	server/provider.c server/provider.h \
 	server/render.c server/render.h \
 	server/selfsigned.c server/selfsigned.h \
@@ -73,12 +73,12 @@ UCPROV_LIBS = server/libucprov.a tftpd/libtftpd.a $(MHD_LIBS) $(SQLITE_LIBS) $(P
 	$(JANSSON_LIBS) $(CSV_LIBS) -lpthread
 
 bin_PROGRAMS += server/ucprov
-server_ucprov_SOURCES = server/cli.c
+server_ucprov_SOURCES = server/cli.c server/cli.h server/cli_export.c
 server_ucprov_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(OPENSSL_CFLAGS)
 server_ucprov_LDADD = $(UCPROV_LIBS)
 
 sbin_PROGRAMS += server/ucprovd
-server_ucprovd_SOURCES = server/ucprovd.c
+server_ucprovd_SOURCES = server/ucprovd.c server/daemon_options.c server/daemon_options.h
 server_ucprovd_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS) $(INIH_CFLAGS) \
 	-DUCPROV_SYSCONFDIR='"$(sysconfdir)"'
 server_ucprovd_LDADD = $(UCPROV_LIBS) $(INIH_LIBS)

@@ -1,18 +1,25 @@
-/* phonelog.c - spot the known VPN Phone failures in a phone's console log or
- * problem report.
+/* phonelog.c - read an IP phone's console log as an admin pastes it, and spot
+ * the known VPN Phone failures in it.
  *
- * Phones log one event a line, each line tagged with the process that wrote
- * it (VPNC, JAVA-VPNMgr, ...).  So a line is judged on its own: first whether
- * it is about the VPN client (or about Auto Network Detect), then against a
- * table of phrases per problem.  Phrases are lower-case substrings; one that
- * starts with '^' must start a word, so "ping" does not fire on "mapping".
- * The TLS words the phone prints (illegal parameter, handshake failure, ...)
- * also appear in SIP-over-TLS lines; the context test keeps those out.
+ * Reading.  An entry is "<seq> <LEVEL> [<Mon> <DD>] [<time>] [(<pid>:<tid>)]
+ * <MODULE>: [-<function>:] <message>" (docs/phone-log-formats.md).  Pastes
+ * lose line breaks and gain markdown, so an entry is found by its head wherever
+ * one starts (at a line's start or after a blank, backtick, '*', '>' or '|'),
+ * and ends at the line's end or where the next head starts.  A head without a
+ * time must be followed at once by "MODULE:", so that a number and a capital
+ * word inside a message do not start an entry.  Text outside entries counts
+ * for nothing.
  *
- * Work is linear in the input: each line is copied once, up to
- * PHONELOG_LINE_SCAN bytes, into a fixed buffer and searched a bounded number
- * of times.  NUL bytes count as blanks, a CR before the LF is dropped, and
- * line numbers are what `grep -n` shows. */
+ * Meaning.  Each entry of the VPN client (VPNC), of Auto Network Detect
+ * (JAVA-vpnAutoDetect) or of a Java VPN class is matched against a table of
+ * what that module says; the first row that fits gives the entry's meaning.
+ * Entries of other processes (SIP, TVS, the phone's dnsmasq) have none, however
+ * their words look.  The findings follow from the meanings in paste order (seq
+ * numbers interleave across processes), each quoting its entries.
+ *
+ * Work is linear in the input: every byte is looked at by a bounded number of
+ * head checks, and an entry's message is copied once, up to
+ * PHONELOG_LINE_SCAN bytes. */
 #include <config.h>
 
 #include <stdbool.h>
@@ -20,19 +27,68 @@
 
 #include "phonelog.h"
 
-enum context {
-    CTX_VPN = 1,   /* the line is the VPN client's */
-    CTX_AND = 2,   /* the line is Auto Network Detect's */
+enum meaning {
+    M_NONE,
+    M_OFFER,          /* current cipher -> LIST: what the phone offers */
+    M_CHOSEN,         /* new cipher -> LIST: what the head-end chose */
+    M_DTLS_CIPHER,    /* the DTLS cipher set for the connection */
+    M_CLOSE,          /* a clean close: no fault */
+    M_DTLS_FAIL,
+    M_CONN_TIMER,     /* conn timer expired: a DTLS setup abort may follow */
+    M_DTLS_ABORT,     /* abort_connect: in dtls setup phase */
+    M_NO_SHARED,
+    M_DNS,
+    M_AND_PING_LOST,  /* Auto Network Detect's ping got no reply */
+    M_AND_OTHER,      /* any other Auto Network Detect entry */
+    M_VPN_ENABLED,    /* the VPN state handler starts the VPN */
+    M_HOST_ID,
+    M_CERT_TRUST,
 };
 
-#define PATTERN_WORDS 4
-
-struct pattern {
-    enum phonelog_problem problem;
-    enum context context;
-    const char *all[PATTERN_WORDS];    /* every one of these occurs */
-    const char *none[PATTERN_WORDS];   /* and none of these */
+enum family {
+    F_OTHER = 0,
+    F_VPNC = 1,       /* the AnyConnect client */
+    F_AND = 2,        /* Auto Network Detect */
+    F_VPN_JAVA = 4,   /* a Java module or class about the VPN */
 };
+
+#define WORDS 5
+
+struct rule {
+    unsigned family;
+    enum meaning meaning;
+    const char *function;      /* the entry's function; NULL: any */
+    const char *prefix;        /* the message starts with it; NULL: any start */
+    const char *any[WORDS];    /* the message holds one of these; none listed: any */
+    const char *also[WORDS];   /* and one of these */
+};
+
+struct head {
+    unsigned long long seq;
+    char level[4];
+    bool timed;
+    size_t module, module_len, where, where_len, function, function_len, body;
+};
+
+struct tally {
+    struct phonelog_evidence ev[PHONELOG_PROBLEM_COUNT][PHONELOG_MAX_EVIDENCE];
+    size_t n[PHONELOG_PROBLEM_COUNT];
+    struct phonelog_evidence conn_timer, and_seen[PHONELOG_MAX_EVIDENCE];
+    size_t n_and_seen;
+    bool have_timer, ping_lost, vpn_enabled;
+};
+
+static size_t head_at(const char *s, size_t n, struct head *h);
+static size_t skip_date(const char *s, size_t n, size_t i);
+static size_t skip_time(const char *s, size_t n, size_t i, bool *timed);
+static size_t skip_pid(const char *s, size_t n, size_t i);
+static size_t source_at(const char *s, size_t n, size_t i, struct head *h);
+static size_t where_at(const char *s, size_t n, size_t i, struct head *h);
+static size_t function_at(const char *s, size_t n, size_t i, struct head *h);
+static const struct rule *meaning_of(const struct phonelog_entry *e, unsigned family,
+                                     const char *low);
+static void tally_entry(struct tally *t, const struct rule *r, const struct phonelog_entry *e,
+                        const char *low);
 
 static const struct {
     const char *id, *title, *fix;
@@ -57,7 +113,7 @@ static const struct {
     },
     [PHONELOG_NO_SHARED_CIPHER] = {
         "no_shared_cipher",
-        "Phone and ASA share no cipher",
+        "Phone and ASA share no cipher (TLS and DTLS could not agree on one)",
         "Align the ASA's ssl cipher lists (tlsv1, tlsv1.2, dtlsv1) so that each holds a "
         "cipher the phones offer, for example AES256-SHA:AES128-SHA in all of them; "
         "show ssl ciphers on the ASA lists what is in force.",
@@ -80,265 +136,563 @@ static const struct {
     },
     [PHONELOG_AND_VPN_SKIPPED] = {
         "and_vpn_skipped",
-        "Auto Network Detect: ping answered, the phone left the VPN off",
+        "Auto Network Detect ran without a ping time-out: the phone left the VPN off",
         "The phone reached the address it takes for its TFTP server and so stays off the "
-        "VPN. Check which address it pinged (these lines): a private address that also "
+        "VPN. Check which address it pinged (these entries): a private address that also "
         "answers on the home network fools it; give phones a TFTP address only reachable "
         "inside, or turn Auto Network Detect off in the VPN profile.",
     },
     [PHONELOG_CERT_HASH_MISMATCH] = {
         "cert_hash_mismatch",
-        "The ASA's certificate hash is not in the phone's config",
+        "The phone does not trust the ASA's certificate (hash or issuer)",
         "The ASA presents a certificate whose SHA-1 hash the phone was not given. Add "
         "that certificate to the VPN gateway beside the old one, reset the phones while "
         "they are inside so they fetch both hashes, and only then switch the ASA to it "
         "(rollover order). If the ASA picked an EC cipher, the certificate is a "
         "temporary EC one: see the EC cipher fix.",
     },
+    [PHONELOG_HOST_ID_MISMATCH] = {
+        "host_id_mismatch",
+        "Host ID Check: the gateway's host is not named in the ASA's certificate",
+        "With Host ID Check on, the host in the VPN gateway URL must be the CN or a SAN "
+        "entry of the certificate the ASA presents. Use the name the certificate carries "
+        "in the gateway URL (and the ASA's group-url), reissue the ASA certificate with "
+        "that name as a SAN, or turn Host ID Check off in the VPN profile.",
+    },
 };
 
-/* Which lines are the VPN client's.  "vpn" covers VPNC, vpnc and JAVA-VPNMgr;
- * the CSTP/DTLS words are AnyConnect's own. */
-static const char *const vpn_words[] = { "vpn", "anyconnect", "dtls", "cstp" };
+/* What each module says, first row that fits wins.  Words are lower-case and
+ * searched in the lower-cased message only, never in the rest of the entry. */
+#define NONE { NULL }
 
-/* Auto Network Detect's lines; the short form "AND" is matched apart, in
- * capitals and as a word, so that English "and" does not count. */
-static const char *const and_words[] = {
-    "auto network detect", "autonetdetect", "auto_net_detect", "autonetworkdetect",
-    "auto-network-detect",
+static const struct rule rules[] = {
+    { F_AND, M_AND_PING_LOST, NULL, NULL,
+      { "ping time out", "ping timed out", "ping timeout" }, NONE },
+    { F_AND, M_AND_OTHER, NULL, NULL, NONE, NONE },
+    { F_VPN_JAVA, M_VPN_ENABLED, NULL, NULL, { "handlevpn_enabled_state" }, NONE },
+    { F_VPN_JAVA | F_VPNC, M_DNS, NULL, NULL, { "dnslookuperr" }, NONE },
+    /* The phone's offer normally holds EC suites; only the choice can be a fault. */
+    { F_VPNC, M_OFFER, NULL, "current cipher ->", NONE, NONE },
+    { F_VPNC, M_CHOSEN, NULL, "new cipher ->", NONE, NONE },
+    { F_VPNC, M_CHOSEN, NULL, "server selected cipher", NONE, NONE },
+    { F_VPNC, M_CHOSEN, NULL, "server chose cipher", NONE, NONE },
+    { F_VPNC, M_DTLS_CIPHER, NULL, "x-dtls-ciphersuite:", NONE, NONE },
+    { F_VPNC, M_DTLS_CIPHER, "create_dtls_connection", "cipher list:", NONE, NONE },
+    { F_VPNC, M_CLOSE, NULL, NULL, { "close notify" }, NONE },
+    { F_VPNC, M_DTLS_FAIL, NULL, NULL, { "dtls write alert", "illegal parameter",
+                                         "old session cipher not returned",
+                                         "dtls setup failure", "ssl success dtls fail" }, NONE },
+    { F_VPNC, M_CONN_TIMER, NULL, NULL, { "conn timer expired" }, NONE },
+    { F_VPNC, M_DTLS_ABORT, NULL, NULL, { "in dtls setup phase" }, NONE },
+    { F_VPNC, M_NO_SHARED, NULL, NULL, { "no shared cipher" }, NONE },
+    { F_VPNC, M_NO_SHARED, NULL, NULL, { "handshake failure" }, { "alert" } },
+    { F_VPNC, M_HOST_ID, NULL, NULL,
+      { "host id", "hostid", "host-id", "host name", "hostname" },
+      { "mismatch", "does not match", "not match", "fail" } },
+    { F_VPNC, M_CERT_TRUST, NULL, NULL, { "cert" },
+      { "mismatch", "not found", "does not match", "unknown issuer", "verify failed" } },
+    { F_VPNC, M_CERT_TRUST, NULL, NULL, { "bad certificate", "unable to get local issuer" },
+      NONE },
 };
 
-#define P(prob, ctx, ...) { PHONELOG_##prob, ctx, __VA_ARGS__ }
-#define NO_CLIENT_OFFER { "offer", "cipher list", "client hello", "clienthello" }
-#define NOT_CONFIG { "x-dtls-", "x-cstp-" }
+#undef NONE
 
-static const struct pattern patterns[] = {
-    /* The cipher (or its key) the ASA picked is EC.  A client's own offer may
-     * list EC ciphers without harm, so lines about the offer do not count. */
-    P(EC_CIPHER, CTX_VPN, { "ecdhe" }, NO_CLIENT_OFFER),
-    P(EC_CIPHER, CTX_VPN, { "ecdsa" }, NO_CLIENT_OFFER),
-    P(EC_CIPHER, CTX_VPN, { "elliptic" }, NO_CLIENT_OFFER),
-    P(EC_CIPHER, CTX_VPN, { "prime256v1" }, NO_CLIENT_OFFER),
-    P(EC_CIPHER, CTX_VPN, { "secp256r1" }, NO_CLIENT_OFFER),
-    P(EC_CIPHER, CTX_VPN, { "secp384r1" }, NO_CLIENT_OFFER),
-    P(EC_CIPHER, CTX_VPN, { "ecpublickey" }, { NULL }),
-    P(EC_CIPHER, CTX_VPN, { "ec public key" }, { NULL }),
+static const char *const levels[] = { "NOT", "DEB", "ERR", "WRN", "INF", "CRT" };
+static const char *const months[] = { "jan", "feb", "mar", "apr", "may", "jun",
+                                      "jul", "aug", "sep", "oct", "nov", "dec" };
 
-    /* OpenSSL's words for a DTLS resume that went wrong, and the handshake
-     * giving up; the X-DTLS-* headers are settings, not failures. */
-    P(DTLS_FAILURE, CTX_VPN, { "illegal parameter" }, { NULL }),
-    P(DTLS_FAILURE, CTX_VPN, { "old session cipher not returned" }, { NULL }),
-    P(DTLS_FAILURE, CTX_VPN, { "dtls", "expire" }, NOT_CONFIG),
-    P(DTLS_FAILURE, CTX_VPN, { "dtls", "timed out" }, NOT_CONFIG),
-    P(DTLS_FAILURE, CTX_VPN, { "dtls", "timeout" }, NOT_CONFIG),
-    P(DTLS_FAILURE, CTX_VPN, { "dtls", "fail" }, NOT_CONFIG),
-    P(DTLS_FAILURE, CTX_VPN, { "dtls", "ssl_error" }, NOT_CONFIG),
-    P(DTLS_FAILURE, CTX_VPN, { "dtls", "alert" }, { "close notify", "x-dtls-" }),
+/* ---- characters ------------------------------------------------------------ */
 
-    /* Alert 40 and the "no cipher" errors of either side. */
-    P(NO_SHARED_CIPHER, CTX_VPN, { "no shared cipher" }, { NULL }),
-    P(NO_SHARED_CIPHER, CTX_VPN, { "no ciphers available" }, { NULL }),
-    P(NO_SHARED_CIPHER, CTX_VPN, { "no cipher match" }, { NULL }),
-    P(NO_SHARED_CIPHER, CTX_VPN, { "no matching cipher" }, { NULL }),
-    P(NO_SHARED_CIPHER, CTX_VPN, { "no common cipher" }, { NULL }),
-    P(NO_SHARED_CIPHER, CTX_VPN, { "cipher mismatch" }, { NULL }),
-    P(NO_SHARED_CIPHER, CTX_VPN, { "wrong cipher returned" }, { NULL }),
-    P(NO_SHARED_CIPHER, CTX_VPN, { "alert", "handshake failure" }, { NULL }),
-
-    P(DNS_LOOKUP, CTX_VPN, { "dnslookuperr" }, { NULL }),
-    P(DNS_LOOKUP, CTX_VPN, { "dns lookup err" }, { NULL }),
-    P(DNS_LOOKUP, CTX_VPN, { "dns lookup fail" }, { NULL }),
-    P(DNS_LOOKUP, CTX_VPN, { "^dns", "fail" }, { NULL }),
-    P(DNS_LOOKUP, CTX_VPN, { "unable to resolve" }, { NULL }),
-    P(DNS_LOOKUP, CTX_VPN, { "could not resolve" }, { NULL }),
-    P(DNS_LOOKUP, CTX_VPN, { "cannot resolve" }, { NULL }),
-    P(DNS_LOOKUP, CTX_VPN, { "name or service not known" }, { NULL }),
-    P(DNS_LOOKUP, CTX_VPN, { "getaddrinfo", "fail" }, { NULL }),
-    P(DNS_LOOKUP, CTX_VPN, { "gethostbyname", "fail" }, { NULL }),
-    P(DNS_LOOKUP, CTX_VPN, { "host not found" }, { NULL }),
-
-    /* The ping that decides inside or outside, and the decision itself.  The
-     * "no reply" rows come first in meaning: "no reply" holds "reply" and
-     * "unreachable" holds "reachable", hence the exclusions further down. */
-    P(AND_VPN_ENABLED, CTX_AND, { "^ping", "timed out" }, { NULL }),
-    P(AND_VPN_ENABLED, CTX_AND, { "^ping", "timeout" }, { NULL }),
-    P(AND_VPN_ENABLED, CTX_AND, { "^ping", "no reply" }, { NULL }),
-    P(AND_VPN_ENABLED, CTX_AND, { "^ping", "no response" }, { NULL }),
-    P(AND_VPN_ENABLED, CTX_AND, { "^ping", "unreachable" }, { NULL }),
-    P(AND_VPN_ENABLED, CTX_AND, { "^ping", "fail" }, { NULL }),
-    P(AND_VPN_ENABLED, CTX_AND, { "starting vpn" }, { NULL }),
-    P(AND_VPN_ENABLED, CTX_AND, { "enabling vpn" }, { NULL }),
-    P(AND_VPN_ENABLED, CTX_AND, { "bringing up vpn" }, { NULL }),
-    P(AND_VPN_ENABLED, CTX_AND, { "bring up vpn" }, { NULL }),
-    P(AND_VPN_ENABLED, CTX_AND, { "vpn required" }, { NULL }),
-
-    P(AND_VPN_SKIPPED, CTX_AND, { "^ping", "reply" },
-      { "no reply", "without reply", "timed out", "timeout" }),
-    P(AND_VPN_SKIPPED, CTX_AND, { "^ping", "success" }, { "unsuccess", "not success" }),
-    P(AND_VPN_SKIPPED, CTX_AND, { "^ping", "answered" }, { "unanswered", "not answered" }),
-    P(AND_VPN_SKIPPED, CTX_AND, { "^ping", "alive" }, { "not alive" }),
-    P(AND_VPN_SKIPPED, CTX_AND, { "^ping", "bytes from" }, { NULL }),
-    P(AND_VPN_SKIPPED, CTX_AND, { "^ping", "reachable" }, { "unreachable", "not reachable" }),
-    P(AND_VPN_SKIPPED, CTX_AND, { "vpn not required" }, { NULL }),
-    P(AND_VPN_SKIPPED, CTX_AND, { "vpn not needed" }, { NULL }),
-    P(AND_VPN_SKIPPED, CTX_AND, { "skipping vpn" }, { NULL }),
-    P(AND_VPN_SKIPPED, CTX_AND, { "skip vpn" }, { NULL }),
-    P(AND_VPN_SKIPPED, CTX_AND, { "inside corporate" }, { NULL }),
-    P(AND_VPN_SKIPPED, CTX_AND, { "inside the corporate" }, { NULL }),
-
-    /* The phone checks the presented certificate by its hash alone, so a
-     * failed verification, or the phone rejecting it with an alert, is this. */
-    P(CERT_HASH_MISMATCH, CTX_VPN, { "hash", "mismatch" }, { NULL }),
-    P(CERT_HASH_MISMATCH, CTX_VPN, { "hash", "not found" }, { NULL }),
-    P(CERT_HASH_MISMATCH, CTX_VPN, { "hash", "no match" }, { NULL }),
-    P(CERT_HASH_MISMATCH, CTX_VPN, { "hash", "not match" }, { NULL }),
-    P(CERT_HASH_MISMATCH, CTX_VPN, { "hash", "not in" }, { NULL }),
-    P(CERT_HASH_MISMATCH, CTX_VPN, { "certificate verify failed" }, { NULL }),
-    P(CERT_HASH_MISMATCH, CTX_VPN, { "write", "bad certificate" }, { NULL }),
-};
-
-#undef P
-#undef NO_CLIENT_OFFER
-#undef NOT_CONFIG
-
-static bool is_alnum(char c)
+static bool is_digit(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return c >= '0' && c <= '9';
 }
 
-/* word is lower-case; line is the lower-cased line, NUL-terminated. */
-static bool has_word(const char *line, const char *word)
+static bool is_alpha(char c)
 {
-    bool word_start = word[0] == '^';
-    const char *w = word_start ? word + 1 : word;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
-    for (const char *hit = strstr(line, w); hit != NULL; hit = strstr(hit + 1, w))
-        if (!word_start || hit == line || !is_alnum(hit[-1]))
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Where an entry may start: after what a paste puts between entries (blanks,
+ * line ends, NUL, and markdown's backticks, bold, quotes and table bars). */
+static bool boundary(const char *text, size_t i)
+{
+    static const char before[] = " \t\r\n\v\f`*>|";   /* sizeof counts the NUL */
+
+    return i == 0 || memchr(before, text[i - 1], sizeof before) != NULL;
+}
+
+/* What trails an entry in a paste and is no part of it. */
+static bool trailer(char c)
+{
+    return c != '\0' && strchr(" \t\r\v\f`*", c) != NULL;
+}
+
+static size_t blanks(const char *s, size_t n, size_t i)
+{
+    while (i < n && is_blank(s[i]))
+        i++;
+    return i;
+}
+
+static size_t digits(const char *s, size_t n, size_t i, size_t max)
+{
+    size_t j = i;
+    while (j < n && j - i < max && is_digit(s[j]))
+        j++;
+    return j < n && is_digit(s[j]) ? i : j;   /* too many: none */
+}
+
+/* Does haystack (NUL-terminated, lower-case) hold needle?  Case-blind strstr. */
+static bool holds(const char *low, const char *needle)
+{
+    return strstr(low, needle) != NULL;
+}
+
+static bool holds_ci(const char *s, const char *needle)
+{
+    for (; *s != '\0'; s++) {
+        size_t k = 0;
+        while (needle[k] != '\0' && lower(s[k]) == needle[k])
+            k++;
+        if (needle[k] == '\0')
             return true;
-    return false;
-}
-
-static bool has_any(const char *line, const char *const *words, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (words[i] != NULL && has_word(line, words[i]))
-            return true;
-    return false;
-}
-
-/* One pass over the line instead of a search per context word: most lines of
- * a log are not the VPN's, and this is all the work they cost. */
-static unsigned line_context(const char *raw, const char *low, size_t n)
-{
-    unsigned ctx = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        const char *at = low + i;
-        switch (low[i]) {
-        case 'v': case 'a': case 'd': case 'c':
-            for (size_t w = 0; w < sizeof vpn_words / sizeof vpn_words[0]; w++)
-                if (vpn_words[w][0] == low[i] &&
-                    strncmp(at, vpn_words[w], strlen(vpn_words[w])) == 0)
-                    ctx |= CTX_VPN;
-            if (low[i] == 'a' && strncmp(at, "auto", 4) == 0)
-                for (size_t w = 0; w < sizeof and_words / sizeof and_words[0]; w++)
-                    if (strncmp(at, and_words[w], strlen(and_words[w])) == 0)
-                        ctx |= CTX_AND;
-            break;
-        default:
-            break;
-        }
-        if (raw[i] == 'A' && strncmp(raw + i, "AND", 3) == 0 &&
-            (i == 0 || (!is_alnum(raw[i - 1]) && raw[i - 1] != '_')) &&
-            !is_alnum(raw[i + 3]) && raw[i + 3] != '_')
-            ctx |= CTX_AND;
-        if (ctx == (CTX_VPN | CTX_AND))
-            break;
     }
-    return ctx;
+    return false;
 }
 
-static bool pattern_matches(const struct pattern *p, const char *low)
+/* ---- reading entries --------------------------------------------------------- */
+
+/* The head of an entry at s: its length up to the message, or 0 when s holds
+ * none.  s need not be NUL-terminated; nothing past s[n - 1] or a LF is read. */
+static size_t head_at(const char *s, size_t n, struct head *h)
 {
-    for (size_t i = 0; i < PATTERN_WORDS && p->all[i] != NULL; i++)
-        if (!has_word(low, p->all[i]))
-            return false;
-    return !has_any(low, p->none, PATTERN_WORDS);
+    size_t i, j;
+
+    memset(h, 0, sizeof *h);
+    if ((i = digits(s, n, 0, 18)) == 0)
+        return 0;
+    for (j = 0; j < i; j++)
+        h->seq = h->seq * 10 + (unsigned long long)(s[j] - '0');
+    if ((j = blanks(s, n, i)) == i || n - j < 4 || !is_blank(s[j + 3]))
+        return 0;
+    for (i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        if (memcmp(s + j, levels[i], 3) == 0)
+            break;
+    if (i == sizeof levels / sizeof levels[0])
+        return 0;
+    memcpy(h->level, s + j, 3);
+    i = blanks(s, n, j + 3);
+    i = skip_date(s, n, i);
+    i = skip_time(s, n, i, &h->timed);
+    i = skip_pid(s, n, i);
+    return source_at(s, n, i, h);
 }
 
-struct scan {
-    bool found[PHONELOG_PROBLEM_COUNT];
-    size_t lines[PHONELOG_PROBLEM_COUNT][PHONELOG_MAX_EVIDENCE];
-    size_t n_lines[PHONELOG_PROBLEM_COUNT];
-};
-
-static void scan_line(struct scan *s, const char *raw, const char *low, size_t n,
-                      size_t lineno)
+/* "Mar 14 " */
+static size_t skip_date(const char *s, size_t n, size_t i)
 {
-    unsigned ctx = line_context(raw, low, n);
-    bool hit[PHONELOG_PROBLEM_COUNT] = { false };
-
-    if (ctx == 0)
-        return;
-    for (size_t i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
-        const struct pattern *p = &patterns[i];
-        if (hit[p->problem] || !(ctx & (unsigned)p->context) || !pattern_matches(p, low))
+    if (n - i < 5 || !is_blank(s[i + 3]))
+        return i;
+    for (size_t m = 0; m < sizeof months / sizeof months[0]; m++) {
+        if (lower(s[i]) != months[m][0] || lower(s[i + 1]) != months[m][1] ||
+            lower(s[i + 2]) != months[m][2])
             continue;
-        hit[p->problem] = true;
-        s->found[p->problem] = true;
-        if (s->n_lines[p->problem] < PHONELOG_MAX_EVIDENCE)
-            s->lines[p->problem][s->n_lines[p->problem]++] = lineno;
+        size_t d = blanks(s, n, i + 3);
+        size_t e = digits(s, n, d, 2);
+        return e > d && (e == n || is_blank(s[e])) ? blanks(s, n, e) : i;
     }
+    return i;
+}
+
+/* "08:02:14.207730 " or "14:12:01 " */
+static size_t skip_time(const char *s, size_t n, size_t i, bool *timed)
+{
+    size_t j = digits(s, n, i, 2);
+
+    if (j == i)
+        return i;
+    for (int part = 0; part < 2; part++) {
+        if (j >= n || s[j] != ':')
+            return i;
+        size_t k = digits(s, n, j + 1, 2);
+        if (k != j + 3)
+            return i;
+        j = k;
+    }
+    if (j < n && (s[j] == '.' || s[j] == ','))
+        j = digits(s, n, j + 1, 9);
+    if (j < n && !is_blank(s[j]))
+        return i;
+    *timed = true;
+    return blanks(s, n, j);
+}
+
+/* "(512:540) ", "(686-686) " or "(512) " */
+static size_t skip_pid(const char *s, size_t n, size_t i)
+{
+    if (i >= n || s[i] != '(')
+        return i;
+    size_t j = digits(s, n, i + 1, 10);
+    if (j == i + 1)
+        return i;
+    if (j < n && (s[j] == ':' || s[j] == '-')) {
+        size_t k = digits(s, n, j + 1, 10);
+        if (k == j + 1)
+            return i;
+        j = k;
+    }
+    return j < n && s[j] == ')' ? blanks(s, n, j + 1) : i;
+}
+
+/* A Java thread and class path, "MQThread|cip.vpn.VpnStateHandler:? - ": the
+ * message's start after it, or i when s[i] holds none. */
+static size_t where_at(const char *s, size_t n, size_t i, struct head *h)
+{
+    size_t j = i;
+    bool bar = false;
+
+    while (j < n && !is_blank(s[j]) && s[j] != '\n' && j - i < PHONELOG_NAME_MAX - 1)
+        bar |= s[j++] == '|';
+    if (!bar || (j < n && !is_blank(s[j]) && s[j] != '\n'))
+        return i;
+    h->where = i;
+    h->where_len = j - i;
+    j = blanks(s, n, j);
+    if (j < n && s[j] == '-')
+        j = blanks(s, n, j + 1);
+    return j;
+}
+
+/* "-protocol_handler: " at s[i]: the body's start after it, or i. */
+static size_t function_at(const char *s, size_t n, size_t i, struct head *h)
+{
+    size_t f = i + 1;
+
+    if (f >= n || s[i] != '-' || !(is_alpha(s[f]) || s[f] == '_'))
+        return i;
+    while (f < n && f - i < PHONELOG_NAME_MAX - 1 &&
+           (is_alpha(s[f]) || is_digit(s[f]) || s[f] == '_'))
+        f++;
+    if (f >= n || s[f] != ':')
+        return i;
+    h->function = i + 1;
+    h->function_len = f - i - 1;
+    return blanks(s, n, f + 1);
+}
+
+/* "VPNC: -protocol_handler: ", "dnsmasq[322]: ", "JAVA-configmgr MQThread|a.b:? - ",
+ * or after a time anything: then the whole is message. */
+static size_t source_at(const char *s, size_t n, size_t i, struct head *h)
+{
+    size_t j = i, w;
+
+    while (j < n && j - i < PHONELOG_NAME_MAX - 1 &&
+           (is_alpha(s[j]) || (j > i && (is_digit(s[j]) || strchr("_.-", s[j]) != NULL))))
+        j++;
+    if (j < n && s[j] == '[' && j > i) {
+        size_t k = digits(s, n, j + 1, 10);
+        if (k > j + 1 && k < n && s[k] == ']')
+            j = k + 1;
+    }
+    h->module = i;
+    h->module_len = j - i;
+    bool java = j - i > 5 && memcmp(s + i, "JAVA-", 5) == 0;
+    if (j > i && j < n && s[j] == ':') {
+        w = blanks(s, n, j + 1);
+        if (java)
+            w = where_at(s, n, w, h);   /* "JAVA-x: thread|class - " */
+    } else if (j == i || (w = where_at(s, n, blanks(s, n, j), h)) == blanks(s, n, j)) {
+        h->module_len = 0;   /* no "MODULE:": a message alone, only after a time */
+        h->body = i;
+        return h->timed ? i : 0;
+    }
+    if (h->where_len > 0 && w < n && s[w] == ':')
+        w = blanks(s, n, w + 1);
+    h->body = function_at(s, n, w, h);
+    return h->body;
+}
+
+void phonelog_reader_init(struct phonelog_reader *r, const char *text, size_t len)
+{
+    r->text = text != NULL ? text : "";
+    r->len = text != NULL ? len : 0;
+    r->pos = 0;
+    r->line = 1;
+}
+
+/* Where the entry whose head ends at from ends: a LF, the next head, or (when a
+ * backtick opened it) the next backtick. */
+static size_t entry_end(const char *t, size_t len, size_t from, bool backticked)
+{
+    struct head next;
+
+    for (size_t j = from; j < len; j++) {
+        if (t[j] == '\n' || (backticked && t[j] == '`'))
+            return j;
+        if (is_digit(t[j]) && boundary(t, j) && head_at(t + j, len - j, &next) > 0)
+            return j;
+    }
+    return len;
+}
+
+static void copy_name(char *dst, const char *src, size_t n)
+{
+    if (n > PHONELOG_NAME_MAX - 1)
+        n = PHONELOG_NAME_MAX - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* The message without the markdown a document wraps around log text. */
+static void copy_message(char *dst, const char *src, size_t n)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < n && k < PHONELOG_LINE_SCAN; i++) {
+        if (src[i] == '`' || (src[i] == '*' && i + 1 < n && src[i + 1] == '*')) {
+            i += src[i] == '*';
+            continue;
+        }
+        dst[k++] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ? ' ' : src[i];
+    }
+    while (k > 0 && (dst[k - 1] == ' ' || dst[k - 1] == '*'))
+        k--;
+    dst[k] = '\0';
+}
+
+static void fill_entry(struct phonelog_entry *e, const char *s, size_t n,
+                       const struct head *h)
+{
+    e->seq = h->seq;
+    memcpy(e->level, h->level, sizeof e->level);
+    copy_name(e->module, s + h->module, h->module_len);
+    copy_name(e->where, s + h->where, h->where_len);
+    copy_name(e->function, s + h->function, h->function_len);
+    copy_message(e->message, s + h->body, n - h->body);
+    while (n > 0 && trailer(s[n - 1]))
+        n--;
+    e->len = n;
+}
+
+bool phonelog_read_entry(struct phonelog_reader *r, struct phonelog_entry *e)
+{
+    const char *t = r->text;
+    struct head h;
+
+    for (; r->pos < r->len; r->pos++) {
+        size_t i = r->pos, n;
+        if (t[i] == '\n') {
+            r->line++;
+            continue;
+        }
+        if (!is_digit(t[i]) || !boundary(t, i) || (n = head_at(t + i, r->len - i, &h)) == 0)
+            continue;
+        size_t end = entry_end(t, r->len, i + n, i > 0 && t[i - 1] == '`');
+        fill_entry(e, t + i, end - i, &h);
+        e->line = r->line;
+        e->offset = i;
+        r->pos = end;
+        return true;
+    }
+    return false;
+}
+
+/* ---- meaning ------------------------------------------------------------------ */
+
+static unsigned family_of(const struct phonelog_entry *e)
+{
+    if (strcmp(e->module, "VPNC") == 0 || strcmp(e->module, "vpnc") == 0)
+        return F_VPNC;
+    if (holds_ci(e->module, "autodetect") || holds_ci(e->where, "autodetect"))
+        return F_AND;
+    if ((e->module[0] == 'J' && strncmp(e->module, "JAVA-", 5) == 0) &&
+        (holds_ci(e->module, "vpn") || holds_ci(e->where, "vpn")))
+        return F_VPN_JAVA;
+    return F_OTHER;
+}
+
+static bool holds_one(const char *low, const char *const *words)
+{
+    if (words[0] == NULL)
+        return true;
+    for (size_t i = 0; i < WORDS && words[i] != NULL; i++)
+        if (holds(low, words[i]))
+            return true;
+    return false;
+}
+
+static const struct rule *meaning_of(const struct phonelog_entry *e, unsigned family,
+                                     const char *low)
+{
+    if (family == F_OTHER)
+        return NULL;
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        const struct rule *r = &rules[i];
+        if ((r->family & family) == 0 ||
+            (r->function != NULL && strcmp(e->function, r->function) != 0) ||
+            (r->prefix != NULL && strncmp(low, r->prefix, strlen(r->prefix)) != 0))
+            continue;
+        if (holds_one(low, r->any) && holds_one(low, r->also))
+            return r;
+    }
+    return NULL;
+}
+
+/* A cipher list ("ECDHE-RSA-AES256-SHA:AES256-SHA"): does its first suite use EC? */
+static bool ec_first(const char *list)
+{
+    list += strspn(list, " ");
+    size_t n = strcspn(list, ": ,;");
+    const char *ecdsa = strstr(list, "ecdsa");
+
+    return strncmp(list, "ecdhe", 5) == 0 || strncmp(list, "ecdh-", 5) == 0 ||
+           (ecdsa != NULL && ecdsa < list + n);
+}
+
+/* ---- findings ----------------------------------------------------------------- */
+
+static struct phonelog_evidence evidence_of(const struct phonelog_entry *e)
+{
+    return (struct phonelog_evidence){ e->seq, e->line, e->offset, e->len };
+}
+
+static void add(struct tally *t, enum phonelog_problem p, struct phonelog_evidence ev)
+{
+    if (t->n[p] < PHONELOG_MAX_EVIDENCE)
+        t->ev[p][t->n[p]++] = ev;
+}
+
+static void tally_entry(struct tally *t, const struct rule *r, const struct phonelog_entry *e,
+                        const char *low)
+{
+    struct phonelog_evidence ev = evidence_of(e);
+
+    switch (r->meaning) {
+    case M_CHOSEN: case M_DTLS_CIPHER:
+        if (ec_first(low + strlen(r->prefix)))
+            add(t, PHONELOG_EC_CIPHER, ev);
+        break;
+    case M_DTLS_FAIL: add(t, PHONELOG_DTLS_FAILURE, ev); break;
+    case M_CONN_TIMER:
+        t->conn_timer = ev;
+        t->have_timer = true;
+        return;
+    case M_DTLS_ABORT:
+        /* The timer that ran out is part of the story when it came just before. */
+        if (t->have_timer)
+            add(t, PHONELOG_NO_SHARED_CIPHER, t->conn_timer);
+        add(t, PHONELOG_NO_SHARED_CIPHER, ev);
+        break;
+    case M_NO_SHARED: add(t, PHONELOG_NO_SHARED_CIPHER, ev); break;
+    case M_DNS: add(t, PHONELOG_DNS_LOOKUP, ev); break;
+    case M_AND_PING_LOST: t->ping_lost = true; add(t, PHONELOG_AND_VPN_ENABLED, ev); break;
+    case M_VPN_ENABLED:
+        /* Started by hand unless Auto Network Detect's ping was lost before. */
+        if (t->ping_lost)
+            add(t, PHONELOG_AND_VPN_ENABLED, ev);
+        t->vpn_enabled = true;
+        break;
+    case M_AND_OTHER:
+        if (t->n_and_seen < PHONELOG_MAX_EVIDENCE)
+            t->and_seen[t->n_and_seen++] = ev;
+        break;
+    case M_HOST_ID: add(t, PHONELOG_HOST_ID_MISMATCH, ev); break;
+    case M_CERT_TRUST: add(t, PHONELOG_CERT_HASH_MISMATCH, ev); break;
+    case M_NONE: case M_OFFER: case M_CLOSE: break;
+    }
+    t->have_timer = false;   /* the client said something else in between: no story */
+}
+
+/* An answered ping is seen by what is missing: Auto Network Detect ran, its ping
+ * did not time out and the VPN was not started (docs/phone-log-formats.md). */
+static void and_skipped(struct tally *t)
+{
+    if (t->n_and_seen == 0 || t->ping_lost || t->vpn_enabled)
+        return;
+    for (size_t i = 0; i < t->n_and_seen; i++)
+        add(t, PHONELOG_AND_VPN_SKIPPED, t->and_seen[i]);
+}
+
+size_t phonelog_analyse(const char *text, size_t len, struct phonelog_finding *out,
+                        size_t max, struct phonelog_summary *sum)
+{
+    static const struct tally empty;
+    struct tally t = empty;
+    struct phonelog_entry e;
+    struct phonelog_reader reader;
+    struct phonelog_summary s = { 0, 0 };
+    char low[PHONELOG_LINE_SCAN + 1];
+    size_t n_out = 0;
+
+    phonelog_reader_init(&reader, text, len);
+    while (phonelog_read_entry(&reader, &e)) {
+        size_t k = 0;
+        for (; e.message[k] != '\0'; k++)
+            low[k] = lower(e.message[k]);
+        low[k] = '\0';
+        const struct rule *r = meaning_of(&e, family_of(&e), low);
+        s.entries++;
+        if (r == NULL) {
+            t.have_timer &= family_of(&e) != F_VPNC;
+            continue;
+        }
+        s.recognised++;
+        tally_entry(&t, r, &e, low);
+    }
+    and_skipped(&t);
+
+    for (int p = 0; p < PHONELOG_PROBLEM_COUNT && n_out < max; p++) {
+        if (t.n[p] == 0)
+            continue;
+        struct phonelog_finding *f = &out[n_out++];
+        memset(f, 0, sizeof *f);
+        f->problem = (enum phonelog_problem)p;
+        f->id = problems[p].id;
+        f->title = problems[p].title;
+        f->fix = problems[p].fix;
+        f->n_lines = t.n[p];
+        for (size_t i = 0; i < t.n[p]; i++) {
+            f->evidence[i] = t.ev[p][i];
+            f->lines[i] = t.ev[p][i].line;
+        }
+    }
+    if (sum != NULL)
+        *sum = s;
+    return n_out;
 }
 
 size_t phonelog_diagnose(const char *text, size_t len, struct phonelog_finding *out,
                          size_t max)
 {
-    static const struct scan empty;
-    struct scan s = empty;
-    char raw[PHONELOG_LINE_SCAN + 1], low[PHONELOG_LINE_SCAN + 1];
-    size_t pos = 0, lineno = 0, n_out = 0;
+    return phonelog_analyse(text, len, out, max, NULL);
+}
 
-    if (text == NULL)
-        len = 0;
-    while (pos < len) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl != NULL ? (size_t)(nl - text) : len;
-        size_t n = end - pos;
-
-        lineno++;
-        if (n > 0 && text[end - 1] == '\r')
-            n--;
-        if (n > PHONELOG_LINE_SCAN)
-            n = PHONELOG_LINE_SCAN;
-        for (size_t i = 0; i < n; i++) {
-            char c = text[pos + i];
-            if (c == '\0')
-                c = ' ';
-            raw[i] = c;
-            low[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-        }
-        raw[n] = low[n] = '\0';
-        scan_line(&s, raw, low, n, lineno);
-        pos = end + 1;
-    }
-
-    for (int p = 0; p < PHONELOG_PROBLEM_COUNT && n_out < max; p++) {
-        if (!s.found[p])
-            continue;
-        struct phonelog_finding *f = &out[n_out++];
-        f->problem = (enum phonelog_problem)p;
-        f->id = problems[p].id;
-        f->title = problems[p].title;
-        f->fix = problems[p].fix;
-        f->n_lines = s.n_lines[p];
-        memcpy(f->lines, s.lines[p], sizeof f->lines);
-    }
-    return n_out;
+const char *phonelog_verdict(const struct phonelog_summary *sum, size_t n_findings)
+{
+    if (n_findings > 0)
+        return NULL;
+    if (sum->entries == 0)
+        return "Nothing recognised: the text holds no phone console-log entries "
+               "(<seq> <LEVEL> <time> <MODULE>: <message>).";
+    if (sum->recognised == 0)
+        return "Nothing recognised: none of the entries is one the diagnosis knows "
+               "(VPNC, Auto Network Detect, the VPN state handler).";
+    return "No known VPN problem in the entries recognised.";
 }
 
 /* Shared by the REST answer and the web page so that the evidence text they show
- * is the line the line number names, by the same rules as the scan above. */
+ * is the line the evidence names, by the same rules as the reader above. */
 size_t phonelog_line(const char *text, size_t len, size_t n, const char **start)
 {
     size_t pos = 0;

@@ -8,8 +8,14 @@ TOP=$(pwd)
 JOBS=${JOBS:-2}
 
 sh tests/install-deps.sh || exit 1
-# The browser tests' one npm package (playwright-core, pinned by the lock file).
-if [ ! -d tests/browser/node_modules ]; then
+# The browser tests' one npm package (playwright-core, pinned by the lock file),
+# reinstalled when node_modules holds another version; the tests use Debian 12's
+# node 18 and nothing newer, so say which node and npm run them.
+echo "run-all: node $(node --version 2>&1) ($(command -v node)), npm $(npm --version 2>&1)"
+pin=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' tests/browser/package.json)
+have=$(sed -n 's/^  "version": *"\([^"]*\)".*/\1/p' \
+    tests/browser/node_modules/playwright-core/package.json 2>/dev/null)
+if [ "$have" != "$pin" ]; then
     (cd tests/browser && npm ci --no-audit --no-fund) || exit 1
 fi
 if [ -f config.status ]; then
@@ -70,7 +76,7 @@ run_build sanitizers --enable-werror --enable-sanitizers
 
 # The fuzzers: a short run of each on its seed corpus, which holds every input
 # that once crashed one (make fuzz FUZZ_SECONDS=600 for a long run).
-for f in tftp phonelog cert json csv; do
+for f in tftp phonelog cert json csv tlv; do
     if make -C "$TOP/build/werror" "fuzz-$f" FUZZ_SECONDS="${FUZZ_SECONDS:-10}" \
         >"$TOP/build/fuzz-$f.out" 2>&1; then
         PASS=$((PASS + 1))

@@ -4,11 +4,14 @@
 noinst_LIBRARIES += tftpd/libtftpd.a
 tftpd_libtftpd_a_SOURCES = \
 	tftpd/engine.c \
+	tftpd/engine.h \
 	tftpd/packet.c \
 	tftpd/packet.h \
 	tftpd/provider.h \
+	tftpd/table.c \
 	tftpd/tftp_limits.h \
-	tftpd/tftpd.h
+	tftpd/tftpd.h \
+	tftpd/transfer.c
 
 # A read-only directory server on an ephemeral port, for real-client tests.
 noinst_PROGRAMS += tests/tftp/tftp-testd

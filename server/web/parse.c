@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "http.h"
 #include "parse.h"
 
 bool parse_int(const char *text, int64_t *out)
@@ -30,20 +31,6 @@ bool parse_int(const char *text, int64_t *out)
     return true;
 }
 
-bool parse_id(const char *text, size_t len, int64_t *id)
-{
-    if (len == 0 || len > 18)
-        return false;
-    int64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (!isdigit((unsigned char)text[i]))
-            return false;
-        v = v * 10 + (text[i] - '0');
-    }
-    *id = v;
-    return v > 0;
-}
-
 bool parse_ids(const char *csv, int64_t *ids, size_t max, size_t *n)
 {
     *n = 0;
@@ -52,7 +39,7 @@ bool parse_ids(const char *csv, int64_t *ids, size_t max, size_t *n)
     const char *p = csv;
     while (*p) {
         size_t len = strcspn(p, ",");
-        if (*n == max || !parse_id(p, len, &ids[*n]))
+        if (*n == max || !http_path_id(p, len, &ids[*n]))
             return false;
         (*n)++;
         p += len;

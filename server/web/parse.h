@@ -1,7 +1,6 @@
 /* parse.h - the text the web pages read from paths, queries and forms, and
  * write into links.  Pure functions over strings: no request, no page.
- * parse_id is the path-segment rule api.c also applies (with its own copy);
- * the REST side can include "web/parse.h" instead. */
+ * A path segment that is an id is read with http_path_id (http.h), as REST does. */
 #ifndef UCPROV_PARSE_H
 #define UCPROV_PARSE_H
 
@@ -11,8 +10,6 @@
 
 /* A whole number, blanks around it allowed; false for anything else. */
 bool parse_int(const char *text, int64_t *out);
-/* A path segment of len bytes that is a positive id (at most 18 digits). */
-bool parse_id(const char *text, size_t len, int64_t *id);
 /* "1,5,3" into at most max ids; "" or NULL is none; false on anything else. */
 bool parse_ids(const char *csv, int64_t *ids, size_t max, size_t *n);
 /* A UTC time as "2026-11-27", "2026-11-27 10:00" or "2026-11-27T10:00:00", in ms. */

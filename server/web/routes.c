@@ -78,7 +78,7 @@ static bool pattern_matches(const char *pattern, const char *path, struct match 
         path++;
         size_t plen = strcspn(pattern, "/"), len = strcspn(path, "/");
         if (segment_is(pattern, plen, "{id}")) {
-            if (!parse_id(path, len, &m->id))
+            if (!http_path_id(path, len, &m->id))
                 return false;
         } else if (segment_is(pattern, plen, "{list}") || segment_is(pattern, plen, "{single}")) {
             bool single = pattern[1] == 's';

@@ -21,6 +21,9 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
   '--no-first-run', '--disable-background-networking', '--disable-component-update',
   '--disable-sync'];
 const XSS = '<script>alert("xss")</script> & "quotes"';
+// Each scenario and hook has its own time limit, set here because Debian 12's
+// node 18 has no --test-timeout: a hung page fails its scenario, not the run.
+const LIMIT = { timeout: 120_000 };
 
 let work, context, page, asaPem, asaHash, newPem;
 const dialogs = [];
@@ -74,15 +77,15 @@ before(async () => {
     dialogs.push({ type: d.type(), message: d.message() });
     d.accept();
   });
-});
+}, LIMIT);
 
 after(async () => {
   await context?.close();
   for (const dir of [work, ...profiles])
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-});
+}, LIMIT);
 
-test('every page redirects to the login page without a session', async () => {
+test('every page redirects to the login page without a session', LIMIT, async () => {
   const paths = ['/', '/vpn-profiles', '/vpn-profiles/new', '/vpn-gateways', '/vpn-groups',
     '/common-phone-profiles', '/phones', '/phones/1', '/certificates', '/certificates/1',
     '/vpn-feature-configuration', '/system-settings'];
@@ -97,7 +100,7 @@ test('every page redirects to the login page without a session', async () => {
   await shot('01-login');
 });
 
-test('a wrong password is refused and the right one logs in', async () => {
+test('a wrong password is refused and the right one logs in', LIMIT, async () => {
   await login(page, USER, 'not the password');
   assert.match(await page.textContent('.status.error'), /Invalid user name or password/);
   await login(page);
@@ -107,7 +110,7 @@ test('a wrong password is refused and the right one logs in', async () => {
   await shot('02-home');
 });
 
-test('upload the ASA certificate into Phone-VPN-trust', async () => {
+test('upload the ASA certificate into Phone-VPN-trust', LIMIT, async () => {
   await page.goto(`${BASE}/certificates`);
   await page.selectOption('#f-store', 'Phone-VPN-trust');
   await page.setInputFiles('#f-file', asaPem);
@@ -121,7 +124,7 @@ test('upload the ASA certificate into Phone-VPN-trust', async () => {
   await shot('04-certificates');
 });
 
-test('a VPN profile: field errors next to the field, then saved', async () => {
+test('a VPN profile: field errors next to the field, then saved', LIMIT, async () => {
   await page.goto(`${BASE}/vpn-profiles/new`);
   await page.fill('#f-name', 'Home');
   await page.fill('#f-description', 'home workers');
@@ -138,7 +141,7 @@ test('a VPN profile: field errors next to the field, then saved', async () => {
   assert.equal(await page.inputValue('#f-mtu'), '1300');
 });
 
-test('a VPN gateway with the certificate moved into its location', async () => {
+test('a VPN gateway with the certificate moved into its location', LIMIT, async () => {
   await page.goto(`${BASE}/vpn-gateways/new`);
   await page.fill('#f-name', 'ASA-East');
   await page.fill('#f-url', 'https://asa.example.lab/phone');
@@ -155,7 +158,7 @@ test('a VPN gateway with the certificate moved into its location', async () => {
   await shot('07-gateway');
 });
 
-test('a VPN group with the gateway selected', async () => {
+test('a VPN group with the gateway selected', LIMIT, async () => {
   await page.goto(`${BASE}/vpn-groups/new`);
   await page.fill('#f-name', 'VPN-Group-1');
   const gw = await optionValue('#f-gateways-available', 'ASA-East');
@@ -167,7 +170,7 @@ test('a VPN group with the gateway selected', async () => {
   await shot('08-group');
 });
 
-test('a common phone profile copied from the standard one', async () => {
+test('a common phone profile copied from the standard one', LIMIT, async () => {
   await page.goto(`${BASE}/common-phone-profiles?match=begins&q=Standard`);
   assert.match(await page.textContent('.count'), /1 record found/);
   await Promise.all([page.waitForNavigation(), page.click('table.list a')]);
@@ -181,7 +184,7 @@ test('a common phone profile copied from the standard one', async () => {
   await shot('09-common-phone-profile');
 });
 
-test('a phone whose config carries the certificate hash; <script> stays text', async () => {
+test('a phone whose config carries the certificate hash; <script> stays text', LIMIT, async () => {
   await page.goto(`${BASE}/phones/new`);
   await page.fill('#f-name', 'sep00562b043615');
   await page.selectOption('#f-model', 'Cisco 8861');
@@ -203,7 +206,7 @@ test('a phone whose config carries the certificate hash; <script> stays text', a
   assert.deepEqual(dialogs.filter((d) => d.type === 'alert'), [], 'no script ran');
 });
 
-test('a refused delete names what still uses the object', async () => {
+test('a refused delete names what still uses the object', LIMIT, async () => {
   await page.goto(`${BASE}/vpn-profiles?match=contains&q=om`);
   await Promise.all([page.waitForNavigation(), page.click('table.list a:has-text("Home")')]);
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Delete")')]);
@@ -218,7 +221,7 @@ test('a refused delete names what still uses the object', async () => {
   assert.match(await page.textContent('.status.error'), /ASA-East/);
 });
 
-test('a form POST without its CSRF token is refused', async () => {
+test('a form POST without its CSRF token is refused', LIMIT, async () => {
   await page.goto(`${BASE}/vpn-profiles`);
   const status = await page.evaluate(async () => {
     const r = await fetch('/vpn-profiles/new', { method: 'POST',
@@ -236,7 +239,7 @@ test('a form POST without its CSRF token is refused', async () => {
   assert.match(await page.textContent('.count'), /0 records found/);
 });
 
-test('without JavaScript the list boxes still work', async () => {
+test('without JavaScript the list boxes still work', LIMIT, async () => {
   const plain = await launch({ javaScriptEnabled: false });
   const p = plain.pages()[0] ?? await plain.newPage();
   try {
@@ -254,7 +257,7 @@ test('without JavaScript the list boxes still work', async () => {
   }
 });
 
-test('settings pages and the home page after the setup', async () => {
+test('settings pages and the home page after the setup', LIMIT, async () => {
   await page.goto(`${BASE}/vpn-feature-configuration`);
   assert.equal(await page.textContent('h1'), 'VPN Feature Configuration');
   await shot('13-vpn-feature-configuration');
@@ -284,7 +287,7 @@ async function openGateway(name) {
   await Promise.all([page.waitForNavigation(), page.click(`table.list a:has-text("${name}")`)]);
 }
 
-test('certificate rollover: the readiness bar fills once the phone fetched its config', async () => {
+test('certificate rollover: the readiness bar fills once the phone fetched its config', LIMIT, async () => {
   // The renewed ASA certificate, for the same name (and 127.0.0.1, for the gateway check below).
   newPem = join(work, 'asa-new.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout',
@@ -346,7 +349,7 @@ test('certificate rollover: the readiness bar fills once the phone fetched its c
   assert.equal(await page.locator('#rollover .rollover-cert').count(), 1);
 });
 
-test('paste a phone log: each recognised problem with its fix and evidence lines', async () => {
+test('paste a phone log: each recognised problem with its fix and evidence lines', LIMIT, async () => {
   const log = [
     '4153 NOT 14:12:01.120 VPNC: -do_login: login to https://asa.example.lab/phone',
     '4154 ERR 14:12:01.480 VPNC: -ssl_state_cb: server selected cipher ECDHE-RSA-AES256-GCM-SHA384',
@@ -367,7 +370,7 @@ test('paste a phone log: each recognised problem with its fix and evidence lines
   await shot('19-phone-log');
 });
 
-test('diagnostics, audit log, ASA configuration and the gateway check', async () => {
+test('diagnostics, audit log, ASA configuration and the gateway check', LIMIT, async () => {
   await page.goto(`${BASE}/`);
   await Promise.all([page.waitForNavigation(), page.click('a[href="/diagnostics"] >> nth=-1')]);
   await page.fill('#f-expiry_days', '800');
@@ -430,7 +433,7 @@ test('diagnostics, audit log, ASA configuration and the gateway check', async ()
   }
 });
 
-test('log out ends the session', async () => {
+test('log out ends the session', LIMIT, async () => {
   await page.click('#user button');
   await page.waitForURL(/\/login$/);
   await page.goto(`${BASE}/phones`);

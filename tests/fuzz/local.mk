@@ -46,3 +46,17 @@ fuzz-csv: $(top_srcdir)/tests/fuzz/fuzz_csv.c $(top_srcdir)/server/csvio.c
 fuzz: fuzz-tftp fuzz-phonelog fuzz-cert fuzz-json fuzz-csv
 
 .PHONY: fuzz fuzz-cert fuzz-json fuzz-csv
+
+# The trust-list and signed-file readers (server/trust/): make fuzz-tlv.
+FUZZ_TLV_SRC = $(top_srcdir)/tests/fuzz/fuzz_tlv.c $(top_srcdir)/server/trust/tlv.c \
+	$(top_srcdir)/server/trust/sighdr.c $(top_srcdir)/server/trust/itl.c \
+	$(top_srcdir)/server/trust/sgn.c
+EXTRA_DIST += tests/fuzz/fuzz_tlv.c tests/fuzz/corpus/tlv
+CLEANFILES += tests/fuzz/fuzz_tlv
+
+fuzz-tlv: $(FUZZ_TLV_SRC)
+	$(FUZZ_RUN) tlv "$(OPENSSL_LIBS)" -iquote $(top_srcdir)/server \
+		-DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED $(FUZZ_TLV_SRC)
+
+fuzz: fuzz-tlv
+.PHONY: fuzz-tlv

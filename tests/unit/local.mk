@@ -85,7 +85,10 @@ EXTRA_DIST += \
 	tests/unit/phonelog/and_skipped.log \
 	tests/unit/phonelog/cert_hash.log \
 	tests/unit/phonelog/clean.log \
-	tests/unit/phonelog/several.log
+	tests/unit/phonelog/several.log \
+	tests/unit/phonelog/guide.md \
+	tests/unit/phonelog/host_id.log \
+	tests/unit/phonelog/prose.txt
 
 # The web admin's pure parts: form bodies, sessions and the login brake.
 if HAVE_CHECK
@@ -115,3 +118,39 @@ tests_unit_test_callcontrol_CFLAGS = $(UNIT_TEST_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_test_callcontrol_LDADD = $(UNIT_TEST_LDADD)
 endif
 EXTRA_DIST += tests/unit/golden/SEP_callcontrol.cnf.xml
+
+# Phone trust (server/trust/): TLV items, ITL/CTL trust lists, .sgn and
+# .enc.sgn files, the trust keys; trust-openssl.tap checks the files that
+# test_trust_files writes with the openssl command line alone.
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_trust_tlv tests/unit/test_trust_itl \
+	tests/unit/test_trust_sgn tests/unit/test_trust_keys tests/unit/test_trust_files
+TESTS += tests/unit/test_trust_tlv tests/unit/test_trust_itl \
+	tests/unit/test_trust_sgn tests/unit/test_trust_keys tests/integration/trust-openssl.tap
+tests_unit_test_trust_tlv_SOURCES = tests/unit/test_trust_tlv.c
+tests_unit_test_trust_tlv_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_tlv_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_trust_itl_SOURCES = tests/unit/test_trust_itl.c tests/unit/test_trust_common.h
+tests_unit_test_trust_itl_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_itl_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_trust_sgn_SOURCES = tests/unit/test_trust_sgn.c tests/unit/test_trust_common.h
+tests_unit_test_trust_sgn_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_sgn_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_trust_keys_SOURCES = tests/unit/test_trust_keys.c tests/unit/test_trust_common.h
+tests_unit_test_trust_keys_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_keys_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_trust_files_SOURCES = tests/unit/test_trust_files.c tests/unit/test_trust_common.h
+tests_unit_test_trust_files_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_files_LDADD = $(UNIT_TEST_LDADD)
+endif
+dist_noinst_SCRIPTS += tests/integration/trust-openssl.tap
+EXTRA_DIST += \
+	tests/fixtures/trust/README.md \
+	tests/fixtures/trust/make-fixtures.sh \
+	tests/fixtures/trust/ITLFile.tlv \
+	tests/fixtures/trust/sast.pem tests/fixtures/trust/sast.key \
+	tests/fixtures/trust/recovery.pem tests/fixtures/trust/recovery.key \
+	tests/fixtures/trust/tftp.pem tests/fixtures/trust/tftp.key \
+	tests/fixtures/trust/tftp_ec.pem tests/fixtures/trust/tftp_ec.key \
+	tests/fixtures/trust/other.pem tests/fixtures/trust/other.key \
+	tests/fixtures/trust/phone.pem tests/fixtures/trust/phone.key

@@ -1,0 +1,17 @@
+/* cli.h - inside the ucprov command line: the commands kept outside cli.c,
+ * and how a refusal is printed.  Each command returns the exit status. */
+#ifndef UCPROV_CLI_H
+#define UCPROV_CLI_H
+
+#include "problem.h"
+#include "service/service.h"
+
+/* The problem on standard error, its field errors indented; returns 1. */
+int cli_report(const struct problem *p);
+
+/* cli_export.c */
+int cmd_export(struct service *sv, int argc, char **args);          /* --dir DIR */
+int cmd_import_phones(struct service *sv, int argc, char **args);   /* FILE or - */
+int cmd_export_phones(struct service *sv, int argc, char **args);   /* [FILE] */
+
+#endif
