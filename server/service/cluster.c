@@ -108,6 +108,14 @@ void svc_cluster_notify_auth(struct service *sv, struct store *s)
         send_payload(sv, s, "auth");
 }
 
+void svc_cluster_announce_site(struct store *s)
+{
+    /* "-" is no node's id: every listener takes it. */
+    if (store_shared(s) && (store_notify(s, CLUSTER_CHANNEL, "- *") != STORE_OK ||
+                            store_notify(s, CLUSTER_CHANNEL, "- auth") != STORE_OK))
+        log_warn("cache coherence: the nodes could not be told of the copied site");
+}
+
 /* --------------------------------------------------------------- listening */
 
 static void evict_names(struct service *sv, const char *names)
@@ -150,13 +158,13 @@ static void on_payload(void *ctx, const char *payload)
 /* The listener's first try is over (service_warm_start waits for it). */
 static void listened(struct service *sv, bool ok)
 {
+    atomic_store(&sv->cluster.listening, ok);   /* before start wakes up to read it */
     pthread_mutex_lock(&sv->cluster.lock);
     if (!sv->cluster.first_done) {
         sv->cluster.first_done = true;
         pthread_cond_broadcast(&sv->cluster.cond);
     }
     pthread_mutex_unlock(&sv->cluster.lock);
-    atomic_store(&sv->cluster.listening, ok);
 }
 
 /* Sleep up to ms unless the daemon stops. */
@@ -173,7 +181,8 @@ static void *listen_main(void *arg)
     while (!atomic_load(&sv->cluster.stopping)) {
         char err[256];
         struct store *s = store_open(sv->db_path, err, sizeof err);
-        if (s != NULL && store_listen(s, CLUSTER_CHANNEL) == STORE_OK) {
+        bool heard = s != NULL && store_listen(s, CLUSTER_CHANNEL) == STORE_OK;
+        if (heard) {
             if (lost || atomic_load(&sv->cluster.gave_up)) {
                 /* Notifications sent while it was away are lost for good. */
                 log_info("cache coherence: listening again; the render cache is dropped");
@@ -188,6 +197,8 @@ static void *listen_main(void *arg)
             if (!atomic_load(&sv->cluster.stopping))
                 log_warn("cache coherence: the listening connection was lost");
         }
+        if (!heard && !lost)
+            log_warn("cache coherence: cannot listen: %s", s ? "LISTEN failed" : err);
         store_close(s);
         listened(sv, false);
         lost = true;

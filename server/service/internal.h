@@ -133,6 +133,8 @@ void svc_cluster_notify_names(struct service *sv, struct store *s, const char (*
 void svc_cluster_notify_all(struct service *sv, struct store *s);
 /* Every credential checked so far (a password changed). */
 void svc_cluster_notify_auth(struct service *sv, struct store *s);
+/* Both, from no service: a site copied in under the nodes (service_copy_site). */
+void svc_cluster_announce_site(struct store *s);
 /* The node id and locks (service_open); free them (service_close). */
 void svc_cluster_init(struct service *sv);
 void svc_cluster_free(struct service *sv);

@@ -34,7 +34,9 @@ struct store *svc_conn(struct service *sv)
     char err[256];
     s = store_open(sv->db_path, err, sizeof err);
     if (s == NULL) {
-        log_error("%s", err);
+        /* An unreachable database was logged once, when it went. */
+        if (store_reachable())
+            log_error("%s", err);
         return NULL;
     }
     struct conn *c = malloc(sizeof *c);
@@ -185,6 +187,40 @@ int service_backup(struct service *sv, const char *path, char *err, size_t errle
         return -1;
     }
     return 0;
+}
+
+void service_database_label(const char *target, char *out, size_t len)
+{
+    store_target_redacted(target, out, len);
+}
+
+/* Open and migrate one side of a copy; the source must already exist. */
+static struct store *open_side(const char *target, bool source, char *err, size_t errlen)
+{
+    if (source && store_target_is_file(target) && access(target, R_OK) != 0) {
+        snprintf(err, errlen, "cannot read %s: %s", target, strerror(errno));
+        return NULL;
+    }
+    struct store *s = store_open(target, err, errlen);
+    if (s != NULL && store_migrate(s, err, errlen) != 0) {
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+int service_copy_site(const char *from, const char *to, int64_t *rows, char *err,
+                      size_t errlen)
+{
+    *rows = 0;
+    struct store *src = open_side(from, true, err, errlen);
+    struct store *dst = src ? open_side(to, false, err, errlen) : NULL;
+    int rc = dst ? store_copy(src, dst, rows, err, errlen) : -1;
+    if (rc == 0)
+        svc_cluster_announce_site(dst);
+    store_close(src);
+    store_close(dst);
+    return rc;
 }
 
 int service_restore(struct service *sv, const char *path, char *err, size_t errlen)

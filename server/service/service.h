@@ -36,6 +36,14 @@ int service_backup(struct service *sv, const char *path, char *err, size_t errle
  * database of a schema this build knows; migrated forward after.  Run it with
  * ucprovd stopped: a running daemon keeps serving what it has cached. */
 int service_restore(struct service *sv, const char *path, char *err, size_t errlen);
+/* Copy a whole site from one database to another (the SQLite file onto
+ * PostgreSQL), all or nothing, both migrated first: refused unless the
+ * target holds no site yet.  Nodes already on the target drop their caches.
+ * *rows counts the rows copied; 0, or -1 with a sentence in err. */
+int service_copy_site(const char *from, const char *to, int64_t *rows, char *err,
+                      size_t errlen);
+/* A database target as logs and messages may show it: a password masked. */
+void service_database_label(const char *target, char *out, size_t len);
 
 /* --- admin objects, every kind but ENT_CERTIFICATE (objects.c) ---
  * patch holds the fields the caller gave (value.set); create fills in defaults,

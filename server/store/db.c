@@ -18,6 +18,7 @@
 
 struct db_stmt {
     const char *sql;   /* cache key: the address of a constant string; NULL for a one-off */
+    bool held;         /* run many times, then db_finalize_held */
     struct drv_stmt *h;
 };
 
@@ -37,12 +38,11 @@ struct store {
  * PG* variables. */
 static const struct {
     const char *prefix;
-    const struct store_driver *driver;   /* NULL: known, not built in */
-    const char *missing;
+    const struct store_driver *driver;
 } targets[] = {
-    { "postgresql://", &pg_driver, NULL },
-    { "postgres:", &pg_driver, NULL },
-    { "", &sqlite_driver, NULL },
+    { "postgresql://", &pg_driver },
+    { "postgres:", &pg_driver },
+    { "", &sqlite_driver },
 };
 
 /* Every driver, for store_reachable(). */
@@ -58,15 +58,49 @@ static void stmt_release(struct store *s, struct db_stmt *st);
 
 /* -------------------------------------------------------------- connection */
 
-struct store *store_open(const char *path, char *err, size_t errlen)
+static size_t target_of(const char *path)
 {
     size_t t = 0;
     while (strncmp(path, targets[t].prefix, strlen(targets[t].prefix)) != 0)
         t++;
-    if (targets[t].driver == NULL) {
-        snprintf(err, errlen, "%s", targets[t].missing);
-        return NULL;
+    return t;
+}
+
+bool store_target_is_file(const char *target)
+{
+    return targets[target_of(target)].driver == &sqlite_driver;
+}
+
+/* Mask from p up to the first of stops (or the end) with "***". */
+static void mask_until(char *p, const char *stops)
+{
+    size_t n = strcspn(p, stops);
+    if (n > 0 && strlen(p) >= 3) {
+        memmove(p + 3, p + n, strlen(p + n) + 1);
+        memcpy(p, "***", 3);
     }
+}
+
+/* user:password@ in a URI, and every password= of a URI's query or a conninfo. */
+void store_target_redacted(const char *target, char *out, size_t len)
+{
+    snprintf(out, len, "%s", target);
+    if (store_target_is_file(target))
+        return;
+    char *auth = strstr(out, "://");
+    if (auth != NULL) {
+        auth += 3;
+        char *at = strchr(auth, '@'), *colon = strchr(auth, ':'), *slash = strchr(auth, '/');
+        if (at && colon && colon < at && (!slash || at < slash))
+            mask_until(colon + 1, "@");
+    }
+    for (char *p = strstr(out, "password="); p; p = strstr(p + 9, "password="))
+        mask_until(p + 9, "& ");
+}
+
+struct store *store_open(const char *path, char *err, size_t errlen)
+{
+    size_t t = target_of(path);
     struct store *s = calloc(1, sizeof *s);
     if (s == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -317,11 +351,31 @@ struct db_stmt *db_prepare_once(struct store *s, const char *sql)
     return st;
 }
 
-/* A cached statement is reset for its next run (which also lets go of the
- * bound values); a one-off is finalized. */
+struct db_stmt *db_prepare_held(struct store *s, const char *sql)
+{
+    struct db_stmt *st = calloc(1, sizeof *st);
+    if (st != NULL && (st->h = s->drv->prepare(s->conn, sql, true)) == NULL) {
+        free(st);
+        st = NULL;
+    }
+    if (st != NULL)
+        st->held = true;
+    return st;
+}
+
+void db_finalize_held(struct store *s, struct db_stmt *st)
+{
+    if (st == NULL)
+        return;
+    s->drv->finalize(st->h);
+    free(st);
+}
+
+/* A cached or held statement is reset for its next run (which also lets go
+ * of the bound values); a one-off is finalized. */
 static void stmt_release(struct store *s, struct db_stmt *st)
 {
-    if (st->sql != NULL) {
+    if (st->sql != NULL || st->held) {
         s->drv->reset(st->h);
         return;
     }
@@ -443,6 +497,31 @@ bool db_col_null(const struct db_row *r, int col)
 const void *db_col_blob(const struct db_row *r, int col, size_t *len)
 {
     return r->drv->column_blob(r->h, col, len);
+}
+
+int db_col_count(const struct db_row *r)
+{
+    return r->drv->column_count(r->h);
+}
+
+const char *db_col_name(const struct db_row *r, int col)
+{
+    return r->drv->column_name(r->h, col);
+}
+
+enum db_type db_col_type(const struct db_row *r, int col)
+{
+    return r->drv->column_type(r->h, col);
+}
+
+const struct store_driver *db_driver(struct store *s)
+{
+    return s->drv;
+}
+
+enum store_status db_ids_follow(struct store *s, const char *table)
+{
+    return s->drv->ids_follow ? s->drv->ids_follow(s->conn, table) : STORE_OK;
 }
 
 static void store_num(void *p, size_t len, int64_t v)

@@ -50,6 +50,10 @@ struct store_driver {
     const char *name;
     /* The embedded migrations of this dialect end so: "0001_initial.sql". */
     const char *migration_ext;
+    /* The names of the database's tables, one a row (a site's copy checks
+     * that it knows them all). */
+    const char *tables_sql;
+
     /* Open and configure; NULL with a sentence in err. */
     struct drv_conn *(*open)(const char *target, char *err, size_t errlen);
     void (*close)(struct drv_conn *c);
@@ -91,6 +95,10 @@ struct store_driver {
     /* Replace the content with path's after checking it against chk; 0 on success. */
     int (*restore)(struct drv_conn *c, const char *path, const struct restore_check *chk,
                    char *err, size_t errlen);
+
+    /* The ids a table hands out next follow the rows copied in with their
+     * own ids; NULL where that is so by itself (SQLite's largest id + 1). */
+    enum store_status (*ids_follow)(struct drv_conn *c, const char *table);
 
     /* A database several processes share (NULL in SQLite's, whose one file
      * has one process): messages between them, and whether it answers. */

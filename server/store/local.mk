@@ -11,6 +11,7 @@ server_libucprov_a_SOURCES += \
 	server/store/pg.h \
 	server/store/pg.c \
 	server/store/pgdump.c \
+	server/store/copy.c \
 	server/store/records.c \
 	server/store/certs.c \
 	server/store/views.c \

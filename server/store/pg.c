@@ -12,9 +12,10 @@
  *
  * A lost connection is made again by the next statement that runs outside a
  * transaction (never inside one: what ran before the loss is gone, and the
- * rest must not commit on its own).  While the server does not answer, tries
- * are spaced out (250 ms doubling to 4 s) for every connection of the process,
- * and reachable() says false; the log says when it goes and comes back. */
+ * rest must not commit on its own).  When a connection cannot be made, the
+ * server is unreachable: tries are then spaced out (250 ms doubling to 4 s)
+ * for every connection of the process, and reachable() says false until one
+ * succeeds; the log says when it goes and comes back. */
 #include <config.h>
 
 #include <poll.h>
@@ -94,6 +95,7 @@ static enum store_status pq_rollback(struct drv_conn *c);
 static bool pq_in_transaction(struct drv_conn *c);
 static int pq_schema_version(struct drv_conn *c);
 static enum store_status pq_set_schema_version(struct drv_conn *c, int version);
+static enum store_status pq_ids_follow(struct drv_conn *c, const char *table);
 static enum store_status pq_notify(struct drv_conn *c, const char *channel, const char *payload);
 static enum store_status pq_listen(struct drv_conn *c, const char *channel);
 static enum store_status pq_wait(struct drv_conn *c, int timeout_ms, drv_notify_fn fn,
@@ -103,6 +105,7 @@ static bool pq_reachable(void);
 const struct store_driver pg_driver = {
     .name = "postgresql",
     .migration_ext = ".pgsql",
+    .tables_sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
     .open = pq_open,
     .close = pq_close,
     .exec = pq_exec,
@@ -129,6 +132,7 @@ const struct store_driver pg_driver = {
     .set_schema_version = pq_set_schema_version,
     .backup = pg_dump_backup,
     .restore = pg_dump_restore,
+    .ids_follow = pq_ids_follow,
     .notify = pq_notify,
     .listen = pq_listen,
     .wait = pq_wait,
@@ -316,7 +320,9 @@ static bool conn_ready(struct drv_conn *c)
     return true;
 }
 
-/* Record why r failed (r may be NULL); a broken link is reported once. */
+/* Record why r failed (r may be NULL).  A connection found broken says
+ * nothing yet of the server, which may have restarted since: whether it is
+ * unreachable is for the next connection attempt to tell. */
 static void note_failure(struct drv_conn *c, const PGresult *r)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -325,8 +331,6 @@ static void note_failure(struct drv_conn *c, const PGresult *r)
                      ? PQresultErrorMessage(r) : PQerrorMessage(c->pg));
     if (c->tx_open)
         c->tx_failed = true;
-    if (link_broken(c))
-        link_lost(c->msg);
 }
 
 /* A command without parameters or rows (BEGIN, LISTEN); its status. */
@@ -761,6 +765,29 @@ static enum store_status pq_set_schema_version(struct drv_conn *c, int version)
     return simple(c, sql);
 }
 
+/* An identity column's sequence, set past the largest id copied in. */
+static enum store_status pq_ids_follow(struct drv_conn *c, const char *table)
+{
+    if (!conn_ready(c))
+        return STORE_ERROR;
+    char *ident = PQescapeIdentifier(c->pg, table, strlen(table));
+    char *literal = PQescapeLiteral(c->pg, table, strlen(table));
+    enum store_status ss = STORE_ERROR;
+    if (ident != NULL && literal != NULL) {
+        size_t len = strlen(ident) + strlen(literal) + 128;
+        char *sql = malloc(len);
+        if (sql != NULL) {
+            snprintf(sql, len, "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                     "coalesce(max(id), 0) + 1, false) FROM %s", literal, ident);
+            ss = simple(c, sql);
+        }
+        free(sql);
+    }
+    PQfreemem(ident);
+    PQfreemem(literal);
+    return ss;
+}
+
 /* ---------------------------------------------------------- notifications */
 
 static enum store_status pq_notify(struct drv_conn *c, const char *channel, const char *payload)
@@ -810,7 +837,6 @@ static enum store_status pq_wait(struct drv_conn *c, int timeout_ms, drv_notify_
         return STORE_OK;   /* a signal: the caller comes back */
     if (!PQconsumeInput(c->pg) || link_broken(c)) {
         copy_message(c->msg, sizeof c->msg, PQerrorMessage(c->pg));
-        link_lost(c->msg);
         return STORE_ERROR;
     }
     drain(c, fn, ctx);

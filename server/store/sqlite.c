@@ -63,6 +63,8 @@ static int sq_restore(struct drv_conn *c, const char *path, const struct restore
 const struct store_driver sqlite_driver = {
     .name = "sqlite",
     .migration_ext = ".sql",
+    .tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' "
+                  "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
     .open = sq_open,
     .close = sq_close,
     .exec = sq_exec,

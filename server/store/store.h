@@ -61,6 +61,17 @@ enum store_status store_wait_notify(struct store *s, int timeout_ms,
  * again); always true for SQLite. */
 bool store_reachable(void);
 
+/* Whether target names an SQLite file (not a PostgreSQL URI or conninfo). */
+bool store_target_is_file(const char *target);
+/* target as the log may show it: a password in it is masked. */
+void store_target_redacted(const char *target, char *out, size_t len);
+
+/* Copy every row of from into to, in one transaction on to (all or nothing):
+ * refused, with a sentence in err, unless both are at this build's schema
+ * version, to holds no site yet (only what its migrations seed) and from has
+ * no table this build does not know.  *rows counts the rows copied. */
+int store_copy(struct store *from, struct store *to, int64_t *rows, char *err, size_t errlen);
+
 /* Online backup into path (a consistent snapshot while writers run); 0 on success. */
 int store_backup(struct store *s, const char *path, char *err, size_t errlen);
 /* Replace the database's content with path's, after checking it is a sound
