@@ -16,7 +16,7 @@ INTEGRATION_TESTS += tests/integration/authz.tap
 # The same suites over PostgreSQL (lib.sh: UCPROV_TEST_BACKEND=pg, pg.sh).
 INTEGRATION_TESTS += tests/integration/pg-rest.tap tests/integration/pg-tftp.tap \
 	tests/integration/pg-diag.tap tests/integration/pg-bulk.tap tests/integration/pg-web.tap \
-	tests/integration/pg-authz.tap tests/integration/pg-storm.tap
+	tests/integration/pg-authz.tap tests/integration/pg-storm.tap tests/integration/pg-crash.tap
 # Two nodes over one PostgreSQL database: coherence, shared logins, races, loss.
 INTEGRATION_TESTS += tests/integration/pg-nodes.tap
 # ucprov migrate, backup and restore on PostgreSQL, the forms of --db.
