@@ -1,9 +1,5 @@
-/* pg.c - the PostgreSQL driver: with pgdump.c, the only files that use libpq.
- *
- * The family files' SQL is written once, for SQLite; prepare translates the
- * two things PostgreSQL reads otherwise: `?` and `?N` become $N, and LIKE
- * (which ignores ASCII case in SQLite) becomes ILIKE.  A statement is sent to
- * the server at its first run, when the types of its values are known.
+/* pg.c - the PostgreSQL driver: with pgstmt.c (statements) and pgdump.c
+ * (backup and restore), the only files that use libpq.
  *
  * A write transaction first takes one advisory lock, the same for every node:
  * writers run one at a time as they do on SQLite (BEGIN IMMEDIATE), so a
@@ -29,7 +25,6 @@
 #include <libpq-fe.h>
 
 #include "log.h"
-#include "store/driver.h"
 #include "store/pg.h"
 
 /* The advisory lock every write transaction takes (and so the migrations). */
@@ -37,55 +32,10 @@
 #define RETRY_FIRST_MS 250
 #define RETRY_MAX_MS 4000
 
-/* Type OIDs of the values bound (pg_type.h). */
-#define OID_UNKNOWN 0
-#define OID_BYTEA 17
-#define OID_INT8 20
-
-struct drv_conn {
-    PGconn *pg;
-    char *conninfo;
-    unsigned epoch;      /* bumped by each new connection: its statements are gone */
-    unsigned names;      /* server-side statement names given out */
-    bool tx_open;        /* begun and not yet ended, even if the link broke since */
-    bool tx_failed;      /* a statement failed inside it: only a rollback will do */
-    int64_t changes;
-    char sqlstate[6];
-    char msg[256];
-};
-
-struct drv_stmt {
-    struct drv_conn *c;
-    char *sql;           /* with $N */
-    bool keep;
-    int nparams;
-    unsigned epoch;      /* of its server-side statement; 0: none */
-    char name[24];
-    Oid *types, *prepared;
-    const char **values;
-    int *lengths, *formats;
-    char (*nums)[24];
-    PGresult *res;
-    int row, rows;
-    unsigned char *blob;
-};
-
 static struct drv_conn *pq_open(const char *target, char *err, size_t errlen);
 static void pq_close(struct drv_conn *c);
 static enum store_status pq_exec(struct drv_conn *c, const char *script, char *err,
                                  size_t errlen);
-static struct drv_stmt *pq_prepare(struct drv_conn *c, const char *sql, bool keep);
-static void pq_bind(struct drv_stmt *st, int idx, const struct db_value *v);
-static enum drv_step pq_step(struct drv_stmt *st);
-static void pq_reset(struct drv_stmt *st);
-static void pq_finalize(struct drv_stmt *st);
-static int64_t pq_column_int(struct drv_stmt *st, int col);
-static const char *pq_column_text(struct drv_stmt *st, int col);
-static const void *pq_column_blob(struct drv_stmt *st, int col, size_t *len);
-static bool pq_column_null(struct drv_stmt *st, int col);
-static int pq_column_count(struct drv_stmt *st);
-static const char *pq_column_name(struct drv_stmt *st, int col);
-static enum db_type pq_column_type(struct drv_stmt *st, int col);
 static enum store_status pq_status(struct drv_conn *c);
 static const char *pq_errmsg(struct drv_conn *c);
 static int64_t pq_changes(struct drv_conn *c);
@@ -109,18 +59,18 @@ const struct store_driver pg_driver = {
     .open = pq_open,
     .close = pq_close,
     .exec = pq_exec,
-    .prepare = pq_prepare,
-    .bind = pq_bind,
-    .step = pq_step,
-    .reset = pq_reset,
-    .finalize = pq_finalize,
-    .column_int = pq_column_int,
-    .column_text = pq_column_text,
-    .column_blob = pq_column_blob,
-    .column_null = pq_column_null,
-    .column_count = pq_column_count,
-    .column_name = pq_column_name,
-    .column_type = pq_column_type,
+    .prepare = pg_prepare,
+    .bind = pg_bind,
+    .step = pg_step,
+    .reset = pg_reset,
+    .finalize = pg_finalize,
+    .column_int = pg_column_int,
+    .column_text = pg_column_text,
+    .column_blob = pg_column_blob,
+    .column_null = pg_column_null,
+    .column_count = pg_column_count,
+    .column_name = pg_column_name,
+    .column_type = pg_column_type,
     .status = pq_status,
     .errmsg = pq_errmsg,
     .changes = pq_changes,
@@ -293,16 +243,16 @@ static void pq_close(struct drv_conn *c)
     free(c);
 }
 
-static bool link_broken(struct drv_conn *c)
+bool pg_link_broken(struct drv_conn *c)
 {
     return c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK;
 }
 
 /* Outside a transaction, a lost connection is made again (if the backoff
  * allows); inside one, the transaction is lost with it. */
-static bool conn_ready(struct drv_conn *c)
+bool pg_conn_ready(struct drv_conn *c)
 {
-    if (!link_broken(c))
+    if (!pg_link_broken(c))
         return true;
     if (c->tx_open) {
         snprintf(c->msg, sizeof c->msg, "the connection was lost during the transaction");
@@ -323,7 +273,7 @@ static bool conn_ready(struct drv_conn *c)
 /* Record why r failed (r may be NULL).  A connection found broken says
  * nothing yet of the server, which may have restarted since: whether it is
  * unreachable is for the next connection attempt to tell. */
-static void note_failure(struct drv_conn *c, const PGresult *r)
+void pg_note_failure(struct drv_conn *c, const PGresult *r)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     snprintf(c->sqlstate, sizeof c->sqlstate, "%s", state ? state : "");
@@ -340,7 +290,7 @@ static enum store_status simple(struct drv_conn *c, const char *sql)
     ExecStatusType rs = PQresultStatus(r);
     bool ok = rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK;
     if (!ok)
-        note_failure(c, r);
+        pg_note_failure(c, r);
     PQclear(r);
     return ok ? STORE_OK : STORE_ERROR;
 }
@@ -348,7 +298,7 @@ static enum store_status simple(struct drv_conn *c, const char *sql)
 static enum store_status pq_exec(struct drv_conn *c, const char *script, char *err,
                                  size_t errlen)
 {
-    if (!conn_ready(c)) {
+    if (!pg_conn_ready(c)) {
         snprintf(err, errlen, "%s", c->msg);
         return STORE_ERROR;
     }
@@ -358,283 +308,11 @@ static enum store_status pq_exec(struct drv_conn *c, const char *script, char *e
     return ss;
 }
 
-/* ------------------------------------------------------------- statements */
-
-static bool ident_char(char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           ch == '_';
-}
-
-/* sql with `?`/`?N` as $N and LIKE as ILIKE, outside quotes; *nparams is the
- * highest number.  NULL when out of memory. */
-static char *translate(const char *sql, int *nparams)
-{
-    size_t len = strlen(sql);
-    char *out = malloc(len * 4 + 1), *o = out;
-    char quote = 0;
-    int next = 0;
-    *nparams = 0;
-    for (const char *p = sql; out != NULL && *p; p++) {
-        if (quote) {
-            quote = *p == quote ? 0 : quote;
-            *o++ = *p;
-        } else if (*p == '\'' || *p == '"') {
-            quote = *p;
-            *o++ = *p;
-        } else if (*p == '?') {
-            int n = 0;
-            while (p[1] >= '0' && p[1] <= '9')
-                n = n * 10 + (*++p - '0');
-            n = n ? n : next + 1;
-            next = n > next ? n : next;
-            o += sprintf(o, "$%d", n);
-        } else if (strncasecmp(p, "LIKE", 4) == 0 && (p == sql || !ident_char(p[-1])) &&
-                   !ident_char(p[4])) {
-            o += sprintf(o, "ILIKE");
-            p += 3;
-        } else {
-            *o++ = *p;
-        }
-    }
-    if (out != NULL)
-        *o = '\0';
-    *nparams = next;
-    return out;
-}
-
-static struct drv_stmt *pq_prepare(struct drv_conn *c, const char *sql, bool keep)
-{
-    struct drv_stmt *st = calloc(1, sizeof *st);
-    if (st == NULL || (st->sql = translate(sql, &st->nparams)) == NULL) {
-        free(st);
-        log_error("postgresql prepare: out of memory");
-        return NULL;
-    }
-    st->c = c;
-    st->keep = keep;
-    size_t n = st->nparams ? (size_t)st->nparams : 1;
-    st->types = calloc(n, sizeof *st->types);
-    st->prepared = calloc(n, sizeof *st->prepared);
-    st->values = calloc(n, sizeof *st->values);
-    st->lengths = calloc(n, sizeof *st->lengths);
-    st->formats = calloc(n, sizeof *st->formats);
-    st->nums = calloc(n, sizeof *st->nums);
-    if (!st->types || !st->prepared || !st->values || !st->lengths || !st->formats ||
-        !st->nums) {
-        pq_finalize(st);
-        log_error("postgresql prepare: out of memory");
-        return NULL;
-    }
-    return st;
-}
-
-/* Integers go as int8 and blobs as binary bytea; text goes untyped, so that
- * the server reads it as its column's type, as SQLite would. */
-static void pq_bind(struct drv_stmt *st, int idx, const struct db_value *v)
-{
-    if (idx < 1 || idx > st->nparams)
-        return;
-    int i = idx - 1;
-    st->formats[i] = 0;
-    st->lengths[i] = 0;
-    switch (v->type) {
-    case DB_INT:
-        snprintf(st->nums[i], sizeof st->nums[i], "%lld", (long long)v->i);
-        st->values[i] = st->nums[i];
-        st->types[i] = OID_INT8;
-        break;
-    case DB_TEXT:
-        st->values[i] = v->s;
-        st->types[i] = OID_UNKNOWN;
-        break;
-    case DB_BLOB:
-        st->values[i] = v->blob ? v->blob : "";
-        st->lengths[i] = (int)v->len;
-        st->formats[i] = 1;
-        st->types[i] = OID_BYTEA;
-        break;
-    case DB_NULL:
-        st->values[i] = NULL;
-        /* Whatever type the statement was prepared with takes a NULL. */
-        st->types[i] = st->epoch ? st->prepared[i] : OID_UNKNOWN;
-        break;
-    }
-}
-
-/* A kept statement lives on the server under a name, made again after a new
- * connection or when its values change type. */
-static bool server_prepared(struct drv_stmt *st)
-{
-    struct drv_conn *c = st->c;
-    size_t size = (size_t)st->nparams * sizeof *st->types;
-    if (st->epoch == c->epoch && (size == 0 || memcmp(st->types, st->prepared, size) == 0))
-        return true;
-    snprintf(st->name, sizeof st->name, "u%u", ++c->names);
-    PGresult *r = PQprepare(c->pg, st->name, st->sql, st->nparams, st->types);
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok)
-        note_failure(c, r);
-    PQclear(r);
-    if (ok && size)
-        memcpy(st->prepared, st->types, size);
-    st->epoch = ok ? c->epoch : 0;
-    return ok;
-}
-
-static PGresult *run_once(struct drv_stmt *st)
-{
-    struct drv_conn *c = st->c;
-    if (st->keep)
-        return server_prepared(st) ? PQexecPrepared(c->pg, st->name, st->nparams, st->values,
-                                                    st->lengths, st->formats, 0) : NULL;
-    return PQexecParams(c->pg, st->sql, st->nparams, st->types, st->values, st->lengths,
-                        st->formats, 0);
-}
-
-/* Run the statement and keep its rows.  Outside a transaction, a run that
- * found the connection lost is tried once more on a new one. */
-static bool execute(struct drv_stmt *st)
-{
-    struct drv_conn *c = st->c;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        if (c->tx_failed) {
-            snprintf(c->msg, sizeof c->msg, "an earlier statement of the transaction failed");
-            c->sqlstate[0] = '\0';
-            return false;
-        }
-        if (!conn_ready(c)) {
-            c->sqlstate[0] = '\0';
-            return false;
-        }
-        PGresult *r = run_once(st);
-        ExecStatusType rs = PQresultStatus(r);
-        if (rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK) {
-            st->res = r;
-            st->rows = PQntuples(r);
-            c->changes = strtoll(PQcmdTuples(r), NULL, 10);
-            return true;
-        }
-        if (r != NULL)
-            note_failure(c, r);
-        PQclear(r);
-        if (c->tx_open || !link_broken(c))
-            return false;
-    }
-    return false;
-}
-
-static enum drv_step pq_step(struct drv_stmt *st)
-{
-    if (st->res == NULL) {
-        if (!execute(st))
-            return DRV_FAIL;
-        st->row = -1;
-    }
-    if (st->row < st->rows)
-        st->row++;
-    return st->row < st->rows ? DRV_ROW : DRV_DONE;
-}
-
-static void pq_reset(struct drv_stmt *st)
-{
-    PQclear(st->res);
-    st->res = NULL;
-    free(st->blob);
-    st->blob = NULL;
-    for (int i = 0; i < st->nparams; i++) {
-        st->values[i] = NULL;
-        st->types[i] = st->epoch ? st->prepared[i] : OID_UNKNOWN;
-        st->lengths[i] = st->formats[i] = 0;
-    }
-}
-
-/* A kept statement goes with its connection: store_close finalizes them all
- * just before it closes the connection. */
-static void pq_finalize(struct drv_stmt *st)
-{
-    if (st == NULL)
-        return;
-    PQclear(st->res);
-    free(st->blob);
-    free(st->sql);
-    free(st->types);
-    free(st->prepared);
-    free(st->values);
-    free(st->lengths);
-    free(st->formats);
-    free(st->nums);
-    free(st);
-}
-
-static bool has_value(struct drv_stmt *st, int col)
-{
-    return st->res != NULL && st->row >= 0 && st->row < st->rows && col >= 0 &&
-           col < PQnfields(st->res) && !PQgetisnull(st->res, st->row, col);
-}
-
-/* Integers come as text; a boolean as t or f. */
-static int64_t pq_column_int(struct drv_stmt *st, int col)
-{
-    if (!has_value(st, col))
-        return 0;
-    const char *v = PQgetvalue(st->res, st->row, col);
-    if (v[0] == 't' || v[0] == 'f')
-        return v[0] == 't';
-    return strtoll(v, NULL, 10);
-}
-
-static const char *pq_column_text(struct drv_stmt *st, int col)
-{
-    return has_value(st, col) ? PQgetvalue(st->res, st->row, col) : NULL;
-}
-
-/* bytea comes hex-escaped; the bytes live until the next call or reset. */
-static const void *pq_column_blob(struct drv_stmt *st, int col, size_t *len)
-{
-    *len = 0;
-    free(st->blob);
-    st->blob = NULL;
-    if (!has_value(st, col))
-        return NULL;
-    st->blob = PQunescapeBytea((const unsigned char *)PQgetvalue(st->res, st->row, col), len);
-    return st->blob;
-}
-
-static bool pq_column_null(struct drv_stmt *st, int col)
-{
-    return !has_value(st, col);
-}
-
-static int pq_column_count(struct drv_stmt *st)
-{
-    return st->res ? PQnfields(st->res) : 0;
-}
-
-static const char *pq_column_name(struct drv_stmt *st, int col)
-{
-    return st->res ? PQfname(st->res, col) : NULL;
-}
-
-static enum db_type pq_column_type(struct drv_stmt *st, int col)
-{
-    if (!has_value(st, col))
-        return DB_NULL;
-    switch (PQftype(st->res, col)) {
-    case 16: case 20: case 21: case 23:   /* bool, int8, int2, int4 */
-        return DB_INT;
-    case OID_BYTEA:
-        return DB_BLOB;
-    default:
-        return DB_TEXT;
-    }
-}
-
 /* ----------------------------------------------------------------- errors */
 
 PGconn *pg_link(struct drv_conn *c)
 {
-    return link_broken(c) && !conn_ready(c) ? NULL : c->pg;
+    return pg_link_broken(c) && !pg_conn_ready(c) ? NULL : c->pg;
 }
 
 static enum store_status pq_status(struct drv_conn *c)
@@ -670,14 +348,14 @@ static enum store_status pq_begin(struct drv_conn *c, bool write)
     enum store_status ss = STORE_ERROR;
     /* A connection the server dropped while idle is made again here. */
     for (int attempt = 0; attempt < 2 && ss != STORE_OK; attempt++) {
-        if (!conn_ready(c))
+        if (!pg_conn_ready(c))
             return STORE_ERROR;
         ss = simple(c, sql);
-        if (ss != STORE_OK && !link_broken(c))
+        if (ss != STORE_OK && !pg_link_broken(c))
             break;
     }
     if (ss != STORE_OK) {
-        if (!link_broken(c))
+        if (!pg_link_broken(c))
             simple(c, "ROLLBACK");
         return STORE_ERROR;
     }
@@ -698,8 +376,8 @@ static enum store_status pq_commit(struct drv_conn *c)
 {
     if (!c->tx_open)
         return STORE_OK;
-    if (c->tx_failed || link_broken(c)) {
-        if (!link_broken(c))
+    if (c->tx_failed || pg_link_broken(c)) {
+        if (!pg_link_broken(c))
             simple(c, "ROLLBACK");
         tx_over(c);
         return STORE_ERROR;
@@ -708,7 +386,7 @@ static enum store_status pq_commit(struct drv_conn *c)
     /* A transaction the server had aborted answers COMMIT with ROLLBACK. */
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "COMMIT") == 0;
     if (!ok)
-        note_failure(c, r);
+        pg_note_failure(c, r);
     PQclear(r);
     tx_over(c);
     return ok ? STORE_OK : STORE_ERROR;
@@ -716,7 +394,7 @@ static enum store_status pq_commit(struct drv_conn *c)
 
 static enum store_status pq_rollback(struct drv_conn *c)
 {
-    enum store_status ss = link_broken(c) ? STORE_OK : simple(c, "ROLLBACK");
+    enum store_status ss = pg_link_broken(c) ? STORE_OK : simple(c, "ROLLBACK");
     tx_over(c);
     return ss;
 }
@@ -737,7 +415,7 @@ static int query_int(struct drv_conn *c, const char *sql, bool *null)
         *null = PQgetisnull(r, 0, 0);
         v = *null ? 0 : atoi(PQgetvalue(r, 0, 0));
     } else {
-        note_failure(c, r);
+        pg_note_failure(c, r);
     }
     PQclear(r);
     return v;
@@ -747,7 +425,7 @@ static int query_int(struct drv_conn *c, const char *sql, bool *null)
 static int pq_schema_version(struct drv_conn *c)
 {
     bool null;
-    if (!conn_ready(c))
+    if (!pg_conn_ready(c))
         return -1;
     int absent = query_int(c, "SELECT (to_regclass('ucprov_schema') IS NULL)::int", &null);
     if (absent != 0)
@@ -768,7 +446,7 @@ static enum store_status pq_set_schema_version(struct drv_conn *c, int version)
 /* An identity column's sequence, set past the largest id copied in. */
 static enum store_status pq_ids_follow(struct drv_conn *c, const char *table)
 {
-    if (!conn_ready(c))
+    if (!pg_conn_ready(c))
         return STORE_ERROR;
     char *ident = PQescapeIdentifier(c->pg, table, strlen(table));
     char *literal = PQescapeLiteral(c->pg, table, strlen(table));
@@ -793,20 +471,20 @@ static enum store_status pq_ids_follow(struct drv_conn *c, const char *table)
 static enum store_status pq_notify(struct drv_conn *c, const char *channel, const char *payload)
 {
     const char *values[2] = { channel, payload };
-    if (!conn_ready(c))
+    if (!pg_conn_ready(c))
         return STORE_ERROR;
     PGresult *r = PQexecParams(c->pg, "SELECT pg_notify($1, $2)", 2, NULL, values, NULL, NULL,
                                0);
     bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
     if (!ok)
-        note_failure(c, r);
+        pg_note_failure(c, r);
     PQclear(r);
     return ok ? STORE_OK : STORE_ERROR;
 }
 
 static enum store_status pq_listen(struct drv_conn *c, const char *channel)
 {
-    if (!conn_ready(c))
+    if (!pg_conn_ready(c))
         return STORE_ERROR;
     char *quoted = PQescapeIdentifier(c->pg, channel, strlen(channel));
     if (quoted == NULL)
@@ -829,13 +507,13 @@ static void drain(struct drv_conn *c, drv_notify_fn fn, void *ctx)
 static enum store_status pq_wait(struct drv_conn *c, int timeout_ms, drv_notify_fn fn,
                                  void *ctx)
 {
-    if (link_broken(c))
+    if (pg_link_broken(c))
         return STORE_ERROR;
     drain(c, fn, ctx);
     struct pollfd pfd = { .fd = PQsocket(c->pg), .events = POLLIN };
     if (pfd.fd < 0 || poll(&pfd, 1, timeout_ms) < 0)
         return STORE_OK;   /* a signal: the caller comes back */
-    if (!PQconsumeInput(c->pg) || link_broken(c)) {
+    if (!PQconsumeInput(c->pg) || pg_link_broken(c)) {
         copy_message(c->msg, sizeof c->msg, PQerrorMessage(c->pg));
         return STORE_ERROR;
     }
