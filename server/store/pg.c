@@ -276,9 +276,10 @@ bool pg_conn_ready(struct drv_conn *c)
 void pg_note_failure(struct drv_conn *c, const PGresult *r)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    /* The primary message only: a DETAIL may quote the row, secrets and all. */
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     snprintf(c->sqlstate, sizeof c->sqlstate, "%s", state ? state : "");
-    copy_message(c->msg, sizeof c->msg, r && *PQresultErrorMessage(r)
-                     ? PQresultErrorMessage(r) : PQerrorMessage(c->pg));
+    copy_message(c->msg, sizeof c->msg, primary ? primary : PQerrorMessage(c->pg));
     if (c->tx_open)
         c->tx_failed = true;
 }
