@@ -14,7 +14,7 @@ UCPROV=${UCPROV:-./server/ucprov}
 WORK=$(mktemp -d /tmp/ucprov-it.XXXXXX)
 DB=$WORK/ucprov.db
 DAEMON_PID=
-TEST_BACKEND=${UCPROV_TEST_BACKEND:-sqlite}
+TEST_BACKEND="${UCPROV_TEST_BACKEND:-sqlite}"
 ADMIN_USER=admin
 ADMIN_PASS='correct horse battery'
 
