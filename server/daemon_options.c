@@ -46,8 +46,9 @@ static const struct {
     const char *name, *arg, *help;
 } option_table[OPT_COUNT] = {
     [OPT_CONFIG] = { "config", "FILE", "settings file (default " DEFAULT_CONFIG " if present)" },
-    [OPT_DB] = { "db", "PATH", "SQLite database (default " UCPROV_DEFAULT_DB "); created and "
-                 "migrated at start" },
+    [OPT_DB] = { "db", "PATH|URI", "SQLite database (default " UCPROV_DEFAULT_DB "), or "
+                 "PostgreSQL shared by several nodes: postgresql://USER@HOST:PORT/DBNAME, or "
+                 "postgres: for libpq's PG* variables; created (SQLite) and migrated at start" },
     [OPT_HTTP] = { "http", "ADDR:PORT", "admin pages and REST API (default " UCPROV_DEFAULT_HTTP
                    "; port 0 = any free port)" },
     [OPT_TLS_CERT] = { "tls-cert", "FILE", "serve the admin port over HTTPS with this "

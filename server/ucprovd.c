@@ -187,9 +187,11 @@ static int open_service(struct daemon *d)
         log_error("%s", err);
         return -1;
     }
+    char label[512];
+    service_database_label(d->opt.db, label, sizeof label);
     if (service_admin_count(d->sv) == 0)
         log_warn("no admin account yet: create one with 'ucprov --db %s admin add NAME'",
-                 d->opt.db);
+                 label);
     d->fetchlog = fetchlog_start(d->sv);
     d->provider = provider_new(d->sv, d->fetchlog, d->opt.tftp_root, err, sizeof err);
     if (d->fetchlog == NULL || d->provider == NULL) {
@@ -306,7 +308,9 @@ static int run(struct daemon *d)
 static void announce(const struct daemon *d)
 {
     const struct options *o = &d->opt;
-    log_info("ucprovd %s: database %s; admin REST API on port %u", PACKAGE_VERSION, o->db,
+    char label[512];
+    service_database_label(o->db, label, sizeof label);   /* a password in a URI is masked */
+    log_info("ucprovd %s: database %s; admin REST API on port %u", PACKAGE_VERSION, label,
              http_port(d->http));
     if (o->tftp_root)
         log_info("static files from %s", o->tftp_root);

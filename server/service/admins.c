@@ -110,6 +110,7 @@ int service_admin_set_password(struct service *sv, const char *name, const char 
         store_admin_set_password(s, id, hash) != STORE_OK)
         return svc_fail_internal(p);
     svc_auth_cache_clear(sv);
+    svc_cluster_notify_auth(sv, s);   /* the old password stops working on every node */
     log_info("password of admin '%s' changed", name);
     return 0;
 }
