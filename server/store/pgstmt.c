@@ -1,8 +1,8 @@
 /* pgstmt.c - the PostgreSQL driver's statements (pg.h).
  *
  * The family files' SQL is written once, for SQLite; prepare translates the
- * two things PostgreSQL reads otherwise: `?` and `?N` become $N, and LIKE
- * (which ignores ASCII case in SQLite) becomes ILIKE.  A statement is sent to
+ * things PostgreSQL reads otherwise: `?` and `?N` become $N, and the few
+ * words of dialect[] (LIKE, group_concat, char) become PostgreSQL's.  A statement is sent to
  * the server at its first run, when the types of its values are known, and
  * all its rows come back at once. */
 #include <config.h>
@@ -50,7 +50,31 @@ static bool ident_char(char ch)
            ch == '_';
 }
 
-/* sql with `?`/`?N` as $N and LIKE as ILIKE, outside quotes; *nparams is the
+/* Words the family files write in SQLite's dialect, with PostgreSQL's.  A
+ * function name matches only before its "(". */
+static const struct dialect_word {
+    const char *sqlite, *pg;
+    bool call;
+} dialect[] = {
+    { "LIKE", "ILIKE", false },                 /* SQLite's LIKE ignores ASCII case */
+    { "group_concat", "string_agg", true },     /* string_agg(x, sep) in both orders */
+    { "char", "chr", true },                    /* char(9): a tab */
+};
+
+static const struct dialect_word *dialect_word(const char *sql, const char *p)
+{
+    if (p != sql && ident_char(p[-1]))
+        return NULL;
+    for (size_t i = 0; i < sizeof dialect / sizeof dialect[0]; i++) {
+        size_t n = strlen(dialect[i].sqlite);
+        if (strncasecmp(p, dialect[i].sqlite, n) == 0 && !ident_char(p[n]) &&
+            (!dialect[i].call || p[n] == '('))
+            return &dialect[i];
+    }
+    return NULL;
+}
+
+/* sql with `?`/`?N` as $N and SQLite's words as PostgreSQL's (dialect[]), outside quotes; *nparams is the
  * highest number.  NULL when out of memory. */
 static char *translate(const char *sql, int *nparams)
 {
@@ -58,6 +82,7 @@ static char *translate(const char *sql, int *nparams)
     char *out = malloc(len * 4 + 1), *o = out;
     char quote = 0;
     int next = 0;
+    const struct dialect_word *w;
     *nparams = 0;
     for (const char *p = sql; out != NULL && *p; p++) {
         if (quote) {
@@ -73,10 +98,9 @@ static char *translate(const char *sql, int *nparams)
             n = n ? n : next + 1;
             next = n > next ? n : next;
             o += sprintf(o, "$%d", n);
-        } else if (strncasecmp(p, "LIKE", 4) == 0 && (p == sql || !ident_char(p[-1])) &&
-                   !ident_char(p[4])) {
-            o += sprintf(o, "ILIKE");
-            p += 3;
+        } else if ((w = dialect_word(sql, p)) != NULL) {
+            o += sprintf(o, "%s", w->pg);
+            p += strlen(w->sqlite) - 1;
         } else {
             *o++ = *p;
         }

@@ -78,7 +78,7 @@ enum store_status store_each_phone_row(struct store *s,
         "coalesce(dp.name, ''), (SELECT group_concat(x, char(10)) FROM "
         "(SELECT l.button || char(9) || d.pattern || char(9) || l.label AS x "
         "FROM phone_lines l JOIN directory_numbers d ON d.id = l.directory_number_id "
-        "WHERE l.phone_id = p.id ORDER BY l.button)) "
+        "WHERE l.phone_id = p.id ORDER BY l.button) AS lines) "
         "FROM phones p JOIN common_phone_profiles c ON c.id = p.common_phone_profile_id "
         "LEFT JOIN device_pools dp ON dp.id = p.device_pool_id ORDER BY p.name";
     struct each_phone each = { .row_fn = fn, .ctx = ctx };
