@@ -326,6 +326,8 @@ static const struct command commands[] = {
     { "restore", NULL, 1, "FILE", "replace the database with a backup (refused while ucprovd "
       "serves it)",
       cmd_restore },
+    { "migrate", NULL, -1, "--from SQLITE_FILE --to URI", "copy a whole site onto an empty "
+      "database (PostgreSQL, for several nodes), all or nothing", cmd_migrate },
     { "verify-gateway", NULL, 1, "SEP<MAC>", "connect to each gateway in the phone's config and "
       "check its certificate as the phone would", cmd_verify_gateway },
     { "tls", "selfsigned", -1, "--cert FILE --key FILE [--cn NAME] [--days N]",
@@ -335,7 +337,7 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: ucprov [--db PATH] COMMAND\n\ncommands:\n");
+    fprintf(out, "usage: ucprov [--db PATH|URI] [--key-file FILE] COMMAND\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         char words[64];
         snprintf(words, sizeof words, "%s%s%s %s", commands[i].name,
@@ -343,7 +345,12 @@ static void usage(FILE *out)
                  commands[i].args_help);
         fprintf(out, "  %-38s %s\n", words, commands[i].help);
     }
-    fprintf(out, "\n  --db PATH   database file (default %s)\n", UCPROV_DEFAULT_DB);
+    fprintf(out, "\n  --db PATH|URI   SQLite file (default %s), or PostgreSQL: "
+                 "postgresql://USER@HOST:PORT/DBNAME,\n"
+                 "                  or postgres: alone for libpq's PG* variables\n"
+                 "  --key-file FILE the key that seals the phones' secrets (default: ucprov.key\n"
+                 "                  beside an SQLite file; in the working directory for PostgreSQL)\n",
+            UCPROV_DEFAULT_DB);
 }
 
 /* The command named by the first one or two words of args; *words says how many. */
@@ -368,6 +375,7 @@ int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "db", required_argument, NULL, 'd' },
+        { "key-file", required_argument, NULL, 'k' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -378,6 +386,7 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': db = db_path = optarg; break;
+        case 'k': service_set_key_file(optarg); break;
         case 'h': usage(stdout); return 0;
         default:  usage(stderr); return 2;
         }
@@ -403,9 +412,10 @@ int main(int argc, char **argv)
     log_set_level(LOG_LEVEL_WARN);   /* the CLI's own output is what the user asked for */
     xmlInitParser();
     char err[512];
-    /* Making a TLS key needs no database; do not create one in passing. */
-    if (cmd->run == cmd_tls_selfsigned)
-        return cmd_tls_selfsigned(NULL, nargs - words + 1, args + words - 1);
+    /* Making a TLS key needs no database; do not create one in passing.  A
+     * migration opens the two it is given. */
+    if (cmd->run == cmd_tls_selfsigned || cmd->run == cmd_migrate)
+        return cmd->run(NULL, nargs - words + 1, args + words - 1);
     struct service *sv = service_open(db, err, sizeof err);
     if (sv == NULL) {
         fprintf(stderr, "ucprov: %s\n", err);

@@ -22,4 +22,7 @@ int cmd_export(struct service *sv, int argc, char **args);          /* --dir DIR
 int cmd_import_phones(struct service *sv, int argc, char **args);   /* FILE or - */
 int cmd_export_phones(struct service *sv, int argc, char **args);   /* [FILE] */
 
+/* cli_migrate.c: --from DATABASE --to DATABASE; opens both itself. */
+int cmd_migrate(struct service *sv, int argc, char **args);
+
 #endif

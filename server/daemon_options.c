@@ -22,7 +22,7 @@
  * key in ucprovd.conf is the long option's name. */
 enum option_id {
     OPT_CONFIG, OPT_DB, OPT_HTTP, OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE_HTTP, OPT_TFTP,
-    OPT_CNF_HTTP, OPT_REFUSE_MAC_SCANS,
+    OPT_CNF_HTTP, OPT_REFUSE_MAC_SCANS, OPT_KEY_FILE,
     OPT_TFTP_ROOT, OPT_MAX_TRANSFERS, OPT_TIMEOUT, OPT_RETRIES, OPT_USER, OPT_READY_FILE,
     OPT_LOG_LEVEL, OPT_SYSLOG, OPT_VERBOSE, OPT_LIST_ROUTES, OPT_HELP, OPT_COUNT
 };
@@ -47,8 +47,9 @@ static const struct {
     const char *name, *arg, *help;
 } option_table[OPT_COUNT] = {
     [OPT_CONFIG] = { "config", "FILE", "settings file (default " DEFAULT_CONFIG " if present)" },
-    [OPT_DB] = { "db", "PATH", "SQLite database (default " UCPROV_DEFAULT_DB "); created and "
-                 "migrated at start" },
+    [OPT_DB] = { "db", "PATH|URI", "SQLite database (default " UCPROV_DEFAULT_DB "), or "
+                 "PostgreSQL shared by several nodes: postgresql://USER@HOST:PORT/DBNAME, or "
+                 "postgres: for libpq's PG* variables; created (SQLite) and migrated at start" },
     [OPT_HTTP] = { "http", "ADDR:PORT", "admin pages and REST API (default " UCPROV_DEFAULT_HTTP
                    "; port 0 = any free port)" },
     [OPT_TLS_CERT] = { "tls-cert", "FILE", "serve the admin port over HTTPS with this "
@@ -61,6 +62,8 @@ static const struct {
     [OPT_TFTP] = { "tftp", "ADDR:PORT|off", "TFTP for phones (default " UCPROV_DEFAULT_TFTP ")" },
     [OPT_CNF_HTTP] = { "cnf-http", "ADDR:PORT|off", "config files over HTTP, as CUCM's port 6970 "
                        "(default " UCPROV_DEFAULT_CNF_HTTP ")" },
+    [OPT_KEY_FILE] = { "key-file", "FILE", "the key that seals the phones' secrets (default "
+                       "ucprov.key beside the database; made 0600 when absent)" },
     [OPT_REFUSE_MAC_SCANS] = { "refuse-mac-scans", NULL, "refuse TFTP and 6970 requests from a "
                                "host flagged for asking many unknown phones' files" },
     [OPT_TFTP_ROOT] = { "tftp-root", "DIR", "static files (firmware, ring lists, locales), "
@@ -146,6 +149,7 @@ static int apply_option(struct options *o, enum option_id id, const char *value,
     case OPT_SYSLOG: o->syslog = flag; return 0;
     case OPT_INSECURE_HTTP: o->insecure_http = flag; return 0;
     case OPT_REFUSE_MAC_SCANS: o->refuse_mac_scans = flag; return 0;
+    case OPT_KEY_FILE: o->key_file = value; return 0;
     case OPT_VERBOSE: if (flag) log_set_level(LOG_LEVEL_DEBUG); return 0;
     case OPT_HELP: usage(stdout); exit(0);
     case OPT_LIST_ROUTES: admin_each_route(print_route, NULL); exit(fflush(stdout) ? 1 : 0);

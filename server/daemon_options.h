@@ -18,6 +18,7 @@ struct options {
     const char *ready_file;
     unsigned max_transfers, timeout_ms, retries;
     bool syslog;
+    const char *key_file;             /* NULL: ucprov.key beside the database */
     bool refuse_mac_scans;            /* refuse flagged hosts on TFTP and 6970 */
     bool insecure_http;               /* plain HTTP off loopback, asked for by name */
     char *owned[64];                  /* copies of the file's values, freed at exit */

@@ -28,6 +28,7 @@ static void *writer_main(void *arg)
 {
     struct fetchlog *fl = arg;
     struct fetch_record *batch = malloc(UCPROV_FETCH_LOG_BATCH * sizeof *batch);
+    uint64_t lost = 0;   /* records not stored while the database was unreachable */
     if (batch == NULL)
         return NULL;
     pthread_mutex_lock(&fl->lock);
@@ -53,8 +54,16 @@ static void *writer_main(void *arg)
             fl->count--;
         }
         pthread_mutex_unlock(&fl->lock);
-        if (service_fetch_log_append(fl->sv, batch, n) != 0)
+        int rc = service_fetch_log_append(fl->sv, batch, n);
+        if (rc == 0 && lost > 0) {
+            log_warn("fetch log: %llu records were lost while the database was unreachable",
+                     (unsigned long long)lost);
+            lost = 0;
+        } else if (rc != 0 && !service_database_up(fl->sv)) {
+            lost += n;   /* said once, when it is back, rather than every batch */
+        } else if (rc != 0) {
             log_error("fetch log: %zu records could not be stored", n);
+        }
         pthread_mutex_lock(&fl->lock);
     }
     pthread_mutex_unlock(&fl->lock);

@@ -32,18 +32,29 @@ server_libucprov_a_SOURCES = \
 server_libucprov_a_SOURCES += server/beneath.c server/beneath.h server/locales.c server/locales.h \
 	server/timezones.c server/timezones.h
 nodist_server_libucprov_a_SOURCES = server/embedded.c
-server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(XML_CFLAGS) \
+server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(XML_CFLAGS) \
 	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS) -DUCPROV_PKGDATADIR='"$(pkgdatadir)"'
 
 # Installed for reference and for a site's own templates (which then win).
 nobase_pkgdata_DATA = schema/0001_initial.sql schema/0002_fetch_log.sql \
 	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql \
-	schema/0005_call_control.sql schema/0006_token_expiry.sql \
+	schema/0005_call_control.sql schema/0006_token_expiry.sql $(PG_MIGRATIONS) \
 	templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	web/layout.html web/static/ucprov.css web/static/ucprov.js
 
+# PostgreSQL's migrations: the same numbers in its dialect (store/db.c).
+PG_MIGRATIONS = schema/pg/0001_initial.pgsql schema/pg/0002_fetch_log.pgsql \
+	schema/pg/0003_rollover_and_phone_certs.pgsql schema/pg/0004_audit_log.pgsql \
+	schema/pg/0005_call_control.pgsql schema/pg/0006_token_expiry.pgsql
+
 # Schema migrations, config templates and the demo certificate are compiled in.
 EMBEDDED_FILES = \
+	$(top_srcdir)/schema/pg/0001_initial.pgsql \
+	$(top_srcdir)/schema/pg/0002_fetch_log.pgsql \
+	$(top_srcdir)/schema/pg/0003_rollover_and_phone_certs.pgsql \
+	$(top_srcdir)/schema/pg/0004_audit_log.pgsql \
+	$(top_srcdir)/schema/pg/0005_call_control.pgsql \
+	$(top_srcdir)/schema/pg/0006_token_expiry.pgsql \
 	$(top_srcdir)/schema/0001_initial.sql \
 	$(top_srcdir)/schema/0002_fetch_log.sql \
 	$(top_srcdir)/schema/0003_rollover_and_phone_certs.sql \
@@ -58,18 +69,21 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/web/static/ucprov.js
 EXTRA_DIST += schema/0001_initial.sql schema/0002_fetch_log.sql \
 	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql schema/0005_call_control.sql \
-	schema/0006_token_expiry.sql templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
+	schema/0006_token_expiry.sql $(PG_MIGRATIONS) templates/SEPMAC.cnf.xml \
+	templates/XMLDefault.cnf.xml \
 	server/demo/asav.example.lab.pem web/layout.html web/static/ucprov.css web/static/ucprov.js
 BUILT_SOURCES += server/embedded.c
 CLEANFILES += server/embedded.c
 server/embedded.c: $(EMBEDDED_FILES) $(top_srcdir)/build-aux/embed.sh
 	$(AM_V_GEN)$(MKDIR_P) server && $(SHELL) $(top_srcdir)/build-aux/embed.sh $@ $(EMBEDDED_FILES)
 
-UCPROV_LIBS = server/libucprov.a tftpd/libtftpd.a $(MHD_LIBS) $(SQLITE_LIBS) $(XML_LIBS) $(OPENSSL_LIBS) \
+UCPROV_LIBS = server/libucprov.a tftpd/libtftpd.a $(MHD_LIBS) $(SQLITE_LIBS) $(PQ_LIBS) $(XML_LIBS) \
+	$(OPENSSL_LIBS) \
 	$(JANSSON_LIBS) $(CSV_LIBS) -lpthread
 
 bin_PROGRAMS += server/ucprov
-server_ucprov_SOURCES = server/cli.c server/cli.h server/cli_admins.c server/cli_export.c
+server_ucprov_SOURCES = server/cli.c server/cli.h server/cli_admins.c server/cli_export.c \
+	server/cli_migrate.c
 server_ucprov_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(OPENSSL_CFLAGS)
 server_ucprov_LDADD = $(UCPROV_LIBS)
 

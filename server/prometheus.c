@@ -29,6 +29,7 @@ static void render_fetches(struct page *pg, const struct metrics_snapshot *ms);
 static void render_tftp(struct page *pg);
 static void render_scans(struct page *pg);
 static void render_cache(struct page *pg, struct service *sv);
+static void render_database(struct page *pg, struct service *sv);
 static void render_certificates(struct page *pg, struct service *sv);
 static void render_freshness(struct page *pg, struct service *sv);
 
@@ -154,6 +155,23 @@ static void render_cache(struct page *pg, struct service *sv)
         (unsigned long long)cs.evictions, (unsigned long long)cs.entries);
 }
 
+/* Over PostgreSQL the database can go away while the node serves its cache. */
+static void render_database(struct page *pg, struct service *sv)
+{
+    struct cluster_status cs;
+    service_cluster_status(sv, &cs);
+    put(pg, "# HELP ucprov_database_up Whether the database answers (1) or not (0).\n"
+            "# TYPE ucprov_database_up gauge\nucprov_database_up %d\n", cs.database_up);
+    if (!cs.shared)
+        return;
+    put(pg, "# HELP ucprov_cluster_listening Whether this node hears other nodes' changes.\n"
+            "# TYPE ucprov_cluster_listening gauge\nucprov_cluster_listening %d\n"
+            "# HELP ucprov_cluster_notifications_total Changes made on other nodes heard.\n"
+            "# TYPE ucprov_cluster_notifications_total counter\n"
+            "ucprov_cluster_notifications_total %llu\n",
+        cs.listening, (unsigned long long)cs.notifications);
+}
+
 static void render_certificates(struct page *pg, struct service *sv)
 {
     struct list_query q = { MATCH_ANY, NULL, UCPROV_LIST_MAX_LIMIT, 0 };
@@ -221,6 +239,7 @@ char *prometheus_render(struct service *sv, size_t *len)
     render_tftp(&pg);
     render_scans(&pg);
     render_cache(&pg, sv);
+    render_database(&pg, sv);
     render_http(&pg, &ms);
     render_certificates(&pg, sv);
     render_freshness(&pg, sv);

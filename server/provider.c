@@ -226,7 +226,7 @@ enum provider_status provider_open(struct config_provider *cp, const char *name,
         return provide_static(cp, name, out);
     out->blob = service_render(cp->sv, key);
     if (out->blob == NULL)
-        return PROVIDER_NOT_FOUND;
+        return service_database_up(cp->sv) ? PROVIDER_NOT_FOUND : PROVIDER_UNAVAILABLE;
     out->data = out->blob->data;
     out->len = out->blob->len;
     snprintf(out->version_stamp, sizeof out->version_stamp, "%s", out->blob->version_stamp);
@@ -325,6 +325,23 @@ static void release_blob(void *cls)
     cache_blob_unref(cls);
 }
 
+/* What the config port answers when there is no file to send. */
+static void provider_refusal(enum provider_status ps, struct http_resp *resp,
+                             struct fetch_record *rec)
+{
+    static const struct {
+        int status;
+        const char *msg, *result;
+    } refusals[] = {
+        [PROVIDER_NOT_FOUND] = { 404, "not found\n", "not_found" },
+        [PROVIDER_DENIED] = { 403, "forbidden\n", "denied" },
+        [PROVIDER_UNAVAILABLE] = { 503, "database unreachable; try again\n", "error" },
+    };
+    const char *msg = refusals[ps].msg;
+    http_resp_set(resp, refusals[ps].status, "text/plain", strdup(msg), strlen(msg));
+    snprintf(rec->result, sizeof rec->result, "%s", refusals[ps].result);
+}
+
 void provider_cnf_http(void *ctx, const struct http_req *req, struct http_resp *resp)
 {
     struct config_provider *cp = ctx;
@@ -368,10 +385,7 @@ void provider_cnf_http(void *ctx, const struct http_req *req, struct http_resp *
         rec.bytes = (int64_t)f.len;
         provider_close(&f);
     } else {
-        bool denied = ps == PROVIDER_DENIED;
-        const char *msg = denied ? "forbidden\n" : "not found\n";
-        http_resp_set(resp, denied ? 403 : 404, "text/plain", strdup(msg), strlen(msg));
-        snprintf(rec.result, sizeof rec.result, denied ? "denied" : "not_found");
+        provider_refusal(ps, resp, &rec);
         device_config_name(name, rec.device);
     }
     clock_gettime(CLOCK_MONOTONIC, &end);

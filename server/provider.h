@@ -21,7 +21,9 @@
 
 struct config_provider;   /* opaque */
 
-enum provider_status { PROVIDER_OK, PROVIDER_NOT_FOUND, PROVIDER_DENIED };
+/* UNAVAILABLE: a config that is not cached could not be rendered because the
+ * database does not answer (HTTP 503; TFTP has only its ERROR). */
+enum provider_status { PROVIDER_OK, PROVIDER_NOT_FOUND, PROVIDER_DENIED, PROVIDER_UNAVAILABLE };
 
 struct provider_file {
     const unsigned char *data;

@@ -36,8 +36,8 @@ struct daemon;
 static int read_pem_file(const char *path, char **out);
 static void free_pem(char **pem);
 static int write_ready_file(const char *path, uint16_t http, uint16_t tftp, uint16_t cnf);
-static int drop_privileges(const char *user, const char *db);
-static void hand_over_files(const char *db, uid_t uid, gid_t gid);
+static int drop_privileges(const char *user, const char *db, const char *key_file);
+static void hand_over_files(const char *db, const char *key_file, uid_t uid, gid_t gid);
 static void raise_file_limit(unsigned max_transfers);
 static bool enabled(const char *listen);
 static void *tftp_thread(void *arg);
@@ -98,14 +98,14 @@ static int write_ready_file(const char *path, uint16_t http, uint16_t tftp, uint
 }
 
 /* Ports below 1024 are bound first; then the daemon gives up root for good. */
-static int drop_privileges(const char *user, const char *db)
+static int drop_privileges(const char *user, const char *db, const char *key_file)
 {
     struct passwd *pw = getpwnam(user);
     if (pw == NULL) {
         log_error("--user %s: no such user", user);
         return -1;
     }
-    hand_over_files(db, pw->pw_uid, pw->pw_gid);
+    hand_over_files(db, key_file, pw->pw_uid, pw->pw_gid);
     if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
         log_error("cannot switch to user %s: %s", user, strerror(errno));
         return -1;
@@ -121,7 +121,7 @@ static int drop_privileges(const char *user, const char *db)
 /* The database was opened (and perhaps created) as root: the files SQLite
  * writes later, and the key, must belong to the user the daemon becomes.
  * Their mode stays 0600. */
-static void hand_over_files(const char *db, uid_t uid, gid_t gid)
+static void hand_over_files(const char *db, const char *key_file, uid_t uid, gid_t gid)
 {
     static const char *const suffixes[] = { "", "-wal", "-shm", ".lock" };
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
@@ -133,7 +133,10 @@ static void hand_over_files(const char *db, uid_t uid, gid_t gid)
     /* The key that seals the phones' secrets: the CLI, run as that user, reads it too. */
     char key[4096];
     secretbox_key_path(db, key, sizeof key);
-    if (strstr(db, "://") == NULL && chown(key, uid, gid) != 0 && errno != ENOENT)
+    if (key_file != NULL)
+        snprintf(key, sizeof key, "%s", key_file);
+    bool file = key_file != NULL || (strstr(db, "://") == NULL && strncmp(db, "postgres", 8) != 0);
+    if (file && chown(key, uid, gid) != 0 && errno != ENOENT)
         log_warn("cannot give %s to the daemon's user: %s", key, strerror(errno));
 }
 
@@ -188,7 +191,8 @@ int main(int argc, char **argv)
     prepare_process(&d);
     int rc = 1;
     if (open_service(&d) == 0 && bind_ports(&d) == 0 &&
-        (d.opt.user == NULL || drop_privileges(d.opt.user, d.opt.db) == 0) && run(&d) == 0)
+        (d.opt.user == NULL || drop_privileges(d.opt.user, d.opt.db, d.opt.key_file) == 0) &&
+        run(&d) == 0)
         rc = 0;
     shut_down(&d);
     return rc;
@@ -216,15 +220,18 @@ static int open_service(struct daemon *d)
     char err[512];
     pid_t other = 0;
     d->db_lock = dblock_take(d->opt.db, &other);
+    service_set_key_file(d->opt.key_file);
     if (d->db_lock == -2)
         log_warn("another ucprovd (pid %ld) serves %s too", (long)other, d->opt.db);
     if ((d->sv = service_open(d->opt.db, err, sizeof err)) == NULL) {
         log_error("%s", err);
         return -1;
     }
+    char label[512];
+    service_database_label(d->opt.db, label, sizeof label);
     if (service_admin_count(d->sv) == 0)
         log_warn("no admin account yet: create one with 'ucprov --db %s admin add NAME'",
-                 d->opt.db);
+                 label);
     scanwatch_set_refusal(d->opt.refuse_mac_scans);
     d->fetchlog = fetchlog_start(d->sv);
     d->provider = provider_new(d->sv, d->fetchlog, d->opt.tftp_root, err, sizeof err);
@@ -377,7 +384,9 @@ static int run(struct daemon *d)
 static void announce(const struct daemon *d)
 {
     const struct options *o = &d->opt;
-    log_info("ucprovd %s: database %s; admin REST API on port %u", PACKAGE_VERSION, o->db,
+    char label[512];
+    service_database_label(o->db, label, sizeof label);   /* a password in a URI is masked */
+    log_info("ucprovd %s: database %s; admin REST API on port %u", PACKAGE_VERSION, label,
              http_port(d->http));
     if (o->tftp_root)
         log_info("static files from %s", o->tftp_root);

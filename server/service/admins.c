@@ -141,6 +141,7 @@ int service_admin_set_password(struct service *sv, const char *name, const char 
         (revoked = store_tokens_delete_of(s, id)) < 0 ||
         audit_admin(s, "update", id, name, "password_changed") != 0)
         return svc_rollback(s, svc_fail_internal(p));
+    svc_cluster_notify_auth(sv, s);   /* the old password stops working on every node */
     if (svc_commit(s, p) != 0)
         return -1;
     svc_auth_cache_clear(sv);
@@ -164,6 +165,7 @@ int service_admin_delete(struct service *sv, const char *name, struct problem *p
     }
     if (store_admin_delete(s, id) != STORE_OK || audit_admin(s, "delete", id, name, NULL) != 0)
         return svc_rollback(s, svc_fail_internal(p));
+    svc_cluster_notify_auth(sv, s);
     if (svc_commit(s, p) != 0)
         return -1;
     svc_auth_cache_clear(sv);

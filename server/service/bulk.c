@@ -82,6 +82,8 @@ static void import_check(struct import_job *job, const struct field_def *f, cons
                          char name[16], int64_t *profile_id, struct problem *fp);
 static void import_row(struct import_job *job, const struct csv_record *rec);
 static int import_record(void *ctx, const struct csv_record *rec);
+static enum store_status notify_and_commit(struct service *sv, struct store *s,
+                                           const struct name_index *names);
 static void export_row(void *ctx, const struct phone_row *row);
 
 static uint64_t name_hash(const char *s)
@@ -359,6 +361,14 @@ static int import_record(void *ctx, const struct csv_record *rec)
     return 0;
 }
 
+/* Other nodes over the same database hear of the new names at the commit. */
+static enum store_status notify_and_commit(struct service *sv, struct store *s,
+                                           const struct name_index *names)
+{
+    svc_cluster_notify_names(sv, s, (const char (*)[16])names->names, names->n, false);
+    return store_commit(s);
+}
+
 int service_import_phones(struct service *sv, const struct actor *who, const char *csv,
                           size_t len, import_progress_fn progress, void *progress_ctx,
                           struct import_result *res, struct problem *p)
@@ -393,7 +403,7 @@ int service_import_phones(struct service *sv, const struct actor *who, const cha
         snprintf(p->detail, sizeof p->detail, "the file has %zu error%s; nothing was imported",
                  p->n_errors + res->more_errors, p->n_errors + res->more_errors > 1 ? "s" : "");
         rc = -1;
-    } else if (store_commit(s) != STORE_OK) {
+    } else if (notify_and_commit(sv, s, &job.names) != STORE_OK) {
         store_rollback(s);
         rc = svc_fail_internal(p);
     } else {

@@ -200,6 +200,9 @@ int service_warm_start(struct service *sv)
 {
     if (atomic_load(&sv->warm.running))
         return 0;
+    /* Listening first: what the warmer renders then cannot miss a change. */
+    if (svc_cluster_start(sv) != 0)
+        log_warn("cache coherence: the listener thread could not start");
     pthread_mutex_init(&sv->warm.lock, NULL);
     pthread_cond_init(&sv->warm.cond, NULL);
     atomic_init(&sv->warm.kicks, 1);   /* the first pass: the cache starts empty */

@@ -49,8 +49,22 @@ struct warmer {
     atomic_bool running;      /* set once the lock exists: kicks come from request threads */
 };
 
+/* Cache coherence between nodes over one shared database (cluster.c). */
+struct cluster {
+    char node[17];            /* this process's id in the notifications it sends */
+    bool shared;              /* the database is one other nodes may use */
+    pthread_t tid;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool first_done;          /* the listener's first LISTEN was tried */
+    atomic_bool gave_up;      /* start stopped waiting for it: its LISTEN evicts all */
+    atomic_bool running, stopping, listening;
+    atomic_uint_fast64_t received;   /* notifications from other nodes */
+};
+
 struct service {
     struct warmer warm;
+    struct cluster cluster;
     char *db_path;
     pthread_key_t conn_key;
     pthread_mutex_t conns_lock;
@@ -70,7 +84,8 @@ struct service {
 struct store *svc_conn(struct service *sv);
 
 /* txn.c: the end of every write. */
-/* Set p to a 500 that names no detail of the failure; returns -1. */
+/* Set p to a 500 that names no detail of the failure (503 while the
+ * database is unreachable); returns -1. */
 int svc_fail_internal(struct problem *p);
 /* Roll back and drop affected; returns rc. */
 int svc_refuse(struct store *s, struct name_list *affected, int rc);
@@ -183,6 +198,26 @@ int svc_reveal_record(struct service *sv, struct record *rec);
 void svc_reveal_text(struct service *sv, char *buf, size_t len, const char *what);
 /* Seal every FT_SECRET value still stored in clear, in one transaction. */
 int svc_seal_existing(struct service *sv, struct store *s);
+
+/* cluster.c: tell the other nodes over a shared database what a write
+ * affected; inside the write's transaction (delivered at its commit), and a
+ * no-op over SQLite. */
+void svc_cluster_notify(struct service *sv, struct store *s, const struct name_list *affected);
+void svc_cluster_notify_names(struct service *sv, struct store *s, const char (*names)[16],
+                              size_t n, bool all);
+/* Every rendered file (a restore, a phone model's load). */
+void svc_cluster_notify_all(struct service *sv, struct store *s);
+/* Every credential checked so far (a password changed). */
+void svc_cluster_notify_auth(struct service *sv, struct store *s);
+/* Both, from no service: a site copied in under the nodes (service_copy_site). */
+void svc_cluster_announce_site(struct store *s);
+/* The node id and locks (service_open); free them (service_close). */
+void svc_cluster_init(struct service *sv);
+void svc_cluster_free(struct service *sv);
+/* The listener thread, over a shared database only; start waits (a few
+ * seconds at most) for its first LISTEN.  0, or -1 when no thread starts. */
+int svc_cluster_start(struct service *sv);
+void svc_cluster_stop(struct service *sv);
 
 /* admins.c: forget every credential checked so far. */
 void svc_auth_cache_clear(struct service *sv);

@@ -35,7 +35,9 @@ struct store *svc_conn(struct service *sv)
     char err[256];
     s = store_open(sv->db_path, err, sizeof err);
     if (s == NULL) {
-        log_error("%s", err);
+        /* An unreachable database was logged once, when it went. */
+        if (store_reachable())
+            log_error("%s", err);
         return NULL;
     }
     struct conn *c = malloc(sizeof *c);
@@ -115,6 +117,7 @@ struct service *service_open(const char *db_path, char *err, size_t errlen)
     }
     pthread_key_create(&sv->conn_key, NULL);
     pthread_mutex_init(&sv->conns_lock, NULL);
+    svc_cluster_init(sv);
     pthread_mutex_init(&sv->auth_lock, NULL);
     RAND_bytes(sv->auth_secret, sizeof sv->auth_secret);
     sv->cache = cache_new();
@@ -131,6 +134,7 @@ struct service *service_open(const char *db_path, char *err, size_t errlen)
         return NULL;
     }
     int rc = store_migrate(s, err, errlen);
+    sv->cluster.shared = store_shared(s);
     store_close(s);
     /* A fresh connection: a migration may have changed the schema's text. */
     if (rc == 0 && ((s = store_open(db_path, err, errlen)) == NULL ||
@@ -151,7 +155,8 @@ void service_close(struct service *sv)
 {
     if (sv == NULL)
         return;
-    svc_warm_stop(sv);   /* first: it renders through a connection of its own */
+    svc_cluster_stop(sv);   /* first: it evicts, and it listens on a connection of its own */
+    svc_warm_stop(sv);      /* it renders through a connection of its own */
     struct conn *c = sv->conns;
     while (c != NULL) {
         struct conn *next = c->next;
@@ -162,6 +167,7 @@ void service_close(struct service *sv)
     pthread_key_delete(sv->conn_key);
     pthread_mutex_destroy(&sv->conns_lock);
     pthread_mutex_destroy(&sv->auth_lock);
+    svc_cluster_free(sv);
     OPENSSL_cleanse(sv->auth_secret, sizeof sv->auth_secret);
     OPENSSL_cleanse(sv->secret_key, sizeof sv->secret_key);
     cache_free(sv->cache);
@@ -201,6 +207,40 @@ int service_backup(struct service *sv, const char *path, char *err, size_t errle
     return 0;
 }
 
+void service_database_label(const char *target, char *out, size_t len)
+{
+    store_target_redacted(target, out, len);
+}
+
+/* Open and migrate one side of a copy; the source must already exist. */
+static struct store *open_side(const char *target, bool source, char *err, size_t errlen)
+{
+    if (source && store_target_is_file(target) && access(target, R_OK) != 0) {
+        snprintf(err, errlen, "cannot read %s: %s", target, strerror(errno));
+        return NULL;
+    }
+    struct store *s = store_open(target, err, errlen);
+    if (s != NULL && store_migrate(s, err, errlen) != 0) {
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+int service_copy_site(const char *from, const char *to, int64_t *rows, char *err,
+                      size_t errlen)
+{
+    *rows = 0;
+    struct store *src = open_side(from, true, err, errlen);
+    struct store *dst = src ? open_side(to, false, err, errlen) : NULL;
+    int rc = dst ? store_copy(src, dst, rows, err, errlen) : -1;
+    if (rc == 0)
+        svc_cluster_announce_site(dst);
+    store_close(src);
+    store_close(dst);
+    return rc;
+}
+
 int service_restore(struct service *sv, const char *path, char *err, size_t errlen)
 {
     struct store *s = svc_conn(sv);
@@ -212,6 +252,8 @@ int service_restore(struct service *sv, const char *path, char *err, size_t errl
         return -1;
     svc_evict_all(sv);
     svc_auth_cache_clear(sv);
+    svc_cluster_notify_all(sv, s);   /* other nodes over the same database */
+    svc_cluster_notify_auth(sv, s);
     log_info("database restored from %s", path);
     return 0;
 }

@@ -6,6 +6,7 @@ server_libucprov_a_SOURCES += \
 	server/service/audit.c \
 	server/service/bulk.c \
 	server/service/certs.c \
+	server/service/cluster.c \
 	server/service/configs.c \
 	server/service/diagnose.c \
 	server/service/fetches.c \

@@ -50,6 +50,7 @@ int service_model_set_load(struct service *sv, const struct actor *who, int mode
         }
         return svc_fail_internal(p);
     }
+    svc_cluster_notify_all(sv, s);   /* XMLDefault and every phone's file, on every node */
     if (store_commit(s) != STORE_OK)
         return svc_fail_internal(p);
     svc_evict_all(sv);

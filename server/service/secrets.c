@@ -17,6 +17,9 @@
 #include "service/internal.h"
 
 static bool is_file_path(const char *db_path);
+
+/* --key-file, when given: the key kept somewhere other than beside the database. */
+static const char *key_file;
 static int seal_kind(struct service *sv, struct store *s, enum entity_kind kind, size_t *sealed);
 
 static bool is_file_path(const char *db_path)
@@ -44,9 +47,16 @@ int svc_private_files(const char *db_path, char *err, size_t errlen)
     return 0;
 }
 
+void service_set_key_file(const char *path)
+{
+    key_file = path;
+}
+
 int svc_load_key(struct service *sv, const char *db_path, char *err, size_t errlen)
 {
-    if (is_file_path(db_path))
+    if (key_file != NULL)
+        snprintf(sv->key_path, sizeof sv->key_path, "%s", key_file);
+    else if (is_file_path(db_path))
         secretbox_key_path(db_path, sv->key_path, sizeof sv->key_path);
     else
         snprintf(sv->key_path, sizeof sv->key_path, "%s", SECRETBOX_KEY_FILE);

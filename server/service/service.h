@@ -39,12 +39,23 @@ struct service *service_open(const char *db_path, char *err, size_t errlen);
 void service_close(struct service *sv);
 /* A consistent copy of the live database at path (temporary name, then rename). */
 int service_backup(struct service *sv, const char *path, char *err, size_t errlen);
-/* The key file that seals the phones' secrets (beside the database). */
+/* The key file that seals the phones' secrets: beside an SQLite database, in
+ * the working directory for PostgreSQL, unless set here (--key-file) before
+ * service_open.  Every node over one database needs a copy of the same key. */
+void service_set_key_file(const char *path);
 const char *service_key_path(const struct service *sv);
 /* Replace the database with a backup: refused unless path is a sound ucprov
  * database of a schema this build knows; migrated forward after.  Run it with
  * ucprovd stopped: a running daemon keeps serving what it has cached. */
 int service_restore(struct service *sv, const char *path, char *err, size_t errlen);
+/* Copy a whole site from one database to another (the SQLite file onto
+ * PostgreSQL), all or nothing, both migrated first: refused unless the
+ * target holds no site yet.  Nodes already on the target drop their caches.
+ * *rows counts the rows copied; 0, or -1 with a sentence in err. */
+int service_copy_site(const char *from, const char *to, int64_t *rows, char *err,
+                      size_t errlen);
+/* A database target as logs and messages may show it: a password masked. */
+void service_database_label(const char *target, char *out, size_t len);
 
 /* --- admin objects, every kind but ENT_CERTIFICATE (objects.c) ---
  * patch holds the fields the caller gave (value.set); create fills in defaults,
@@ -108,9 +119,23 @@ void service_cache_stats(struct service *sv, struct cache_stats *out);
 int service_each_phone(struct service *sv, void (*fn)(void *ctx, const char *name), void *ctx);
 /* Render every phone's config into the cache in a background thread at low
  * priority, now and after every change that empties the cache, so a boot
- * storm after a restart or a site-wide change is served from memory.  The
- * daemon calls it once; service_close() stops the thread. */
+ * storm after a restart or a site-wide change is served from memory.  Over a
+ * shared database (PostgreSQL) it first starts the thread that hears the
+ * other nodes' changes (cluster.c).  The daemon calls it once;
+ * service_close() stops the threads. */
 int service_warm_start(struct service *sv);
+
+/* --- several nodes over one database (cluster.c) --- */
+struct cluster_status {
+    bool shared;              /* PostgreSQL: other nodes may share the database */
+    bool database_up;         /* it answers (always, for SQLite) */
+    bool listening;           /* this node hears the others' changes */
+    uint64_t notifications;   /* changes of other nodes heard so far */
+};
+void service_cluster_status(struct service *sv, struct cluster_status *out);
+/* Whether the database answers (store_reachable): a config missing from the
+ * cache fails for that reason, not because the phone is unknown. */
+bool service_database_up(struct service *sv);
 
 /* --- phones in bulk: CSV (bulk.c) ---
  * A header line naming the columns (any order; description may be left out),

@@ -81,6 +81,7 @@ int service_token_revoke(struct service *sv, int64_t id, struct problem *p)
         store_token_delete(s, id) != STORE_OK ||
         audit_token(s, "delete", id, admin, expires_at) != 0)
         return svc_rollback(s, svc_fail_internal(p));
+    svc_cluster_notify_auth(sv, s);
     if (svc_commit(s, p) != 0)
         return -1;
     svc_auth_cache_clear(sv);

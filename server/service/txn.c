@@ -6,9 +6,14 @@
 
 #include "service/internal.h"
 
+/* A database that does not answer is a 503: the request may be tried again
+ * (several nodes over PostgreSQL keep serving phones meanwhile). */
 int svc_fail_internal(struct problem *p)
 {
-    problem_set(p, 500, "the database could not complete the request; see the server log");
+    if (!store_reachable())
+        problem_set(p, 503, "the database is unreachable; nothing was changed, try again later");
+    else
+        problem_set(p, 500, "the database could not complete the request; see the server log");
     return -1;
 }
 
@@ -36,6 +41,7 @@ int svc_commit(struct store *s, struct problem *p)
 int svc_finish_write(struct service *sv, struct store *s, struct name_list *affected,
                      struct problem *p)
 {
+    svc_cluster_notify(sv, s, affected);   /* heard by the other nodes at the commit */
     if (store_commit(s) != STORE_OK) {
         svc_refuse(s, affected, -1);
         return svc_fail_internal(p);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render.h"
 #include "store/internal.h"
 
 static enum store_status read_ntp(struct store *s, int64_t group_id, struct value *v);
@@ -19,7 +20,6 @@ static enum store_status write_ntp(struct store *s, int64_t group_id, const char
 static enum store_status read_lines(struct store *s, int64_t phone_id, struct value *v);
 static enum store_status write_lines(struct store *s, int64_t phone_id, const struct value *v);
 static bool read_pool(void *ctx, const struct db_row *row);
-static void policy_file(const char *policy, char *out, size_t len);
 
 /* ------------------------------------------------------------------ lists */
 
@@ -241,22 +241,6 @@ static enum store_status read_line_views(struct store *s, int64_t phone_id,
     return ss;
 }
 
-/* featurePolicyFile names a file the phone fetches next: the policy's name
- * as a file, never its display name alone. */
-static void policy_file(const char *policy, char *out, size_t len)
-{
-    size_t n = strlen(policy);
-    if (n == 0)
-        *out = '\0';
-    else if (n > 4 && strcmp(policy + n - 4, ".xml") == 0)
-        snprintf(out, len, "%s", policy);
-    else
-        snprintf(out, len, "%s.xml", policy);
-    for (char *c = out; *c; c++)
-        if (*c == ' ' || *c == '/' || *c == '\\')
-            *c = '_';
-}
-
 enum store_status store_cc_device_view(struct store *s, const struct cc_ids *ids,
                                        struct device_view *v)
 {
@@ -271,7 +255,7 @@ enum store_status store_cc_device_view(struct store *s, const struct cc_ids *ids
     if (ss != STORE_OK || !r.found)
         return ss;
     v->has_call_control = true;
-    policy_file(v->feature_control_policy, v->cc.feature_policy_file,
+    render_policy_file(v->feature_control_policy, v->cc.feature_policy_file,
                 sizeof v->cc.feature_policy_file);
     ss = read_groups(s, &r);
     if (ss == STORE_OK)

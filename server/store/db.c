@@ -18,6 +18,7 @@
 
 struct db_stmt {
     const char *sql;   /* cache key: the address of a constant string; NULL for a one-off */
+    bool held;         /* run many times, then db_finalize_held */
     struct drv_stmt *h;
 };
 
@@ -32,36 +33,74 @@ struct store {
     struct db_stmt cache[STMT_CACHE_SIZE];
 };
 
-/* Targets store_open knows, by prefix; the empty prefix (a file path) last. */
+/* Targets store_open knows, by prefix; the empty prefix (a file path) last.
+ * "postgres:" alone, or followed by a conninfo, leaves the rest to libpq's
+ * PG* variables. */
 static const struct {
     const char *prefix;
-    const struct store_driver *driver;   /* NULL: known, not built in */
-    const char *missing;
+    const struct store_driver *driver;
 } targets[] = {
-    { "postgresql://", NULL, "PostgreSQL support is not built in" },
-    { "postgres://", NULL, "PostgreSQL support is not built in" },
-    { "", &sqlite_driver, NULL },
+    { "postgresql://", &pg_driver },
+    { "postgres:", &pg_driver },
+    { "", &sqlite_driver },
 };
+
+/* Every driver, for store_reachable(). */
+static const struct store_driver *const drivers[] = { &sqlite_driver, &pg_driver };
 
 /* What a restore source must contain. */
 static const char *const restore_tables[] = { "phones", "common_phone_profiles", "vpn_gateways",
                                               "certificates", "admins" };
 
-static int migration_number(const char *name);
-static const struct embedded_file *migration(int number);
+static int migration_number(const char *name, const char *ext);
+static const struct embedded_file *migration(int number, const char *ext);
 static void stmt_release(struct store *s, struct db_stmt *st);
 
 /* -------------------------------------------------------------- connection */
 
-struct store *store_open(const char *path, char *err, size_t errlen)
+static size_t target_of(const char *path)
 {
     size_t t = 0;
     while (strncmp(path, targets[t].prefix, strlen(targets[t].prefix)) != 0)
         t++;
-    if (targets[t].driver == NULL) {
-        snprintf(err, errlen, "%s", targets[t].missing);
-        return NULL;
+    return t;
+}
+
+bool store_target_is_file(const char *target)
+{
+    return targets[target_of(target)].driver == &sqlite_driver;
+}
+
+/* Mask from p up to the first of stops (or the end) with "***". */
+static void mask_until(char *p, const char *stops)
+{
+    size_t n = strcspn(p, stops);
+    if (n > 0 && strlen(p) >= 3) {
+        memmove(p + 3, p + n, strlen(p + n) + 1);
+        memcpy(p, "***", 3);
     }
+}
+
+/* user:password@ in a URI, and every password= of a URI's query or a conninfo. */
+void store_target_redacted(const char *target, char *out, size_t len)
+{
+    snprintf(out, len, "%s", target);
+    if (store_target_is_file(target))
+        return;
+    char *auth = strstr(out, "://");
+    if (auth != NULL) {
+        auth += 3;
+        char *at = strchr(auth, '@'), *colon = strchr(auth, ':'), *slash = strchr(auth, '/');
+        if (at && colon && colon < at && (!slash || at < slash))
+            mask_until(colon + 1, "@");
+    }
+    for (char *p = strstr(out, "password="); p; p = strstr(p + 9, "password="))
+        mask_until(p + 9, "& ");
+}
+
+struct store *store_open(const char *path, char *err, size_t errlen)
+{
+    size_t t = target_of(path);
     struct store *s = calloc(1, sizeof *s);
     if (s == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -119,10 +158,11 @@ enum store_status db_end_read(struct store *s, bool own)
 
 /* -------------------------------------------------------------- migrations */
 
-/* The embedded migrations (schema/) are in SQLite's dialect; a second driver
- * brings its own set.  "0003_name.sql" is migration 3; anything else is not a
- * migration. */
-static int migration_number(const char *name)
+/* Each driver has its set of embedded migrations, with the same numbers:
+ * schema/NNNN_*.sql in SQLite's dialect, schema/pg/NNNN_*.pgsql in
+ * PostgreSQL's.  "0003_name.sql" is SQLite's migration 3; a name without the
+ * driver's extension is not its migration. */
+static int migration_number(const char *name, const char *ext)
 {
     int n = 0;
     for (size_t i = 0; i < 4; i++) {
@@ -130,28 +170,43 @@ static int migration_number(const char *name)
             return -1;
         n = n * 10 + (name[i] - '0');
     }
-    return name[4] == '_' && strstr(name, ".sql") != NULL ? n : -1;
+    size_t len = strlen(name), elen = strlen(ext);
+    return name[4] == '_' && len > elen + 5 && strcmp(name + len - elen, ext) == 0 ? n : -1;
 }
 
 /* Migrations are applied in number order, whatever order they were embedded in. */
-static const struct embedded_file *migration(int number)
+static const struct embedded_file *migration(int number, const char *ext)
 {
     const struct embedded_file *m = NULL;
     for (const struct embedded_file *f = embedded_files; f->name; f++)
-        if (migration_number(f->name) == number)
+        if (migration_number(f->name, ext) == number)
             m = f;
     return m;
 }
 
-int store_schema_latest(void)
+static int latest_of(const char *ext)
 {
     int latest = 0;
     for (const struct embedded_file *f = embedded_files; f->name; f++) {
-        int n = migration_number(f->name);
+        int n = migration_number(f->name, ext);
         if (n > latest)
             latest = n;
     }
     return latest;
+}
+
+/* Every driver's set ends at the same number (store_migrate checks it). */
+int store_schema_latest(void)
+{
+    return latest_of(sqlite_driver.migration_ext);
+}
+
+int store_schema_latest_of(const char *driver)
+{
+    for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++)
+        if (strcmp(drivers[i]->name, driver) == 0)
+            return latest_of(drivers[i]->migration_ext);
+    return -1;
 }
 
 int store_schema_version(struct store *s)
@@ -162,7 +217,7 @@ int store_schema_version(struct store *s)
 /* Apply migration want and record it; 0 on success. */
 static int apply_migration(struct store *s, int want, char *err, size_t errlen)
 {
-    const struct embedded_file *m = migration(want);
+    const struct embedded_file *m = migration(want, s->drv->migration_ext);
     char why[512];
     if (m == NULL) {
         snprintf(err, errlen, "migration %04d is missing", want);
@@ -180,6 +235,8 @@ static int apply_migration(struct store *s, int want, char *err, size_t errlen)
     return 0;
 }
 
+/* The write lock (BEGIN IMMEDIATE, or PostgreSQL's advisory lock) makes a
+ * second node starting at the same time wait, then find nothing to do. */
 int store_migrate(struct store *s, char *err, size_t errlen)
 {
     if (store_begin_write(s) != STORE_OK) {
@@ -188,6 +245,12 @@ int store_migrate(struct store *s, char *err, size_t errlen)
     }
     int current = store_schema_version(s);
     int latest = store_schema_latest();
+    if (latest_of(s->drv->migration_ext) != latest) {
+        store_rollback(s);
+        snprintf(err, errlen, "this build's %s migrations end at %d, not %d: one is missing",
+                 s->drv->name, latest_of(s->drv->migration_ext), latest);
+        return -1;
+    }
     if (current > latest) {
         store_rollback(s);
         snprintf(err, errlen, "database schema version %d is newer than this build (%d)",
@@ -204,6 +267,42 @@ int store_migrate(struct store *s, char *err, size_t errlen)
         return -1;
     }
     return 0;
+}
+
+const char *store_driver_name(struct store *s)
+{
+    return s->drv->name;
+}
+
+/* ------------------------------------------------- several nodes, one store */
+
+bool store_shared(struct store *s)
+{
+    return s->drv->notify != NULL;
+}
+
+enum store_status store_notify(struct store *s, const char *channel, const char *payload)
+{
+    return s->drv->notify ? s->drv->notify(s->conn, channel, payload) : STORE_OK;
+}
+
+enum store_status store_listen(struct store *s, const char *channel)
+{
+    return s->drv->listen ? s->drv->listen(s->conn, channel) : STORE_ERROR;
+}
+
+enum store_status store_wait_notify(struct store *s, int timeout_ms,
+                                    void (*fn)(void *ctx, const char *payload), void *ctx)
+{
+    return s->drv->wait ? s->drv->wait(s->conn, timeout_ms, fn, ctx) : STORE_ERROR;
+}
+
+bool store_reachable(void)
+{
+    for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++)
+        if (drivers[i]->reachable && !drivers[i]->reachable())
+            return false;
+    return true;
 }
 
 /* ------------------------------------------------------- backup and restore */
@@ -252,11 +351,31 @@ struct db_stmt *db_prepare_once(struct store *s, const char *sql)
     return st;
 }
 
-/* A cached statement is reset for its next run (which also lets go of the
- * bound values); a one-off is finalized. */
+struct db_stmt *db_prepare_held(struct store *s, const char *sql)
+{
+    struct db_stmt *st = calloc(1, sizeof *st);
+    if (st != NULL && (st->h = s->drv->prepare(s->conn, sql, true)) == NULL) {
+        free(st);
+        st = NULL;
+    }
+    if (st != NULL)
+        st->held = true;
+    return st;
+}
+
+void db_finalize_held(struct store *s, struct db_stmt *st)
+{
+    if (st == NULL)
+        return;
+    s->drv->finalize(st->h);
+    free(st);
+}
+
+/* A cached or held statement is reset for its next run (which also lets go
+ * of the bound values); a one-off is finalized. */
 static void stmt_release(struct store *s, struct db_stmt *st)
 {
-    if (st->sql != NULL) {
+    if (st->sql != NULL || st->held) {
         s->drv->reset(st->h);
         return;
     }
@@ -378,6 +497,31 @@ bool db_col_null(const struct db_row *r, int col)
 const void *db_col_blob(const struct db_row *r, int col, size_t *len)
 {
     return r->drv->column_blob(r->h, col, len);
+}
+
+int db_col_count(const struct db_row *r)
+{
+    return r->drv->column_count(r->h);
+}
+
+const char *db_col_name(const struct db_row *r, int col)
+{
+    return r->drv->column_name(r->h, col);
+}
+
+enum db_type db_col_type(const struct db_row *r, int col)
+{
+    return r->drv->column_type(r->h, col);
+}
+
+const struct store_driver *db_driver(struct store *s)
+{
+    return s->drv;
+}
+
+enum store_status db_ids_follow(struct store *s, const char *table)
+{
+    return s->drv->ids_follow ? s->drv->ids_follow(s->conn, table) : STORE_OK;
 }
 
 static void store_num(void *p, size_t len, int64_t v)

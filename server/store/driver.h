@@ -1,7 +1,8 @@
 /* driver.h - the narrow SQL driver a storage backend implements.
  *
  * db.c speaks to a database only through one struct store_driver, chosen by
- * store_open from the target it is given (a file path: SQLite).  A driver
+ * store_open from the target it is given (a file path: SQLite; a
+ * postgresql:// URI or postgres: conninfo: PostgreSQL).  A driver
  * knows its library and its dialect's few fixed statements (transactions,
  * schema version, integrity); the queries themselves live in the family files
  * as portable SQL.
@@ -42,8 +43,17 @@ struct restore_check {
     int latest;                  /* the newest schema version this build knows */
 };
 
+/* Sees one notification's payload (store_wait_notify). */
+typedef void (*drv_notify_fn)(void *ctx, const char *payload);
+
 struct store_driver {
     const char *name;
+    /* The embedded migrations of this dialect end so: "0001_initial.sql". */
+    const char *migration_ext;
+    /* The names of the database's tables, one a row (a site's copy checks
+     * that it knows them all). */
+    const char *tables_sql;
+
     /* Open and configure; NULL with a sentence in err. */
     struct drv_conn *(*open)(const char *target, char *err, size_t errlen);
     void (*close)(struct drv_conn *c);
@@ -61,6 +71,10 @@ struct store_driver {
     const char *(*column_text)(struct drv_stmt *st, int col);
     const void *(*column_blob)(struct drv_stmt *st, int col, size_t *len);
     bool (*column_null)(struct drv_stmt *st, int col);
+    /* The shape of the current row (a site copied from one backend to another). */
+    int (*column_count)(struct drv_stmt *st);
+    const char *(*column_name)(struct drv_stmt *st, int col);
+    enum db_type (*column_type)(struct drv_stmt *st, int col);
 
     /* The last failure as a status: constraints mapped, anything else logged. */
     enum store_status (*status)(struct drv_conn *c);
@@ -81,8 +95,24 @@ struct store_driver {
     /* Replace the content with path's after checking it against chk; 0 on success. */
     int (*restore)(struct drv_conn *c, const char *path, const struct restore_check *chk,
                    char *err, size_t errlen);
+
+    /* The ids a table hands out next follow the rows copied in with their
+     * own ids; NULL where that is so by itself (SQLite's largest id + 1). */
+    enum store_status (*ids_follow)(struct drv_conn *c, const char *table);
+
+    /* A database several processes share (NULL in SQLite's, whose one file
+     * has one process): messages between them, and whether it answers. */
+    /* Sent when the current transaction commits (at once outside one). */
+    enum store_status (*notify)(struct drv_conn *c, const char *channel, const char *payload);
+    enum store_status (*listen)(struct drv_conn *c, const char *channel);
+    /* Up to timeout_ms for notifications, fn called for each; STORE_ERROR
+     * when the connection is lost (some may have been missed). */
+    enum store_status (*wait)(struct drv_conn *c, int timeout_ms, drv_notify_fn fn, void *ctx);
+    /* False from a lost connection until one is made again. */
+    bool (*reachable)(void);
 };
 
 extern const struct store_driver sqlite_driver;
+extern const struct store_driver pg_driver;
 
 #endif

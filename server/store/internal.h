@@ -74,6 +74,10 @@ struct db_row;
 struct db_stmt *db_prepare(struct store *s, const char *sql);
 /* SQL assembled at run time: a statement finalized after its run. */
 struct db_stmt *db_prepare_once(struct store *s, const char *sql);
+/* SQL assembled at run time and run many times (a table copied row by row):
+ * kept prepared until db_finalize_held. */
+struct db_stmt *db_prepare_held(struct store *s, const char *sql);
+void db_finalize_held(struct store *s, struct db_stmt *st);
 
 /* Sees one row; returns false to stop early. */
 typedef bool (*db_row_fn)(void *ctx, const struct db_row *row);
@@ -108,6 +112,15 @@ bool db_col_null(const struct db_row *r, int col);
 const void *db_col_blob(const struct db_row *r, int col, size_t *len);
 /* The row read into dst through cols. */
 void db_col_read(const struct db_row *r, const struct db_col *cols, void *dst);
+/* The row's shape, for a copy between backends: how many columns, their
+ * names, and each value's type (DB_NULL for NULL). */
+int db_col_count(const struct db_row *r);
+const char *db_col_name(const struct db_row *r, int col);
+enum db_type db_col_type(const struct db_row *r, int col);
+/* The connection's driver (its dialect's few fixed statements). */
+const struct store_driver *db_driver(struct store *s);
+/* After rows were copied into table with their ids: new ids follow them. */
+enum store_status db_ids_follow(struct store *s, const char *table);
 
 /* A read transaction unless one is open already; *own says which to end. */
 enum store_status db_begin_read(struct store *s, bool *own);

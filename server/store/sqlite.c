@@ -44,6 +44,9 @@ static int64_t sq_column_int(struct drv_stmt *st, int col);
 static const char *sq_column_text(struct drv_stmt *st, int col);
 static const void *sq_column_blob(struct drv_stmt *st, int col, size_t *len);
 static bool sq_column_null(struct drv_stmt *st, int col);
+static int sq_column_count(struct drv_stmt *st);
+static const char *sq_column_name(struct drv_stmt *st, int col);
+static enum db_type sq_column_type(struct drv_stmt *st, int col);
 static enum store_status sq_status(struct drv_conn *c);
 static const char *sq_errmsg(struct drv_conn *c);
 static int64_t sq_changes(struct drv_conn *c);
@@ -59,6 +62,9 @@ static int sq_restore(struct drv_conn *c, const char *path, const struct restore
 
 const struct store_driver sqlite_driver = {
     .name = "sqlite",
+    .migration_ext = ".sql",
+    .tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' "
+                  "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
     .open = sq_open,
     .close = sq_close,
     .exec = sq_exec,
@@ -71,6 +77,9 @@ const struct store_driver sqlite_driver = {
     .column_text = sq_column_text,
     .column_blob = sq_column_blob,
     .column_null = sq_column_null,
+    .column_count = sq_column_count,
+    .column_name = sq_column_name,
+    .column_type = sq_column_type,
     .status = sq_status,
     .errmsg = sq_errmsg,
     .changes = sq_changes,
@@ -205,6 +214,31 @@ static const void *sq_column_blob(struct drv_stmt *st, int col, size_t *len)
 static bool sq_column_null(struct drv_stmt *st, int col)
 {
     return sqlite3_column_type(ST(st), col) == SQLITE_NULL;
+}
+
+static int sq_column_count(struct drv_stmt *st)
+{
+    return sqlite3_column_count(ST(st));
+}
+
+static const char *sq_column_name(struct drv_stmt *st, int col)
+{
+    return sqlite3_column_name(ST(st), col);
+}
+
+/* A value's own type: SQLite keeps one per value, not per column. */
+static enum db_type sq_column_type(struct drv_stmt *st, int col)
+{
+    switch (sqlite3_column_type(ST(st), col)) {
+    case SQLITE_INTEGER:
+        return DB_INT;
+    case SQLITE_BLOB:
+        return DB_BLOB;
+    case SQLITE_NULL:
+        return DB_NULL;
+    default:
+        return DB_TEXT;
+    }
 }
 
 /* ----------------------------------------------------------------- errors */

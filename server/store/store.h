@@ -29,8 +29,10 @@ enum store_status {
     STORE_ERROR,      /* I/O or internal error; details go to the log */
 };
 
-/* Open (creating if needed) and configure a connection to path, an SQLite file
- * (WAL, foreign keys, busy timeout); a postgresql:// URI fails: not built in. */
+/* Open and configure a connection to path: an SQLite file, created if needed
+ * (WAL, foreign keys, busy timeout), or PostgreSQL: a postgresql:// (or
+ * postgres://) URI, or "postgres:" followed by a conninfo or nothing (the
+ * PG* environment variables). */
 struct store *store_open(const char *path, char *err, size_t errlen);
 void store_close(struct store *s);
 /* Apply the embedded migrations past the schema version, all in one transaction. */
@@ -38,6 +40,37 @@ int store_migrate(struct store *s, char *err, size_t errlen);
 /* Schema version in the file, and the newest this build knows. */
 int store_schema_version(struct store *s);
 int store_schema_latest(void);
+/* The newest of one driver's migrations ("sqlite", "postgresql"); -1 if unknown. */
+int store_schema_latest_of(const char *driver);
+/* "sqlite" or "postgresql". */
+const char *store_driver_name(struct store *s);
+
+/* --- several nodes over one database (PostgreSQL; SQLite has one user) --- */
+/* Whether other processes may share the database and hear notifications. */
+bool store_shared(struct store *s);
+/* Tell every listener on channel, when the current transaction commits (at
+ * once outside one); a no-op where nothing is shared. */
+enum store_status store_notify(struct store *s, const char *channel, const char *payload);
+/* This connection hears channel from now on. */
+enum store_status store_listen(struct store *s, const char *channel);
+/* Up to timeout_ms for notifications, fn called with each payload;
+ * STORE_ERROR when the connection was lost (some may have been missed). */
+enum store_status store_wait_notify(struct store *s, int timeout_ms,
+                                    void (*fn)(void *ctx, const char *payload), void *ctx);
+/* False while the database does not answer (a lost connection not yet made
+ * again); always true for SQLite. */
+bool store_reachable(void);
+
+/* Whether target names an SQLite file (not a PostgreSQL URI or conninfo). */
+bool store_target_is_file(const char *target);
+/* target as the log may show it: a password in it is masked. */
+void store_target_redacted(const char *target, char *out, size_t len);
+
+/* Copy every row of from into to, in one transaction on to (all or nothing):
+ * refused, with a sentence in err, unless both are at this build's schema
+ * version, to holds no site yet (only what its migrations seed) and from has
+ * no table this build does not know.  *rows counts the rows copied. */
+int store_copy(struct store *from, struct store *to, int64_t *rows, char *err, size_t errlen);
 
 /* Online backup into path (a consistent snapshot while writers run); 0 on success. */
 int store_backup(struct store *s, const char *path, char *err, size_t errlen);

@@ -16,10 +16,19 @@ INTEGRATION_TESTS += tests/integration/authz.tap
 INTEGRATION_TESTS += tests/integration/callctl.tap
 INTEGRATION_TESTS += tests/integration/security.tap tests/integration/secrets.tap \
 	tests/integration/harvest.tap
+
+# The same suites over PostgreSQL (lib.sh: UCPROV_TEST_BACKEND=pg, pg.sh).
+INTEGRATION_TESTS += tests/integration/pg-rest.tap tests/integration/pg-tftp.tap \
+	tests/integration/pg-diag.tap tests/integration/pg-bulk.tap tests/integration/pg-web.tap \
+	tests/integration/pg-authz.tap tests/integration/pg-storm.tap tests/integration/pg-crash.tap
+# Two nodes over one PostgreSQL database: coherence, shared logins, races, loss.
+INTEGRATION_TESTS += tests/integration/pg-nodes.tap
+# ucprov migrate, backup and restore on PostgreSQL, the forms of --db.
+INTEGRATION_TESTS += tests/integration/pg-ops.tap tests/integration/pg-callctl.tap
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json tests/browser/web.test.mjs
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS)
-EXTRA_DIST += tests/integration/lib.sh
+EXTRA_DIST += tests/integration/lib.sh tests/integration/pg.sh
 
 # A real registrar (kamailio) and user agent (SIPp) against a rendered phone
 # config: sip.sh starts them, sip-values.sh reads the file, sip/ the scenarios.
