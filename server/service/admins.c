@@ -178,15 +178,16 @@ static void hash_stamp(const char *hash, unsigned char stamp[32])
     EVP_Digest(hash, strlen(hash), stamp, NULL, EVP_sha256(), NULL);
 }
 
-bool service_admin_stamp(struct service *sv, int64_t admin_id, unsigned char stamp[32])
+int service_admin_stamp(struct service *sv, int64_t admin_id, unsigned char stamp[32])
 {
     struct store *s = svc_conn(sv);
     char hash[AUTH_HASH_TEXT_MAX];
-    if (s == NULL || store_admin_hash(s, admin_id, hash, sizeof hash) != STORE_OK)
-        return false;
+    enum store_status ss = s ? store_admin_hash(s, admin_id, hash, sizeof hash) : STORE_ERROR;
+    if (ss != STORE_OK)
+        return ss == STORE_NOT_FOUND ? 0 : -1;
     hash_stamp(hash, stamp);
     OPENSSL_cleanse(hash, sizeof hash);
-    return true;
+    return 1;
 }
 
 int64_t service_admin_count(struct service *sv)
@@ -216,7 +217,11 @@ static void credential_key(struct service *sv, const char *kind, const char *a, 
     EVP_MAC_free(mac);
 }
 
-/* A check remembered for key that passed against the hash of digest stamp. */
+/* A check remembered for key that passed against the hash of digest stamp.
+ * stamp NULL, when the database cannot be read: a check that passed within
+ * the cache's lifetime stands, so an admin keeps getting the 503 that says
+ * the database is down rather than a 401 (nothing can change a password
+ * while the database is down). */
 static bool auth_cache_lookup(struct service *sv, const unsigned char key[32],
                               const unsigned char stamp[32], struct actor *who)
 {
@@ -225,7 +230,7 @@ static bool auth_cache_lookup(struct service *sv, const unsigned char key[32],
     pthread_mutex_lock(&sv->auth_lock);
     struct auth_slot *slot = &sv->auth_cache[key[0] % AUTH_CACHE_SLOTS];
     if (slot->expires > now && CRYPTO_memcmp(slot->key, key, 32) == 0 &&
-        CRYPTO_memcmp(slot->stamp, stamp, 32) == 0) {
+        (stamp == NULL || CRYPTO_memcmp(slot->stamp, stamp, 32) == 0)) {
         who->admin_id = slot->admin_id;
         snprintf(who->name, sizeof who->name, "%s", slot->name);
         found = true;
@@ -255,14 +260,17 @@ bool service_auth_password(struct service *sv, const char *name, const char *pas
     struct store *s = svc_conn(sv);
     int64_t id;
     char hash[AUTH_HASH_TEXT_MAX];
-    if (s == NULL || store_admin_by_name(s, name, &id, hash, sizeof hash) != STORE_OK) {
+    unsigned char key[32], stamp[32];
+    credential_key(sv, "basic", name, password, key);
+    enum store_status ss = s ? store_admin_by_name(s, name, &id, hash, sizeof hash) : STORE_ERROR;
+    if (ss == STORE_ERROR)
+        return auth_cache_lookup(sv, key, NULL, who);   /* database down: see below */
+    if (ss != STORE_OK) {
         /* Same cost as a real check, so a wrong name cannot be told from a wrong password. */
         auth_verify_secret(password, "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$"
                                      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
         return false;
     }
-    unsigned char key[32], stamp[32];
-    credential_key(sv, "basic", name, password, key);
     hash_stamp(hash, stamp);
     if (auth_cache_lookup(sv, key, stamp, who))
         return true;
@@ -285,12 +293,15 @@ bool service_auth_token(struct service *sv, const char *token, struct actor *who
     struct store *s = svc_conn(sv);
     int64_t admin_id, expires_at;
     char hash[AUTH_HASH_TEXT_MAX];
-    if (s == NULL ||
-        store_token_get(s, token_id, &admin_id, hash, sizeof hash, &expires_at) != STORE_OK ||
-        (expires_at > 0 && expires_at <= (int64_t)time(NULL)))
-        return false;
     unsigned char key[32], stamp[32];
     credential_key(sv, "token", token, "", key);
+    enum store_status ss = s ? store_token_get(s, token_id, &admin_id, hash, sizeof hash,
+                                               &expires_at)
+                             : STORE_ERROR;
+    if (ss == STORE_ERROR)
+        return auth_cache_lookup(sv, key, NULL, who);
+    if (ss != STORE_OK || (expires_at > 0 && expires_at <= (int64_t)time(NULL)))
+        return false;
     hash_stamp(hash, stamp);
     if (auth_cache_lookup(sv, key, stamp, who))
         return true;

@@ -54,8 +54,11 @@ void service_set_key_file(const char *path)
 
 int svc_load_key(struct service *sv, const char *db_path, char *err, size_t errlen)
 {
+    const char *env = getenv("UCPROV_KEY_FILE");
     if (key_file != NULL)
         snprintf(sv->key_path, sizeof sv->key_path, "%s", key_file);
+    else if (env != NULL && *env != '\0')
+        snprintf(sv->key_path, sizeof sv->key_path, "%s", env);
     else if (is_file_path(db_path))
         secretbox_key_path(db_path, sv->key_path, sizeof sv->key_path);
     else

@@ -39,9 +39,10 @@ struct service *service_open(const char *db_path, char *err, size_t errlen);
 void service_close(struct service *sv);
 /* A consistent copy of the live database at path (temporary name, then rename). */
 int service_backup(struct service *sv, const char *path, char *err, size_t errlen);
-/* The key file that seals the phones' secrets: beside an SQLite database, in
- * the working directory for PostgreSQL, unless set here (--key-file) before
- * service_open.  Every node over one database needs a copy of the same key. */
+/* The key file that seals the phones' secrets: set here (--key-file) before
+ * service_open, else $UCPROV_KEY_FILE, else beside an SQLite database, or in
+ * the working directory for PostgreSQL.  Every node over one database needs a
+ * copy of the same key. */
 void service_set_key_file(const char *path);
 const char *service_key_path(const struct service *sv);
 /* Replace the database with a backup: refused unless path is a sound ucprov
@@ -270,9 +271,10 @@ int service_admin_set_password(struct service *sv, const char *name, const char 
 int service_admin_delete(struct service *sv, const char *name, struct problem *p);
 /* How many admins there are; -1 when the database cannot be read. */
 int64_t service_admin_count(struct service *sv);
-/* A digest of the admin's stored password hash: it changes with the password,
- * and false when the admin is gone.  What a web session is bound to. */
-bool service_admin_stamp(struct service *sv, int64_t admin_id, unsigned char stamp[32]);
+/* A digest of the admin's stored password hash, which changes with the
+ * password: 1; 0 when the admin is gone; -1 when the database cannot be read.
+ * What a web session is bound to. */
+int service_admin_stamp(struct service *sv, int64_t admin_id, unsigned char stamp[32]);
 /* A new API token for an admin, shown once; only its hash is kept.  days > 0:
  * it expires after so many days; 0: until it is revoked. */
 int service_token_create(struct service *sv, const char *admin_name, int days, char *token,

@@ -69,7 +69,7 @@ void login_post(struct ctx *c)
     brake_succeeded(c->pg->brake, c->req->peer, user, c->now);
     char id[SESSION_TOKEN_LEN + 1];
     unsigned char stamp[32];
-    if (!service_admin_stamp(c->sv, actor.admin_id, stamp) ||
+    if (service_admin_stamp(c->sv, actor.admin_id, stamp) != 1 ||
         !session_start(c->pg->sessions, &actor, stamp, c->now, id)) {
         send_text(c, 500, "no randomness available");
         return;

@@ -94,9 +94,9 @@ bool page_session(struct pages *pg, const struct http_req *req, time_t now,
     /* One indexed row per page: the CLI may have changed the password or
      * deleted the admin in another process a moment ago. */
     unsigned char stamp[32];
-    if (service_admin_stamp(pg->sv, out->who.admin_id, stamp) &&
-        CRYPTO_memcmp(stamp, out->stamp, sizeof stamp) == 0)
-        return true;
+    int found = service_admin_stamp(pg->sv, out->who.admin_id, stamp);
+    if (found < 0 || (found == 1 && CRYPTO_memcmp(stamp, out->stamp, sizeof stamp) == 0))
+        return true;   /* (the database down: nothing can have changed the password) */
     session_end(pg->sessions, id);
     log_info("web session of %s ended: the password changed or the admin was deleted",
              out->who.name);

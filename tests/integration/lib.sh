@@ -37,6 +37,10 @@ if [ "$TEST_BACKEND" = pg ]; then
     pg_skip_unless_available
     pg_start || bail "cannot start a PostgreSQL cluster"
     DB=$PG_URI
+    # The key that seals the phones' secrets: one for every node and the CLI,
+    # beside the SQLite files the scripts make (ucprov migrate's source).
+    UCPROV_KEY_FILE=$WORK/ucprov.key
+    export UCPROV_KEY_FILE
 fi
 
 db_query() {     # db_query SQL: rows of a query, fields separated by |
