@@ -32,7 +32,7 @@ server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(XML_CF
 # Installed for reference and for a site's own templates (which then win).
 nobase_pkgdata_DATA = schema/0001_initial.sql schema/0002_fetch_log.sql \
 	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql \
-	schema/0005_call_control.sql \
+	schema/0005_call_control.sql schema/0006_trust.sql \
 	templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	web/layout.html web/static/ucprov.css web/static/ucprov.js
 
@@ -43,6 +43,7 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/schema/0003_rollover_and_phone_certs.sql \
 	$(top_srcdir)/schema/0004_audit_log.sql \
 	$(top_srcdir)/schema/0005_call_control.sql \
+	$(top_srcdir)/schema/0006_trust.sql \
 	$(top_srcdir)/templates/SEPMAC.cnf.xml \
 	$(top_srcdir)/templates/XMLDefault.cnf.xml \
 	$(top_srcdir)/server/demo/asav.example.lab.pem \
@@ -51,7 +52,7 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/web/static/ucprov.js
 EXTRA_DIST += schema/0001_initial.sql schema/0002_fetch_log.sql \
 	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql schema/0005_call_control.sql \
-	templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
+	schema/0006_trust.sql templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	server/demo/asav.example.lab.pem web/layout.html web/static/ucprov.css web/static/ucprov.js
 BUILT_SOURCES += server/embedded.c
 CLEANFILES += server/embedded.c

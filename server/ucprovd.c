@@ -187,6 +187,9 @@ static int open_service(struct daemon *d)
         log_error("%s", err);
         return -1;
     }
+    struct problem p = { 0 };
+    if (service_trust_ensure(d->sv, &p) != 0)   /* the trust keys, made at first start */
+        log_error("cannot make or load the trust keys; signed files are not served");
     if (service_admin_count(d->sv) == 0)
         log_warn("no admin account yet: create one with 'ucprov --db %s admin add NAME'",
                  d->opt.db);

@@ -13,3 +13,5 @@ server_libucprov_a_SOURCES += \
 	server/store/phones.c \
 	server/store/logs.c \
 	server/store/admins.c
+# Issue 13: the trust keys, the trust list generation, phone certificates.
+server_libucprov_a_SOURCES += server/store/trust.c

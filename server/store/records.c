@@ -46,6 +46,7 @@ static const struct {
     [ENT_PHONE]                     = { "phones", NULL },
     [ENT_VPN_FEATURE_CONFIGURATION] = { "vpn_feature_configuration", NULL },
     [ENT_SYSTEM_SETTINGS]           = { "system_settings", NULL },
+    [ENT_PHONE_SECURITY_PROFILE]    = { "phone_security_profiles", NULL },
 };
 
 /* Who refers to an object, per kind: the reason a delete is refused. */
@@ -65,6 +66,8 @@ static const struct {
       "SELECT id, name FROM common_phone_profiles WHERE vpn_profile_id = ? ORDER BY name" },
     { ENT_COMMON_PHONE_PROFILE, ENT_PHONE,
       "SELECT id, name FROM phones WHERE common_phone_profile_id = ? ORDER BY name" },
+    { ENT_PHONE_SECURITY_PROFILE, ENT_PHONE,
+      "SELECT id, name FROM phones WHERE phone_security_profile_id = ? ORDER BY name" },
 };
 
 static const struct link_def *link_of(enum entity_kind kind, const char *field);

@@ -39,6 +39,8 @@ static const struct kind_page kind_pages[] = {
     { ENT_COMMON_PHONE_PROFILE, "Common Phone Profile", "Common Phone Profiles",
       { "name", "description", "vpn_group", "vpn_profile" } },
     { ENT_PHONE, "Phone", "Phones", { "name", "description", "model", "common_phone_profile" } },
+    { ENT_PHONE_SECURITY_PROFILE, "Phone Security Profile", "Phone Security Profiles",
+      { "name", "description", "device_security_mode", "encrypted_config" } },
     { ENT_VPN_FEATURE_CONFIGURATION, "VPN Feature Configuration", NULL, { NULL } },
     { ENT_SYSTEM_SETTINGS, "System Settings", NULL, { NULL } },
 };
