@@ -371,6 +371,13 @@ static const struct command commands[] = {
       cmd_restore },
     { "verify-gateway", NULL, 1, "SEP<MAC>", "connect to each gateway in the phone's config and "
       "check its certificate as the phone would", cmd_verify_gateway },
+    { "trust", "list", 0, "", "the trust list phones get (ITLFile.tlv)", cmd_trust_list },
+    { "trust", "rotate", 1, "tftp|sast", "replace the TFTP key or the SAST primary",
+      cmd_trust_rotate },
+    { "trust", "export-recovery", -1, "[--passphrase-file F] FILE",
+      "write the ITLRecovery key as PKCS#12 (passphrase from standard input)", cmd_trust_export },
+    { "trust", "import-recovery", -1, "[--passphrase-file F] FILE",
+      "make an exported ITLRecovery key live again", cmd_trust_import },
     { "tls", "selfsigned", -1, "--cert FILE --key FILE [--cn NAME] [--days N]",
       "make a key and self-signed certificate for ucprovd --tls-cert/--tls-key",
       cmd_tls_selfsigned },

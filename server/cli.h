@@ -14,4 +14,10 @@ int cmd_export(struct service *sv, int argc, char **args);          /* --dir DIR
 int cmd_import_phones(struct service *sv, int argc, char **args);   /* FILE or - */
 int cmd_export_phones(struct service *sv, int argc, char **args);   /* [FILE] */
 
+/* cli_trust.c */
+int cmd_trust_list(struct service *sv, int argc, char **args);
+int cmd_trust_rotate(struct service *sv, int argc, char **args);    /* tftp|sast */
+int cmd_trust_export(struct service *sv, int argc, char **args);    /* own options */
+int cmd_trust_import(struct service *sv, int argc, char **args);    /* own options */
+
 #endif

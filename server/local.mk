@@ -63,7 +63,7 @@ UCPROV_LIBS = server/libucprov.a tftpd/libtftpd.a $(MHD_LIBS) $(SQLITE_LIBS) $(X
 	$(JANSSON_LIBS) $(CSV_LIBS) -lpthread
 
 bin_PROGRAMS += server/ucprov
-server_ucprov_SOURCES = server/cli.c server/cli.h server/cli_export.c
+server_ucprov_SOURCES = server/cli.c server/cli.h server/cli_export.c server/cli_trust.c
 server_ucprov_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(OPENSSL_CFLAGS)
 server_ucprov_LDADD = $(UCPROV_LIBS)
 

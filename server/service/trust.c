@@ -372,7 +372,7 @@ static json_t *key_summary(enum trust_role role, X509 *cert)
     int n = cert ? trust_serial_bytes(cert, raw, sizeof raw) : -1;
     for (int i = 0; i < n && (size_t)i * 2 + 2 < sizeof serial; i++)
         snprintf(serial + i * 2, 3, "%02X", raw[i]);
-    return json_pack("{s:s, s:s}", "key", trust_role_names[role], "serial", serial);
+    return json_pack("{s:s, s:s}", "role", trust_role_names[role], "serial", serial);
 }
 
 /* A new key for role, live and audited in one transaction. */
@@ -401,7 +401,7 @@ int service_trust_rotate(struct service *sv, const struct actor *who, enum trust
     if (store_begin_write(s) == STORE_OK &&
         store_trust_key_replace(s, role, cert, key, time_now_ms()) == STORE_OK &&
         store_trust_bump(s, time_now_ms()) == STORE_OK &&
-        svc_audit(s, who, "rotate", "trust-list", 0, trust_role_names[role], before, after) == 0 &&
+        svc_audit(s, who, "update", "trust-list", 0, trust_role_names[role], before, after) == 0 &&
         store_commit(s) == STORE_OK)
         rc = 0;
     else
@@ -451,7 +451,8 @@ int service_trust_export_recovery(struct service *sv, const struct actor *who, c
     json_t *what = key_summary(TRUST_ROLE_RECOVERY, t->key[TRUST_ROLE_RECOVERY].cert);
     svc_trust_unref(t);
     if (store_begin_write(s) != STORE_OK || store_trust_set_exported(s, time_now_ms()) != STORE_OK ||
-        svc_audit(s, who, "export", "trust-list", 0, "recovery", NULL, what) != 0 ||
+        svc_audit(s, who, "update", "trust-list", 0, "recovery", NULL,
+                  json_pack("{s:s, s:o}", "exported", "PKCS#12", "key", what)) != 0 ||
         store_commit(s) != STORE_OK) {
         store_rollback(s);
         OPENSSL_cleanse(*out, *len);
@@ -485,7 +486,8 @@ int service_trust_import_recovery(struct service *sv, const struct actor *who,
         store_trust_key_replace(s, TRUST_ROLE_RECOVERY, cert, key, time_now_ms()) == STORE_OK &&
         store_trust_set_exported(s, time_now_ms()) == STORE_OK &&
         store_trust_bump(s, time_now_ms()) == STORE_OK &&
-        svc_audit(s, who, "import", "trust-list", 0, "recovery", NULL, after) == 0 &&
+        svc_audit(s, who, "update", "trust-list", 0, "recovery", NULL,
+                  json_pack("{s:s, s:o}", "imported", "PKCS#12", "key", after)) == 0 &&
         store_commit(s) == STORE_OK) {
         rc = 0;
     } else {
