@@ -125,6 +125,9 @@ int64_t svc_trust_generation(const struct trust_set *t);
 void svc_trust_tftp_signer(const struct trust_set *t, struct trust_signer *out);
 void svc_trust_itl_signer(const struct trust_set *t, struct trust_signer *out);
 struct cache_blob *svc_trust_blob(struct trust_set *t, bool ctl);
+/* trustdiag.c: the trust findings of service_diagnostics; how many added. */
+size_t svc_trust_diagnose(struct service *sv, struct store *s, int expiry_days,
+                          struct diagnostic *items, size_t max);
 /* signed.c: the encrypted phone's stub and its .enc.sgn made at render time;
  * NULL when the phone is not encrypted (v->sec). */
 struct cache_blob *svc_render_encrypted(struct service *sv, const struct phone_security *ps,

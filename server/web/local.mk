@@ -6,3 +6,5 @@ server_libucprov_a_SOURCES += server/web/web.c server/web/web.h server/web/page.
 	server/web/phones.c server/web/troubleshoot.c server/web/audit.c server/web/login.c \
 	server/web/parse.c server/web/parse.h server/web/form.c server/web/form.h \
 	server/web/html.c server/web/html.h server/web/session.c server/web/session.h
+# Issue 13: the trust list page.
+server_libucprov_a_SOURCES += server/web/trust.c
