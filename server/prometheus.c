@@ -182,8 +182,8 @@ static void render_trust_certificates(struct page *pg, struct service *sv)
     struct problem p = { 0 };
     if (service_trust_list(sv, &e, &n, &p) != 0)
         return;
-    put(pg, "# HELP ucprov_trust_certificate_expiry_days Days until one of the server's trust "
-            "certificates expires (negative: expired).\n"
+    put(pg, "# HELP ucprov_trust_certificate_expiry_days Days until a trust certificate of this "
+            "server expires (negative: expired).\n"
             "# TYPE ucprov_trust_certificate_expiry_days gauge\n");
     time_t now = time(NULL);
     for (size_t i = 0; i < n; i++)

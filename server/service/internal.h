@@ -125,6 +125,12 @@ int64_t svc_trust_generation(const struct trust_set *t);
 void svc_trust_tftp_signer(const struct trust_set *t, struct trust_signer *out);
 void svc_trust_itl_signer(const struct trust_set *t, struct trust_signer *out);
 struct cache_blob *svc_trust_blob(struct trust_set *t, bool ctl);
+struct trust_key;
+const struct trust_key *svc_trust_key(const struct trust_set *t, enum trust_role role);
+/* A new key and self-signed certificate for role, as PEM; 0 or -1 (logged). */
+int svc_trust_make_key(enum trust_role role, char **cert_pem, char **key_pem);
+/* Look at the generation now and swap in the new set (after our own write). */
+void svc_trust_recheck(struct service *sv);
 /* trustdiag.c: the trust findings of service_diagnostics; how many added. */
 size_t svc_trust_diagnose(struct service *sv, struct store *s, int expiry_days,
                           struct diagnostic *items, size_t max);

@@ -20,4 +20,5 @@ server_libucprov_a_SOURCES += \
 	server/service/validate.c
 # Issue 13: the trust keys and lists, signed files, phone certificates.
 server_libucprov_a_SOURCES += server/service/trust.c server/service/signed.c \
-	server/service/phonecert.c server/service/trustdiag.c
+	server/service/phonecert.c server/service/trustdiag.c \
+	server/service/rotation.c

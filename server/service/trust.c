@@ -61,7 +61,6 @@ static const enum trust_key_role key_roles[TRUST_ROLES] = {
 };
 
 static int64_t mono_ms(void);
-static int make_key(enum trust_role role, const char *host, char **cert_pem, char **key_pem);
 static int ensure_keys(struct service *sv, struct store *s);
 static void add_marked(void *ctx, const char *trust_store, const void *der, size_t len);
 static struct cache_blob *build_list(const struct trust_set *t, enum itl_kind kind,
@@ -102,8 +101,10 @@ static int64_t mono_ms(void)
 
 /* ------------------------------------------------------------------ keys */
 
-static int make_key(enum trust_role role, const char *host, char **cert_pem, char **key_pem)
+int svc_trust_make_key(enum trust_role role, char **cert_pem, char **key_pem)
 {
+    char host[256] = "ucprov";
+    gethostname(host, sizeof host - 1);
     struct trust_key k = { 0 };
     char err[256];
     if (trust_key_generate(key_roles[role], host, time(NULL), &k, err, sizeof err) != 0) {
@@ -125,12 +126,10 @@ static int ensure_keys(struct service *sv, struct store *s)
     if (store_trust_keys(s, rows) != STORE_OK)
         return -1;
     char *cert[TRUST_ROLES] = { 0 }, *key[TRUST_ROLES] = { 0 };
-    char host[256] = "ucprov";
-    gethostname(host, sizeof host - 1);
     int rc = 0, made = 0;
     for (int r = 0; r < TRUST_ROLES && rc == 0; r++)
         if (rows[r].cert_pem == NULL)
-            rc = make_key((enum trust_role)r, host, &cert[r], &key[r]);
+            rc = svc_trust_make_key((enum trust_role)r, &cert[r], &key[r]);
     trust_key_rows_free(rows);
     if (rc == 0 && store_begin_write(s) == STORE_OK && store_trust_keys(s, rows) == STORE_OK) {
         for (int r = 0; r < TRUST_ROLES && rc == 0; r++)
@@ -161,11 +160,10 @@ static int ensure_keys(struct service *sv, struct store *s)
     return rc;
 }
 
+/* Building the first set makes the keys it lacks (set_build), one builder
+ * at a time. */
 int service_trust_ensure(struct service *sv, struct problem *p)
 {
-    struct store *s = svc_conn(sv);
-    if (s == NULL || ensure_keys(sv, s) != 0)
-        return svc_fail_internal(p);
     struct trust_set *t = svc_trust_current(sv);
     svc_trust_unref(t);
     return t != NULL ? 0 : svc_fail_internal(p);
@@ -350,8 +348,13 @@ struct cache_blob *svc_trust_blob(struct trust_set *t, bool ctl)
     return b;
 }
 
+const struct trust_key *svc_trust_key(const struct trust_set *t, enum trust_role role)
+{
+    return &t->key[role];
+}
+
 /* Makes the next fetch look at the database at once (after our own write). */
-static void recheck_now(struct service *sv)
+void svc_trust_recheck(struct service *sv)
 {
     atomic_store(&sv->trust->checked_ms, mono_ms() - TRUST_CHECK_MS);
     svc_trust_unref(svc_trust_current(sv));
@@ -363,148 +366,6 @@ int service_trust_state(struct service *sv, struct trust_state *out, struct prob
 {
     struct store *s = svc_conn(sv);
     return s && store_trust_state(s, out) == STORE_OK ? 0 : svc_fail_internal(p);
-}
-
-static json_t *key_summary(enum trust_role role, X509 *cert)
-{
-    char serial[80] = "";
-    uint8_t raw[40];
-    int n = cert ? trust_serial_bytes(cert, raw, sizeof raw) : -1;
-    for (int i = 0; i < n && (size_t)i * 2 + 2 < sizeof serial; i++)
-        snprintf(serial + i * 2, 3, "%02X", raw[i]);
-    return json_pack("{s:s, s:s}", "role", trust_role_names[role], "serial", serial);
-}
-
-/* A new key for role, live and audited in one transaction. */
-int service_trust_rotate(struct service *sv, const struct actor *who, enum trust_role role,
-                         struct problem *p)
-{
-    if (role != TRUST_ROLE_SAST && role != TRUST_ROLE_TFTP) {
-        problem_set(p, 400, "only the tftp and sast keys rotate; ITLRecovery signs the list "
-                    "and is replaced by import-recovery");
-        return -1;
-    }
-    struct trust_set *t = svc_trust_current(sv);
-    struct store *s = svc_conn(sv);
-    char *cert = NULL, *key = NULL, host[256] = "ucprov";
-    gethostname(host, sizeof host - 1);
-    if (t == NULL || s == NULL || make_key(role, host, &cert, &key) != 0) {
-        svc_trust_unref(t);
-        return svc_fail_internal(p);
-    }
-    json_t *before = key_summary(role, t->key[role].cert);
-    svc_trust_unref(t);
-    X509 *nc = trust_cert_from_pem(cert);
-    json_t *after = key_summary(role, nc);
-    X509_free(nc);
-    int rc = -1;
-    if (store_begin_write(s) == STORE_OK &&
-        store_trust_key_replace(s, role, cert, key, time_now_ms()) == STORE_OK &&
-        store_trust_bump(s, time_now_ms()) == STORE_OK &&
-        svc_audit(s, who, "update", "trust-list", 0, trust_role_names[role], before, after) == 0 &&
-        store_commit(s) == STORE_OK)
-        rc = 0;
-    else
-        store_rollback(s);
-    OPENSSL_cleanse(key, strlen(key));
-    free(key);
-    free(cert);
-    if (rc != 0)
-        return svc_fail_internal(p);
-    log_info("%s rotated the %s key", who->name, trust_role_names[role]);
-    recheck_now(sv);
-    return 0;
-}
-
-int service_trust_set_ctl(struct service *sv, const struct actor *who, bool on,
-                          struct problem *p)
-{
-    struct store *s = svc_conn(sv);
-    if (s == NULL || store_begin_write(s) != STORE_OK)
-        return svc_fail_internal(p);
-    if (store_trust_set_ctl(s, on) != STORE_OK || store_trust_bump(s, time_now_ms()) != STORE_OK ||
-        svc_audit(s, who, "update", "trust-list", 0, "CTLFile.tlv", NULL,
-                  json_pack("{s:b}", "ctl_enabled", on)) != 0 ||
-        store_commit(s) != STORE_OK) {
-        store_rollback(s);
-        return svc_fail_internal(p);
-    }
-    recheck_now(sv);
-    return 0;
-}
-
-int service_trust_export_recovery(struct service *sv, const struct actor *who, const char *pass,
-                                  uint8_t **out, size_t *len, struct problem *p)
-{
-    if (pass == NULL || strlen(pass) < TRUST_PASS_MIN) {
-        problem_set(p, 400, "the passphrase must have at least %d characters", TRUST_PASS_MIN);
-        return -1;
-    }
-    struct trust_set *t = svc_trust_current(sv);
-    struct store *s = svc_conn(sv);
-    char err[256];
-    if (t == NULL || s == NULL ||
-        trust_key_to_p12(&t->key[TRUST_ROLE_RECOVERY], pass, out, len, err, sizeof err) != 0) {
-        svc_trust_unref(t);
-        return svc_fail_internal(p);
-    }
-    json_t *what = key_summary(TRUST_ROLE_RECOVERY, t->key[TRUST_ROLE_RECOVERY].cert);
-    svc_trust_unref(t);
-    if (store_begin_write(s) != STORE_OK || store_trust_set_exported(s, time_now_ms()) != STORE_OK ||
-        svc_audit(s, who, "update", "trust-list", 0, "recovery", NULL,
-                  json_pack("{s:s, s:o}", "exported", "PKCS#12", "key", what)) != 0 ||
-        store_commit(s) != STORE_OK) {
-        store_rollback(s);
-        OPENSSL_cleanse(*out, *len);
-        free(*out);
-        *out = NULL;
-        return svc_fail_internal(p);
-    }
-    return 0;
-}
-
-int service_trust_import_recovery(struct service *sv, const struct actor *who,
-                                  const uint8_t *p12, size_t len, const char *pass,
-                                  struct problem *p)
-{
-    struct trust_key k = { 0 };
-    char err[256], *cert = NULL, *key = NULL;
-    if (trust_key_from_p12(p12, len, pass ? pass : "", &k, err, sizeof err) != 0) {
-        problem_set(p, 400, "not an ITLRecovery export this passphrase opens: %s", err);
-        return -1;
-    }
-    if (!EVP_PKEY_is_a(k.pkey, "RSA")) {
-        trust_key_free(&k);
-        problem_set(p, 400, "the key must be RSA: phones check trust lists with RSA only");
-        return -1;
-    }
-    json_t *after = key_summary(TRUST_ROLE_RECOVERY, k.cert);
-    int rc = trust_key_to_pem(&k, &cert, &key);
-    trust_key_free(&k);
-    struct store *s = svc_conn(sv);
-    if (rc == 0 && s != NULL && store_begin_write(s) == STORE_OK &&
-        store_trust_key_replace(s, TRUST_ROLE_RECOVERY, cert, key, time_now_ms()) == STORE_OK &&
-        store_trust_set_exported(s, time_now_ms()) == STORE_OK &&
-        store_trust_bump(s, time_now_ms()) == STORE_OK &&
-        svc_audit(s, who, "update", "trust-list", 0, "recovery", NULL,
-                  json_pack("{s:s, s:o}", "imported", "PKCS#12", "key", after)) == 0 &&
-        store_commit(s) == STORE_OK) {
-        rc = 0;
-    } else {
-        if (rc == 0 && s != NULL)
-            store_rollback(s);
-        if (rc != 0)
-            json_decref(after);
-        rc = -1;
-    }
-    if (key != NULL)
-        OPENSSL_cleanse(key, strlen(key));
-    free(key);
-    free(cert);
-    if (rc != 0)
-        return svc_fail_internal(p);
-    recheck_now(sv);
-    return 0;
 }
 
 int service_trust_readiness(struct service *sv, struct trust_ready **out, size_t *n,
