@@ -308,16 +308,22 @@ struct trust_set *svc_trust_current(struct service *sv)
     if (s == NULL || store_trust_generation(s, &gen) != STORE_OK || (t && t->generation == gen))
         return t;
     pthread_mutex_lock(&ts->build);
-    struct trust_set *fresh = ts->set != NULL && ts->set->generation == gen ? NULL
-                                                                            : set_build(sv, s, gen);
-    if (fresh != NULL) {
+    struct trust_set *fresh = NULL;
+    pthread_mutex_lock(&ts->lock);
+    if (ts->set != NULL && ts->set->generation == gen) {   /* another thread built it */
+        fresh = ts->set;
+        atomic_fetch_add(&fresh->refs, 1);
+    }
+    pthread_mutex_unlock(&ts->lock);
+    if (fresh == NULL && (fresh = set_build(sv, s, gen)) != NULL) {
         atomic_fetch_add(&fresh->refs, 1);   /* the caller's */
         swap_in(sv, fresh);
-        svc_trust_unref(t);
-        t = fresh;
     }
     pthread_mutex_unlock(&ts->build);
-    return t;
+    if (fresh == NULL)
+        return t;   /* keep serving what we have */
+    svc_trust_unref(t);
+    return fresh;
 }
 
 int64_t svc_trust_generation(const struct trust_set *t)
