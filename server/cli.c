@@ -374,6 +374,8 @@ static const struct command commands[] = {
     { "trust", "list", 0, "", "the trust list phones get (ITLFile.tlv)", cmd_trust_list },
     { "trust", "rotate", 1, "tftp|sast", "replace the TFTP key or the SAST primary",
       cmd_trust_rotate },
+    { "trust", "ctl", 1, "on|off", "serve CTLFile.tlv (a mixed-mode cluster's list) or not",
+      cmd_trust_ctl },
     { "trust", "export-recovery", -1, "[--passphrase-file F] FILE",
       "write the ITLRecovery key as PKCS#12 (passphrase from standard input)", cmd_trust_export },
     { "trust", "import-recovery", -1, "[--passphrase-file F] FILE",

@@ -17,6 +17,7 @@ int cmd_export_phones(struct service *sv, int argc, char **args);   /* [FILE] */
 /* cli_trust.c */
 int cmd_trust_list(struct service *sv, int argc, char **args);
 int cmd_trust_rotate(struct service *sv, int argc, char **args);    /* tftp|sast */
+int cmd_trust_ctl(struct service *sv, int argc, char **args);       /* on|off */
 int cmd_trust_export(struct service *sv, int argc, char **args);    /* own options */
 int cmd_trust_import(struct service *sv, int argc, char **args);    /* own options */
 

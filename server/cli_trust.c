@@ -146,6 +146,21 @@ int cmd_trust_rotate(struct service *sv, int argc, char **args)
     return 0;
 }
 
+int cmd_trust_ctl(struct service *sv, int argc, char **args)
+{
+    (void)argc;
+    bool on = strcmp(args[0], "on") == 0;
+    if (!on && strcmp(args[0], "off") != 0) {
+        fprintf(stderr, "ucprov: trust ctl on or off\n");
+        return 2;
+    }
+    struct problem p = { 0 };
+    if (service_trust_set_ctl(sv, &cli_actor, on, &p) != 0)
+        return cli_report(&p);
+    printf("CTLFile.tlv is %s\n", on ? "served" : "no longer served");
+    return 0;
+}
+
 int cmd_trust_list(struct service *sv, int argc, char **args)
 {
     (void)argc;

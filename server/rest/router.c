@@ -41,6 +41,7 @@ static const struct {
     { "phone-models", "GET", rest_phone_models },
     { "phone-models", "PUT", rest_phone_model_load },
     { "trust-list", "GET", rest_trust_list },
+    { "trust-list", "PUT", rest_trust_settings },
     { "trust-list/rotate", "POST", rest_trust_rotate },
     { "trust-list/readiness", "GET", rest_trust_readiness },
 };

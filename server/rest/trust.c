@@ -66,6 +66,29 @@ void rest_trust_rotate(struct service *sv, const struct http_req *req, struct ht
     rest_trust_list(sv, req, resp);
 }
 
+/* PUT {"ctl_enabled": bool}: serve CTLFile.tlv or not. */
+void rest_trust_settings(struct service *sv, const struct http_req *req, struct http_resp *resp)
+{
+    json_t *doc = rest_parse_body(req, resp);
+    if (doc == NULL)
+        return;
+    json_t *on = json_object_get(doc, "ctl_enabled");
+    struct problem p = { 0 };
+    if (!json_is_boolean(on)) {
+        problem_set(&p, 400, "the body must say \"ctl_enabled\": true or false");
+        problem_field(&p, "ctl_enabled", "must be true or false");
+    } else {
+        struct actor who = rest_actor(req);
+        service_trust_set_ctl(sv, &who, json_is_true(on), &p);
+    }
+    json_decref(doc);
+    if (p.status != 0) {
+        rest_problem(resp, &p);
+        return;
+    }
+    rest_trust_list(sv, req, resp);
+}
+
 static json_t *ready_json(const void *row)
 {
     const struct trust_ready *r = row;
