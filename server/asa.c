@@ -164,6 +164,36 @@ static bool parse_mask(const char *s, uint32_t *mask)
     return true;
 }
 
+bool asa_mask_ok(const char *mask)
+{
+    uint32_t m;
+    return parse_mask(mask, &m);
+}
+
+const char *asa_pool_problem(const char *first, const char *last, const char *mask,
+                             const char **blame)
+{
+    uint32_t a, b, m;
+    const char *dummy;
+    if (blame == NULL)
+        blame = &dummy;
+    *blame = "pool";
+    if (first == NULL || !parse_quad(first, &a) || last == NULL || !parse_quad(last, &b))
+        return "the address pool needs two IPv4 addresses (dotted quads such as 10.10.1.1)";
+    if (a > b)
+        return "the address pool's first address is after its last";
+    if (!parse_mask(mask, &m)) {
+        *blame = "mask";
+        return "the pool mask is not a netmask such as 255.255.255.0";
+    }
+    if ((a & m) != (b & m))
+        return "the pool's first and last address are not in the same subnet under its mask";
+    /* A phone handed the network or broadcast address gets no working tunnel. */
+    if (m < 0xfffffffeu && ((a & ~m) == 0 || (b & ~m) == ~m))
+        return "the pool includes its subnet's network or broadcast address";
+    return NULL;
+}
+
 bool asa_parse_pool(const char *text, char *buf, size_t buflen, const char **first,
                     const char **last)
 {
@@ -188,6 +218,20 @@ bool asa_parse_pool(const char *text, char *buf, size_t buflen, const char **fir
     *first = buf;
     *last = dash + 1;
     return true;
+}
+
+/* A port as a URL gives it: 1 to 65535, no leading zeros. */
+static bool port_ok(const char *s, size_t n)
+{
+    unsigned long v = 0;
+    if (n == 0 || n > 5 || s[0] == '0')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (unsigned long)(s[i] - '0');
+    }
+    return v <= 65535;
 }
 
 /* A group-url as the phones send it: https, a host, printable ASCII only.
@@ -216,6 +260,14 @@ static const char *url_problem(const char *url)
         return "it does not start with https:// (phones only connect over TLS)";
     if (url[sizeof scheme - 1] == '\0' || url[sizeof scheme - 1] == '/')
         return "it has no host";
+    const char *host = url + sizeof scheme - 1;
+    size_t alen = strcspn(host, "/");
+    if (memchr(host, '@', alen) != NULL)
+        return "it holds a user name or password (user:password@)";
+    const char *colon = host[0] == '[' ? memchr(host, ']', alen) : host;
+    colon = colon ? memchr(colon, ':', alen - (size_t)(colon - host)) : NULL;
+    if (colon != NULL && !port_ok(colon + 1, alen - (size_t)(colon + 1 - host)))
+        return "its port is not a number from 1 to 65535";
     return NULL;
 }
 
@@ -362,38 +414,18 @@ static bool plan_required(const struct asa_view *v, const struct asa_params *p,
         ok = false;
     }
 
-    bool pool_ok = true;
-    if (p->pool_first == NULL || !parse_quad(p->pool_first, &first) ||
-        p->pool_last == NULL || !parse_quad(p->pool_last, &last)) {
-        out_printf(o, "! refused: the address pool needs two IPv4 addresses "
-                      "(dotted quads such as 10.10.1.1)\n");
-        pool_ok = false;
-    } else if (first > last) {
-        out_printf(o, "! refused: the address pool's first address is after its last\n");
-        pool_ok = false;
-    }
-    if (!parse_mask(p->mask, &mask)) {
-        out_printf(o, "! refused: the pool mask is not a netmask such as 255.255.255.0\n");
-        pool_ok = false;
-    }
-    if (pool_ok && (first & mask) != (last & mask)) {
-        out_printf(o, "! refused: the pool's first and last address are not in the "
-                      "same subnet under its mask\n");
-        pool_ok = false;
-    }
-    /* A phone handed the network or broadcast address gets no working tunnel. */
-    if (pool_ok && mask < 0xfffffffeu &&
-        ((first & ~mask) == 0 || (last & ~mask) == (~mask))) {
-        out_printf(o, "! refused: the pool includes its subnet's network or broadcast "
-                      "address\n");
-        pool_ok = false;
-    }
-    if (pool_ok) {
+    const char *pool_why = asa_pool_problem(p->pool_first, p->pool_last, p->mask, NULL);
+    if (pool_why != NULL) {
+        out_printf(o, "! refused: %s\n", pool_why);
+        ok = false;
+    } else {
+        parse_quad(p->pool_first, &first);
+        parse_quad(p->pool_last, &last);
+        parse_mask(p->mask, &mask);
         quad_text(first, pl->first);
         quad_text(last, pl->last);
         quad_text(mask, pl->mask);
     }
-    ok = ok && pool_ok;
 
     size_t n_urls = v->n_urls < ASA_MAX_GATEWAYS ? v->n_urls : ASA_MAX_GATEWAYS;
     if (v->n_urls > ASA_MAX_GATEWAYS)

@@ -44,6 +44,13 @@ struct asa_view {
 /* Parse "A.B.C.D-A.B.C.E" into pool_first/pool_last (pointers into buf). */
 bool asa_parse_pool(const char *text, char *buf, size_t buflen, const char **first,
                     const char **last);
+/* A netmask: ones then zeros, as a strict dotted quad, not 0.0.0.0. */
+bool asa_mask_ok(const char *mask);
+/* Why the address pool first..last cannot be used under mask (a sentence),
+ * or NULL when it can; *blame (when not NULL) is set to the parameter at
+ * fault, "pool" or "mask". */
+const char *asa_pool_problem(const char *first, const char *last, const char *mask,
+                             const char **blame);
 /* Names and interface names the ASA accepts: [A-Za-z0-9_.-], 1..64. */
 bool asa_name_ok(const char *name);
 /* The configuration text; malloc'd, NUL-terminated; NULL on out-of-memory. */

@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -77,6 +78,29 @@ static char *x509_name_text(const X509_NAME *name)
     return s;
 }
 
+/* A name from a certificate as text for the trust store and the Host ID
+ * check.  A byte no host name holds, a control character (a NUL among
+ * them) and, in a DNS name, anything past ASCII, becomes "\xNN": the name
+ * stays whole and on one line (the store keeps SANs one per line, so a line
+ * break would make two names of one) and matches no host, as a phone
+ * would not match it either. */
+static char *name_text(const unsigned char *s, size_t n, bool ascii_only)
+{
+    char *out = malloc(4 * n + 1);
+    size_t o = 0;
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c < 0x20 || c == 0x7f || (ascii_only && c >= 0x80))
+            o += (size_t)snprintf(out + o, 5, "\\x%02x", c);
+        else
+            out[o++] = (char)c;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 static char *x509_name_cn(const X509_NAME *name)
 {
     int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
@@ -87,7 +111,7 @@ static char *x509_name_cn(const X509_NAME *name)
     int n = ASN1_STRING_to_UTF8(&utf8, d);
     if (n < 0)
         return strdup("");
-    char *s = strndup((char *)utf8, (size_t)n);
+    char *s = name_text(utf8, (size_t)n, false);
     OPENSSL_free(utf8);
     return s;
 }
@@ -104,7 +128,7 @@ static void collect_sans(X509 *x, struct cert_info *ci)
         char *text = NULL;
         if (gn->type == GEN_DNS) {
             const ASN1_IA5STRING *s = gn->d.dNSName;
-            text = strndup((const char *)ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
+            text = name_text(ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s), true);
         } else if (gn->type == GEN_IPADD) {
             const ASN1_OCTET_STRING *ip = gn->d.iPAddress;
             char buf[INET6_ADDRSTRLEN];
@@ -271,6 +295,8 @@ static bool host_equal(const char *pattern, const char *host)
 {
     if (strchr(pattern, '*') != NULL)
         return false;   /* phones refuse wildcard certificates for the Host ID check */
+    if (strchr(pattern, '\\') != NULL)
+        return false;   /* a name that held a control character (see name_text) */
     return strcasecmp(pattern, host) == 0;
 }
 

@@ -14,6 +14,11 @@
 
 #include "csvio.h"
 
+/* What a spreadsheet takes as the start of a formula; a tab or CR in front
+ * can hide one from the eye. */
+static const char formula_starts[] = "=+-@\t\r";
+static const char utf8_bom[] = "\xEF\xBB\xBF";
+
 struct reader {
     struct csv_record rec;
     char *arena;              /* the open record's fields, NUL-separated */
@@ -27,6 +32,16 @@ struct reader {
     int stopped;              /* the callback's non-zero answer */
 };
 
+/* Quotes, then a formula character: such a text is written with one more
+ * quote in front, and read with one less. */
+static bool formula_like(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] == '\'')
+        i++;
+    return i < n && s[i] != '\0' && strchr(formula_starts, s[i]) != NULL;
+}
+
 static void on_field(void *data, size_t len, void *ctx)
 {
     struct reader *r = ctx;
@@ -39,6 +54,10 @@ static void on_field(void *data, size_t len, void *ctx)
     size_t i = r->rec.n_fields++;
     if (i >= CSV_MAX_FIELDS)
         return;
+    if (len > 1 && *(char *)data == '\'' && formula_like((char *)data + 1, len - 1)) {
+        data = (char *)data + 1;   /* the writer's neutralising quote */
+        len--;
+    }
     if (r->used + len + 1 > r->cap) {
         size_t cap = (r->used + len + 1) * 2;
         char *grown = realloc(r->arena, cap);
@@ -72,6 +91,20 @@ static void on_record_end(int terminator, void *ctx)
     r->used = 0;
 }
 
+/* Fields reach the caller as C strings: a NUL byte would cut one short
+ * silently ("SEP...\0junk" read as a valid name), so it is refused. */
+static bool has_nul(const char *buf, size_t len, long *line, char *err, size_t errlen)
+{
+    const char *nul = memchr(buf, '\0', len);
+    if (nul == NULL)
+        return false;
+    *line = 1;
+    for (const char *c = buf; c < nul; c++)
+        *line += *c == '\n';
+    snprintf(err, errlen, "a NUL byte: the file is not text");
+    return true;
+}
+
 int csv_read(const char *buf, size_t len, csv_record_fn fn, void *ctx, long *line,
              char *err, size_t errlen)
 {
@@ -80,16 +113,11 @@ int csv_read(const char *buf, size_t len, csv_record_fn fn, void *ctx, long *lin
     size_t pos = 0;
     int rc = 0;
 
-    /* Fields reach the caller as C strings: a NUL byte would cut one short
-     * silently ("SEP...\0junk" read as a valid name), so it is refused. */
-    const char *nul = memchr(buf, '\0', len);
-    if (nul != NULL) {
-        *line = 1;
-        for (const char *c = buf; c < nul; c++)
-            *line += *c == '\n';
-        snprintf(err, errlen, "a NUL byte: the file is not text");
+    if (len >= 3 && memcmp(buf, utf8_bom, 3) == 0)
+        pos = 3;   /* Excel's "CSV UTF-8" starts so; the header comes after it */
+
+    if (has_nul(buf, len, line, err, errlen))
         return -1;
-    }
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         snprintf(err, errlen, "out of memory");
         *line = 0;
@@ -160,13 +188,38 @@ static bool reserve(struct csv_writer *w, size_t more)
     return true;
 }
 
-/* Quotes are needed for the separators, and for edge spaces that a reader
- * (libcsv among them) would otherwise trim. */
-static bool needs_quotes(const char *s, size_t n)
+/* Quotes are needed for the separators, for edge spaces that a reader
+ * (libcsv among them) would otherwise trim, and for a text starting like a
+ * byte order mark, which a reader skips at the start of a file.  A
+ * neutralised cell starts with its quote, so only its end can be an edge. */
+static bool needs_quotes(const char *s, size_t n, bool neutral)
 {
-    if (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+    if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        return true;
+    if (!neutral && n > 0 && (s[0] == ' ' || s[0] == '\t'))
+        return true;
+    if (!neutral && n >= 3 && memcmp(s, utf8_bom, 3) == 0)
         return true;
     return strpbrk(s, ",\"\r\n") != NULL;
+}
+
+/* One cell: the neutralising quote (if any) and the text, quoted if need be.
+ * A lone empty field is quoted: an empty line would be skipped by readers. */
+static void put_cell(struct csv_writer *w, const char *s, size_t len, bool lone)
+{
+    bool neutral = formula_like(s, len);
+    bool quoted = needs_quotes(s, len, neutral) || (lone && len == 0);
+    if (quoted)
+        w->buf[w->len++] = '"';
+    if (neutral)
+        w->buf[w->len++] = '\'';
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            w->buf[w->len++] = '"';
+        w->buf[w->len++] = s[i];
+    }
+    if (quoted)
+        w->buf[w->len++] = '"';
 }
 
 void csv_write_record(struct csv_writer *w, const char *const *fields, size_t n)
@@ -174,19 +227,13 @@ void csv_write_record(struct csv_writer *w, const char *const *fields, size_t n)
     for (size_t i = 0; i < n; i++) {
         const char *s = fields[i] ? fields[i] : "";
         size_t len = strlen(s);
-        /* At worst every byte is a doubled quote, plus the two around it. */
+        /* At worst every byte is a doubled quote, plus the neutralising quote,
+         * the two around it and the separator. */
         if (!reserve(w, 2 * len + 4))
             return;
         if (i > 0)
             w->buf[w->len++] = ',';
-        /* A record of one empty field would be an empty line, which readers
-         * skip: quote it so the record survives the round trip. */
-        if (needs_quotes(s, len) || (n == 1 && len == 0))
-            w->len += csv_write(w->buf + w->len, 2 * len + 2, s, len);
-        else {
-            memcpy(w->buf + w->len, s, len);
-            w->len += len;
-        }
+        put_cell(w, s, len, n == 1);
     }
     if (reserve(w, 1))
         w->buf[w->len++] = '\n';

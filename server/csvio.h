@@ -1,6 +1,11 @@
 /* csvio.h - CSV records in and out, over libcsv: RFC 4180 quoting, embedded
  * commas and newlines, LF or CRLF.  No I/O: input is a buffer, output grows
- * in memory, so callers choose files, sockets or tests. */
+ * in memory, so callers choose files, sockets or tests.
+ *
+ * The files are for spreadsheets too, so no cell written starts a formula:
+ * a cell that is quotes and then one of = + - @ TAB CR gets one more quote in
+ * front (OWASP's advice against CSV injection), and the reader takes one off
+ * such a cell again.  Every text survives the round trip. */
 #ifndef UCPROV_CSVIO_H
 #define UCPROV_CSVIO_H
 
@@ -20,7 +25,8 @@ struct csv_record {
 /* Called per record; a non-zero return stops the reader and is returned. */
 typedef int (*csv_record_fn)(void *ctx, const struct csv_record *rec);
 
-/* Read every record of buf.  0 at the end, the callback's non-zero value if it
+/* Read every record of buf (a UTF-8 byte order mark in front, as Excel
+ * writes, is skipped).  0 at the end, the callback's non-zero value if it
  * stopped, or -1 for malformed CSV (a stray quote, out of memory) with *line
  * and err saying where and why. */
 int csv_read(const char *buf, size_t len, csv_record_fn fn, void *ctx, long *line,

@@ -118,12 +118,12 @@ static const struct field_def phone_security_profile_fields[] = {
 };
 
 static const struct field_def system_settings_fields[] = {
-    { "call_manager_host", "Call Manager Host", FT_TEXT, true, 1, 255, 0, NULL, 0 },
+    { "call_manager_host", "Call Manager Host", FT_HOST, true, 1, 255, 0, NULL, 0 },
     { "sip_port", "SIP Port", FT_INT, false, 1, 65535, 5060, NULL, 0 },
     { "secure_sip_port", "Secure SIP Port", FT_INT, false, 1, 65535, 5061, NULL, 0 },
     { "tvs_port", "TVS Port", FT_INT, false, 1, 65535, 2445, NULL, 0 },
-    { "user_locale", "User Locale", FT_TEXT, true, 1, 50, 0, NULL, 0 },
-    { "network_locale", "Network Locale", FT_TEXT, true, 1, 50, 0, NULL, 0 },
+    { "user_locale", "User Locale", FT_LOCALE, true, 1, 50, 0, NULL, 0 },
+    { "network_locale", "Network Locale", FT_LOCALE, true, 1, 50, 0, NULL, 0 },
     { "time_zone", "Time Zone", FT_TEXT, true, 1, 50, 0, NULL, 0 },
 };
 
@@ -171,7 +171,7 @@ int entity_field_index(const struct entity_def *e, const char *name)
 static bool is_text_type(enum field_type t)
 {
     return t == FT_TEXT || t == FT_URL || t == FT_SECRET || t == FT_DEVICE_NAME ||
-           t == FT_MODEL || t == FT_STORE || t == FT_DATE;
+           t == FT_MODEL || t == FT_STORE || t == FT_DATE || t == FT_HOST || t == FT_LOCALE;
 }
 
 void value_set_text(struct value *v, const char *s)

@@ -39,6 +39,8 @@ enum field_type {
     FT_MODEL,       /* a name from the phone model catalogue */
     FT_STORE,       /* a trust store name */
     FT_DATE,        /* "YYYY-MM-DD", or "" when unknown */
+    FT_HOST,        /* a host name, an IPv4 or a bare IPv6 address: goes into phones' files */
+    FT_LOCALE,      /* a locale folder name on the phone: letters, digits, '_' and '-' */
 };
 
 struct enum_value {

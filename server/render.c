@@ -77,17 +77,13 @@ static const char *const device_paths[F_COUNT] = {
     [F_WIN_CHARSET] = "userLocale/winCharSet",
 };
 #undef CM
-#define CM "callManagerGroup/members/member/callManager/"
-static const char *const default_paths[F_COMMON] = {
-    [F_SIP_PORT] = CM "ports/sipPort",
-    [F_SECURE_SIP_PORT] = CM "ports/securedSipPort",
-    [F_PROCESS_NODE] = CM "processNodeName",
-    [F_TVS_PORT] = "TVS/members/member/port",
-    [F_TVS_ADDRESS] = "TVS/members/member/address",
-    [F_VERSION_STAMP] = "versionStamp",
-    [F_LOAD] = "loadInformation",
-};
-#undef CM
+/* XMLDefault holds the first F_COMMON fields at the same paths, except that its
+ * callManagerGroup sits under the root instead of under devicePool. */
+static const char *default_path(size_t field)
+{
+    const char *p = device_paths[field];
+    return strncmp(p, "devicePool/", 11) == 0 ? p + 11 : p;
+}
 
 /* Where a field's element sits: its position among its parent's children
  * at each level below the root.  Found by name once, when the skeleton is
@@ -342,7 +338,7 @@ struct render_templates *render_templates_parse(const char *device_xml, size_t d
     for (size_t i = 0; i < F_COUNT; i++)
         locate(root, device_paths[i], &t->device_at[i]);
     for (size_t i = 0; i < F_COMMON; i++)
-        locate(xmlDocGetRootElement(t->fallback), default_paths[i], &t->fallback_at[i]);
+        locate(xmlDocGetRootElement(t->fallback), default_path(i), &t->fallback_at[i]);
     locate_map(root, sip_fields, N_OF(sip_fields), t->sip_at);
     locate_map(at(root, device_paths[F_MEMBER]), member_fields, N_OF(member_fields),
                t->member_at);

@@ -15,6 +15,7 @@
 #include <openssl/x509v3.h>
 
 #include "selfsigned.h"
+#include "trust/keys.h"
 
 static char *bio_text(BIO *bio)
 {
@@ -26,17 +27,6 @@ static char *bio_text(BIO *bio)
         out[len] = '\0';
     }
     return out;
-}
-
-static int add_ext(X509 *cert, int nid, const char *value)
-{
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, cert, cert, NULL, NULL, 0);
-    X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-    int ok = ext != NULL && X509_add_ext(cert, ext, -1) == 1;
-    X509_EXTENSION_free(ext);
-    return ok ? 0 : -1;
 }
 
 int selfsigned_make(const char *cn, int days, char **cert_pem, char **key_pem, char *err,
@@ -76,11 +66,11 @@ int selfsigned_make(const char *cn, int days, char **cert_pem, char **key_pem, c
         X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1,
                                    -1, 0) != 1 ||
         X509_set_issuer_name(cert, name) != 1 || X509_set_pubkey(cert, key) != 1 ||
-        add_ext(cert, NID_subject_alt_name, san) != 0 ||
-        add_ext(cert, NID_basic_constraints, "critical,CA:FALSE") != 0 ||
-        add_ext(cert, NID_key_usage, "critical,digitalSignature") != 0 ||
-        add_ext(cert, NID_ext_key_usage, "serverAuth") != 0 ||
-        add_ext(cert, NID_subject_key_identifier, "hash") != 0 ||
+        keys_add_ext(cert, NID_subject_alt_name, san) != 0 ||
+        keys_add_ext(cert, NID_basic_constraints, "critical,CA:FALSE") != 0 ||
+        keys_add_ext(cert, NID_key_usage, "critical,digitalSignature") != 0 ||
+        keys_add_ext(cert, NID_ext_key_usage, "serverAuth") != 0 ||
+        keys_add_ext(cert, NID_subject_key_identifier, "hash") != 0 ||
         X509_sign(cert, key, EVP_sha256()) == 0 ||
         PEM_write_bio_X509(cbio, cert) != 1 ||
         PEM_write_bio_PrivateKey(kbio, key, NULL, NULL, 0, NULL, NULL) != 1)

@@ -6,6 +6,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -44,11 +45,11 @@ bool gateway_url_split(const char *url, char *host, size_t hlen, char *port, siz
         snprintf(host, hlen, "%.*s", (int)n, h);
         after = h + n;
     }
-    if (*host == '\0')
+    if (*host == '\0' || strchr(host, '@') != NULL)   /* user:password@ is refused too */
         return false;
     if (*after == ':') {
         size_t pn = strspn(after + 1, "0123456789");
-        if (pn == 0 || pn >= plen)
+        if (pn == 0 || pn >= plen || atol(after + 1) > 65535 || atol(after + 1) < 1)
             return false;
         snprintf(port, plen, "%.*s", (int)pn, after + 1);
     } else {

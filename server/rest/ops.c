@@ -20,7 +20,6 @@ static json_t *audit_item(const void *row);
 static json_t *diagnostic_json(const struct diagnostic *d);
 static json_t *line_text(const char *body, size_t len, size_t n);
 static json_t *probe_item(const void *row);
-static bool query_flag(const struct http_req *req, const char *key);
 static const char *query_or(const struct http_req *req, const char *key, const char *fallback);
 
 /* ------------------------------------------------------------------- logs */
@@ -238,12 +237,6 @@ void rest_verify_gateways(struct service *sv, int64_t id, const struct http_req 
     rest_send_json(resp, 200, json_pack("{s:s, s:o}", "device", device, "gateways", arr));
 }
 
-static bool query_flag(const struct http_req *req, const char *key)
-{
-    const char *v = http_req_query(req, key);
-    return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
-}
-
 static const char *query_or(const struct http_req *req, const char *key, const char *fallback)
 {
     const char *v = http_req_query(req, key);
@@ -258,10 +251,10 @@ void rest_asa_config(struct service *sv, int64_t id, const struct http_req *req,
         .mask = query_or(req, "mask", UCPROV_ASA_DEFAULT_MASK),
         .outside = query_or(req, "outside", UCPROV_ASA_DEFAULT_OUTSIDE),
         .trustpoint = query_or(req, "trustpoint", UCPROV_ASA_DEFAULT_TRUSTPOINT),
-        .ciphers = query_flag(req, "ciphers"),
-        .dtls_test = query_flag(req, "dtls_test"),
     };
     struct problem p = { 0 };
+    service_asa_flag("ciphers", http_req_query(req, "ciphers"), &ar.ciphers, &p);
+    service_asa_flag("dtls_test", http_req_query(req, "dtls_test"), &ar.dtls_test, &p);
     char *text = NULL;
     if (service_asa_config(sv, id, &ar, &text, &p) != 0) {
         rest_problem(resp, &p);

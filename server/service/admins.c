@@ -23,6 +23,7 @@
 #include "service/internal.h"
 
 static bool valid_admin_name(const char *name);
+static bool password_acceptable(const char *password, struct problem *p);
 static void credential_key(struct service *sv, const char *kind, const char *a, const char *b,
                            unsigned char key[32]);
 static bool auth_cache_lookup(struct service *sv, const unsigned char key[32],
@@ -41,6 +42,22 @@ static bool valid_admin_name(const char *name)
     return true;
 }
 
+/* Long enough to resist guessing, short enough to hash without a second
+ * thought; either way taken whole, never cut. */
+static bool password_acceptable(const char *password, struct problem *p)
+{
+    size_t n = strlen(password);
+    if (n < UCPROV_ADMIN_PASSWORD_MIN)
+        problem_field(p, "password", "the password needs at least %d characters",
+                      UCPROV_ADMIN_PASSWORD_MIN);
+    else if (n > SERVICE_ADMIN_PASSWORD_MAX)
+        problem_field(p, "password", "the password may be at most %d bytes long (this one has "
+                      "%zu)", SERVICE_ADMIN_PASSWORD_MAX, n);
+    else
+        return true;
+    return false;
+}
+
 void svc_auth_cache_clear(struct service *sv)
 {
     pthread_mutex_lock(&sv->auth_lock);
@@ -57,9 +74,7 @@ int service_admin_add(struct service *sv, const char *name, const char *password
     if (!valid_admin_name(name))
         problem_field(p, "name", "an admin name is 1 to %d letters, digits or ._-@",
                       UCPROV_NAME_MAX);
-    if (strlen(password) < UCPROV_ADMIN_PASSWORD_MIN)
-        problem_field(p, "password", "the password needs at least %d characters",
-                      UCPROV_ADMIN_PASSWORD_MIN);
+    password_acceptable(password, p);
     if (p->status)
         return -1;
     char hash[AUTH_HASH_TEXT_MAX];
@@ -83,11 +98,8 @@ int service_admin_set_password(struct service *sv, const char *name, const char 
     struct store *s = svc_conn(sv);
     if (s == NULL)
         return svc_fail_internal(p);
-    if (strlen(password) < UCPROV_ADMIN_PASSWORD_MIN) {
-        problem_field(p, "password", "the password needs at least %d characters",
-                      UCPROV_ADMIN_PASSWORD_MIN);
+    if (!password_acceptable(password, p))
         return -1;
-    }
     int64_t id;
     char old[AUTH_HASH_TEXT_MAX], hash[AUTH_HASH_TEXT_MAX];
     if (store_admin_by_name(s, name, &id, old, sizeof old) != STORE_OK) {
@@ -185,6 +197,8 @@ bool service_auth_password(struct service *sv, const char *name, const char *pas
                            struct actor *who)
 {
     unsigned char key[32];
+    if (strlen(password) > SERVICE_ADMIN_PASSWORD_MAX)
+        return false;   /* no admin can have it: not worth a KDF */
     credential_key(sv, "basic", name, password, key);
     if (auth_cache_lookup(sv, key, who))
         return true;

@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "asa.h"
 #include "service/internal.h"
@@ -90,18 +91,49 @@ int service_asa_config(struct service *sv, int64_t group_id, const struct asa_re
     return *text ? 0 : svc_fail_internal(p);
 }
 
-/* The pool and the ASA names the admin typed; field errors in p otherwise. */
+/* The pool, its mask and the ASA names the admin typed; field errors in p
+ * otherwise (joining any the caller found, such as a flag that is neither
+ * true nor false), so a bad parameter is a 400 naming it, not a text that
+ * only says "refused". */
 static bool asa_request_valid(const struct asa_request *req, char *pool, size_t pool_len,
                               struct asa_params *params, struct problem *p)
 {
-    if (!asa_parse_pool(req->pool, pool, pool_len, &params->pool_first, &params->pool_last))
+    bool pool_ok = asa_parse_pool(req->pool, pool, pool_len, &params->pool_first,
+                                  &params->pool_last);
+    if (!pool_ok)
         problem_field(p, "pool", "pool must be a range FIRST-LAST of IPv4 addresses");
+    if (!asa_mask_ok(req->mask)) {
+        problem_field(p, "mask", "mask must be a netmask such as 255.255.255.0");
+    } else if (pool_ok) {
+        const char *why = asa_pool_problem(params->pool_first, params->pool_last, req->mask,
+                                           NULL);
+        if (why != NULL)
+            problem_field(p, "pool", "pool does not fit the mask: %s", why);
+    }
     if (!asa_name_ok(req->outside))
         problem_field(p, "outside", "outside must be an ASA interface name ([A-Za-z0-9_.-])");
     if (!asa_name_ok(req->trustpoint))
         problem_field(p, "trustpoint", "trustpoint must be an ASA trustpoint name "
                       "([A-Za-z0-9_.-])");
     return p->status == 0;
+}
+
+bool service_asa_flag(const char *name, const char *text, bool *on, struct problem *p)
+{
+    static const char *const words[][2] = {   /* { on, off } */
+        { "true", "false" }, { "1", "0" }, { "yes", "no" }, { "on", "off" },
+    };
+    *on = false;
+    if (text == NULL || *text == '\0')
+        return true;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        if (strcmp(text, words[i][0]) == 0 || strcmp(text, words[i][1]) == 0) {
+            *on = strcmp(text, words[i][0]) == 0;
+            return true;
+        }
+    }
+    problem_field(p, name, "%s must be true or false (or 1 or 0)", name);
+    return false;
 }
 
 /* The group's gateways, read into gw (freed by the caller), their URLs into v

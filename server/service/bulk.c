@@ -44,7 +44,7 @@ struct name_index {
 
 /* Profiles by name, each looked up in the store once: a site has a handful. */
 struct profile_ref {
-    char name[UCPROV_NAME_MAX + 1];
+    char name[4 * UCPROV_NAME_MAX + 1];   /* characters of up to 4 bytes */
     int64_t id;               /* 0: no such profile */
 };
 
@@ -164,6 +164,10 @@ static void import_error(struct import_job *job, long line, const char *column,
 
 static int64_t import_profile_id(struct import_job *job, const char *name)
 {
+    /* A name longer than any profile's is none of them, and is not kept:
+     * cut short, it would never be found again and grow the list per row. */
+    if (strlen(name) >= sizeof job->profiles[0].name)
+        return 0;
     for (size_t i = 0; i < job->n_profiles; i++)
         if (strcmp(job->profiles[i].name, name) == 0)
             return job->profiles[i].id;
@@ -212,8 +216,14 @@ static int import_header(struct import_job *job, const struct csv_record *rec)
         int c = import_column_of(rec->field[i]);
         if (c == IMPORT_NO_COLUMN || job->position[c] != IMPORT_NO_COLUMN) {
             char msg[160];
-            snprintf(msg, sizeof msg, "'%.60s' is %s; the header is " IMPORT_HEADER,
-                     rec->field[i], c == IMPORT_NO_COLUMN ? "not a column" : "named twice");
+            const char *cell = rec->field[i];
+            if (!service_utf8_valid(cell))
+                snprintf(msg, sizeof msg, "column %zu is not valid UTF-8; the header is "
+                         IMPORT_HEADER, i + 1);
+            else
+                snprintf(msg, sizeof msg, "'%.*s' is %s; the header is " IMPORT_HEADER,
+                         svc_echo_len(cell, 60), cell,
+                         c == IMPORT_NO_COLUMN ? "not a column" : "named twice");
             import_error(job, rec->line, "", msg);
             continue;
         }
@@ -237,6 +247,11 @@ static int import_header(struct import_job *job, const struct csv_record *rec)
 static void import_check(struct import_job *job, const struct field_def *f, const char *text,
                          char name[16], int64_t *profile_id, struct problem *fp)
 {
+    /* Checked first: the messages below quote the text back. */
+    if (!service_utf8_valid(text)) {
+        problem_field(fp, f->name, "%s is not valid UTF-8", f->label);
+        return;
+    }
     switch (f->type) {
     case FT_DEVICE_NAME:
         if (!device_name_normalise(text, name))
@@ -247,14 +262,15 @@ static void import_check(struct import_job *job, const struct field_def *f, cons
         if (*text == '\0')
             problem_field(fp, f->name, "%s is required", f->label);
         else if (!import_model_known(job, text))
-            problem_field(fp, f->name, "%s '%s' is not in the model catalogue", f->label, text);
+            problem_field(fp, f->name, "%s '%.*s' is not in the model catalogue", f->label,
+                          svc_echo_len(text, SVC_ECHO_MAX), text);
         break;
     case FT_REF:
         if (*text == '\0')
             problem_field(fp, f->name, "%s is required", f->label);
         else if ((*profile_id = import_profile_id(job, text)) == 0)
-            problem_field(fp, f->name, "there is no %s named '%s'", entity_get(f->ref)->label,
-                          text);
+            problem_field(fp, f->name, "there is no %s named '%.*s'",
+                          entity_get(f->ref)->label, svc_echo_len(text, SVC_ECHO_MAX), text);
         break;
     default:
         svc_validate_text(f, text, fp);

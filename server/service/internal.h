@@ -87,6 +87,11 @@ int svc_audit(struct store *s, const struct actor *who, const char *action,
 /* validate.c: refusals are added to p as field errors. */
 /* Text as every text field takes it: UTF-8, required, length in characters, no controls. */
 void svc_validate_text(const struct field_def *f, const char *s, struct problem *p);
+/* How many bytes of s, at most max, a message may quote: whole characters
+ * only, stopping before any byte that is not UTF-8, so the message stays
+ * text JSON and XML accept. */
+int svc_echo_len(const char *s, int max);
+#define SVC_ECHO_MAX 120   /* bytes of a given text quoted back in a message */
 /* Every field of r against its definition; normalises a device name in place. */
 void svc_validate_record(struct store *s, struct record *r, struct problem *p);
 /* Rules that span objects, checked after the write inside its transaction. */

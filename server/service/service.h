@@ -25,6 +25,13 @@ struct actor {
     char name[64];
 };
 
+/* --- text (validate.c) --- */
+/* Bytes (1 to 4) of the well-formed UTF-8 character s starts; 0 at the end
+ * or when s starts none (an overlong form, a surrogate, past U+10FFFF). */
+size_t service_utf8_char(const char *s);
+/* Whether all of s is well-formed UTF-8, as every stored text must be. */
+bool service_utf8_valid(const char *s);
+
 /* --- open, close, backup, restore (lifecycle.c) --- */
 /* Open the database (creating and migrating it) and the render cache. */
 struct service *service_open(const char *db_path, char *err, size_t errlen);
@@ -181,9 +188,16 @@ struct asa_request {
 };
 /* Paste-ready ASA configuration for the phones of a VPN group: pool, group
  * policy, tunnel group with each gateway's group-url, and the trustpoints the
- * ASA needs to accept the phones' certificates.  *text is malloc'd. */
+ * ASA needs to accept the phones' certificates.  *text is malloc'd.  A pool,
+ * mask, outside or trustpoint the ASA cannot take is a 400 naming it; so is
+ * any error p already holds. */
 int service_asa_config(struct service *sv, int64_t group_id, const struct asa_request *req,
                        char **text, struct problem *p);
+/* A yes/no parameter of the ASA configuration (name is "ciphers" or
+ * "dtls_test"): absent or "" is false; true/false, 1/0, yes/no, on/off set
+ * *on; anything else is a field error naming it, and false.  Call it before
+ * service_asa_config with the same p: that refuses while p holds errors. */
+bool service_asa_flag(const char *name, const char *text, bool *on, struct problem *p);
 
 /* --- fetch log (fetches.c) --- */
 /* Append records (the fetch log writer thread); prunes past the retention cap. */
@@ -200,8 +214,18 @@ int service_phone_freshness(struct service *sv, struct phone_freshness *out, str
 int service_audit_query(struct service *sv, const char *collection, int64_t object_id,
                         int64_t since_ms, int64_t limit, struct audit_entry **out, size_t *n,
                         struct problem *p);
+/* The current name of the object an audit entry is about, for entries
+ * written without one: a record's name, a certificate's common name (its
+ * subject when it has none), an admin's name (an API token: its admin's).
+ * 0, or -1 when the object is gone or has no name. */
+int service_object_name(struct service *sv, const char *collection, int64_t id, char *name,
+                        size_t len);
 
 /* --- admins and tokens (admins.c) --- */
+/* Admin passwords are taken whole, from UCPROV_ADMIN_PASSWORD_MIN (limits.h)
+ * to this many bytes; a longer one is refused, never cut, so a front end
+ * reading one (the CLI) needs room for one byte more to tell. */
+#define SERVICE_ADMIN_PASSWORD_MAX 1024
 int service_admin_add(struct service *sv, const char *name, const char *password,
                       struct problem *p);
 int service_admin_set_password(struct service *sv, const char *name, const char *password,

@@ -5,18 +5,33 @@
  * text columns so a line is refused with the words a single create uses. */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "limits.h"
 #include "service/internal.h"
 
+/* The authority of a URL, taken apart. */
+struct url_parts {
+    const char *host, *port;
+    size_t hlen, plen;
+    bool bracketed;           /* [IPv6] */
+};
+
 static bool has_control_chars(const char *s);
-static bool utf8_valid(const unsigned char *s);
 static size_t utf8_length(const char *s);
+static bool ip_literal(int family, const char *s, size_t n);
+static bool dns_name(const char *s, size_t n);
+static bool host_valid(const char *s, size_t n);
+static bool port_valid(const char *s, size_t n);
+static bool authority_split(const char *a, size_t alen, struct url_parts *u);
 static void validate_url(const struct field_def *f, const char *s, struct problem *p);
+static void validate_host(const struct field_def *f, const char *s, struct problem *p);
+static void validate_locale(const struct field_def *f, const char *s, struct problem *p);
 static bool date_valid(const char *s);
 static void validate_reflist(struct store *s, const struct field_def *f, const struct value *v,
                              struct problem *p);
@@ -40,26 +55,49 @@ static bool has_control_chars(const char *s)
 
 /* Well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
  * Text ends up in XML files declared UTF-8 and in JSON, which both need it. */
-static bool utf8_valid(const unsigned char *s)
+size_t service_utf8_char(const char *text)
+{
+    static const unsigned min_by_length[] = { 0, 0x80, 0x800, 0x10000 };
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned c = *s;
+    if (c == 0)
+        return 0;
+    if (c < 0x80)
+        return 1;
+    size_t more = (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 0;
+    if (more == 0)
+        return 0;
+    unsigned cp = c & (0x3f >> more);
+    for (size_t i = 1; i <= more; i++) {
+        if ((s[i] & 0xc0) != 0x80)   /* a NUL ends the text here, too */
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if (cp < min_by_length[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return more + 1;
+}
+
+bool service_utf8_valid(const char *s)
 {
     while (*s) {
-        unsigned c = *s++;
-        if (c < 0x80)
-            continue;
-        size_t more = (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 0;
-        if (more == 0)
+        size_t n = service_utf8_char(s);
+        if (n == 0)
             return false;
-        unsigned cp = c & (0x3f >> more);
-        for (size_t i = 0; i < more; i++, s++) {
-            if ((*s & 0xc0) != 0x80)
-                return false;
-            cp = cp << 6 | (*s & 0x3f);
-        }
-        static const unsigned min_by_length[] = { 0, 0x80, 0x800, 0x10000 };
-        if (cp < min_by_length[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
+        s += n;
     }
     return true;
+}
+
+int svc_echo_len(const char *s, int max)
+{
+    int n = 0;
+    for (;;) {
+        size_t k = service_utf8_char(s + n);
+        if (k == 0 || n + (int)k > max)
+            return n;
+        n += (int)k;
+    }
 }
 
 /* Length limits count characters, as CUCM's do, not bytes. */
@@ -73,8 +111,8 @@ static size_t utf8_length(const char *s)
 
 void svc_validate_text(const struct field_def *f, const char *s, struct problem *p)
 {
-    if (!utf8_valid((const unsigned char *)s)) {
-        problem_field(p, f->name, "%s must be UTF-8 text", f->label);
+    if (!service_utf8_valid(s)) {
+        problem_field(p, f->name, "%s is not valid UTF-8", f->label);
         return;
     }
     size_t len = utf8_length(s);
@@ -87,35 +125,146 @@ void svc_validate_text(const struct field_def *f, const char *s, struct problem 
         problem_field(p, f->name, "%s must not contain control characters", f->label);
 }
 
-/* The ASA's group-url as phones use it: http(s)://host[:port][/path], no spaces. */
+static bool ip_literal(int family, const char *s, size_t n)
+{
+    char copy[64];
+    unsigned char addr[16];
+    if (n == 0 || n >= sizeof copy)
+        return false;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    return inet_pton(family, copy, addr) == 1;
+}
+
+/* A DNS name: dot-separated labels of 1 to 63 letters, digits and hyphens,
+ * no hyphen at either end of a label, 253 characters in all. */
+static bool dns_name(const char *s, size_t n)
+{
+    if (n == 0 || n > 253)
+        return false;
+    size_t label = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == '.') {
+            if (label == 0 || label > 63 || s[i - 1] == '-')
+                return false;
+            label = 0;
+        } else if (isalnum((unsigned char)s[i]) || (s[i] == '-' && label > 0)) {
+            label++;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A host as phones and the ASA take it: a DNS name, an IPv4 address, or an
+ * IPv6 address (bare; a URL puts it in brackets).  Digits and dots alone are
+ * an IPv4 address or nothing, so 10.0.0.300 is not taken for a name. */
+static bool host_valid(const char *s, size_t n)
+{
+    if (memchr(s, ':', n) != NULL)
+        return ip_literal(AF_INET6, s, n);
+    if (strspn(s, "0123456789.") >= n)
+        return ip_literal(AF_INET, s, n);
+    return dns_name(s, n);
+}
+
+/* 1 to 65535 in decimal, without leading zeros. */
+static bool port_valid(const char *s, size_t n)
+{
+    if (n == 0 || n > 5 || s[0] == '0' || strspn(s, "0123456789") < n)
+        return false;
+    return strtol(s, NULL, 10) <= 65535;
+}
+
+/* The authority of a URL, host[:port] or [IPv6][:port], split; false when a
+ * bracket is left open or followed by anything but a port.  u->port is NULL
+ * when there is none. */
+static bool authority_split(const char *a, size_t alen, struct url_parts *u)
+{
+    const char *end = a + alen, *after;
+    u->port = NULL;
+    u->plen = 0;
+    u->bracketed = alen > 0 && *a == '[';
+    if (u->bracketed) {
+        const char *close = memchr(a, ']', alen);
+        if (close == NULL)
+            return false;
+        u->host = a + 1;
+        u->hlen = (size_t)(close - u->host);
+        after = close + 1;
+        if (after < end && *after != ':')
+            return false;
+    } else {
+        after = memchr(a, ':', alen);
+        u->host = a;
+        u->hlen = after ? (size_t)(after - a) : alen;
+        if (after == NULL)
+            after = end;
+    }
+    if (after < end) {
+        u->port = after + 1;
+        u->plen = (size_t)(end - u->port);
+    }
+    return true;
+}
+
+/* The ASA's group-url as phones use it: http(s)://host[:port][/path], no
+ * spaces.  No user:password@: the phone would hand it to whoever answers,
+ * and the ASA takes none in a group-url. */
 static void validate_url(const struct field_def *f, const char *s, struct problem *p)
 {
     svc_validate_text(f, s, p);
-    if (*s == '\0')
-        return;
-    const char *host = NULL;
+    if (*s == '\0' || !service_utf8_valid(s) || has_control_chars(s))
+        return;   /* refused above */
+    const char *auth = NULL;
     if (strncmp(s, "https://", 8) == 0)
-        host = s + 8;
+        auth = s + 8;
     else if (strncmp(s, "http://", 7) == 0)
-        host = s + 7;
-    if (host == NULL) {
+        auth = s + 7;
+    if (auth == NULL) {
         problem_field(p, f->name, "%s must start with https:// (the ASA's group-url)", f->label);
         return;
     }
-    size_t hlen = strcspn(host, ":/");
-    if (hlen == 0) {
-        problem_field(p, f->name, "%s has no host name", f->label);
+    if (strchr(s, ' ') != NULL) {
+        problem_field(p, f->name, "%s must not contain spaces", f->label);
         return;
     }
+    size_t alen = strcspn(auth, "/");
+    struct url_parts u;
+    bool split = authority_split(auth, alen, &u);
+    if (memchr(auth, '@', alen) != NULL)
+        problem_field(p, f->name, "%s must not hold a user name or password (user:password@)",
+                      f->label);
+    else if (split && u.hlen == 0)
+        problem_field(p, f->name, "%s has no host name", f->label);
+    else if (!split ||
+             !(u.bracketed ? ip_literal(AF_INET6, u.host, u.hlen) : host_valid(u.host, u.hlen)))
+        problem_field(p, f->name, "%s has an invalid host: a name such as asa.example.lab, an "
+                      "IPv4 address, or an IPv6 address in brackets", f->label);
+    else if (u.port != NULL && !port_valid(u.port, u.plen))
+        problem_field(p, f->name, "%s has a port that is not a number from 1 to 65535",
+                      f->label);
+}
+
+static void validate_host(const struct field_def *f, const char *s, struct problem *p)
+{
+    svc_validate_text(f, s, p);
+    if (*s != '\0' && service_utf8_valid(s) && !has_control_chars(s) &&
+        !host_valid(s, strlen(s)))
+        problem_field(p, f->name, "%s must be a host name, an IPv4 address or an IPv6 "
+                      "address (no port)", f->label);
+}
+
+/* The phone looks its locale up as a folder of that name: nothing that
+ * could climb out of it. */
+static void validate_locale(const struct field_def *f, const char *s, struct problem *p)
+{
+    svc_validate_text(f, s, p);
     for (const char *c = s; *c; c++)
-        if (isspace((unsigned char)*c)) {
-            problem_field(p, f->name, "%s must not contain spaces", f->label);
-            return;
-        }
-    for (size_t i = 0; i < hlen; i++)
-        if (!isalnum((unsigned char)host[i]) && host[i] != '-' && host[i] != '.' &&
-            host[i] != '[' && host[i] != ']') {
-            problem_field(p, f->name, "%s has an invalid host name", f->label);
+        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') {
+            problem_field(p, f->name, "%s must be a locale name of letters, digits, _ and - "
+                          "(such as English_United_States)", f->label);
             return;
         }
 }
@@ -194,6 +343,12 @@ static void validate_field(struct store *s, const struct field_def *f, struct va
     case FT_URL:
         validate_url(f, text, p);
         break;
+    case FT_HOST:
+        validate_host(f, text, p);
+        break;
+    case FT_LOCALE:
+        validate_locale(f, text, p);
+        break;
     case FT_INT:
         if (v->i < f->min || v->i > f->max)
             problem_field(p, f->name, "%s must be between %lld and %lld", f->label,
@@ -259,8 +414,11 @@ static void validate_model(struct store *s, const struct field_def *f, const cha
 {
     if (*model == '\0')
         problem_field(p, f->name, "%s is required", f->label);
+    else if (!service_utf8_valid(model))
+        problem_field(p, f->name, "%s is not valid UTF-8", f->label);
     else if (!store_model_exists(s, model))
-        problem_field(p, f->name, "%s '%s' is not in the model catalogue", f->label, model);
+        problem_field(p, f->name, "%s '%.*s' is not in the model catalogue", f->label,
+                      svc_echo_len(model, SVC_ECHO_MAX), model);
 }
 
 /* A VPN group carries at most 10 certHash entries, counted over all its gateways. */

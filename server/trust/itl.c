@@ -17,8 +17,8 @@
 #include <openssl/x509.h>
 
 #include "trust/itl.h"
+#include "trust/tlv.h"
 
-static void fail(char *, size_t, const char *, ...);
 static X509 *parse_der(const uint8_t *, size_t);
 static int load_entries(const struct trust_signer *, const struct itl_entry *, size_t,
                         X509 **, int *, char *, size_t);
@@ -30,16 +30,6 @@ static int put_records(struct tlv_buf *, enum itl_kind, const struct trust_signe
 static int read_record(const uint8_t *, size_t, struct itl_record *);
 static int read_record_item(struct itl_record *, const struct tlv_item *);
 static X509 *own_sast(const struct itl_file *);
-
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* One whole DER certificate, nothing before or after it. */
 static X509 *parse_der(const uint8_t *der, size_t len)
@@ -63,16 +53,16 @@ static int load_entries(const struct trust_signer *s, const struct itl_entry *e,
     int sast = 0, signer_listed = 0;
     for (size_t i = 0; i < n; i++) {
         if (tlv_role_name(e[i].role)[0] == '?') {
-            fail(err, errlen, "entry %zu: unknown role %d", i + 1, (int)e[i].role);
+            trust_fail(err, errlen, "entry %zu: unknown role %d", i + 1, (int)e[i].role);
             return -1;
         }
         if ((certs[i] = parse_der(e[i].der, e[i].der_len)) == NULL) {
-            fail(err, errlen, "entry %zu: not one DER certificate", i + 1);
+            trust_fail(err, errlen, "entry %zu: not one DER certificate", i + 1);
             return -1;
         }
         EVP_PKEY *pub = X509_get0_pubkey(certs[i]);
         if (pub == NULL || !(EVP_PKEY_is_a(pub, "RSA") || EVP_PKEY_is_a(pub, "EC"))) {
-            fail(err, errlen, "entry %zu: the format carries only RSA and EC keys", i + 1);
+            trust_fail(err, errlen, "entry %zu: the format carries only RSA and EC keys", i + 1);
             return -1;
         }
         if (e[i].role != TLV_ROLE_SAST)
@@ -83,7 +73,7 @@ static int load_entries(const struct trust_signer *s, const struct itl_entry *e,
     }
     *add_signer = !signer_listed;
     if (sast + *add_signer > ITL_MAX_SAST) {
-        fail(err, errlen, "a trust list holds at most %d SAST entries", ITL_MAX_SAST);
+        trust_fail(err, errlen, "a trust list holds at most %d SAST entries", ITL_MAX_SAST);
         return -1;
     }
     return 0;
@@ -152,13 +142,13 @@ static int put_records(struct tlv_buf *b, enum itl_kind kind, const struct trust
     for (size_t i = 0; i < n; i++) {
         uint8_t ip[4];
         if (e[i].ipv4 != NULL && inet_pton(AF_INET, e[i].ipv4, ip) != 1) {
-            fail(err, errlen, "entry %zu: not an IPv4 address", i + 1);
+            trust_fail(err, errlen, "entry %zu: not an IPv4 address", i + 1);
             return -1;
         }
         put_record(b, kind, e[i].role, certs[i], e[i].dns_name, e[i].ipv4 ? ip : NULL);
     }
     if (b->failed) {
-        fail(err, errlen, "a record does not fit the format");
+        trust_fail(err, errlen, "a record does not fit the format");
         return -1;
     }
     return 0;
@@ -171,7 +161,7 @@ int itl_build(enum itl_kind kind, const struct trust_signer *s, const char *file
     *out = NULL;
     *out_len = 0;
     if (s->cert == NULL || filename == NULL || n > ITL_MAX_RECORDS) {
-        fail(err, errlen, "a signer, a file name and at most %d entries are needed",
+        trust_fail(err, errlen, "a signer, a file name and at most %d entries are needed",
              ITL_MAX_RECORDS);
         return -1;
     }
@@ -180,7 +170,7 @@ int itl_build(enum itl_kind kind, const struct trust_signer *s, const char *file
     tlv_buf_init(&body);
     int add_signer = 0, rc = -1;
     if (certs == NULL) {
-        fail(err, errlen, "out of memory");
+        trust_fail(err, errlen, "out of memory");
         return -1;
     }
     if (load_entries(s, e, n, certs, &add_signer, err, errlen) == 0 &&
@@ -248,20 +238,20 @@ int itl_parse(const uint8_t *buf, size_t len, struct itl_file *f, char *err, siz
         size_t left = len - off, rec_len;
         if (left < 5 || buf[off] != TLV_R_LENGTH || tlv_get_u16(buf + off + 1) != 2 ||
             (rec_len = tlv_get_u16(buf + off + 3)) < 5 || rec_len > left) {
-            fail(err, errlen, "bad record length at byte %zu", off);
+            trust_fail(err, errlen, "bad record length at byte %zu", off);
             goto bad;
         }
         if (f->n == cap) {
             cap = cap ? cap * 2 : 8;
             struct itl_record *grown = realloc(f->rec, cap * sizeof *grown);
             if (grown == NULL) {
-                fail(err, errlen, "out of memory");
+                trust_fail(err, errlen, "out of memory");
                 goto bad;
             }
             f->rec = grown;
         }
         if (read_record(buf + off, rec_len, &f->rec[f->n]) != 0) {
-            fail(err, errlen, "bad item in the record at byte %zu", off);
+            trust_fail(err, errlen, "bad item in the record at byte %zu", off);
             goto bad;
         }
         f->n++;
@@ -303,9 +293,9 @@ int itl_verify(const uint8_t *buf, size_t len, X509 *signer, char *err, size_t e
     X509 *own = NULL;
     int rc = -1;
     if (signer != NULL && !sighdr_names_cert(&f.hdr, signer))
-        fail(err, errlen, "the file is signed by another certificate");
+        trust_fail(err, errlen, "the file is signed by another certificate");
     else if (signer == NULL && (own = own_sast(&f)) == NULL)
-        fail(err, errlen, "no SAST record matches the header's signer");
+        trust_fail(err, errlen, "no SAST record matches the header's signer");
     else
         rc = sighdr_verify(buf, len, &f.hdr, X509_get0_pubkey(signer ? signer : own), err,
                            errlen);

@@ -19,10 +19,9 @@
 #include <openssl/x509v3.h>
 
 #include "trust/keys.h"
+#include "trust/tlv.h"
 
-static void fail(char *, size_t, const char *, ...);
 static int host_ok(const char *);
-static int add_ext(X509 *, int, const char *);
 static int set_names(X509 *, const char *, const char *);
 static int add_extensions(X509 *, enum trust_key_role, const char *);
 static int make_cert(X509 *, EVP_PKEY *, enum trust_key_role, const char *, time_t);
@@ -44,16 +43,6 @@ static const struct {
 
 #define P12_ITER 100000
 
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* A host name or address: the CN and the SAN; no separator the trust
  * files' "CN=..;OU=.." names would misread. */
 static int host_ok(const char *host)
@@ -69,7 +58,7 @@ static int host_ok(const char *host)
     return 1;
 }
 
-static int add_ext(X509 *cert, int nid, const char *value)
+int keys_add_ext(X509 *cert, int nid, const char *value)
 {
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
@@ -99,15 +88,15 @@ static int add_extensions(X509 *cert, enum trust_key_role role, const char *host
     char san[80];
     int is_ip = inet_pton(AF_INET, host, ip) == 1 || inet_pton(AF_INET6, host, ip) == 1;
     snprintf(san, sizeof san, "%s:%s", is_ip ? "IP" : "DNS", host);
-    if (add_ext(cert, NID_basic_constraints, "critical,CA:FALSE") != 0 ||
-        add_ext(cert, NID_key_usage, roles[role].key_usage) != 0 ||
-        add_ext(cert, NID_subject_key_identifier, "hash") != 0 ||
-        add_ext(cert, NID_authority_key_identifier, "keyid:always") != 0)
+    if (keys_add_ext(cert, NID_basic_constraints, "critical,CA:FALSE") != 0 ||
+        keys_add_ext(cert, NID_key_usage, roles[role].key_usage) != 0 ||
+        keys_add_ext(cert, NID_subject_key_identifier, "hash") != 0 ||
+        keys_add_ext(cert, NID_authority_key_identifier, "keyid:always") != 0)
         return -1;
     if (roles[role].ext_key_usage == NULL)
         return 0;
-    return add_ext(cert, NID_ext_key_usage, roles[role].ext_key_usage) == 0 &&
-           add_ext(cert, NID_subject_alt_name, san) == 0 ? 0 : -1;
+    return keys_add_ext(cert, NID_ext_key_usage, roles[role].ext_key_usage) == 0 &&
+           keys_add_ext(cert, NID_subject_alt_name, san) == 0 ? 0 : -1;
 }
 
 static int make_cert(X509 *cert, EVP_PKEY *key, enum trust_key_role role, const char *host,
@@ -137,13 +126,13 @@ int trust_key_generate(enum trust_key_role role, const char *host, time_t now,
     out->pkey = NULL;
     out->cert = NULL;
     if ((unsigned)role >= sizeof roles / sizeof *roles || !host_ok(host)) {
-        fail(err, errlen, "a host name of 1 to 52 characters without , ; = + is needed");
+        trust_fail(err, errlen, "a host name of 1 to 52 characters without , ; = + is needed");
         return -1;
     }
     EVP_PKEY *key = roles[role].ec ? EVP_EC_gen("P-256") : EVP_RSA_gen(2048);
     X509 *cert = X509_new();
     if (key == NULL || cert == NULL || make_cert(cert, key, role, host, now) != 0) {
-        fail(err, errlen, "could not make the %s key and certificate", roles[role].ou);
+        trust_fail(err, errlen, "could not make the %s key and certificate", roles[role].ou);
         EVP_PKEY_free(key);
         X509_free(cert);
         return -1;
@@ -211,12 +200,12 @@ int trust_key_from_pem(const char *cert_pem, const char *key_pem, struct trust_k
     out->pkey = b != NULL ? PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL) : NULL;
     BIO_free(b);
     if (out->cert == NULL || out->pkey == NULL) {
-        fail(err, errlen, "no certificate or no unencrypted private key in the PEM text");
+        trust_fail(err, errlen, "no certificate or no unencrypted private key in the PEM text");
         trust_key_free(out);
         return -1;
     }
     if (X509_check_private_key(out->cert, out->pkey) != 1) {
-        fail(err, errlen, "the private key does not belong to the certificate");
+        trust_fail(err, errlen, "the private key does not belong to the certificate");
         trust_key_free(out);
         return -1;
     }
@@ -229,7 +218,7 @@ int trust_key_to_p12(const struct trust_key *k, const char *pass, uint8_t **out,
     *out = NULL;
     *out_len = 0;
     if (pass == NULL || strlen(pass) < TRUST_PASS_MIN) {
-        fail(err, errlen, "the passphrase needs at least %d characters", TRUST_PASS_MIN);
+        trust_fail(err, errlen, "the passphrase needs at least %d characters", TRUST_PASS_MIN);
         return -1;
     }
     /* No MAC from PKCS12_create (-1), then a SHA-256 one of our own. */
@@ -242,7 +231,7 @@ int trust_key_to_p12(const struct trust_key *k, const char *pass, uint8_t **out,
         len = i2d_PKCS12(p12, &der);
     PKCS12_free(p12);
     if (len <= 0) {
-        fail(err, errlen, "could not write the PKCS#12 file");
+        trust_fail(err, errlen, "could not write the PKCS#12 file");
         return -1;
     }
     *out = der;
@@ -258,7 +247,7 @@ int trust_key_from_p12(const uint8_t *buf, size_t len, const char *pass,
     out->cert = NULL;
     PKCS12 *p12 = len > 0 && len < (1u << 20) ? d2i_PKCS12(NULL, &p, (long)len) : NULL;
     if (p12 == NULL) {
-        fail(err, errlen, "not a PKCS#12 file");
+        trust_fail(err, errlen, "not a PKCS#12 file");
         return -1;
     }
     int ok = pass != NULL && PKCS12_verify_mac(p12, pass, -1) == 1 &&
@@ -266,7 +255,7 @@ int trust_key_from_p12(const uint8_t *buf, size_t len, const char *pass,
     PKCS12_free(p12);
     if (!ok || out->pkey == NULL || out->cert == NULL ||
         X509_check_private_key(out->cert, out->pkey) != 1) {
-        fail(err, errlen, "wrong passphrase or no key and certificate in the file");
+        trust_fail(err, errlen, "wrong passphrase or no key and certificate in the file");
         trust_key_free(out);
         return -1;
     }

@@ -42,4 +42,7 @@ X509 *trust_cert_from_pem(const char *pem);
 /* The certificate's DER in a new *der (OPENSSL_free it); 0 or -1. */
 int trust_cert_der(X509 *cert, uint8_t **der, size_t *len);
 
+/* Add one v3 extension (OpenSSL config syntax) to a self-issued certificate; 0 or -1. */
+int keys_add_ext(X509 *cert, int nid, const char *value);
+
 #endif

@@ -21,11 +21,11 @@
 #include <openssl/x509.h>
 
 #include "trust/sgn.h"
+#include "trust/tlv.h"
 
 #define AES_KEY_LEN 16
 #define AES_BLOCK 16
 
-static void fail(char *, size_t, const char *, ...);
 static char *suffixed(const char *, const char *);
 static int aes_cbc(int, const uint8_t *, size_t, const uint8_t *, const uint8_t *, uint8_t *);
 static int rsa_pkcs1(int, EVP_PKEY *, const uint8_t *, size_t, uint8_t **, size_t *);
@@ -35,16 +35,6 @@ static int enc_payload(const struct trust_signer *, EVP_PKEY *, const uint8_t *,
                        struct tlv_buf *, uint8_t **, size_t *);
 static int open_payload(const struct sighdr *, const uint8_t *, size_t, EVP_PKEY *,
                         uint8_t **, size_t *, char *, size_t);
-
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static char *suffixed(const char *name, const char *suffix)
 {
@@ -62,7 +52,7 @@ int sgn_build(const struct trust_signer *s, const char *name, const uint8_t *pla
 {
     char *filename = name != NULL ? suffixed(name, ".sgn") : NULL;
     if (filename == NULL) {
-        fail(err, errlen, "no file name");
+        trust_fail(err, errlen, "no file name");
         *out = NULL;
         return -1;
     }
@@ -79,7 +69,7 @@ int sgn_verify(const uint8_t *buf, size_t len, X509 *tftp_cert, struct tlv_span 
     if (sighdr_parse(buf, len, &h, err, errlen) != 0)
         return -1;
     if (!sighdr_names_cert(&h, tftp_cert)) {
-        fail(err, errlen, "the file is signed by another certificate");
+        trust_fail(err, errlen, "the file is signed by another certificate");
         return -1;
     }
     if (sighdr_verify(buf, len, &h, X509_get0_pubkey(tftp_cert), err, errlen) != 0)
@@ -194,7 +184,7 @@ int sgn_build_enc(const struct trust_signer *s, EVP_PKEY *phone_pub, const char 
     *out = NULL;
     *out_len = 0;
     if (phone_pub == NULL || !EVP_PKEY_is_a(phone_pub, "RSA") || name == NULL) {
-        fail(err, errlen, "the phone's key must be RSA");
+        trust_fail(err, errlen, "the phone's key must be RSA");
         return -1;
     }
     struct tlv_buf items;
@@ -205,7 +195,7 @@ int sgn_build_enc(const struct trust_signer *s, EVP_PKEY *phone_pub, const char 
     int rc = -1;
     if (filename == NULL ||
         enc_payload(s, phone_pub, plain, plain_len, &items, &cipher, &cipher_len) != 0) {
-        fail(err, errlen, "encryption failed");
+        trust_fail(err, errlen, "encryption failed");
     } else {
         struct sighdr_spec spec = { .major = 2, .minor = 0, .filename = filename,
                                     .extra = items.data, .extra_len = items.len };
@@ -228,7 +218,7 @@ static int open_payload(const struct sighdr *h, const uint8_t *cipher, size_t le
     unsigned digest_len = 0;
     if (rsa_pkcs1(0, phone_key, h->enc_key.p, h->enc_key.len, &key, &key_len) != 0 ||
         key_len != AES_KEY_LEN) {
-        fail(err, errlen, "the AES key does not open with this phone key");
+        trust_fail(err, errlen, "the AES key does not open with this phone key");
         if (key != NULL)
             OPENSSL_cleanse(key, key_len);
         free(key);
@@ -237,11 +227,11 @@ static int open_payload(const struct sighdr *h, const uint8_t *cipher, size_t le
     *plain = malloc(len);
     int rc = -1;
     if (*plain == NULL || aes_cbc(0, key, len, h->iv.p, cipher, *plain) != 0) {
-        fail(err, errlen, "decryption failed");
+        trust_fail(err, errlen, "decryption failed");
     } else if (EVP_Digest(*plain, len - h->pad_count, digest, &digest_len, md, NULL) != 1 ||
                digest_len != h->plain_hash.len ||
                CRYPTO_memcmp(digest, h->plain_hash.p, digest_len) != 0) {
-        fail(err, errlen, "the decrypted file does not match its digest");
+        trust_fail(err, errlen, "the decrypted file does not match its digest");
     } else {
         *plain_len = len - h->pad_count;
         rc = 0;
@@ -265,12 +255,12 @@ int sgn_decrypt_enc(const uint8_t *buf, size_t len, EVP_PKEY *phone_key, uint8_t
         return -1;
     size_t cipher_len = len - h.header_len;
     if (!h.encrypted || h.iv.len != AES_BLOCK || trust_md(h.plain_digest) == NULL) {
-        fail(err, errlen, "not an encrypted file");
+        trust_fail(err, errlen, "not an encrypted file");
         return -1;
     }
     if (cipher_len == 0 || cipher_len % AES_BLOCK != 0 || h.pad_count > AES_BLOCK ||
         h.pad_count > cipher_len) {
-        fail(err, errlen, "the encrypted payload has a bad length or pad count");
+        trust_fail(err, errlen, "the encrypted payload has a bad length or pad count");
         return -1;
     }
     return open_payload(&h, buf + h.header_len, cipher_len, phone_key, plain, plain_len, err,

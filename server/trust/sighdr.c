@@ -18,8 +18,8 @@
 #include <openssl/x509.h>
 
 #include "trust/sighdr.h"
+#include "trust/tlv.h"
 
-static void fail(char *, size_t, const char *, ...);
 static int modulus_code(size_t);
 static void put_header(struct tlv_buf *, const struct trust_signer *,
                        const struct sighdr_spec *, size_t, size_t *);
@@ -36,16 +36,6 @@ static int read_item(struct sighdr *, const struct tlv_item *, unsigned *);
 /* What read_item saw, to check the header is whole. */
 enum { SEEN_SIG = 1, SEEN_DIGEST = 2, SEEN_SERIAL = 4, SEEN_IV = 8, SEEN_KEY = 16,
        SEEN_PLAIN = 32, SEEN_PAD = 64 };
-
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 const EVP_MD *trust_md(unsigned hash)
 {
@@ -190,20 +180,20 @@ int sighdr_sign(const struct trust_signer *s, const struct sighdr_spec *spec,
     *out = NULL;
     *out_len = 0;
     if (s->key == NULL || s->cert == NULL || !EVP_PKEY_is_a(s->key, "RSA")) {
-        fail(err, errlen, "the signer must have an RSA key and a certificate");
+        trust_fail(err, errlen, "the signer must have an RSA key and a certificate");
         return -1;
     }
     if (X509_check_private_key(s->cert, s->key) != 1) {
-        fail(err, errlen, "the signer's key does not match its certificate");
+        trust_fail(err, errlen, "the signer's key does not match its certificate");
         return -1;
     }
     size_t sig_len = (size_t)EVP_PKEY_get_size(s->key);
     if (modulus_code(sig_len) < 0 || trust_md(s->hash) == NULL) {
-        fail(err, errlen, "unsupported RSA key size or digest");
+        trust_fail(err, errlen, "unsupported RSA key size or digest");
         return -1;
     }
     if (s->now < 0 || (unsigned long long)s->now > UINT32_MAX || spec->filename == NULL) {
-        fail(err, errlen, "the timestamp or file name is out of range");
+        trust_fail(err, errlen, "the timestamp or file name is out of range");
         return -1;
     }
     struct tlv_buf head;
@@ -213,13 +203,13 @@ int sighdr_sign(const struct trust_signer *s, const struct sighdr_spec *spec,
     uint8_t *file = NULL;
     if (head.failed || body_len > SIZE_MAX - head.len - 3 - sig_len ||
         (file = malloc(head.len + 3 + sig_len + body_len)) == NULL) {
-        fail(err, errlen, "the header does not fit the format");
+        trust_fail(err, errlen, "the header does not fit the format");
         tlv_buf_free(&head);
         return -1;
     }
     uint8_t *sig = file + sig_off + 3;
     if (sign_parts(s, head.data, head.len, body, body_len, sig) != 0) {
-        fail(err, errlen, "signing failed");
+        trust_fail(err, errlen, "signing failed");
         free(file);
         tlv_buf_free(&head);
         return -1;
@@ -243,14 +233,14 @@ static int read_fixed(const uint8_t *buf, size_t len, struct sighdr *h, char *er
 {
     if (len < 10 || buf[0] != TLV_H_VERSION || tlv_get_u16(buf + 1) != 2 ||
         buf[5] != TLV_H_LENGTH || tlv_get_u16(buf + 6) != 2) {
-        fail(err, errlen, "not a signed header: no version and length items");
+        trust_fail(err, errlen, "not a signed header: no version and length items");
         return -1;
     }
     h->major = buf[3];
     h->minor = buf[4];
     h->header_len = tlv_get_u16(buf + 8);
     if (h->header_len < 10 || h->header_len > len) {
-        fail(err, errlen, "header length %u does not fit the file", h->header_len);
+        trust_fail(err, errlen, "header length %u does not fit the file", h->header_len);
         return -1;
     }
     return 0;
@@ -315,16 +305,16 @@ int sighdr_parse(const uint8_t *buf, size_t len, struct sighdr *h, char *err, si
     r.off = 10;
     while ((rc = tlv_next(&r, &it)) == 1) {
         if (read_item(h, &it, &seen) != 0) {
-            fail(err, errlen, "bad %s item at byte %zu", tlv_header_tag_name(it.tag), it.off);
+            trust_fail(err, errlen, "bad %s item at byte %zu", tlv_header_tag_name(it.tag), it.off);
             return -1;
         }
     }
     if (rc < 0) {
-        fail(err, errlen, "an item overruns the header at byte %zu", r.off);
+        trust_fail(err, errlen, "an item overruns the header at byte %zu", r.off);
         return -1;
     }
     if ((seen & (SEEN_SIG | SEEN_DIGEST | SEEN_SERIAL)) != (SEEN_SIG | SEEN_DIGEST | SEEN_SERIAL)) {
-        fail(err, errlen, "the header lacks its signature, digest or serial number");
+        trust_fail(err, errlen, "the header lacks its signature, digest or serial number");
         return -1;
     }
     unsigned enc = SEEN_IV | SEEN_KEY | SEEN_PLAIN | SEEN_PAD;
@@ -336,12 +326,12 @@ int sighdr_verify(const uint8_t *buf, size_t len, const struct sighdr *h, EVP_PK
                   char *err, size_t errlen)
 {
     if (pub == NULL || !EVP_PKEY_is_a(pub, "RSA") || trust_md(h->digest) == NULL) {
-        fail(err, errlen, "the signer's key is not RSA");
+        trust_fail(err, errlen, "the signer's key is not RSA");
         return -1;
     }
     size_t after = h->sig_off + 3 + h->signature.len;
     if (after > len) {
-        fail(err, errlen, "the signature overruns the file");
+        trust_fail(err, errlen, "the signature overruns the file");
         return -1;
     }
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -352,7 +342,7 @@ int sighdr_verify(const uint8_t *buf, size_t len, const struct sighdr *h, EVP_PK
              EVP_DigestVerifyFinal(ctx, h->signature.p, h->signature.len) == 1;
     EVP_MD_CTX_free(ctx);
     if (!ok) {
-        fail(err, errlen, "invalid signature");
+        trust_fail(err, errlen, "invalid signature");
         return -1;
     }
     return 0;

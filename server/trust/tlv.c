@@ -2,6 +2,8 @@
  * Pure: no I/O and no crypto, so the reader can be fuzzed on its own. */
 #include <config.h>
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -277,4 +279,14 @@ int tlv_role_from_name(const char *name)
         if (strcasecmp(roles[i].name, name) == 0)
             return (int)roles[i].role;
     return -1;
+}
+
+void trust_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err == NULL || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
 }

@@ -102,4 +102,8 @@ const char *tlv_hash_name(unsigned hash);
 /* A role from its name ("SAST", "CCM+TFTP", ...; any case), or -1. */
 int tlv_role_from_name(const char *name);
 
+/* The room's error reporting: a printf-style reason into err (NULL or 0: none). */
+void trust_fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

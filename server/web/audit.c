@@ -1,7 +1,7 @@
 /* audit.c - the Audit Log page: every change made over the web, the REST API
- * or the CLI, newest first, filtered by collection, object and time, each with
- * the fields it changed (secrets only as whether they are set, as the API
- * shows them). */
+ * or the CLI, newest first, filtered by collection, object and time, each
+ * object by name and id, with the fields it changed (secrets only as whether
+ * they are set, as the API shows them). */
 #include <config.h>
 
 #include <stdio.h>
@@ -22,7 +22,17 @@ struct audit_filter {
 static void filter_read(struct ctx *c, struct audit_filter *af, struct problem *p);
 static void filter_form(xmlNodePtr content, const struct audit_filter *af,
                         const struct problem *p);
-static void audit_row(xmlNodePtr tbody, const struct audit_entry *a, int64_t object_id);
+/* The object name last looked up, for a run of entries about one object. */
+struct name_memo {
+    char collection[40];
+    int64_t id;
+    char name[256];
+};
+
+static const char *entry_name(struct service *sv, const struct audit_entry *a,
+                              struct name_memo *memo);
+static void audit_row(xmlNodePtr tbody, const struct audit_entry *a, const char *name,
+                      int64_t object_id);
 static const char *collection_label(const char *collection);
 static void audit_diff(xmlNodePtr td, const struct audit_entry *entry);
 static void diff_row(xmlNodePtr tbody, const struct entity_def *e, const char *key,
@@ -62,8 +72,9 @@ void audit_page(struct ctx *c)
                                              "Changes" };
         xmlNodePtr tbody = list_table(content, "list", "audit", heads,
                                       sizeof heads / sizeof heads[0]);
+        struct name_memo memo = { "", 0, "" };
         for (size_t i = 0; i < n; i++)
-            audit_row(tbody, &items[i], af.object_id);
+            audit_row(tbody, &items[i], entry_name(c->sv, &items[i], &memo), af.object_id);
     }
     audit_entries_free(items, n);
     page_send(c, p.status ? p.status : 200);
@@ -123,8 +134,27 @@ static void filter_form(xmlNodePtr content, const struct audit_filter *af,
         button_link(actions, "/audit-log", "Clear Filter");
 }
 
-/* object_id: the filter's; without one, each row links to its object's history. */
-static void audit_row(xmlNodePtr tbody, const struct audit_entry *a, int64_t object_id)
+/* The entry's own object name; for an entry written without one, the
+ * object's current name; NULL when neither is known. */
+static const char *entry_name(struct service *sv, const struct audit_entry *a,
+                              struct name_memo *memo)
+{
+    if (a->object_name[0] != '\0')
+        return a->object_name;
+    if (a->object_id <= 0)
+        return NULL;
+    if (memo->id != a->object_id || strcmp(memo->collection, a->collection) != 0) {
+        snprintf(memo->collection, sizeof memo->collection, "%s", a->collection);
+        memo->id = a->object_id;
+        service_object_name(sv, a->collection, a->object_id, memo->name, sizeof memo->name);
+    }
+    return memo->name[0] != '\0' ? memo->name : NULL;
+}
+
+/* The object by name (or its kind) and id; object_id: the filter's; without
+ * one, each row links to its object's history. */
+static void audit_row(xmlNodePtr tbody, const struct audit_entry *a, const char *name,
+                      int64_t object_id)
 {
     char when[40], href[160];
     format_time(a->at_ms / 1000, when, sizeof when);
@@ -135,13 +165,18 @@ static void audit_row(xmlNodePtr tbody, const struct audit_entry *a, int64_t obj
               strcmp(a->action, "delete") == 0 ? "badge expired"
               : strcmp(a->action, "create") == 0 ? "badge ok" : "badge");
     xmlNodePtr td = html_el(tr, "td", NULL);
-    const char *name = a->object_name[0] ? a->object_name : collection_label(a->collection);
+    if (name == NULL)
+        name = collection_label(a->collection);
     /* A deleted object has no page; its history is still here. */
     if (strcmp(a->action, "delete") != 0 &&
         object_href(a->collection, a->object_id, href, sizeof href))
         html_link(td, href, name);
     else
         html_text(td, name);
+    if (a->object_id > 0) {
+        html_text(td, " ");
+        html_attr(html_elf(td, "span", "#%lld", (long long)a->object_id), "class", "object-id");
+    }
     xmlNodePtr what = html_el(td, "div", collection_label(a->collection));
     html_attr(what, "class", "hint");
     if (object_id == 0 && a->object_id > 0) {

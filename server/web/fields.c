@@ -31,6 +31,7 @@ static control_fn *const controls[] = {
     [FT_DATE] = text_control, [FT_SECRET] = secret_control, [FT_INT] = int_control,
     [FT_BOOL] = bool_control, [FT_ENUM] = enum_control, [FT_REF] = ref_control,
     [FT_REFLIST] = reflist_control, [FT_MODEL] = model_control, [FT_STORE] = store_control,
+    [FT_HOST] = text_control, [FT_LOCALE] = text_control,
 };
 
 static const struct { const char *name, *label; } enum_labels[] = {
@@ -145,16 +146,18 @@ xmlNodePtr input_row(xmlNodePtr parent, const char *name, const char *label,
 }
 
 void checkbox_row(xmlNodePtr parent, const char *name, const char *label, bool on,
-                  const char *hint_text)
+                  const char *hint_text, const struct problem *p)
 {
     char id[64];
     snprintf(id, sizeof id, "f-%s", name);
-    xmlNodePtr control = labelled_row(parent, name, label, NULL, ROW_BOXED);
+    const char *error = error_for(p, name);
+    xmlNodePtr control = labelled_row(parent, name, label, error, ROW_ANCHOR | ROW_BOXED);
     xmlNodePtr in = html_input(control, "checkbox", id, name, "1");
     if (on)
         html_attr(in, "checked", "checked");
     if (hint_text != NULL)
         hint(control, hint_text);
+    field_error(control, error, name);
 }
 
 xmlNodePtr select_el(xmlNodePtr parent, const char *id, const char *name)

@@ -12,6 +12,7 @@
 
 #include "html.h"
 #include "render.h"
+#include "service/service.h"
 
 /* The printf-style helpers format into a local buffer, then do what their plain twin does. */
 #define FORMAT_MAX 1024
@@ -22,6 +23,38 @@
         vsnprintf(buf, sizeof buf, fmt, ap_);    \
         va_end(ap_);                             \
     } while (0)
+
+/* libxml2's serializer gives up at a byte that is not UTF-8: the page comes
+ * out cut short, with "encoder error" on stderr.  So text that is not
+ * (a form field as posted, a query, a name cut short) reaches it as a copy
+ * with each such byte turned into U+FFFD.  text itself when clean, else the
+ * copy in *copy, which the caller frees. */
+static const char *clean_text(const char *text, char **copy)
+{
+    static const char replacement[] = "\xEF\xBF\xBD";
+    *copy = NULL;
+    if (text == NULL || service_utf8_valid(text))
+        return text;
+    char *out = malloc(3 * strlen(text) + 1);
+    if (out == NULL)
+        return "";
+    size_t o = 0;
+    for (const char *s = text; *s != '\0';) {
+        size_t n = service_utf8_char(s);
+        if (n == 0) {
+            memcpy(out + o, replacement, 3);
+            o += 3;
+            s++;
+        } else {
+            memcpy(out + o, s, n);
+            o += n;
+            s += n;
+        }
+    }
+    out[o] = '\0';
+    *copy = out;
+    return out;
+}
 
 xmlDocPtr html_skeleton_parse(const char *xml, size_t len, char *err, size_t errlen)
 {
@@ -88,8 +121,7 @@ void html_drop(xmlDocPtr page, const char *id)
 xmlNodePtr html_el(xmlNodePtr parent, const char *tag, const char *text)
 {
     xmlNodePtr node = xmlNewChild(parent, NULL, BAD_CAST tag, NULL);
-    if (node != NULL && text != NULL)
-        xmlNodeAddContent(node, BAD_CAST text);
+    html_text(node, text);
     return node;
 }
 
@@ -102,8 +134,11 @@ xmlNodePtr html_elf(xmlNodePtr parent, const char *tag, const char *fmt, ...)
 
 void html_text(xmlNodePtr node, const char *text)
 {
-    if (node != NULL && text != NULL)
-        xmlNodeAddContent(node, BAD_CAST text);
+    if (node == NULL || text == NULL)
+        return;
+    char *copy;
+    xmlNodeAddContent(node, BAD_CAST clean_text(text, &copy));
+    free(copy);
 }
 
 void html_textf(xmlNodePtr node, const char *fmt, ...)
@@ -115,8 +150,11 @@ void html_textf(xmlNodePtr node, const char *fmt, ...)
 
 void html_attr(xmlNodePtr node, const char *name, const char *value)
 {
-    if (node != NULL)
-        xmlSetProp(node, BAD_CAST name, BAD_CAST (value ? value : ""));
+    if (node == NULL)
+        return;
+    char *copy;
+    xmlSetProp(node, BAD_CAST name, BAD_CAST clean_text(value ? value : "", &copy));
+    free(copy);
 }
 
 void html_attrf(xmlNodePtr node, const char *name, const char *fmt, ...)

@@ -160,7 +160,7 @@ void field_error(xmlNodePtr control, const char *error, const char *name);
 xmlNodePtr input_row(xmlNodePtr parent, const char *name, const char *label,
                      const char *value, const char *hint, const struct problem *p);
 void checkbox_row(xmlNodePtr parent, const char *name, const char *label, bool on,
-                  const char *hint);
+                  const char *hint, const struct problem *p);
 /* A <select> with id and name; options of the trust stores, chosen (or the first) selected. */
 xmlNodePtr select_el(xmlNodePtr parent, const char *id, const char *name);
 void store_options(xmlNodePtr select, const char *chosen);

@@ -70,12 +70,6 @@ bool parse_since(const char *text, int64_t *ms)
     return false;
 }
 
-bool form_value_on(const char *v)
-{
-    return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "on") == 0 || strcmp(v, "true") == 0 ||
-                         strcmp(v, "yes") == 0);
-}
-
 void format_ids(const int64_t *ids, size_t n, char *buf, size_t len)
 {
     buf[0] = '\0';

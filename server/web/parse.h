@@ -14,8 +14,6 @@ bool parse_int(const char *text, int64_t *out);
 bool parse_ids(const char *csv, int64_t *ids, size_t max, size_t *n);
 /* A UTC time as "2026-11-27", "2026-11-27 10:00" or "2026-11-27T10:00:00", in ms. */
 bool parse_since(const char *text, int64_t *ms);
-/* A flag in a form or query: on when sent as 1, on, true or yes. */
-bool form_value_on(const char *v);
 
 /* ids as "1,5,3". */
 void format_ids(const int64_t *ids, size_t n, char *buf, size_t len);

@@ -296,11 +296,11 @@ void asa_page(struct ctx *c)
     }
     struct asa_request ar = {
         .pool = values[0], .mask = values[1], .outside = values[2], .trustpoint = values[3],
-        .ciphers = form_value_on(http_req_query(c->req, "ciphers")),
-        .dtls_test = form_value_on(http_req_query(c->req, "dtls_test")),
     };
     char *text = NULL;
     struct problem p = { 0 };
+    service_asa_flag("ciphers", http_req_query(c->req, "ciphers"), &ar.ciphers, &p);
+    service_asa_flag("dtls_test", http_req_query(c->req, "dtls_test"), &ar.dtls_test, &p);
     int rc = service_asa_config(c->sv, group_id, &ar, &text, &p);
     char title[160], back[64];
     snprintf(title, sizeof title, "ASA Configuration: %s", record_text(&group, "name"));
@@ -331,9 +331,9 @@ static void asa_form(xmlNodePtr content, int64_t group_id, const char *const *va
         input_row(fs, asa_fields[i].name, asa_fields[i].label, values[i], asa_fields[i].hint, p);
     checkbox_row(fs, "ciphers", "Cipher Advice", ar->ciphers,
                  "ssl cipher lists without elliptic-curve ciphers, for the TLS versions the "
-                 "phones speak");
+                 "phones speak", p);
     checkbox_row(fs, "dtls_test", "DTLS Test", ar->dtls_test,
-                 "anyconnect ssl dtls none in the group policy, to rule DTLS out");
+                 "anyconnect ssl dtls none in the group policy, to rule DTLS out", p);
     html_button(fs, NULL, NULL, "Generate", "primary");
 }
 

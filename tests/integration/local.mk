@@ -19,6 +19,14 @@ TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += tests/integration/lib.sh
 
+# A real registrar (kamailio) and user agent (SIPp) against a rendered phone
+# config: sip.sh starts them, sip-values.sh reads the file, sip/ the scenarios.
+INTEGRATION_TESTS += tests/integration/sip.tap
+dist_noinst_SCRIPTS += tests/integration/sip-values.sh
+EXTRA_DIST += tests/integration/sip.sh tests/integration/sip/options.xml \
+	tests/integration/sip/register.xml tests/integration/sip/refused.xml \
+	tests/integration/sip/answer.xml tests/integration/sip/call.xml
+
 # A datagram thrower for the TFTP tests.
 check_PROGRAMS += tests/integration/udp-probe
 tests_integration_udp_probe_SOURCES = tests/integration/udp-probe.c

@@ -154,3 +154,13 @@ EXTRA_DIST += \
 	tests/fixtures/trust/tftp_ec.pem tests/fixtures/trust/tftp_ec.key \
 	tests/fixtures/trust/other.pem tests/fixtures/trust/other.key \
 	tests/fixtures/trust/phone.pem tests/fixtures/trust/phone.key
+
+# Issue 15, field hardening: gateway URLs, the system settings' host and
+# locales, certificate names with control characters, the ASA parameters.
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_validate
+TESTS += tests/unit/test_validate
+tests_unit_test_validate_SOURCES = tests/unit/test_validate.c
+tests_unit_test_validate_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_validate_LDADD = $(UNIT_TEST_LDADD)
+endif

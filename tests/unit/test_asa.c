@@ -698,6 +698,11 @@ static const char *const bad_urls[] = {
     "https://",
     "https:///phone",
     "",
+    "https://user:pw@asav.example.lab/phone",   /* the ASA takes no user:password@ */
+    "https://asav.example.lab@evil.example/phone",
+    "https://asav.example.lab:65536/phone",
+    "https://asav.example.lab:0/phone",
+    "https://[2001:db8::1]:99999/phone",
 };
 
 START_TEST(bad_url_skipped)

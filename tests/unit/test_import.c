@@ -12,6 +12,7 @@
 
 #include <libxml/parser.h>
 
+#include "server/csvio.h"
 #include "server/limits.h"
 #include "server/log.h"
 #include "server/service/service.h"
@@ -300,6 +301,169 @@ START_TEST(round_trip_is_byte_identical)
 }
 END_TEST
 
+/* A single create, so the text is exactly what was given. */
+static int64_t make_profile(const char *name)
+{
+    struct record r = { .kind = ENT_COMMON_PHONE_PROFILE };
+    value_set_text(&r.v[entity_field_index(entity_get(ENT_COMMON_PHONE_PROFILE), "name")], name);
+    struct problem p = { 0 };
+    int64_t id;
+    ck_assert_msg(service_create(sv, &who, &r, &id, &p) == 0, "%s: %s", name, p.detail);
+    record_free(&r);
+    return id;
+}
+
+static void make_phone(const char *name, const char *desc, int64_t profile)
+{
+    struct record r = { .kind = ENT_PHONE };
+    const struct entity_def *e = entity_get(ENT_PHONE);
+    value_set_text(&r.v[entity_field_index(e, "name")], name);
+    value_set_text(&r.v[entity_field_index(e, "model")], "Cisco 8861");
+    value_set_text(&r.v[entity_field_index(e, "description")], desc);
+    value_set_int(&r.v[entity_field_index(e, "common_phone_profile")], profile);
+    struct problem p = { 0 };
+    int64_t id;
+    ck_assert_msg(service_create(sv, &who, &r, &id, &p) == 0, "%s: %s", name, p.detail);
+    record_free(&r);
+}
+
+static const char *description_of(const char *name)
+{
+    static char text[4 * UCPROV_DESCRIPTION_MAX + 1];
+    int64_t id;
+    ck_assert_int_eq(service_lookup_name(sv, ENT_PHONE, name, &id), 0);
+    struct record r;
+    struct problem p = { 0 };
+    ck_assert_int_eq(service_get(sv, ENT_PHONE, id, &r, &p), 0);
+    snprintf(text, sizeof text, "%s",
+             r.v[entity_field_index(entity_get(ENT_PHONE), "description")].s);
+    record_free(&r);
+    return text;
+}
+
+START_TEST(export_neutralises_formulas_and_imports_them_back)
+{
+    /* Cells a spreadsheet would run as formulas (OWASP's CSV injection) get
+     * a single quote in front on export; the import takes it off again. */
+    static const char *const descs[] = {
+        "=cmd|' /C calc'!A0", "@SUM(1+1)", "+1+cmd|x", "-2+3", "'=quoted already",
+        "it's -fine", "",
+    };
+    static const char *const cells[] = {
+        "'=cmd|' /C calc'!A0", "'@SUM(1+1)", "'+1+cmd|x", "'-2+3", "''=quoted already",
+        "it's -fine", "",
+    };
+    enum { N = sizeof descs / sizeof descs[0] };
+    static const char profile_name[] = "=HYPERLINK(\"x\")";
+    int64_t profile = make_profile(profile_name);
+    char names[N][16], want[2048];
+    int used = snprintf(want, sizeof want, HEADER);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "SEP00562B04361%zu", i);
+        make_phone(names[i], descs[i], profile);
+        used += snprintf(want + used, sizeof want - (size_t)used,
+                         "%s,Cisco 8861,%s,\"'=HYPERLINK(\"\"x\"\")\"\n", names[i], cells[i]);
+    }
+    size_t len1;
+    char *first = export(&len1);
+    ck_assert_str_eq(first, want);
+
+    /* Into an empty database and out again: the same texts, the same bytes. */
+    teardown();
+    setup();
+    make_profile(profile_name);
+    struct import_result res;
+    struct problem p = { 0 };
+    ck_assert_int_eq(service_import_phones(sv, &who, first, len1, NULL, NULL, &res, &p), 0);
+    ck_assert_uint_eq(res.imported, N);
+    for (size_t i = 0; i < N; i++)
+        ck_assert_str_eq(description_of(names[i]), descs[i]);
+    size_t len2;
+    char *second = export(&len2);
+    ck_assert_str_eq(second, first);
+    free(first);
+    free(second);
+}
+END_TEST
+
+static int collect_fields(void *ctx, const struct csv_record *rec)
+{
+    struct csv_writer *w = ctx;   /* the fields again, one per line, to compare */
+    for (size_t i = 0; i < rec->n_fields; i++) {
+        const char *one[] = { rec->field[i] };
+        csv_write_record(w, one, 1);
+    }
+    return 0;
+}
+
+START_TEST(writer_neutralises_tab_and_cr_cells)
+{
+    /* Text fields refuse control characters, so only the writer itself sees
+     * these: a tab or CR in front can hide a formula. */
+    static const char *const fields[] = { "\t=1", "\rx", "-", "'", "a=b", "''@x" };
+    struct csv_writer w = { 0 }, again = { 0 }, want = { 0 };
+    csv_write_record(&w, fields, 6);
+    ck_assert(!w.failed);
+    ck_assert_str_eq(w.buf, "'\t=1,\"'\rx\",'-,',a=b,'''@x\n");
+    long line;
+    char err[128];
+    ck_assert_int_eq(csv_read(w.buf, w.len, collect_fields, &again, &line, err, sizeof err), 0);
+    for (size_t i = 0; i < 6; i++)
+        csv_write_record(&want, &fields[i], 1);
+    ck_assert_str_eq(again.buf, want.buf);
+    csv_writer_free(&w);
+    csv_writer_free(&again);
+    csv_writer_free(&want);
+}
+END_TEST
+
+START_TEST(a_byte_order_mark_as_excel_writes_is_skipped)
+{
+    struct import_result res;
+    struct problem p;
+    ck_assert_int_eq(import("\xEF\xBB\xBF" HEADER "SEP00562B043615,Cisco 8861,Desk," CPP "\r\n",
+                            &res, &p), 0);
+    ck_assert_uint_eq(res.imported, 1);
+    ck_assert_str_eq(description_of("SEP00562B043615"), "Desk");
+    /* Only in front: a mark further in is text like any other. */
+    ck_assert_int_eq(import(HEADER "\xEF\xBB\xBF" "SEP00562B043616,Cisco 8861,," CPP "\n",
+                            &res, &p), -1);
+    assert_error(&p, &res, 0, 2, "name", "SEP followed by");
+}
+END_TEST
+
+START_TEST(bytes_that_are_not_utf8_are_named_not_quoted)
+{
+    /* Every message goes out as JSON or HTML, which take only UTF-8: a cell
+     * that is not is named as such, and a quoted cell is never cut inside a
+     * character. */
+    char long_model[2 * 100 + 1] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(long_model, "\xC3\xBC");   /* u-umlaut, two bytes */
+    char csv[1024];
+    snprintf(csv, sizeof csv, HEADER
+             "SEP00562B043615,Cisco \xFF,," CPP "\n"            /* line 2 */
+             "SEP00562B043616,Cisco 8861,,Lab \xC3\n"           /* line 3: cut short */
+             "SEP00562B043617,Cisco 8861,\xED\xA0\x80," CPP "\n"   /* line 4: a surrogate */
+             "SEP00562B043618,%s,," CPP "\n", long_model);     /* line 5 */
+    struct import_result res;
+    struct problem p;
+    ck_assert_int_eq(import(csv, &res, &p), -1);
+    ck_assert_uint_eq(p.n_errors, 4);
+    assert_error(&p, &res, 0, 2, "model", "Phone Type is not valid UTF-8");
+    assert_error(&p, &res, 1, 3, "common_phone_profile", "Common Phone Profile is not valid UTF-8");
+    assert_error(&p, &res, 2, 4, "description", "Description is not valid UTF-8");
+    assert_error(&p, &res, 3, 5, "model", "is not in the model catalogue");
+    for (size_t i = 0; i < p.n_errors; i++)
+        ck_assert_msg(service_utf8_valid(p.errors[i].message), "error %zu: %s", i,
+                      p.errors[i].message);
+    ck_assert_int_eq(import("name,\xFFmodel,description,common_phone_profile\n", &res, &p), -1);
+    assert_error(&p, &res, 0, 1, "", "column 2 is not valid UTF-8");
+    ck_assert(!service_utf8_valid("\xC3"));
+    ck_assert(service_utf8_valid("Z\xC3\xBCrich \xE2\x9C\x93 \xF0\x9F\x93\x9E"));
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
     Suite *s = suite_create("import");
@@ -316,6 +480,10 @@ static Suite *import_suite(void)
     tcase_add_test(tc, duplicate_in_database_and_all_or_nothing);
     tcase_add_test(tc, import_evicts_a_cached_unknown_answer);
     tcase_add_test(tc, round_trip_is_byte_identical);
+    tcase_add_test(tc, export_neutralises_formulas_and_imports_them_back);
+    tcase_add_test(tc, writer_neutralises_tab_and_cr_cells);
+    tcase_add_test(tc, a_byte_order_mark_as_excel_writes_is_skipped);
+    tcase_add_test(tc, bytes_that_are_not_utf8_are_named_not_quoted);
     suite_add_tcase(s, tc);
     return s;
 }
