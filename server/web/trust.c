@@ -70,6 +70,11 @@ static void rotate_form(struct ctx *c, xmlNodePtr content)
     html_attr(b, "data-confirm", "Phones take the new key with their next trust list fetch.");
     b = html_button(bar, "_action", "rotate-sast", "Rotate SAST Primary", NULL);
     html_attr(b, "data-confirm", "Rotate again only after every phone fetched this list.");
+    struct trust_state st;
+    struct problem p = { 0 };
+    if (service_trust_state(c->sv, &st, &p) == 0)
+        html_button(bar, "_action", st.ctl_enabled ? "ctl-off" : "ctl-on",
+                    st.ctl_enabled ? "Stop Serving CTLFile.tlv" : "Serve CTLFile.tlv", NULL);
 }
 
 static void readiness(struct ctx *c, xmlNodePtr content)
@@ -132,6 +137,8 @@ void trust_post(struct ctx *c)
         service_trust_rotate(c->sv, &c->s.who, TRUST_ROLE_TFTP, &p);
     else if (action != NULL && strcmp(action, "rotate-sast") == 0)
         service_trust_rotate(c->sv, &c->s.who, TRUST_ROLE_SAST, &p);
+    else if (action != NULL && strncmp(action, "ctl-o", 5) == 0)
+        service_trust_set_ctl(c->sv, &c->s.who, strcmp(action, "ctl-on") == 0, &p);
     else
         problem_set(&p, 400, "unknown action");
     if (p.status == 0) {
