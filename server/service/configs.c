@@ -171,7 +171,9 @@ static void warm_pass(struct service *sv, unsigned kick)
         if (b != NULL && i > 0 && !judged) {
             /* Judged by the first phone rendered: does the whole site fit? */
             judged = true;
-            if ((names.n + 1) * (b->len + UCPROV_WARM_ENTRY_OVERHEAD) + UCPROV_WARM_HEADROOM < max)
+            /* Each file is kept twice: plain and signed (a header of about 1 kB). */
+            size_t per = 2 * b->len + 1024 + UCPROV_WARM_ENTRY_OVERHEAD;
+            if ((names.n + 1) * per + UCPROV_WARM_HEADROOM < max)
                 stop_at = max;
         }
         rendered += b != NULL;
