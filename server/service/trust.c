@@ -308,6 +308,12 @@ struct trust_set *svc_trust_current(struct service *sv)
     if (s == NULL || store_trust_generation(s, &gen) != STORE_OK || (t && t->generation == gen))
         return t;
     pthread_mutex_lock(&ts->build);
+    /* Read again under the build lock: the builder before us may have made
+     * the keys and moved the generation past what we read. */
+    if (store_trust_generation(s, &gen) != STORE_OK) {
+        pthread_mutex_unlock(&ts->build);
+        return t;
+    }
     struct trust_set *fresh = NULL;
     pthread_mutex_lock(&ts->lock);
     if (ts->set != NULL && ts->set->generation == gen) {   /* another thread built it */
