@@ -12,7 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CSV_MAX_FIELDS 16   /* kept per record; more are counted, not kept */
+#define CSV_MAX_FIELDS 136  /* kept per record (a phone: 5 columns, DN and Label for 64
+                               buttons); more are counted, not kept */
 
 /* One record as the reader hands it over. */
 struct csv_record {

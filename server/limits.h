@@ -39,6 +39,7 @@
 #define UCPROV_PHONE_PASSWORD_MAX  15   /* Local Phone Unlock Password */
 #define UCPROV_SSH_PASSWORD_MAX    127
 #define UCPROV_DEVICE_NAME_LEN     15   /* "SEP" + 12 hex digits */
+#define UCPROV_HOST_MAX            50   /* processNodeName, ntp/name: the phone's limit */
 
 /* --- authentication --- */
 #define UCPROV_KDF_ITERATIONS      100000  /* PBKDF2-HMAC-SHA256 for passwords and tokens */

@@ -13,7 +13,7 @@ server_libucprov_a_SOURCES = \
 	server/limits.h \
 	server/log.c server/log.h \
 	server/metrics.c server/metrics.h \
-	server/model.c server/model.h \
+	server/model.c server/model.h server/model_cc.c server/model_cc.h \
 	server/phonelog.c server/phonelog.h \
 	server/problem.c server/problem.h \
 	server/prometheus.c server/prometheus.h \

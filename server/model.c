@@ -10,6 +10,7 @@
 
 #include "limits.h"
 #include "model.h"
+#include "model_cc.h"
 #include "problem.h"
 
 static const struct enum_value auth_methods[] = {
@@ -104,6 +105,11 @@ static const struct field_def phone_fields[] = {
     { "certificate_issuer", "Certificate Issuer", FT_TEXT, false, 0, UCPROV_DESCRIPTION_MAX, 0,
       NULL, 0 },
     { "certificate_expires", "Certificate Expires", FT_DATE, false, 0, 0, 0, NULL, 0 },
+    /* call control (issue 12): without a device pool the file carries the
+     * system settings; without a SIP profile, the Standard SIP Profile. */
+    { "device_pool", "Device Pool", FT_REF, false, 0, 0, 0, NULL, ENT_DEVICE_POOL },
+    { "sip_profile", "SIP Profile", FT_REF, false, 0, 0, 0, NULL, ENT_SIP_PROFILE },
+    { "lines", "Line Appearances", FT_LINES, false, 0, VIEW_MAX_LINES, 0, NULL, 0 },
     { "phone_security_profile", "Device Security Profile", FT_REF, false, 0, 0, 0, NULL,
       ENT_PHONE_SECURITY_PROFILE },
 };
@@ -127,7 +133,8 @@ static const struct field_def system_settings_fields[] = {
     { "time_zone", "Time Zone", FT_TEXT, true, 1, 50, 0, NULL, 0 },
 };
 
-#define ENTITY(k, coll, lab, single, f) [k] = { k, coll, lab, single, f, sizeof f / sizeof f[0] }
+#define ENTITY(k, coll, lab, single, f) [k] = { k, coll, lab, single, f, sizeof f / sizeof f[0], \
+                                                NULL }
 static const struct entity_def entities[ENT_COUNT] = {
     ENTITY(ENT_CERTIFICATE, "certificates", "certificate", false, certificate_fields),
     ENTITY(ENT_VPN_PROFILE, "vpn-profiles", "VPN profile", false, vpn_profile_fields),
@@ -149,14 +156,20 @@ const char *const trust_store_names[] = {
 
 const struct entity_def *entity_get(enum entity_kind kind)
 {
-    return &entities[kind];
+    const struct entity_def *cc = entities[kind].collection ? NULL : model_cc_entity(kind);
+    return cc ? cc : &entities[kind];
+}
+
+const char *entity_name_field(const struct entity_def *e)
+{
+    return e->name_field ? e->name_field : "name";
 }
 
 const struct entity_def *entity_by_collection(const char *name)
 {
     for (size_t i = 0; i < ENT_COUNT; i++)
-        if (strcmp(entities[i].collection, name) == 0)
-            return &entities[i];
+        if (strcmp(entity_get((enum entity_kind)i)->collection, name) == 0)
+            return entity_get((enum entity_kind)i);
     return NULL;
 }
 
@@ -171,7 +184,8 @@ int entity_field_index(const struct entity_def *e, const char *name)
 static bool is_text_type(enum field_type t)
 {
     return t == FT_TEXT || t == FT_URL || t == FT_SECRET || t == FT_DEVICE_NAME ||
-           t == FT_MODEL || t == FT_STORE || t == FT_DATE || t == FT_HOST || t == FT_LOCALE;
+           t == FT_MODEL || t == FT_STORE || t == FT_DATE || t == FT_HOST || t == FT_LOCALE ||
+           t == FT_HOSTLIST;
 }
 
 void value_set_text(struct value *v, const char *s)
@@ -201,7 +215,7 @@ void record_init_defaults(struct record *rec, enum entity_kind kind)
             value_set_text(v, "");
         else if (f->type == FT_REF)
             v->set = v->is_null = true;
-        else if (f->type == FT_REFLIST)
+        else if (f->type == FT_REFLIST || f->type == FT_LINES)
             v->set = true;
         else
             value_set_int(v, f->def);
@@ -212,6 +226,7 @@ static void value_free(struct value *v)
 {
     free(v->s);
     free(v->ids);
+    free(v->lines);
     memset(v, 0, sizeof *v);
 }
 
@@ -300,6 +315,8 @@ json_t *record_json(const struct record *r)
             for (size_t k = 0; k < v->n_ids; k++)
                 json_array_append_new(j, json_integer(v->ids[k]));
             break;
+        case FT_HOSTLIST: j = hostlist_json(v->s); break;
+        case FT_LINES:    j = lines_json(v); break;
         default:
             j = json_string(v->s ? v->s : "");
             break;
@@ -406,7 +423,13 @@ void record_from_json(json_t *o, struct record *patch, struct problem *p)
     json_object_foreach(o, key, j) {
         int idx = entity_field_index(e, key);
         if (idx >= 0) {
-            decode_field(&e->fields[idx], j, &patch->v[idx], p);
+            const struct field_def *f = &e->fields[idx];
+            if (f->type == FT_HOSTLIST)
+                hostlist_from_json(f, j, &patch->v[idx], p);
+            else if (f->type == FT_LINES)
+                lines_from_json(f, j, &patch->v[idx], p);
+            else
+                decode_field(f, j, &patch->v[idx], p);
             continue;
         }
         /* What GET returns may come back unchanged in a PUT. */

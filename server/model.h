@@ -22,6 +22,13 @@ enum entity_kind {
     ENT_PHONE,
     ENT_VPN_FEATURE_CONFIGURATION,
     ENT_SYSTEM_SETTINGS,
+    /* call control (issue 12): model_cc.c */
+    ENT_CALL_MANAGER,
+    ENT_CALL_MANAGER_GROUP,
+    ENT_DATE_TIME_GROUP,
+    ENT_DEVICE_POOL,
+    ENT_SIP_PROFILE,
+    ENT_DIRECTORY_NUMBER,
     ENT_PHONE_SECURITY_PROFILE,     /* issue 13: trust */
     ENT_COUNT
 };
@@ -41,6 +48,8 @@ enum field_type {
     FT_DATE,        /* "YYYY-MM-DD", or "" when unknown */
     FT_HOST,        /* a host name, an IPv4 or a bare IPv6 address: goes into phones' files */
     FT_LOCALE,      /* a locale folder name on the phone: letters, digits, '_' and '-' */
+    FT_HOSTLIST,    /* ordered host names, count in [min, max]; in s, one a line */
+    FT_LINES,       /* a phone's line appearances, count <= max; in lines */
 };
 
 struct enum_value {
@@ -66,9 +75,19 @@ struct entity_def {
     bool singleton;           /* one row, GET and PUT only */
     const struct field_def *fields;
     size_t n_fields;
+    const char *name_field;   /* the field that names an object; NULL: "name" */
 };
 
-#define RECORD_MAX_FIELDS 20
+#define RECORD_MAX_FIELDS 40
+
+/* A directory number on a phone's button (FT_LINES). */
+#define LINE_TEXT_MAX 30              /* label and display name, in characters */
+struct line_appearance {
+    int64_t button;                   /* 1..64 */
+    int64_t directory_number;         /* id */
+    char label[4 * LINE_TEXT_MAX + 1];
+    char display_name[4 * LINE_TEXT_MAX + 1];   /* "" = the number's */
+};
 
 struct value {
     bool set;          /* given by the caller (for merges) or loaded */
@@ -77,6 +96,8 @@ struct value {
     char *s;           /* TEXT-like types */
     int64_t *ids;      /* FT_REFLIST */
     size_t n_ids;
+    struct line_appearance *lines;   /* FT_LINES, in button order */
+    size_t n_lines;
 };
 
 struct record {
@@ -89,6 +110,8 @@ struct record {
 const struct entity_def *entity_get(enum entity_kind kind);
 /* The entity whose collection is name, or NULL. */
 const struct entity_def *entity_by_collection(const char *name);
+/* The field naming kind's objects ("name", a directory number's "pattern"). */
+const char *entity_name_field(const struct entity_def *e);
 /* Index of a field by name, or -1. */
 int entity_field_index(const struct entity_def *e, const char *name);
 

@@ -693,7 +693,9 @@ int render_device(const struct render_templates *t, const struct device_view *v,
     put_int(f[F_DND_CONTROL], v->dnd_option);
     put_text(f[F_PRIME_LINE], v->always_use_prime_line ? "true" : "false");
     put_text(f[F_PRIME_LINE_VM], v->always_use_prime_line_vm ? "true" : "false");
-    put_text(f[F_FEATURE_POLICY], v->feature_control_policy);
+    char policy[sizeof v->feature_control_policy + 4];
+    render_policy_file(v->feature_control_policy, policy, sizeof policy);
+    put_text(f[F_FEATURE_POLICY], policy);
     put_text(f[F_PHONE_PASSWORD], v->phone_password);
     put_text(f[F_BACKGROUND_ACCESS], v->background_image_access ? "true" : "false");
     put_text(f[F_LOAD], v->load);
@@ -748,4 +750,18 @@ int render_default(const struct render_templates *t, const struct default_view *
         xmlFreeNode(loads);
     }
     return finish(doc, f, out);
+}
+
+void render_policy_file(const char *policy, char *out, size_t len)
+{
+    size_t n = strlen(policy);
+    if (n == 0)
+        snprintf(out, len, "%s", "");
+    else if (n > 4 && strcmp(policy + n - 4, ".xml") == 0)
+        snprintf(out, len, "%s", policy);
+    else
+        snprintf(out, len, "%s.xml", policy);
+    for (char *c = out; *c; c++)
+        if (*c == ' ' || *c == '/' || *c == '\\')
+            *c = '_';
 }

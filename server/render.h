@@ -46,4 +46,8 @@ struct _xmlDoc;
 struct _xmlDoc *skeleton_parse(const char *xml, size_t len, const char *root, char *err,
                                size_t errlen);
 
+/* featurePolicyFile names a file the phone fetches next: the feature control
+ * policy's name as a file name ("Home Workers" -> "Home_Workers.xml"). */
+void render_policy_file(const char *policy, char *out, size_t len);
+
 #endif

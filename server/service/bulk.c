@@ -4,7 +4,8 @@
  * line rolls every row back.  Each column is checked with the words a single
  * create would use, but the model and the profile are answered from what the
  * job loaded once, so 100,000 rows cost no query each.  The export writes the
- * same format, header first, so it imports back to the same bytes. */
+ * same format, header first, so it imports back to the same bytes.  The call
+ * control columns (a device pool, "DN n" and "Label n") are bulk_cc.c's. */
 #include <config.h>
 
 #include <stdint.h>
@@ -61,6 +62,7 @@ struct import_job {
     struct profile_ref *profiles;
     size_t n_profiles;
     struct name_index names;
+    struct cc_columns cc;
     size_t rows, bytes_total;
     import_progress_fn progress;
     void *progress_ctx;
@@ -214,6 +216,9 @@ static int import_header(struct import_job *job, const struct csv_record *rec)
     }
     for (size_t i = 0; i < rec->n_fields; i++) {
         int c = import_column_of(rec->field[i]);
+        int cc = c == IMPORT_NO_COLUMN ? cc_column(&job->cc, rec->field[i], (int)i) : 0;
+        if (cc == 1)
+            continue;
         if (c == IMPORT_NO_COLUMN || job->position[c] != IMPORT_NO_COLUMN) {
             char msg[160];
             const char *cell = rec->field[i];
@@ -223,7 +228,8 @@ static int import_header(struct import_job *job, const struct csv_record *rec)
             else
                 snprintf(msg, sizeof msg, "'%.*s' is %s; the header is " IMPORT_HEADER,
                          svc_echo_len(cell, 60), cell,
-                         c == IMPORT_NO_COLUMN ? "not a column" : "named twice");
+                         c == IMPORT_NO_COLUMN && cc == 0 ? "not a column"
+                                  : "named twice");
             import_error(job, rec->line, "", msg);
             continue;
         }
@@ -238,6 +244,9 @@ static int import_header(struct import_job *job, const struct csv_record *rec)
             import_error(job, rec->line, "", msg);
         }
     }
+    char msg[160];
+    if (cc_header_problem(&job->cc, msg, sizeof msg))
+        import_error(job, rec->line, "", msg);
     return 0;
 }
 
@@ -315,10 +324,21 @@ static void import_row(struct import_job *job, const struct csv_record *rec)
         import_error(job, rec->line, import_columns[COL_NAME], msg);
         return;
     }
+    struct line_appearance lines[VIEW_MAX_LINES];
+    size_t n_lines = 0;
+    struct cc_refusal refusal;
+    struct phone_row row = { name, text[COL_MODEL], text[COL_DESCRIPTION], profile_id, NULL,
+                             0, NULL, NULL };
+    if (!cc_row(&job->cc, job->s, rec, &row.pool_id, lines, &n_lines, &refusal)) {
+        import_error(job, rec->line, refusal.column, refusal.message);
+        return;
+    }
     /* Rows go in as they are read: the UNIQUE index finds a name the database
      * already has, and a refusal rolls every row back anyway. */
-    struct phone_row row = { name, text[COL_MODEL], text[COL_DESCRIPTION], profile_id, NULL };
-    enum store_status ss = store_phone_insert(job->s, &row);
+    int64_t id = 0;
+    enum store_status ss = store_phone_insert(job->s, &row, n_lines ? &id : NULL);
+    if (ss == STORE_OK)
+        ss = store_phone_lines_insert(job->s, id, lines, n_lines);
     if (ss == STORE_OK)
         return;
     if (ss == STORE_CONFLICT)
@@ -353,6 +373,7 @@ int service_import_phones(struct service *sv, const struct actor *who, const cha
     };
     if (store_begin_write(s) != STORE_OK)
         return svc_fail_internal(p);
+    cc_columns_init(&job.cc);
     job.n_models = store_model_names(s, job.models, IMPORT_MAX_MODELS);
     if (job.n_models > IMPORT_MAX_MODELS)
         job.n_models = IMPORT_MAX_MODELS;
@@ -383,35 +404,50 @@ int service_import_phones(struct service *sv, const struct actor *who, const cha
         log_info("%s imported %zu phones", who->name, job.names.n);
     }
     name_index_free(&job.names);
+    cc_columns_free(&job.cc);
     free(job.profiles);
     return rc;
 }
 
+struct export_job {
+    struct csv_writer w;
+    struct cc_export cc;
+};
+
 static void export_row(void *ctx, const struct phone_row *row)
 {
-    const char *fields[COL_COUNT] = {
+    struct export_job *x = ctx;
+    const char *fields[CSV_MAX_FIELDS] = {
         [COL_NAME] = row->name,
         [COL_MODEL] = row->model,
         [COL_DESCRIPTION] = row->description,
         [COL_PROFILE] = row->profile,
     };
-    csv_write_record(ctx, fields, COL_COUNT);
+    size_t n = COL_COUNT + cc_export_row(&x->cc, row, fields + COL_COUNT);
+    csv_write_record(&x->w, fields, n);
 }
 
 int service_export_phones(struct service *sv, char **out, size_t *len, struct problem *p)
 {
     struct store *s = svc_conn(sv);
-    struct csv_writer w = { 0 };
     *out = NULL;
     *len = 0;
-    if (s == NULL)
-        return svc_fail_internal(p);
-    csv_write_record(&w, import_columns, COL_COUNT);
-    if (store_each_phone_row(s, export_row, &w) != STORE_OK || w.failed) {
-        csv_writer_free(&w);
+    struct export_job *x = s ? calloc(1, sizeof *x) : NULL;
+    if (x == NULL || cc_export_init(&x->cc, s) != 0) {
+        free(x);
         return svc_fail_internal(p);
     }
-    *out = w.buf;
-    *len = w.len;
+    const char *header[CSV_MAX_FIELDS];
+    memcpy(header, import_columns, sizeof import_columns);
+    size_t n = COL_COUNT + cc_export_header(&x->cc, header + COL_COUNT);
+    csv_write_record(&x->w, header, n);
+    if (store_each_phone_row(s, export_row, x) != STORE_OK || x->w.failed) {
+        csv_writer_free(&x->w);
+        free(x);
+        return svc_fail_internal(p);
+    }
+    *out = x->w.buf;
+    *len = x->w.len;
+    free(x);
     return 0;
 }

@@ -35,6 +35,7 @@ static void diagnose_certificate(const struct cert_row *row, int64_t now, int ex
 static void diagnose_certificates(struct store *s, int expiry_days, struct diag_list *l);
 static void diagnose_gateway(struct store *s, const struct record *gw, struct diag_list *l);
 static void diagnose_models(struct store *s, const char *only, struct diag_list *l);
+static void diagnose_lines(struct store *s, const struct record *phone, struct diag_list *l);
 static int diag_begin(struct service *sv, struct store **s, struct diag_list *l,
                       struct problem *p);
 static void diagnose_all_gateways(struct store *s, struct diag_list *l);
@@ -147,6 +148,38 @@ static void diagnose_gateway(struct store *s, const struct record *gw, struct di
              "gateway (and on the ASA), or turn Enable Host ID Check off in %s", host, sources[0]);
 }
 
+/* A line registers with digest credentials: an 8841 and others send no
+ * REGISTER without authName, so a number without both is a line without
+ * dial tone (issue 12). */
+static void diagnose_lines(struct store *s, const struct record *phone, struct diag_list *l)
+{
+    const struct entity_def *e = entity_get(ENT_PHONE);
+    const struct value *pool = &phone->v[entity_field_index(e, "device_pool")];
+    const struct value *lines = &phone->v[entity_field_index(e, "lines")];
+    const struct entity_def *dn_e = entity_get(ENT_DIRECTORY_NUMBER);
+    for (size_t i = 0; !pool->is_null && i < lines->n_lines; i++) {
+        struct record dn;
+        if (store_record_get(s, ENT_DIRECTORY_NUMBER, lines->lines[i].directory_number, &dn) !=
+            STORE_OK)
+            continue;
+        const char *user = dn.v[entity_field_index(dn_e, "auth_name")].s;
+        const char *secret = dn.v[entity_field_index(dn_e, "auth_password")].s;
+        const char *pattern = dn.v[entity_field_index(dn_e, "pattern")].s;
+        struct diagnostic *d = (user && *user && secret && *secret) ? NULL
+            : diag_add(l, DIAG_WARNING, "line_without_credentials", ENT_DIRECTORY_NUMBER, dn.id,
+                       pattern ? pattern : "");
+        if (d != NULL) {
+            snprintf(d->message, sizeof d->message, "line %lld of %s (directory number %s) has "
+                     "no digest user and password: the phone does not register it",
+                     (long long)lines->lines[i].button, svc_record_name(phone),
+                     pattern ? pattern : "");
+            snprintf(d->fix, sizeof d->fix, "set the Digest User and Digest Password of "
+                     "directory number %s", pattern ? pattern : "");
+        }
+        record_free(&dn);
+    }
+}
+
 static void diagnose_models(struct store *s, const char *only, struct diag_list *l)
 {
     char names[20][16], models[20][64];
@@ -222,8 +255,10 @@ int service_save_warnings(struct service *sv, const struct record *saved,
     else if (k == ENT_VPN_PROFILE || k == ENT_COMMON_PHONE_PROFILE || k == ENT_VPN_GROUP ||
              k == ENT_VPN_FEATURE_CONFIGURATION)
         diagnose_all_gateways(s, &l);
-    if (k == ENT_PHONE)
+    if (k == ENT_PHONE) {
         diagnose_models(s, svc_record_name(saved), &l);
+        diagnose_lines(s, saved, &l);
+    }
     else if (k == ENT_COMMON_PHONE_PROFILE)
         diagnose_models(s, NULL, &l);
     /* A save warns about what it can break, not about expiry it did not touch. */

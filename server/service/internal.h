@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "cert.h"
+#include "csvio.h"
 #include "service/service.h"
 #include "store/store.h"
 #include "trust/sighdr.h"
@@ -94,6 +95,57 @@ int svc_echo_len(const char *s, int max);
 #define SVC_ECHO_MAX 120   /* bytes of a given text quoted back in a message */
 /* Every field of r against its definition; normalises a device name in place. */
 void svc_validate_record(struct store *s, struct record *r, struct problem *p);
+/* A DNS name, an IPv4 address or a bare IPv6 address, as FT_HOST takes it. */
+bool svc_host_valid(const char *s);
+/* callctl.c: call control's checks (issue 12).  A Date/Time Group's NTP
+ * hosts; a phone's lines (sorted by button when valid); the rules of r's kind
+ * beyond its field table. */
+void svc_validate_hostlist(const struct field_def *f, const char *hosts, struct problem *p);
+void svc_validate_lines(struct store *s, const struct field_def *f, struct value *v,
+                        struct problem *p);
+void svc_validate_callctl(const struct record *r, struct problem *p);
+/* Digits, '*', '#' and a leading '+': what a phone dials (not empty). */
+bool svc_dialable(const char *s);
+
+/* bulk_cc.c: the phones CSV's call control columns, "device_pool" and
+ * "DN n"/"Label n" for button n. */
+struct cc_pool_ref {
+    char name[4 * 50 + 1];
+    int64_t id;               /* -1: no such pool */
+};
+struct cc_columns {
+    int pool;                                  /* position in the file, -1: absent */
+    int dn[VIEW_MAX_LINES], label[VIEW_MAX_LINES];   /* by button - 1 */
+    struct cc_pool_ref *pools;
+    size_t n_pools;
+};
+struct cc_refusal {
+    char column[16];
+    char message[256];
+};
+void cc_columns_init(struct cc_columns *c);
+void cc_columns_free(struct cc_columns *c);
+/* A header cell at pos: 1 when it is one of these columns, -1 when named
+ * twice, 0 when it is not one of them. */
+int cc_column(struct cc_columns *c, const char *name, int pos);
+/* True, with msg, when the header's columns do not go together. */
+bool cc_header_problem(const struct cc_columns *c, char *msg, size_t len);
+/* One row's pool (0 for none) and lines (up to VIEW_MAX_LINES, numbers
+ * created as needed); false with r set at the first bad cell. */
+bool cc_row(struct cc_columns *c, struct store *s, const struct csv_record *rec,
+            int64_t *pool_id, struct line_appearance *lines, size_t *n, struct cc_refusal *r);
+
+struct cc_export {
+    bool pools;
+    int64_t max_button;
+    char names[VIEW_MAX_LINES][2][16];
+    char scratch[VIEW_MAX_LINES * 256];
+};
+int cc_export_init(struct cc_export *x, struct store *s);
+/* The header cells and a row's cells after the four phone columns; returns
+ * how many were set (0 for a site without call control). */
+size_t cc_export_header(struct cc_export *x, const char **fields);
+size_t cc_export_row(struct cc_export *x, const struct phone_row *row, const char **fields);
 /* Rules that span objects, checked after the write inside its transaction. */
 void svc_check_after_write(struct store *s, const struct record *r, struct problem *p);
 

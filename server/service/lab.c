@@ -2,7 +2,9 @@
  *
  * One ASA gateway with its certificate, a VPN profile, group and common phone
  * profile, and a few 8861 phones, created through the public operations as an
- * admin would, so the demo passes every check a real site does. */
+ * admin would, so the demo passes every check a real site does.  The phones
+ * have call control (issue 12): a group of two call managers, a Tokyo clock,
+ * a device pool and two directory numbers with digest credentials. */
 #include <config.h>
 
 #include <stdio.h>
@@ -14,16 +16,19 @@
 
 /* Where each object's id goes, so that later objects can refer to it. */
 enum demo_slot { SLOT_NONE, SLOT_CERT, SLOT_PROFILE, SLOT_GATEWAY, SLOT_GROUP, SLOT_CPP,
+                 SLOT_CM1, SLOT_CM2, SLOT_CMG, SLOT_DTG, SLOT_POOL, SLOT_DN1, SLOT_DN2,
                  SLOT_COUNT };
 
-#define DEMO_MAX_FIELDS 4
+#define DEMO_MAX_FIELDS 7
+
+enum demo_how { D_VALUE, D_REF, D_LIST, D_LINE };
 
 struct demo_field {
     const char *name;         /* NULL ends the list */
     const char *text;         /* NULL: an integer field */
-    int64_t value;
+    int64_t value;            /* a line's button for D_LINE */
     enum demo_slot ref;       /* the id of an earlier object instead of value */
-    bool list;                /* a list holding that one id */
+    enum demo_how how;        /* D_LIST: appended to a list; D_LINE: a line on button value */
 };
 
 struct demo_object {
@@ -32,10 +37,12 @@ struct demo_object {
     struct demo_field fields[DEMO_MAX_FIELDS];
 };
 
-#define TEXT(field, text)   { field, text, 0, SLOT_NONE, false }
-#define INT(field, value)   { field, NULL, value, SLOT_NONE, false }
-#define REF(field, slot)    { field, NULL, 0, slot, false }
-#define REFS(field, slot)   { field, NULL, 0, slot, true }
+#define TEXT(field, text)   { field, text, 0, SLOT_NONE, D_VALUE }
+#define INT(field, value)   { field, NULL, value, SLOT_NONE, D_VALUE }
+#define REF(field, slot)    { field, NULL, 0, slot, D_REF }
+#define REFS(field, slot)   { field, NULL, 0, slot, D_LIST }
+#define LINE(button, slot)  { "lines", NULL, button, slot, D_LINE }
+#define CALL_CONTROL        REF("device_pool", SLOT_POOL)
 
 static const char demo_gateway[] = "ASAv-Lab";   /* present: the demo is loaded */
 static const char demo_cert_file[] = "asav.example.lab.pem";
@@ -62,18 +69,49 @@ static const struct demo_object demo_objects[] = {
         TEXT("description", "Copy of the standard profile with the lab VPN"),
         REF("vpn_group", SLOT_GROUP),
         REF("vpn_profile", SLOT_PROFILE) } },
+    { ENT_CALL_MANAGER, SLOT_CM1, {
+        TEXT("name", "CM-Lab-1"), TEXT("description", "Registrar, primary"),
+        TEXT("host", "cucm1.example.lab") } },
+    { ENT_CALL_MANAGER, SLOT_CM2, {
+        TEXT("name", "CM-Lab-2"), TEXT("description", "Registrar, backup"),
+        TEXT("host", "cucm2.example.lab") } },
+    { ENT_CALL_MANAGER_GROUP, SLOT_CMG, {
+        TEXT("name", "CMG-Lab"), REFS("call_managers", SLOT_CM1),
+        REFS("call_managers", SLOT_CM2) } },
+    { ENT_DATE_TIME_GROUP, SLOT_DTG, {
+        TEXT("name", "Tokyo"), TEXT("time_zone", "Tokyo Standard Time"),
+        TEXT("date_template", "Y/M/D"), TEXT("ntp_servers", "ntp1.example.lab") } },
+    { ENT_DEVICE_POOL, SLOT_POOL, {
+        TEXT("name", "DP-Lab"), REF("call_manager_group", SLOT_CMG),
+        REF("date_time_group", SLOT_DTG), TEXT("user_locale", "English_United_States"),
+        TEXT("network_locale", "Japan") } },
+    /* Digest credentials of the demo only; a site sets its own. */
+    { ENT_DIRECTORY_NUMBER, SLOT_DN1, {
+        TEXT("pattern", "1001"), TEXT("display_name", "Home worker 1"),
+        TEXT("auth_name", "hw1001"), TEXT("auth_password", "demo-1001-secret"),
+        TEXT("voicemail_number", "8000") } },
+    { ENT_DIRECTORY_NUMBER, SLOT_DN2, {
+        TEXT("pattern", "1002"), TEXT("display_name", "Home worker 2"),
+        TEXT("auth_name", "hw1002"), TEXT("auth_password", "demo-1002-secret"),
+        TEXT("voicemail_number", "8000") } },
     { ENT_PHONE, SLOT_NONE, { TEXT("name", "SEP00562B043615"), TEXT("model", "Cisco 8861"),
-        TEXT("description", "Home worker 1"), REF("common_phone_profile", SLOT_CPP) } },
+        TEXT("description", "Home worker 1"), REF("common_phone_profile", SLOT_CPP),
+        CALL_CONTROL, LINE(1, SLOT_DN1) } },
     { ENT_PHONE, SLOT_NONE, { TEXT("name", "SEP00562B043616"), TEXT("model", "Cisco 8861"),
-        TEXT("description", "Home worker 2"), REF("common_phone_profile", SLOT_CPP) } },
+        TEXT("description", "Home worker 2"), REF("common_phone_profile", SLOT_CPP),
+        CALL_CONTROL, LINE(1, SLOT_DN2) } },
+    /* A shared line: the assistant's phone rings for both. */
     { ENT_PHONE, SLOT_NONE, { TEXT("name", "SEP00562B043617"), TEXT("model", "Cisco 8861"),
-        TEXT("description", "Home worker 3"), REF("common_phone_profile", SLOT_CPP) } },
+        TEXT("description", "Home worker 3"), REF("common_phone_profile", SLOT_CPP),
+        CALL_CONTROL, LINE(1, SLOT_DN1), LINE(2, SLOT_DN2) } },
 };
 
 #undef TEXT
 #undef INT
 #undef REF
 #undef REFS
+#undef LINE
+#undef CALL_CONTROL
 
 static const struct actor demo_actor = { 0, "demo" };
 
@@ -82,6 +120,7 @@ static int demo_create(struct service *sv, const struct demo_object *o,
                        int64_t ids[SLOT_COUNT], struct problem *p);
 static void set_field(struct record *r, const char *name, const char *text, int64_t i);
 static void set_ids(struct record *r, const char *name, int64_t id);
+static void add_line(struct record *r, int64_t button, int64_t dn);
 
 int service_load_demo(struct service *sv, struct problem *p)
 {
@@ -132,9 +171,11 @@ static int demo_create(struct service *sv, const struct demo_object *o,
     struct record r = { .kind = o->kind };
     for (size_t i = 0; i < DEMO_MAX_FIELDS && o->fields[i].name; i++) {
         const struct demo_field *f = &o->fields[i];
-        if (f->list)
+        if (f->how == D_LIST)
             set_ids(&r, f->name, ids[f->ref]);
-        else if (f->ref != SLOT_NONE)
+        else if (f->how == D_LINE)
+            add_line(&r, f->value, ids[f->ref]);
+        else if (f->how == D_REF)
             set_field(&r, f->name, NULL, ids[f->ref]);
         else
             set_field(&r, f->name, f->text, f->value);
@@ -155,11 +196,26 @@ static void set_field(struct record *r, const char *name, const char *text, int6
         value_set_int(&r->v[idx], i);
 }
 
+/* Appends id to the list. */
 static void set_ids(struct record *r, const char *name, int64_t id)
 {
-    int idx = entity_field_index(entity_get(r->kind), name);
-    r->v[idx].ids = malloc(sizeof(int64_t));
-    r->v[idx].ids[0] = id;
-    r->v[idx].n_ids = 1;
-    r->v[idx].set = true;
+    struct value *v = &r->v[entity_field_index(entity_get(r->kind), name)];
+    int64_t *grown = realloc(v->ids, (v->n_ids + 1) * sizeof *grown);
+    if (grown == NULL)
+        return;
+    grown[v->n_ids++] = id;
+    v->ids = grown;
+    v->set = true;
+}
+
+static void add_line(struct record *r, int64_t button, int64_t dn)
+{
+    struct value *v = &r->v[entity_field_index(entity_get(r->kind), "lines")];
+    struct line_appearance *grown = realloc(v->lines, (v->n_lines + 1) * sizeof *grown);
+    if (grown == NULL)
+        return;
+    grown[v->n_lines] = (struct line_appearance){ .button = button, .directory_number = dn };
+    v->lines = grown;
+    v->n_lines++;
+    v->set = true;
 }

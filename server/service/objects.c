@@ -8,6 +8,7 @@
  * delete is refused the same way for every kind while something uses it. */
 #include <config.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,8 +21,10 @@ static int write_record(struct store *s, struct record *rec, bool insert,
                         struct name_list *affected, struct problem *p);
 static bool rollover_refused(struct service *sv, enum entity_kind kind, int64_t id,
                              const struct record *patch, struct problem *p);
+static uint64_t secrets_changed(const struct record *rec, const struct record *patch);
 static int audit_update(struct store *s, const struct actor *who, const struct entity_def *e,
-                        int64_t id, const struct record *rec, json_t *before);
+                        int64_t id, const struct record *rec, json_t *before,
+                        uint64_t secrets);
 static bool deletable(struct store *s, const struct entity_def *e, int64_t id,
                       struct problem *p);
 static json_t *snapshot(struct store *s, enum entity_kind kind, int64_t id, char *name,
@@ -29,7 +32,8 @@ static json_t *snapshot(struct store *s, enum entity_kind kind, int64_t id, char
 
 const char *svc_record_name(const struct record *r)
 {
-    int idx = entity_field_index(entity_get(r->kind), "name");
+    const struct entity_def *e = entity_get(r->kind);
+    int idx = entity_field_index(e, entity_name_field(e));
     return idx >= 0 && r->v[idx].s ? r->v[idx].s : "";
 }
 
@@ -109,13 +113,14 @@ int service_update_guarded(struct service *sv, const struct actor *who, enum ent
     /* Phones that depended on the old state and those that depend on the new one. */
     store_affected_phones(s, kind, id, &affected);
     json_t *before = record_json(&rec);
+    uint64_t secrets = secrets_changed(&rec, patch);
     record_merge(&rec, patch);
     if (write_record(s, &rec, false, &affected, p) != 0) {
         record_free(&rec);
         json_decref(before);
         return -1;
     }
-    if (audit_update(s, who, e, id, &rec, before) != 0) {
+    if (audit_update(s, who, e, id, &rec, before, secrets) != 0) {
         svc_refuse(s, &affected, -1);
         record_free(&rec);
         return svc_fail_internal(p);
@@ -249,11 +254,31 @@ static bool rollover_refused(struct service *sv, enum entity_kind kind, int64_t 
            service_rollover_check(sv, id, patch->v[certs].ids, patch->v[certs].n_ids, p) != 0;
 }
 
-/* An update that changed nothing leaves no audit entry.  Takes ownership of before. */
+/* The secret fields (bits by field index) whose value the patch changes. */
+static uint64_t secrets_changed(const struct record *rec, const struct record *patch)
+{
+    const struct entity_def *e = entity_get(rec->kind);
+    uint64_t bits = 0;
+    for (size_t i = 0; i < e->n_fields && i < 64; i++)
+        if (e->fields[i].type == FT_SECRET && patch->v[i].set &&
+            strcmp(patch->v[i].s ? patch->v[i].s : "", rec->v[i].s ? rec->v[i].s : "") != 0)
+            bits |= UINT64_C(1) << i;
+    return bits;
+}
+
+/* An update that changed nothing leaves no audit entry; a changed secret is
+ * recorded as "<name>_changed", never its value.  Takes ownership of before. */
 static int audit_update(struct store *s, const struct actor *who, const struct entity_def *e,
-                        int64_t id, const struct record *rec, json_t *before)
+                        int64_t id, const struct record *rec, json_t *before,
+                        uint64_t secrets)
 {
     json_t *after = record_json(rec);
+    for (size_t i = 0; i < e->n_fields && i < 64; i++) {
+        char key[80];
+        snprintf(key, sizeof key, "%s_changed", e->fields[i].name);
+        if (secrets & (UINT64_C(1) << i))
+            json_object_set_new(after, key, json_true());
+    }
     if (json_equal(before, after)) {
         json_decref(before);
         json_decref(after);

@@ -67,6 +67,10 @@ int service_list(struct service *sv, enum entity_kind kind, const struct list_qu
                  struct record **items, size_t *n, int64_t *total, struct problem *p);
 /* Id of the object called name, for CSV and the CLI; 0 on success. */
 int service_lookup_name(struct service *sv, enum entity_kind kind, const char *name, int64_t *id);
+/* The objects that use (kind, id), up to max into out; how many there are in
+ * all, or -1 (p set).  A directory number's phones, a pool's, ... */
+int64_t service_users(struct service *sv, enum entity_kind kind, int64_t id,
+                      struct object_ref *out, size_t max, struct problem *p);
 
 /* --- trust certificates (certs.c) --- */
 int service_cert_add(struct service *sv, const struct actor *who, const char *trust_store,

@@ -39,7 +39,8 @@ int svc_write_status(struct store *s, struct name_list *affected, enum store_sta
         return 0;
     case STORE_CONFLICT:
         problem_set(p, 409, "a %s named '%s' already exists", e->label, svc_record_name(r));
-        problem_field(p, "name", "the name is already in use");
+        problem_field(p, entity_name_field(e), "the %s is already in use",
+                      entity_name_field(e));
         break;
     case STORE_NOT_FOUND:
         problem_set(p, 404, "there is no %s with id %lld", e->label, (long long)r->id);

@@ -329,6 +329,7 @@ void svc_validate_record(struct store *s, struct record *r, struct problem *p)
     const struct entity_def *e = entity_get(r->kind);
     for (size_t i = 0; i < e->n_fields; i++)
         validate_field(s, &e->fields[i], &r->v[i], p);
+    svc_validate_callctl(r, p);
 }
 
 static void validate_field(struct store *s, const struct field_def *f, struct value *v,
@@ -381,6 +382,12 @@ static void validate_field(struct store *s, const struct field_def *f, struct va
     case FT_DATE:
         if (*text != '\0' && !date_valid(text))
             problem_field(p, f->name, "%s must be a date as YYYY-MM-DD", f->label);
+        break;
+    case FT_HOSTLIST:
+        svc_validate_hostlist(f, text, p);
+        break;
+    case FT_LINES:
+        svc_validate_lines(s, f, v, p);
         break;
     }
 }
@@ -450,4 +457,9 @@ void svc_check_after_write(struct store *s, const struct record *r, struct probl
         for (size_t i = 0; i < n && p->status == 0; i++)
             check_group_cert_limit(s, groups[i], "certificates", p);
     }
+}
+
+bool svc_host_valid(const char *s)
+{
+    return *s != '\0' && host_valid(s, strlen(s));
 }

@@ -122,4 +122,18 @@ void sql_append(char *buf, const char *fmt, ...) __attribute__((format(printf, 2
 size_t name_filter(char *sql, const struct list_query *q, const char *column,
                    struct db_value *arg, char **owned);
 
+/* callctl.c: the lists of call control kept in tables of their own (a
+ * Date/Time Group's FT_HOSTLIST, a phone's FT_LINES), and a phone's call
+ * control view, filled when it has a device pool. */
+enum store_status store_cc_read_list(struct store *s, enum field_type type, int64_t owner,
+                                     struct value *v);
+enum store_status store_cc_write_list(struct store *s, enum field_type type, int64_t owner,
+                                      const struct value *v);
+struct cc_ids {
+    int64_t phone_id, pool_id, sip_profile_id;
+    bool has_sip_profile;
+};
+enum store_status store_cc_device_view(struct store *s, const struct cc_ids *ids,
+                                       struct device_view *v);
+
 #endif

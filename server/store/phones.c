@@ -8,16 +8,21 @@
 
 /* ------------------------------------------------------------ phones in bulk */
 
-enum store_status store_phone_insert(struct store *s, const struct phone_row *row)
+enum store_status store_phone_insert(struct store *s, const struct phone_row *row, int64_t *id)
 {
     /* A cached statement and values bound without a copy: an import of
      * 100,000 rows runs this 100,000 times in one transaction. */
     static const char sql[] =
-        "INSERT INTO phones (name, model, description, common_phone_profile_id) "
-        "VALUES (?, ?, ?, ?)";
+        "INSERT INTO phones (name, model, description, common_phone_profile_id, "
+        "device_pool_id) VALUES (?, ?, ?, ?, ?)";
+    /* Not RETURNING: SQLite keeps a statement journal for it, ten writes a row. */
+    static const char find[] = "SELECT id FROM phones WHERE name = ?";
     enum store_status ss = db_exec(s, db_prepare(s, sql), DB_ARGS(
         BIND_TEXT(row->name), BIND_TEXT(row->model),
-        BIND_TEXT(row->description ? row->description : ""), BIND_INT(row->profile_id)));
+        BIND_TEXT(row->description ? row->description : ""), BIND_INT(row->profile_id),
+        BIND_OPT_INT(row->pool_id, row->pool_id > 0)));
+    if (ss == STORE_OK && id != NULL)
+        ss = db_int(s, db_prepare(s, find), DB_ARGS(BIND_TEXT(row->name)), id);
     return ss == STORE_IN_USE ? STORE_INVALID : ss;
 }
 
@@ -44,6 +49,8 @@ static bool call_row_fn(void *ctx, const struct db_row *row)
         .description = db_col_text(row, 2),
         .profile_id = db_col_int(row, 3),
         .profile = db_col_text(row, 4),
+        .pool = db_col_text(row, 5),
+        .lines = db_col_text(row, 6),
     };
     each->row_fn(each->ctx, &r);
     return true;
@@ -63,9 +70,13 @@ enum store_status store_each_phone_row(struct store *s,
                                        void *ctx)
 {
     static const char sql[] =
-        "SELECT p.name, p.model, p.description, p.common_phone_profile_id, c.name "
+        "SELECT p.name, p.model, p.description, p.common_phone_profile_id, c.name, "
+        "coalesce(dp.name, ''), (SELECT group_concat(x, char(10)) FROM "
+        "(SELECT l.button || char(9) || d.pattern || char(9) || l.label AS x "
+        "FROM phone_lines l JOIN directory_numbers d ON d.id = l.directory_number_id "
+        "WHERE l.phone_id = p.id ORDER BY l.button)) "
         "FROM phones p JOIN common_phone_profiles c ON c.id = p.common_phone_profile_id "
-        "ORDER BY p.name";
+        "LEFT JOIN device_pools dp ON dp.id = p.device_pool_id ORDER BY p.name";
     struct each_phone each = { .row_fn = fn, .ctx = ctx };
     return db_run(s, db_prepare(s, sql), DB_NOARGS, call_row_fn, &each);
 }

@@ -18,20 +18,32 @@ struct link_def {
     const char *select_sql;   /* targets and when each was added, in order */
     const char *delete_sql;
     const char *insert_sql;   /* owner, target, position, added_at */
+    bool untimed;             /* no added_at: insert_sql takes the first three */
 };
 
 #define LINK(field, table, owner, target) { field, \
     "SELECT " target ", added_at FROM " table " WHERE " owner " = ? ORDER BY position", \
     "DELETE FROM " table " WHERE " owner " = ?", \
-    "INSERT INTO " table " (" owner ", " target ", position, added_at) VALUES (?, ?, ?, ?)" }
+    "INSERT INTO " table " (" owner ", " target ", position, added_at) VALUES (?, ?, ?, ?)", \
+    false }
 
 static const struct link_def gateway_links[] = {
     LINK("certificates", "vpn_gateway_certificates", "gateway_id", "certificate_id"),
-    { NULL, NULL, NULL, NULL },
+    { NULL, NULL, NULL, NULL, false },
 };
 static const struct link_def group_links[] = {
     LINK("gateways", "vpn_group_gateways", "group_id", "gateway_id"),
-    { NULL, NULL, NULL, NULL },
+    { NULL, NULL, NULL, NULL, false },
+};
+/* A CallManager Group's members: the position is the member priority. */
+static const struct link_def cm_group_links[] = {
+    { "call_managers",
+      "SELECT call_manager_id, 0 FROM call_manager_group_members WHERE group_id = ? "
+      "ORDER BY position",
+      "DELETE FROM call_manager_group_members WHERE group_id = ?",
+      "INSERT INTO call_manager_group_members (group_id, call_manager_id, position) "
+      "VALUES (?, ?, ?)", true },
+    { NULL, NULL, NULL, NULL, false },
 };
 
 static const struct {
@@ -46,6 +58,13 @@ static const struct {
     [ENT_PHONE]                     = { "phones", NULL },
     [ENT_VPN_FEATURE_CONFIGURATION] = { "vpn_feature_configuration", NULL },
     [ENT_SYSTEM_SETTINGS]           = { "system_settings", NULL },
+    /* call control (issue 12); the NTP servers and phone lines: store/callctl.c */
+    [ENT_CALL_MANAGER]              = { "call_managers", NULL },
+    [ENT_CALL_MANAGER_GROUP]        = { "call_manager_groups", cm_group_links },
+    [ENT_DATE_TIME_GROUP]           = { "date_time_groups", NULL },
+    [ENT_DEVICE_POOL]               = { "device_pools", NULL },
+    [ENT_SIP_PROFILE]               = { "sip_profiles", NULL },
+    [ENT_DIRECTORY_NUMBER]          = { "directory_numbers", NULL },
     [ENT_PHONE_SECURITY_PROFILE]    = { "phone_security_profiles", NULL },
 };
 
@@ -66,10 +85,26 @@ static const struct {
       "SELECT id, name FROM common_phone_profiles WHERE vpn_profile_id = ? ORDER BY name" },
     { ENT_COMMON_PHONE_PROFILE, ENT_PHONE,
       "SELECT id, name FROM phones WHERE common_phone_profile_id = ? ORDER BY name" },
+    /* call control (issue 12) */
+    { ENT_CALL_MANAGER, ENT_CALL_MANAGER_GROUP,
+      "SELECT g.id, g.name FROM call_manager_group_members m JOIN call_manager_groups g "
+      "ON g.id = m.group_id WHERE m.call_manager_id = ? ORDER BY g.name" },
+    { ENT_CALL_MANAGER_GROUP, ENT_DEVICE_POOL,
+      "SELECT id, name FROM device_pools WHERE call_manager_group_id = ? ORDER BY name" },
+    { ENT_DATE_TIME_GROUP, ENT_DEVICE_POOL,
+      "SELECT id, name FROM device_pools WHERE date_time_group_id = ? ORDER BY name" },
+    { ENT_DEVICE_POOL, ENT_PHONE,
+      "SELECT id, name FROM phones WHERE device_pool_id = ? ORDER BY name" },
+    { ENT_SIP_PROFILE, ENT_PHONE,
+      "SELECT id, name FROM phones WHERE sip_profile_id = ? ORDER BY name" },
+    { ENT_DIRECTORY_NUMBER, ENT_PHONE,
+      "SELECT p.id, p.name FROM phone_lines l JOIN phones p ON p.id = l.phone_id "
+      "WHERE l.directory_number_id = ? ORDER BY p.name" },
     { ENT_PHONE_SECURITY_PROFILE, ENT_PHONE,
       "SELECT id, name FROM phones WHERE phone_security_profile_id = ? ORDER BY name" },
 };
 
+static bool own_column(enum field_type t);
 static const struct link_def *link_of(enum entity_kind kind, const char *field);
 static void append_columns(char *sql, const struct entity_def *e, const char *assign);
 static size_t bind_fields(const struct entity_def *e, const struct record *rec,
@@ -82,6 +117,12 @@ static enum store_status write_links(struct store *s, const struct entity_def *e
 static enum store_status write_error(enum store_status ss);
 
 /* ---------------------------------------------------------- columns of a kind */
+
+/* Lists live in tables of their own. */
+static bool own_column(enum field_type t)
+{
+    return t != FT_REFLIST && t != FT_HOSTLIST && t != FT_LINES;
+}
 
 static const struct link_def *link_of(enum entity_kind kind, const char *field)
 {
@@ -97,7 +138,7 @@ static void append_columns(char *sql, const struct entity_def *e, const char *as
     bool first = true;
     for (size_t i = 0; i < e->n_fields; i++) {
         const struct field_def *f = &e->fields[i];
-        if (f->type == FT_REFLIST)
+        if (!own_column(f->type))
             continue;
         sql_append(sql, "%s%s%s%s", first ? "" : ", ", f->name,
                    f->type == FT_REF ? "_id" : "", assign);
@@ -112,9 +153,9 @@ static size_t bind_fields(const struct entity_def *e, const struct record *rec,
     size_t n = 0;
     for (size_t i = 0; i < e->n_fields; i++) {
         const struct value *v = &rec->v[i];
-        switch (e->fields[i].type) {
-        case FT_REFLIST:
+        if (!own_column(e->fields[i].type))
             continue;
+        switch (e->fields[i].type) {
         case FT_REF:
             args[n++] = (struct db_value)BIND_OPT_INT(v->i, !v->is_null);
             break;
@@ -147,10 +188,10 @@ static bool read_fields(void *ctx, const struct db_row *row)
     int col = 1;   /* column 0 is the id */
     for (size_t i = 0; i < e->n_fields; i++) {
         struct value *v = &rec->v[i];
+        if (!own_column(e->fields[i].type))
+            continue;
         v->set = true;
         switch (e->fields[i].type) {
-        case FT_REFLIST:
-            continue;
         case FT_REF:
             v->is_null = db_col_null(row, col);
             v->i = db_col_int(row, col++);
@@ -193,6 +234,13 @@ static enum store_status read_links(struct store *s, const struct entity_def *e,
                                     struct record *rec)
 {
     for (size_t i = 0; i < e->n_fields; i++) {
+        if (e->fields[i].type == FT_HOSTLIST || e->fields[i].type == FT_LINES) {
+            enum store_status ss = store_cc_read_list(s, e->fields[i].type, rec->id,
+                                                      &rec->v[i]);
+            if (ss != STORE_OK)
+                return ss;
+            continue;
+        }
         if (e->fields[i].type != FT_REFLIST)
             continue;
         struct rows links = ROWS_GROW(struct link_row);
@@ -230,11 +278,12 @@ static enum store_status write_link(struct store *s, const struct link_def *l, i
     if (ss == STORE_OK)
         ss = db_exec(s, db_prepare(s, l->delete_sql), DB_ARGS(BIND_INT(owner)));
     int64_t now = time_now_ms();
-    for (size_t k = 0; ss == STORE_OK && k < v->n_ids; k++)
-        ss = write_error(db_exec(s, db_prepare(s, l->insert_sql),
-                                 DB_ARGS(BIND_INT(owner), BIND_INT(v->ids[k]),
+    for (size_t k = 0; ss == STORE_OK && k < v->n_ids; k++) {
+        const struct db_value args[] = { BIND_INT(owner), BIND_INT(v->ids[k]),
                                          BIND_INT((int64_t)k),
-                                         BIND_INT(added_at(&old, v->ids[k], now)))));
+                                         BIND_INT(added_at(&old, v->ids[k], now)) };
+        ss = write_error(db_exec(s, db_prepare(s, l->insert_sql), args, l->untimed ? 3 : 4));
+    }
     free(old.items);
     return ss;
 }
@@ -243,9 +292,14 @@ static enum store_status write_links(struct store *s, const struct entity_def *e
                                      const struct record *rec)
 {
     enum store_status ss = STORE_OK;
-    for (size_t i = 0; ss == STORE_OK && i < e->n_fields; i++)
-        if (e->fields[i].type == FT_REFLIST && rec->v[i].set)
+    for (size_t i = 0; ss == STORE_OK && i < e->n_fields; i++) {
+        if (!rec->v[i].set)
+            continue;
+        if (e->fields[i].type == FT_REFLIST)
             ss = write_link(s, link_of(e->kind, e->fields[i].name), rec->id, &rec->v[i]);
+        else if (e->fields[i].type == FT_HOSTLIST || e->fields[i].type == FT_LINES)
+            ss = write_error(store_cc_write_list(s, e->fields[i].type, rec->id, &rec->v[i]));
+    }
     return ss;
 }
 
@@ -309,15 +363,16 @@ static enum store_status list_records(struct store *s, const struct list_query *
     char csql[SQL_MAX] = "", sql[SQL_MAX] = "SELECT id, ";
     struct db_value args[3];
     char *owned;
+    const char *name = entity_name_field(e);
     sql_append(csql, "SELECT count(*) FROM %s", table);
-    size_t n = name_filter(csql, q, "name", &args[0], &owned);
+    size_t n = name_filter(csql, q, name, &args[0], &owned);
     enum store_status ss = db_int(s, db_prepare_once(s, csql), args, n, total);
     if (ss == STORE_OK) {
         append_columns(sql, e, "");
         sql_append(sql, " FROM %s", table);
         free(owned);
-        n = name_filter(sql, q, "name", &args[0], &owned);
-        sql_append(sql, " ORDER BY name LIMIT ? OFFSET ?");
+        n = name_filter(sql, q, name, &args[0], &owned);
+        sql_append(sql, " ORDER BY %s LIMIT ? OFFSET ?", name);
         args[n++] = (struct db_value)BIND_INT(q->limit);
         args[n++] = (struct db_value)BIND_INT(q->offset);
         ss = db_run(s, db_prepare_once(s, sql), args, n, read_fields, out);
@@ -396,7 +451,8 @@ bool store_record_exists(struct store *s, enum entity_kind kind, int64_t id)
 enum store_status store_record_id_by_name(struct store *s, enum entity_kind kind,
                                           const char *name, int64_t *id)
 {
-    enum store_status ss = lookup(s, kind, "id", "name", (struct db_value)BIND_TEXT(name), id);
+    enum store_status ss = lookup(s, kind, "id", entity_name_field(entity_get(kind)),
+                                  (struct db_value)BIND_TEXT(name), id);
     return ss == STORE_OK || ss == STORE_NOT_FOUND ? ss : STORE_ERROR;
 }
 

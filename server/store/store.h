@@ -108,11 +108,27 @@ struct phone_row {
     const char *name, *model, *description;
     int64_t profile_id;
     const char *profile;      /* the common phone profile's name (export) */
+    int64_t pool_id;          /* the device pool, 0 for none (import) */
+    const char *pool;         /* its name, "" for none (export) */
+    /* The line appearances (export): "button TAB pattern TAB label", one a
+     * line, in button order; "" for none.  Labels hold no control characters. */
+    const char *lines;
 };
 /* Insert one phone through a statement prepared once per connection; meant to
  * run many times inside the caller's write transaction.  STORE_CONFLICT when
  * the name is taken. */
-enum store_status store_phone_insert(struct store *s, const struct phone_row *row);
+/* *id: the new phone's, when id is not NULL. */
+enum store_status store_phone_insert(struct store *s, const struct phone_row *row, int64_t *id);
+/* Whether any phone has a device pool, and the highest button with a line:
+ * the columns an export needs (callctl.c). */
+enum store_status store_phones_cc_shape(struct store *s, bool *pools, int64_t *max_button);
+/* A directory number's id by its pattern, created bare when there is none
+ * (bulk import, inside its transaction; callctl.c). */
+enum store_status store_directory_number_ensure(struct store *s, const char *pattern,
+                                                int64_t *id);
+/* A new phone's line appearances (bulk import; callctl.c). */
+enum store_status store_phone_lines_insert(struct store *s, int64_t phone_id,
+                                           const struct line_appearance *lines, size_t n);
 /* The model catalogue's names, up to max; returns how many the catalogue has. */
 size_t store_model_names(struct store *s, char (*out)[64], size_t max);
 /* Calls fn for every phone with its profile's name, in name order. */

@@ -16,11 +16,17 @@
 #define PHONES_OF_PROFILES "SELECT p.name FROM phones p JOIN common_phone_profiles c " \
     "ON c.id = p.common_phone_profile_id WHERE "
 
+#define PHONES_OF_POOLS "SELECT p.name FROM phones p JOIN device_pools d " \
+    "ON d.id = p.device_pool_id WHERE "
+
 static const struct {
     enum entity_kind kind;
     const char *sql;   /* ? is the changed object's id */
 } affected_queries[] = {
-    { ENT_PHONE, "SELECT name FROM phones WHERE id = ?" },
+    /* A phone, and those sharing a line with it (their sharedLine may flip). */
+    { ENT_PHONE, "SELECT name FROM phones WHERE id = ?1 OR (device_pool_id IS NOT NULL AND "
+      "id IN (SELECT o.phone_id FROM phone_lines l JOIN phone_lines o "
+      "ON o.directory_number_id = l.directory_number_id WHERE l.phone_id = ?1))" },
     { ENT_COMMON_PHONE_PROFILE, "SELECT name FROM phones WHERE common_phone_profile_id = ?" },
     { ENT_VPN_GROUP, PHONES_OF_PROFILES "c.vpn_group_id = ?" },
     { ENT_VPN_PROFILE, PHONES_OF_PROFILES "c.vpn_profile_id = ?" },
@@ -32,6 +38,19 @@ static const struct {
     { ENT_PHONE_SECURITY_PROFILE, "SELECT name FROM phones WHERE phone_security_profile_id = ?" },
     { ENT_VPN_FEATURE_CONFIGURATION, PHONES_OF_PROFILES
       "c.vpn_group_id IS NOT NULL AND c.vpn_profile_id IS NULL AND ? IS NOT NULL" },
+    /* call control (issue 12) */
+    { ENT_DEVICE_POOL, "SELECT name FROM phones WHERE device_pool_id = ?" },
+    { ENT_CALL_MANAGER_GROUP, PHONES_OF_POOLS "d.call_manager_group_id = ?" },
+    { ENT_DATE_TIME_GROUP, PHONES_OF_POOLS "d.date_time_group_id = ?" },
+    { ENT_CALL_MANAGER, PHONES_OF_POOLS "d.call_manager_group_id IN "
+      "(SELECT group_id FROM call_manager_group_members WHERE call_manager_id = ?)" },
+    /* A phone with a pool and no profile of its own speaks the standard one. */
+    { ENT_SIP_PROFILE, "SELECT name FROM phones WHERE sip_profile_id = ?1 OR "
+      "(sip_profile_id IS NULL AND device_pool_id IS NOT NULL AND ?1 = (SELECT id FROM "
+      "sip_profiles ORDER BY CASE WHEN name = 'Standard SIP Profile' THEN 0 ELSE 1 END, id "
+      "LIMIT 1))" },
+    { ENT_DIRECTORY_NUMBER, "SELECT p.name FROM phones p WHERE p.device_pool_id IS NOT NULL "
+      "AND p.id IN (SELECT phone_id FROM phone_lines WHERE directory_number_id = ?)" },
 };
 
 static bool name_list_add(void *ctx, const struct db_row *row);
@@ -164,8 +183,9 @@ static enum store_status read_vpn_group(struct store *s, int64_t group_id, struc
 /* The device's own row, its common phone profile and its model. */
 struct device_row {
     struct device_view *v;
-    bool found, has_group, has_profile;
+    bool found, has_group, has_profile, has_pool;
     int64_t group_id, profile_id;
+    struct cc_ids cc;
 };
 
 #define DV_COL(kind, f) { kind, offsetof(struct device_view, f), \
@@ -179,7 +199,7 @@ static const struct db_col device_cols[] = {
     DV_COL(DBC_NUM, services_provisioning), DV_COL(DBC_NUM, always_use_prime_line),
     DV_COL(DBC_NUM, always_use_prime_line_vm), DV_COL(DBC_TEXT, ssh_user_id),
     DV_COL(DBC_TEXT, ssh_password), DV_COL(DBC_TEXT, feature_control_policy),
-    COL_END,   /* the VPN group (16) and profile (17) are read by hand */
+    COL_END,   /* the VPN group (16), profile (17) and call control (18-20) by hand */
 };
 
 static bool read_device_row(void *ctx, const struct db_row *row)
@@ -191,6 +211,11 @@ static bool read_device_row(void *ctx, const struct db_row *row)
     d->group_id = db_col_int(row, 16);
     d->has_profile = !db_col_null(row, 17);
     d->profile_id = db_col_int(row, 17);
+    d->has_pool = !db_col_null(row, 18);
+    d->cc.pool_id = db_col_int(row, 18);
+    d->cc.has_sip_profile = !db_col_null(row, 19);
+    d->cc.sip_profile_id = db_col_int(row, 19);
+    d->cc.phone_id = db_col_int(row, 20);
     return false;
 }
 
@@ -201,7 +226,8 @@ static enum store_status read_device_view(struct store *s, const char *name, str
         "c.phone_password, c.background_image_access, c.dnd_call_alert, c.dnd_option, "
         "c.phone_personalization, c.services_provisioning, c.always_use_prime_line, "
         "c.always_use_prime_line_for_voice_message, c.ssh_user_id, c.ssh_password, "
-        "c.feature_control_policy, c.vpn_group_id, c.vpn_profile_id "
+        "c.feature_control_policy, c.vpn_group_id, c.vpn_profile_id, "
+        "p.device_pool_id, p.sip_profile_id, p.id "
         "FROM phones p JOIN phone_models m ON m.name = p.model "
         "JOIN common_phone_profiles c ON c.id = p.common_phone_profile_id WHERE p.name = ?";
     struct device_row d = { .v = v };
@@ -211,6 +237,8 @@ static enum store_status read_device_view(struct store *s, const char *name, str
     if (ss != STORE_OK || !d.found)
         return ss != STORE_OK ? ss : STORE_NOT_FOUND;
     ss = read_system_settings(s, &v->sys);
+    if (ss == STORE_OK && d.has_pool)
+        ss = store_cc_device_view(s, &d.cc, v);
     if (ss != STORE_OK || !d.has_group)
         return ss;
     v->has_vpn = true;

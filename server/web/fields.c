@@ -32,6 +32,7 @@ static control_fn *const controls[] = {
     [FT_BOOL] = bool_control, [FT_ENUM] = enum_control, [FT_REF] = ref_control,
     [FT_REFLIST] = reflist_control, [FT_MODEL] = model_control, [FT_STORE] = store_control,
     [FT_HOST] = text_control, [FT_LOCALE] = text_control,
+    [FT_HOSTLIST] = hostlist_control, [FT_LINES] = lines_control,
 };
 
 static const struct { const char *name, *label; } enum_labels[] = {
@@ -41,6 +42,9 @@ static const struct { const char *name, *label; } enum_labels[] = {
     { "ringer_off", "Ringer Off" }, { "call_reject", "Call Reject" },
     { "internal", "Internal" }, { "external_url", "External URL" }, { "both", "Both" },
     { "mic", "MIC (manufacturing installed)" }, { "lsc", "LSC (issued by CAPF)" },
+    { "tcp", "TCP" }, { "udp", "UDP" }, { "tls", "TLS" }, { "non_secure", "Non Secure" },
+    { "authenticated", "Authenticated" }, { "encrypted", "Encrypted" }, { "none", "None" },
+    { "phone", "Phone" }, { "ip", "IP" },
 };
 
 /* What a label alone does not say. */
@@ -52,12 +56,21 @@ static const struct { const char *field, *hint; } field_hints[] = {
     { "auto_network_detect", "the phone pings the TFTP server at power-on; no reply starts the VPN" },
     { "host_id_check", "the gateway URL's host must match the certificate's CN or a SAN" },
     { "vpn_profile", "< None >: the VPN Feature Configuration applies" },
+    { "time_zone", "CUCM's name, e.g. Tokyo Standard Time or Pacific Standard/Daylight Time" },
+    { "date_template", "M/D/Y, D/M/Y or Y/M/D with '/', '-' or '.'; YY: 4-digit year; "
+      "A: 12-hour clock" },
+    { "call_managers", "the phone registers to the first and fails over in this order (1 to 3)" },
+    { "device_pool", "< None >: the call manager, clock and locales of System Settings" },
+    { "sip_profile", "< None >: the Standard SIP Profile" },
+    { "host", "the registrar's host name or IP address (processNodeName)" },
+    { "pattern", "digits, *, # and a leading +" },
 };
 
 /* The left box of a list field, CUCM's words. */
 static const struct { const char *field, *available; } listbox_titles[] = {
     { "certificates", "VPN Certificates in your Truststore" },
     { "gateways", "All Available VPN Gateways" },
+    { "call_managers", "Available Cisco Unified Communications Managers" },
 };
 
 /* The buttons between and beside the boxes: ucprov.js moves the options without
@@ -219,7 +232,7 @@ void field_row(struct ctx *c, xmlNodePtr parent, const struct form_view *v, size
     const char *error = error_for(v->p, f->name);
     snprintf(id, sizeof id, "f-%s", f->name);
     unsigned flags = ROW_ANCHOR | ROW_BOXED | (f->required ? ROW_REQUIRED : 0) |
-                     (f->type == FT_REFLIST ? ROW_NO_FOR : 0);
+                     (f->type == FT_REFLIST || f->type == FT_LINES ? ROW_NO_FOR : 0);
     xmlNodePtr control = labelled_row(parent, f->name, f->label, error, flags);
     if ((size_t)f->type < sizeof controls / sizeof controls[0] && controls[f->type] != NULL)
         controls[f->type](c, control, v, i, id, value);

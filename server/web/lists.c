@@ -167,7 +167,7 @@ static void list_head(struct ctx *c, xmlNodePtr content, const struct kind_page 
     snprintf(href, sizeof href, "/%s/new", e->collection);
     button_link(toolbar(content), href, "Add New");
     done_banner(c, content);
-    int name_idx = entity_field_index(e, "name");
+    int name_idx = entity_field_index(e, entity_name_field(e));
     search_form(content, base, k->plural, e->fields[name_idx].label, lp);
     record_count(content, total);
 }

@@ -6,5 +6,7 @@ server_libucprov_a_SOURCES += server/web/web.c server/web/web.h server/web/page.
 	server/web/phones.c server/web/troubleshoot.c server/web/audit.c server/web/login.c \
 	server/web/parse.c server/web/parse.h server/web/form.c server/web/form.h \
 	server/web/html.c server/web/html.h server/web/session.c server/web/session.h
+# Issue 12: call control's NTP server box and a phone's line appearances.
+server_libucprov_a_SOURCES += server/web/lines.c
 # Issue 13: the trust list page.
 server_libucprov_a_SOURCES += server/web/trust.c

@@ -78,7 +78,8 @@ void names_load(struct service *sv, enum entity_kind kind, struct name_map *m)
     if (service_list(sv, kind, &q, &items, &n, &total, &p) != 0)
         return;
     for (size_t i = 0; i < n; i++) {
-        names_add(m, items[i].id, record_text(&items[i], "name"), true);
+        names_add(m, items[i].id, record_text(&items[i], entity_name_field(entity_get(kind))),
+                  true);
         record_free(&items[i]);
     }
     free(items);

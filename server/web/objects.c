@@ -39,6 +39,19 @@ static const struct kind_page kind_pages[] = {
     { ENT_COMMON_PHONE_PROFILE, "Common Phone Profile", "Common Phone Profiles",
       { "name", "description", "vpn_group", "vpn_profile" } },
     { ENT_PHONE, "Phone", "Phones", { "name", "description", "model", "common_phone_profile" } },
+    /* call control (issue 12) */
+    { ENT_CALL_MANAGER, "Cisco Unified CM", "Cisco Unified CMs",
+      { "name", "description", "host", "sip_port" } },
+    { ENT_CALL_MANAGER_GROUP, "Cisco Unified CM Group", "Cisco Unified CM Groups",
+      { "name", "description", "call_managers", NULL } },
+    { ENT_DATE_TIME_GROUP, "Date/Time Group", "Date/Time Groups",
+      { "name", "time_zone", "date_template", "ntp_servers" } },
+    { ENT_DEVICE_POOL, "Device Pool", "Device Pools",
+      { "name", "call_manager_group", "date_time_group", "user_locale" } },
+    { ENT_SIP_PROFILE, "SIP Profile", "SIP Profiles",
+      { "name", "description", "transport", "device_security_mode" } },
+    { ENT_DIRECTORY_NUMBER, "Directory Number", "Directory Numbers",
+      { "pattern", "description", "display_name", "auth_name" } },
     { ENT_PHONE_SECURITY_PROFILE, "Phone Security Profile", "Phone Security Profiles",
       { "name", "description", "device_security_mode", "encrypted_config" } },
     { ENT_VPN_FEATURE_CONFIGURATION, "VPN Feature Configuration", NULL, { NULL } },
@@ -114,6 +127,8 @@ static void edit_page(struct ctx *c, const struct form_view *v, int status)
         rollover_panel(c, content, v->id, v->rec);
     if (e->kind == ENT_PHONE && v->id)
         phone_details(c, content, v->id, record_text(v->rec, "name"));
+    if (e->kind == ENT_DIRECTORY_NUMBER && v->id)
+        dn_devices(c, content, v->id);
     if (status == 0)
         status = v->p && v->p->status ? v->p->status : 200;
     page_send(c, status);
@@ -181,8 +196,8 @@ static void new_page(struct ctx *c, const struct kind_page *k, int64_t copy_of,
     struct problem gp = { 0 };
     if (copy_of && service_get(c->sv, k->kind, copy_of, &rec, &gp) == 0) {
         /* CUCM names a copy "Copy of ..."; a device name must be typed anew. */
-        int idx = entity_field_index(e, "name");
-        if (idx >= 0 && e->fields[idx].type == FT_DEVICE_NAME) {
+        int idx = entity_field_index(e, entity_name_field(e));
+        if (idx >= 0 && (e->fields[idx].type == FT_DEVICE_NAME || e->name_field != NULL)) {
             value_set_text(&rec.v[idx], "");
         } else if (idx >= 0) {
             char name[UCPROV_NAME_MAX + 1];
@@ -263,6 +278,7 @@ static bool object_save(struct ctx *c, const struct kind_page *k, int64_t id, in
     const struct entity_def *e = entity_get(k->kind);
     struct record patch = { .kind = k->kind };
     form_to_patch(&c->form, &patch, p);
+    lines_from_form(c, &c->form, &patch, p);
     if (p->status == 0 && id == 0 && !e->singleton) {
         inherit_secrets(c, &patch, copy_of);
         int64_t new_id = 0;
@@ -359,6 +375,11 @@ static void patch_value(const struct form *form, const struct field_def *f, stru
     case FT_REFLIST:
         patch_ids(text, f, v, p);
         return;
+    case FT_HOSTLIST:
+        hostlist_patch(text, v);
+        return;
+    case FT_LINES:
+        return;   /* lines_from_form(): a number is found by its pattern */
     default:
         value_set_text(v, text);
         return;

@@ -167,6 +167,22 @@ void store_options(xmlNodePtr select, const char *chosen);
 /* A <p class=hint> under a control. */
 void hint(xmlNodePtr parent, const char *text);
 
+/* ---- lines.c: call control's list fields (issue 12) */
+void hostlist_control(struct ctx *c, xmlNodePtr control, const struct form_view *v, size_t i,
+                      const char *id, const char *value);
+void lines_control(struct ctx *c, xmlNodePtr control, const struct form_view *v, size_t i,
+                   const char *id, const char *value);
+/* The text box's hosts into v. */
+void hostlist_patch(const char *text, struct value *v);
+/* The posted line rows into patch's lines, when the form had them (errors to p). */
+void lines_from_form(struct ctx *c, const struct form *form, struct record *patch,
+                     struct problem *p);
+/* A copy of a rendered file with each line's authPassword masked (free it);
+ * NULL when out of memory. */
+char *config_masked(const char *file);
+/* The phones a directory number is on, under its form. */
+void dn_devices(struct ctx *c, xmlNodePtr content, int64_t id);
+
 /* ---- lists.c: Find and List */
 struct list_params {
     bool contains;

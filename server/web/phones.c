@@ -52,7 +52,9 @@ void phone_details(struct ctx *c, xmlNodePtr content, int64_t id, const char *de
         banner(content, "error", p.detail[0] ? p.detail : "the file could not be rendered");
         return;
     }
-    const char *text = (const char *)b->data;
+    /* The digest passwords are the phone's alone: the page shows them masked. */
+    char *shown = config_masked((const char *)b->data);
+    const char *text = shown ? shown : "";
     const char *vpn = strstr(text, "<vpnGroup>");
     const char *vpn_end = vpn ? strstr(vpn, "</vpnGroup>") : NULL;
     config_facts(content, b, vpn && vpn_end);
@@ -60,6 +62,7 @@ void phone_details(struct ctx *c, xmlNodePtr content, int64_t id, const char *de
     config_text(content, text, vpn, vpn_end);
     fetches_table(c, content, device, b);
     cache_blob_unref(b);
+    free(shown);
 }
 
 static void config_facts(xmlNodePtr content, const struct cache_blob *b, bool vpn)

@@ -433,6 +433,96 @@ test('diagnostics, audit log, ASA configuration and the gateway check', LIMIT, a
   }
 });
 
+// Issue 12: the objects a phone registers, keeps time and rings with, as CUCM
+// builds them: two servers in a group (the two-box selector sets the order), a
+// Tokyo clock, a device pool, a number with digest credentials, and the phone's
+// line on button 1.  The password reaches the phone's file and no page.
+test('call control: a phone with its line, registered to a group of two', LIMIT, async () => {
+  const DIGEST = 'Dg-browser-5151';
+  for (const [name, host] of [['CM-A', 'cm-a.example.lab'], ['CM-B', '192.0.2.21']]) {
+    await page.goto(`${BASE}/call-managers/new`);
+    await page.fill('#f-name', name);
+    await page.fill('#f-host', host);
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+    assert.match(await page.textContent('.status.ok'), /Add successful/);
+  }
+  await page.goto(`${BASE}/call-manager-groups/new`);
+  await page.fill('#f-name', 'CMG-Web');
+  for (const name of ['CM-B', 'CM-A']) {
+    await page.selectOption('#f-call_managers-available', await optionValue('#f-call_managers-available', name));
+    await page.click('button[value="call_managers:add"]');
+  }
+  assert.equal(await page.$eval('#f-call_managers', (s) => s.options[0].textContent), 'CM-B');
+  await shot('30-cm-group-listbox');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+  assert.match(await page.textContent('.status.ok'), /Add successful/);
+
+  await page.goto(`${BASE}/date-time-groups/new`);
+  await page.fill('#f-name', 'Tokyo-Web');
+  await page.fill('#f-time_zone', 'Asia/Tokyo');
+  await page.fill('#f-date_template', 'Y/M/D');
+  await page.fill('#f-ntp_servers', 'ntp1.example.lab\n 192.0.2.123 \n');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+  assert.match(await page.textContent('#time_zone-error'), /Tokyo Standard Time/);
+  await page.fill('#f-time_zone', 'Tokyo Standard Time');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+  assert.match(await page.textContent('.status.ok'), /Add successful/);
+  assert.equal(await page.inputValue('#f-ntp_servers'), 'ntp1.example.lab\n192.0.2.123');
+
+  await page.goto(`${BASE}/device-pools/new`);
+  await page.fill('#f-name', 'DP-Web');
+  await page.selectOption('#f-call_manager_group', { label: 'CMG-Web' });
+  await page.selectOption('#f-date_time_group', { label: 'Tokyo-Web' });
+  await page.fill('#f-user_locale', 'English_United_States');
+  await page.fill('#f-network_locale', 'Japan');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+  assert.match(await page.textContent('.status.ok'), /Add successful/);
+
+  await page.goto(`${BASE}/directory-numbers/new`);
+  await page.fill('#f-pattern', '20AB');
+  await page.fill('#f-display_name', 'Front Desk');
+  await page.fill('#f-auth_name', 'desk2001');
+  await page.fill('#f-auth_password', DIGEST);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+  assert.match(await page.textContent('#pattern-error'), /digits/);
+  assert.equal(await page.inputValue('#f-auth_password'), '', 'a password is never sent back');
+  await page.fill('#f-pattern', '2001');
+  await page.fill('#f-auth_password', DIGEST);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+  assert.match(await page.textContent('.status.ok'), /Add successful/);
+  assert.ok(!(await page.content()).includes(DIGEST), 'the number page does not show the password');
+  await shot('31-directory-number');
+
+  await page.goto(`${BASE}/phones?match=begins&q=SEP00562B043615`);
+  await Promise.all([page.waitForNavigation(), page.click('table.list a')]);
+  await page.selectOption('#f-device_pool', { label: 'DP-Web' });
+  const row = page.locator('#f-lines tbody tr').first();
+  await row.locator('input[name="lines__dn"]').fill('2009');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+  assert.match(await page.textContent('#lines-error'), /does not exist/);
+  const typedRow = page.locator('#f-lines tbody tr').first();
+  assert.equal(await typedRow.locator('input[name="lines__label"]').inputValue(), '', 'rows come back as typed');
+  await typedRow.locator('input[name="lines__dn"]').fill('2001');
+  await typedRow.locator('input[name="lines__label"]').fill('Front');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+  assert.match(await page.textContent('.status.ok'), /Update successful|saved/i);
+  assert.equal(await page.locator('#f-lines tbody tr').first().locator('input[name="lines__dn"]').inputValue(), '2001');
+  assert.ok(!(await page.content()).includes(DIGEST), 'the phone page does not show the password');
+  await shot('32-phone-lines');
+
+  const file = await (await fetch(`${CNF}/SEP00562B043615.cnf.xml`)).text();
+  assert.match(file, /<member priority="0">\s*<callManager>\s*<name>CM-B<\/name>/);
+  assert.match(file, /<timeZone>Tokyo Standard Time<\/timeZone>/);
+  assert.match(file, /<line button="1" lineIndex="1">[\s\S]*<featureLabel>Front<\/featureLabel>/);
+  assert.ok(file.includes(`<authPassword>${DIGEST}</authPassword>`), 'the phone gets its password');
+
+  await page.goto(`${BASE}/directory-numbers?match=begins&q=2001`);
+  await Promise.all([page.waitForNavigation(), page.click('table.list a:has-text("2001")')]);
+  assert.match(await page.textContent('#dn-devices'), /SEP00562B043615/, 'its associated devices');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Delete")')]);
+  assert.match(await page.textContent('.status.error'), /SEP00562B043615/);
+});
+
 test('log out ends the session', LIMIT, async () => {
   await page.click('#user button');
   await page.waitForURL(/\/login$/);

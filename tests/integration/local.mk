@@ -13,6 +13,7 @@ INTEGRATION_TESTS = tests/integration/rest.tap tests/integration/tftp.tap \
 INTEGRATION_TESTS += tests/integration/bulk.tap
 INTEGRATION_TESTS += tests/integration/web.tap tests/browser/browser.tap
 INTEGRATION_TESTS += tests/integration/authz.tap
+INTEGRATION_TESTS += tests/integration/callctl.tap
 INTEGRATION_TESTS += tests/integration/trust.tap
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json tests/browser/web.test.mjs
 TESTS += $(INTEGRATION_TESTS)

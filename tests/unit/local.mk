@@ -119,6 +119,15 @@ tests_unit_test_callcontrol_LDADD = $(UNIT_TEST_LDADD)
 endif
 EXTRA_DIST += tests/unit/golden/SEP_callcontrol.cnf.xml
 
+# Issue 12 wiring: exactly the phones a call control change touches re-render.
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_callctl_service
+TESTS += tests/unit/test_callctl_service
+tests_unit_test_callctl_service_SOURCES = tests/unit/test_callctl_service.c
+tests_unit_test_callctl_service_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_callctl_service_LDADD = $(UNIT_TEST_LDADD)
+endif
+
 # Phone trust (server/trust/): TLV items, ITL/CTL trust lists, .sgn and
 # .enc.sgn files, the trust keys; trust-openssl.tap checks the files that
 # test_trust_files writes with the openssl command line alone.

@@ -1,7 +1,8 @@
 /* test_import.c - the bulk phone import and export on a fresh database:
  * refusals name the line and column, quoted fields, duplicates in the file
  * and in the database, all or nothing, the cache after an import, and the
- * export -> import -> export round trip. */
+ * export -> import -> export round trip; the call control columns (issue 12):
+ * a device pool and BAT's "DN n"/"Label n" line columns. */
 #include <config.h>
 
 #include <check.h>
@@ -12,6 +13,7 @@
 
 #include <libxml/parser.h>
 
+#include "server/cache.h"
 #include "server/csvio.h"
 #include "server/limits.h"
 #include "server/log.h"
@@ -301,6 +303,76 @@ START_TEST(round_trip_is_byte_identical)
 }
 END_TEST
 
+/* ---- call control columns -------------------------------------------------- */
+
+#define CC_HEADER IMPORT_HEADER ",device_pool,DN 1,Label 1,DN 2,Label 2\n"
+
+static void load_demo(void)
+{
+    struct problem p = { 0 };
+    ck_assert_msg(service_load_demo(sv, &p) == 0, "demo: %s", p.detail);
+}
+
+START_TEST(lines_and_pool_import_and_render)
+{
+    load_demo();
+    struct import_result res;
+    struct problem p;
+    ck_assert_int_eq(import(CC_HEADER
+                            "SEP0000000000A1,Cisco 8861,,"CPP ",DP-Lab,1001,Front,2001,Back\n"
+                            "SEP0000000000A2,Cisco 8845,,"CPP ",DP-Lab,,,2001,Shared\n"
+                            "SEP0000000000A3,Cisco 8845,,"CPP ",,,,,\n", &res, &p), 0);
+    ck_assert_uint_eq(res.imported, 3);
+    struct cache_blob *b = service_render(sv, "SEP0000000000A1");
+    ck_assert_ptr_nonnull(b);
+    /* 1001 is the demo's number, with its credentials; 2001 was made bare */
+    ck_assert_ptr_nonnull(memmem(b->data, b->len, "<authName>hw1001</authName>", 27));
+    ck_assert_ptr_nonnull(memmem(b->data, b->len, "<featureLabel>Back</featureLabel>", 33));
+    cache_blob_unref(b);
+    int64_t dn;
+    ck_assert_int_eq(service_lookup_name(sv, ENT_DIRECTORY_NUMBER, "2001", &dn), 0);
+
+    size_t len;
+    char *csv = export(&len);
+    ck_assert_ptr_nonnull(strstr(csv, CC_HEADER));
+    ck_assert_ptr_nonnull(strstr(csv, "SEP0000000000A1,Cisco 8861,," CPP ",DP-Lab,1001,Front,"
+                                      "2001,Back\n"));
+    ck_assert_ptr_nonnull(strstr(csv, "SEP0000000000A2,Cisco 8845,," CPP ",DP-Lab,,,2001,"
+                                      "Shared\n"));
+    ck_assert_ptr_null(strstr(csv, "demo-1001-secret"));   /* no password in an export */
+    free(csv);
+}
+END_TEST
+
+START_TEST(bad_call_control_cells_refuse_the_file)
+{
+    load_demo();
+    struct import_result res;
+    struct problem p;
+    int64_t before = phone_count();
+    ck_assert_int_eq(import(CC_HEADER
+                            "SEP0000000000B1,Cisco 8861,,"CPP ",DP-Nowhere,1001,,,\n"
+                            "SEP0000000000B2,Cisco 8861,,"CPP ",DP-Lab,12AB,,,\n"
+                            "SEP0000000000B3,Cisco 8861,,"CPP ",DP-Lab,3001,,3001,\n"
+                            "SEP0000000000B4,Cisco 8861,,"CPP ",DP-Lab,,orphan,,\n"
+                            "SEP0000000000B5,Cisco 8861,,"CPP ",DP-Lab,3002,"
+                            "0123456789012345678901234567890,,\n", &res, &p), -1);
+    assert_error(&p, &res, 0, 2, "device_pool", "no device pool named 'DP-Nowhere'");
+    assert_error(&p, &res, 1, 3, "DN 1", "digits");
+    assert_error(&p, &res, 2, 4, "DN 2", "another button");
+    assert_error(&p, &res, 3, 5, "Label 1", "needs a directory number");
+    assert_error(&p, &res, 4, 6, "Label 1", "at most 30");
+    ck_assert_int_eq(phone_count(), before);   /* all or nothing */
+    int64_t dn;
+    ck_assert_int_ne(service_lookup_name(sv, ENT_DIRECTORY_NUMBER, "3001", &dn), 0);
+
+    ck_assert_int_eq(import(IMPORT_HEADER ",Label 1\n", &res, &p), -1);
+    ck_assert_ptr_nonnull(strstr(p.errors[0].message, "no 'DN 1'"));
+    ck_assert_int_eq(import(IMPORT_HEADER ",DN 1,DN 1\n", &res, &p), -1);
+    ck_assert_ptr_nonnull(strstr(p.errors[0].message, "named twice"));
+}
+END_TEST
+
 /* A single create, so the text is exactly what was given. */
 static int64_t make_profile(const char *name)
 {
@@ -480,6 +552,8 @@ static Suite *import_suite(void)
     tcase_add_test(tc, duplicate_in_database_and_all_or_nothing);
     tcase_add_test(tc, import_evicts_a_cached_unknown_answer);
     tcase_add_test(tc, round_trip_is_byte_identical);
+    tcase_add_test(tc, lines_and_pool_import_and_render);
+    tcase_add_test(tc, bad_call_control_cells_refuse_the_file);
     tcase_add_test(tc, export_neutralises_formulas_and_imports_them_back);
     tcase_add_test(tc, writer_neutralises_tab_and_cr_cells);
     tcase_add_test(tc, a_byte_order_mark_as_excel_writes_is_skipped);
