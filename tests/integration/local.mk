@@ -23,6 +23,8 @@ INTEGRATION_TESTS += tests/integration/pg-rest.tap tests/integration/pg-tftp.tap
 INTEGRATION_TESTS += tests/integration/pg-nodes.tap
 # ucprov migrate, backup and restore on PostgreSQL, the forms of --db.
 INTEGRATION_TESTS += tests/integration/pg-ops.tap tests/integration/pg-callctl.tap
+
+INTEGRATION_TESTS += tests/integration/trust.tap
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json tests/browser/web.test.mjs
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS)
