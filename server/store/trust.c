@@ -218,14 +218,14 @@ enum store_status store_trust_readiness(struct store *s, const char *stamp,
                                         struct trust_ready **out, size_t *n)
 {
     static const char sql[] =
-        "SELECT p.name, coalesce(a.client_addr, ''), "
-        "EXISTS (SELECT 1 FROM fetch_log i WHERE i.client_addr = a.client_addr "
+        "SELECT a.name, coalesce(a.addr, ''), "
+        "EXISTS (SELECT 1 FROM fetch_log i WHERE i.client_addr = a.addr "
         "        AND i.version_stamp LIKE 'itl:%' AND i.version_stamp = ?1 AND i.result = 'ok'), "
-        "coalesce((SELECT max(i.at_ms) FROM fetch_log i WHERE i.client_addr = a.client_addr "
+        "coalesce((SELECT max(i.at_ms) FROM fetch_log i WHERE i.client_addr = a.addr "
         "        AND i.version_stamp LIKE 'itl:%' AND i.result = 'ok'), 0) "
-        "FROM phones p LEFT JOIN (SELECT device, client_addr, max(at_ms) FROM fetch_log "
-        "  WHERE device != '' AND result = 'ok' GROUP BY device) a ON a.device = p.name "
-        "ORDER BY p.name";
+        "FROM (SELECT p.name, (SELECT f.client_addr FROM fetch_log f WHERE f.device = p.name "
+        "      AND f.result = 'ok' ORDER BY f.at_ms DESC LIMIT 1) AS addr FROM phones p) a "
+        "ORDER BY a.name";
     struct rows r = ROWS_GROW(struct trust_ready);
     enum store_status ss = db_run(s, db_prepare(s, sql), DB_ARGS(BIND_TEXT(stamp)), read_ready,
                                   &r);
