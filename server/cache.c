@@ -42,6 +42,23 @@ struct cache {
     atomic_uint_fast64_t hits, misses, evictions;
 };
 
+/* Companions are swapped under one of these, picked by the blob's address:
+ * a reader takes its reference before a writer can drop the last one. */
+#define COMPANION_LOCKS 64
+static pthread_mutex_t companion_locks[COMPANION_LOCKS] = {
+#define L4 PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, \
+           PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER
+#define L16 L4, L4, L4, L4
+    L16, L16, L16, L16
+#undef L16
+#undef L4
+};
+
+static pthread_mutex_t *companion_lock(const struct cache_blob *b)
+{
+    return &companion_locks[((uintptr_t)b >> 6) % COMPANION_LOCKS];
+}
+
 static uint64_t hash_name(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
@@ -110,6 +127,8 @@ struct cache_blob *cache_blob_new(const char *name, const void *data, size_t len
     struct cache_blob *b = (struct cache_blob *)(mem + sizeof(struct blob_header));
     atomic_init(&HEADER(b)->refs, 1);
     b->len = len;
+    for (size_t i = 0; i < CACHE_COMPANIONS; i++)
+        b->companion[i] = NULL;
     snprintf(b->name, sizeof b->name, "%s", name);
     snprintf(b->version_stamp, sizeof b->version_stamp, "%s", version_stamp ? version_stamp : "");
     memcpy(b->data, data, len);
@@ -124,8 +143,34 @@ void cache_blob_ref(struct cache_blob *b)
 
 void cache_blob_unref(struct cache_blob *b)
 {
-    if (b != NULL && atomic_fetch_sub(&HEADER(b)->refs, 1) == 1)
-        free(HEADER(b));
+    if (b == NULL || atomic_fetch_sub(&HEADER(b)->refs, 1) != 1)
+        return;
+    for (size_t i = 0; i < CACHE_COMPANIONS; i++)
+        cache_blob_unref(b->companion[i]);
+    free(HEADER(b));
+}
+
+struct cache_blob *cache_companion(struct cache_blob *b, enum cache_companion which)
+{
+    pthread_mutex_t *m = companion_lock(b);
+    pthread_mutex_lock(m);
+    struct cache_blob *c = b->companion[which];
+    if (c != NULL)
+        cache_blob_ref(c);
+    pthread_mutex_unlock(m);
+    return c;
+}
+
+void cache_set_companion(struct cache_blob *b, enum cache_companion which, struct cache_blob *c)
+{
+    if (c != NULL)
+        cache_blob_ref(c);
+    pthread_mutex_t *m = companion_lock(b);
+    pthread_mutex_lock(m);
+    struct cache_blob *old = b->companion[which];
+    b->companion[which] = c;
+    pthread_mutex_unlock(m);
+    cache_blob_unref(old);
 }
 
 static struct entry **find_slot(struct cache *c, const char *name, uint64_t h)
@@ -149,6 +194,18 @@ struct cache_blob *cache_get(struct cache *c, const char *name)
     }
     pthread_rwlock_unlock(&c->lock);
     atomic_fetch_add(b ? &c->hits : &c->misses, 1);
+    return b;
+}
+
+struct cache_blob *cache_peek(struct cache *c, const char *name)
+{
+    uint64_t h = hash_name(name);
+    pthread_rwlock_rdlock(&c->lock);
+    struct entry **pp = find_slot(c, name, h);
+    struct cache_blob *b = *pp ? (*pp)->blob : NULL;
+    if (b != NULL)
+        cache_blob_ref(b);
+    pthread_rwlock_unlock(&c->lock);
     return b;
 }
 

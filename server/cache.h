@@ -13,10 +13,15 @@
 
 struct cache;   /* opaque */
 
+/* The signed forms kept with a blob (issue 13): made once from its bytes and
+ * dropped with it, so an eviction takes them too. */
+enum cache_companion { CACHE_SGN, CACHE_ENC_SGN, CACHE_COMPANIONS };
+
 struct cache_blob {
     size_t len;
     char version_stamp[48];
     char name[32];
+    struct cache_blob *companion[CACHE_COMPANIONS];   /* through cache_companion() only */
     unsigned char data[];   /* len bytes, NUL-terminated for convenience */
 };
 
@@ -32,6 +37,13 @@ struct cache_blob *cache_blob_new(const char *name, const void *data, size_t len
                                   const char *version_stamp);
 void cache_blob_ref(struct cache_blob *b);
 void cache_blob_unref(struct cache_blob *b);
+
+/* b's companion with a reference taken, or NULL. */
+struct cache_blob *cache_companion(struct cache_blob *b, enum cache_companion which);
+/* Make c (the blob takes its own reference; NULL clears) b's companion. */
+void cache_set_companion(struct cache_blob *b, enum cache_companion which, struct cache_blob *c);
+/* The blob for name with a reference taken, or NULL; counts nothing (the warmer). */
+struct cache_blob *cache_peek(struct cache *c, const char *name);
 
 /* The blob for name with a reference taken, or NULL.  Counts a hit or a miss. */
 struct cache_blob *cache_get(struct cache *c, const char *name);

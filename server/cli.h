@@ -25,4 +25,11 @@ int cmd_export_phones(struct service *sv, int argc, char **args);   /* [FILE] */
 /* cli_migrate.c: --from DATABASE --to DATABASE; opens both itself. */
 int cmd_migrate(struct service *sv, int argc, char **args);
 
+/* cli_trust.c */
+int cmd_trust_list(struct service *sv, int argc, char **args);
+int cmd_trust_rotate(struct service *sv, int argc, char **args);    /* tftp|sast */
+int cmd_trust_ctl(struct service *sv, int argc, char **args);       /* on|off */
+int cmd_trust_export(struct service *sv, int argc, char **args);    /* own options */
+int cmd_trust_import(struct service *sv, int argc, char **args);    /* own options */
+
 #endif

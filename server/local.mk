@@ -38,14 +38,15 @@ server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(PQ_CFL
 # Installed for reference and for a site's own templates (which then win).
 nobase_pkgdata_DATA = schema/0001_initial.sql schema/0002_fetch_log.sql \
 	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql \
-	schema/0005_call_control.sql schema/0006_token_expiry.sql $(PG_MIGRATIONS) \
+	schema/0005_call_control.sql schema/0006_trust.sql schema/0007_token_expiry.sql \
+	$(PG_MIGRATIONS) \
 	templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	web/layout.html web/static/ucprov.css web/static/ucprov.js
 
 # PostgreSQL's migrations: the same numbers in its dialect (store/db.c).
 PG_MIGRATIONS = schema/pg/0001_initial.pgsql schema/pg/0002_fetch_log.pgsql \
 	schema/pg/0003_rollover_and_phone_certs.pgsql schema/pg/0004_audit_log.pgsql \
-	schema/pg/0005_call_control.pgsql schema/pg/0006_token_expiry.pgsql
+	schema/pg/0005_call_control.pgsql schema/pg/0006_trust.pgsql schema/pg/0007_token_expiry.pgsql
 
 # Schema migrations, config templates and the demo certificate are compiled in.
 EMBEDDED_FILES = \
@@ -54,13 +55,15 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/schema/pg/0003_rollover_and_phone_certs.pgsql \
 	$(top_srcdir)/schema/pg/0004_audit_log.pgsql \
 	$(top_srcdir)/schema/pg/0005_call_control.pgsql \
-	$(top_srcdir)/schema/pg/0006_token_expiry.pgsql \
+	$(top_srcdir)/schema/pg/0006_trust.pgsql \
+	$(top_srcdir)/schema/pg/0007_token_expiry.pgsql \
 	$(top_srcdir)/schema/0001_initial.sql \
 	$(top_srcdir)/schema/0002_fetch_log.sql \
 	$(top_srcdir)/schema/0003_rollover_and_phone_certs.sql \
 	$(top_srcdir)/schema/0004_audit_log.sql \
 	$(top_srcdir)/schema/0005_call_control.sql \
-	$(top_srcdir)/schema/0006_token_expiry.sql \
+	$(top_srcdir)/schema/0006_trust.sql \
+	$(top_srcdir)/schema/0007_token_expiry.sql \
 	$(top_srcdir)/templates/SEPMAC.cnf.xml \
 	$(top_srcdir)/templates/XMLDefault.cnf.xml \
 	$(top_srcdir)/server/demo/asav.example.lab.pem \
@@ -69,8 +72,8 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/web/static/ucprov.js
 EXTRA_DIST += schema/0001_initial.sql schema/0002_fetch_log.sql \
 	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql schema/0005_call_control.sql \
-	schema/0006_token_expiry.sql $(PG_MIGRATIONS) templates/SEPMAC.cnf.xml \
-	templates/XMLDefault.cnf.xml \
+	schema/0006_trust.sql schema/0007_token_expiry.sql $(PG_MIGRATIONS) \
+	templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	server/demo/asav.example.lab.pem web/layout.html web/static/ucprov.css web/static/ucprov.js
 BUILT_SOURCES += server/embedded.c
 CLEANFILES += server/embedded.c
@@ -83,7 +86,7 @@ UCPROV_LIBS = server/libucprov.a tftpd/libtftpd.a $(MHD_LIBS) $(SQLITE_LIBS) $(P
 
 bin_PROGRAMS += server/ucprov
 server_ucprov_SOURCES = server/cli.c server/cli.h server/cli_admins.c server/cli_export.c \
-	server/cli_migrate.c
+	server/cli_migrate.c server/cli_trust.c
 server_ucprov_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(OPENSSL_CFLAGS)
 server_ucprov_LDADD = $(UCPROV_LIBS)
 

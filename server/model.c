@@ -25,6 +25,12 @@ static const struct enum_value dnd_options[] = {
 static const struct enum_value certificate_kinds[] = {
     { "mic", 0 }, { "lsc", 1 }, { NULL, 0 },
 };
+static const struct enum_value security_modes[] = {
+    { "non-secure", 1 }, { "authenticated", 2 }, { "encrypted", 3 }, { NULL, 0 },
+};
+static const struct enum_value transports[] = {
+    { "tcp", 1 }, { "udp", 2 }, { "tls", 3 }, { NULL, 0 },
+};
 static const struct enum_value provisioning_modes[] = {
     { "internal", 0 }, { "external_url", 1 }, { "both", 2 }, { NULL, 0 },
 };
@@ -104,6 +110,17 @@ static const struct field_def phone_fields[] = {
     { "device_pool", "Device Pool", FT_REF, false, 0, 0, 0, NULL, ENT_DEVICE_POOL },
     { "sip_profile", "SIP Profile", FT_REF, false, 0, 0, 0, NULL, ENT_SIP_PROFILE },
     { "lines", "Line Appearances", FT_LINES, false, 0, VIEW_MAX_LINES, 0, NULL, 0 },
+    { "phone_security_profile", "Device Security Profile", FT_REF, false, 0, 0, 0, NULL,
+      ENT_PHONE_SECURITY_PROFILE },
+};
+
+/* CUCM's Phone Security Profile: what deviceSecurityMode and
+ * transportLayerProtocol say, and whether the file goes out encrypted. */
+static const struct field_def phone_security_profile_fields[] = {
+    NAME_FIELD, DESC_FIELD,
+    { "device_security_mode", "Device Security Mode", FT_ENUM, false, 0, 0, 1, security_modes, 0 },
+    { "transport", "Transport Type", FT_ENUM, false, 0, 0, 1, transports, 0 },
+    BOOL_FIELD("encrypted_config", "TFTP Encrypted Config", 0),
 };
 
 static const struct field_def system_settings_fields[] = {
@@ -129,6 +146,8 @@ static const struct entity_def entities[ENT_COUNT] = {
     ENTITY(ENT_VPN_FEATURE_CONFIGURATION, "vpn-feature-configuration", "VPN feature configuration",
            true, vpn_feature_fields),
     ENTITY(ENT_SYSTEM_SETTINGS, "system-settings", "system settings", true, system_settings_fields),
+    ENTITY(ENT_PHONE_SECURITY_PROFILE, "phone-security-profiles", "phone security profile", false,
+           phone_security_profile_fields),
 };
 
 const char *const trust_store_names[] = {

@@ -29,6 +29,7 @@ enum entity_kind {
     ENT_DEVICE_POOL,
     ENT_SIP_PROFILE,
     ENT_DIRECTORY_NUMBER,
+    ENT_PHONE_SECURITY_PROFILE,     /* issue 13: trust */
     ENT_COUNT
 };
 
@@ -231,6 +232,15 @@ struct call_control_view {
     char feature_policy_file[4 * 50 + 5];
 };
 
+/* deviceSecurityMode and transportLayerProtocol, when the phone has a
+ * security profile; its codes as the phone reads them. */
+struct security_view {
+    bool has_profile;
+    int device_security_mode;         /* 1 non-secure, 2 authenticated, 3 encrypted */
+    int transport;                    /* 1 TCP, 2 UDP, 3 TLS */
+    bool encrypted_config;
+};
+
 struct device_view {
     char name[16];
     char model[64];
@@ -258,6 +268,8 @@ struct device_view {
      * sys as before, with no lines; true renders cc instead. */
     bool has_call_control;
     struct call_control_view cc;
+    /* Appended for phone trust (issue 13): the phone's security profile. */
+    struct security_view sec;
 };
 
 struct model_load {
@@ -369,5 +381,41 @@ struct cert_row {
 void cert_row_free(struct cert_row *row);
 void rollover_free(struct rollover_cert *certs, size_t n);
 void audit_entries_free(struct audit_entry *e, size_t n);
+
+/* --- phone trust (issue 13) --- */
+/* The keys the server holds, by role (trust_keys.role). */
+enum trust_role { TRUST_ROLE_SAST, TRUST_ROLE_RECOVERY, TRUST_ROLE_TFTP, TRUST_ROLES };
+extern const char *const trust_role_names[TRUST_ROLES];   /* "sast", "recovery", "tftp" */
+
+struct trust_state {
+    int64_t generation;             /* moves with everything the trust list holds */
+    int64_t recovery_exported_at;   /* ms; 0 never */
+    bool ctl_enabled;
+    int64_t changed_at;             /* ms */
+};
+
+/* A live key as stored: PEM of the certificate and the private key. */
+struct trust_key_row {
+    int64_t id;
+    char *cert_pem, *key_pem;
+    int64_t created_at;
+};
+
+/* What the render and the phone certificate checks need of one phone. */
+struct phone_security {
+    int64_t phone_id;
+    char model[64];
+    char mic_chain[16];             /* "sha1": an older model (RSA only) */
+    char *cert_pem;                 /* "" when none; free it */
+    struct security_view sec;
+};
+
+/* Whether a phone's address fetched the trust list now served. */
+struct trust_ready {
+    char name[16];
+    char address[64];               /* "" when the phone never fetched */
+    bool fetched_current;
+    int64_t last_trust_fetch_ms;    /* any trust list, 0 never */
+};
 
 #endif

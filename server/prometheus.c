@@ -195,6 +195,25 @@ static void render_certificates(struct page *pg, struct service *sv)
     free(rows);
 }
 
+/* The server's own trust certificates (SAST, ITLRecovery, TFTP). */
+static void render_trust_certificates(struct page *pg, struct service *sv)
+{
+    struct trust_entry *e = NULL;
+    size_t n = 0;
+    struct problem p = { 0 };
+    if (service_trust_list(sv, &e, &n, &p) != 0)
+        return;
+    put(pg, "# HELP ucprov_trust_certificate_expiry_days Days until a trust certificate of this "
+            "server expires (negative: expired).\n"
+            "# TYPE ucprov_trust_certificate_expiry_days gauge\n");
+    time_t now = time(NULL);
+    for (size_t i = 0; i < n; i++)
+        if (e[i].key[0] != '\0')
+            put(pg, "ucprov_trust_certificate_expiry_days{key=\"%s\"} %.2f\n", e[i].key,
+                (double)(e[i].not_after - now) / 86400.0);
+    trust_entries_free(e, n);
+}
+
 static void render_freshness(struct page *pg, struct service *sv)
 {
     struct phone_freshness f;
@@ -242,6 +261,7 @@ char *prometheus_render(struct service *sv, size_t *len)
     render_database(&pg, sv);
     render_http(&pg, &ms);
     render_certificates(&pg, sv);
+    render_trust_certificates(&pg, sv);
     render_freshness(&pg, sv);
     *len = pg.len;
     return pg.buf;

@@ -29,17 +29,6 @@ struct config_provider {
     int root_fd;               /* -1 without a static root */
 };
 
-/* Names phones ask for that ucprov does not produce yet: signed configs and
- * trust lists.  Answered "not found" without touching the disk, so phones
- * fall back to unsigned mode at once (reference section 3). */
-static const struct { const char *prefix, *suffix; } unsigned_mode_names[] = {
-    { "CTLSEP", ".tlv" },
-    { "ITLSEP", ".tlv" },
-    { "ITLFile", ".tlv" },
-    { "CTLFile", ".tlv" },
-    { "", ".cnf.xml.sgn" },
-};
-
 static const char *const tftp_result_names[] = {
     [TFTP_RESULT_OK] = "ok",
     [TFTP_RESULT_NOT_FOUND] = "not_found",
@@ -87,28 +76,26 @@ static bool has_suffix_ci(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-/* "SEP<12 hex>.cnf.xml" in any case -> the upper-case device name. */
-static bool device_config_name(const char *name, char device[16])
+/* prefix "SEP<12 hex>" suffix in any case -> the upper-case device name. */
+static bool device_name_in(const char *name, const char *prefix, const char *suffix,
+                           char device[16])
 {
-    static const char suffix[] = ".cnf.xml";
-    size_t n = strlen(name);
-    if (n != UCPROV_DEVICE_NAME_LEN + sizeof suffix - 1 || !has_suffix_ci(name, suffix))
+    size_t n = strlen(name), p = strlen(prefix), m = strlen(suffix);
+    if (n != p + UCPROV_DEVICE_NAME_LEN + m || strncasecmp(name, prefix, p) != 0 ||
+        !has_suffix_ci(name, suffix))
         return false;
     char raw[UCPROV_DEVICE_NAME_LEN + 1];
-    memcpy(raw, name, UCPROV_DEVICE_NAME_LEN);
+    memcpy(raw, name + p, UCPROV_DEVICE_NAME_LEN);
     raw[UCPROV_DEVICE_NAME_LEN] = '\0';
     return device_name_normalise(raw, device);
 }
 
-static bool is_unsigned_mode_name(const char *name)
+/* "SEP<12 hex>.cnf.xml" in any case -> the upper-case device name. */
+static bool device_config_name(const char *name, char device[16])
 {
-    for (size_t i = 0; i < sizeof unsigned_mode_names / sizeof unsigned_mode_names[0]; i++) {
-        size_t p = strlen(unsigned_mode_names[i].prefix);
-        if (strncasecmp(name, unsigned_mode_names[i].prefix, p) == 0 &&
-            has_suffix_ci(name, unsigned_mode_names[i].suffix))
-            return true;
-    }
-    return false;
+    return device_name_in(name, "", ".cnf.xml", device) ||
+           device_name_in(name, "", ".cnf.xml.sgn", device) ||
+           device_name_in(name, "", ".cnf.xml.enc.sgn", device);
 }
 
 /* The directory entry below dirfd whose name equals comp (len bytes) but for
@@ -190,6 +177,7 @@ static enum provider_status provide_static(struct config_provider *cp, const cha
         return PROVIDER_DENIED;
     }
     out->len = (size_t)st.st_size;
+    out->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
     if (out->len == 0) {
         out->data = (const unsigned char *)"";
     } else {
@@ -206,6 +194,50 @@ static enum provider_status provide_static(struct config_provider *cp, const cha
     return PROVIDER_OK;
 }
 
+/* X.sgn of a static file X that has no signed copy of its own: signed once
+ * per content (service_sign_static), the mapping released at once. */
+static enum provider_status provide_static_signed(struct config_provider *cp, const char *name,
+                                                  struct provider_file *out)
+{
+    char plain[UCPROV_STATIC_NAME_MAX + 1];
+    size_t n = strlen(name) - 4;
+    if (n == 0 || n > UCPROV_STATIC_NAME_MAX)
+        return PROVIDER_NOT_FOUND;
+    memcpy(plain, name, n);
+    plain[n] = '\0';
+    struct provider_file f = { 0 };
+    enum provider_status ps = provide_static(cp, plain, &f);
+    if (ps != PROVIDER_OK)
+        return ps;
+    out->blob = service_sign_static(cp->sv, plain, f.data, f.len, f.mtime_ns);
+    provider_close(&f);
+    return out->blob != NULL ? PROVIDER_OK : PROVIDER_NOT_FOUND;
+}
+
+/* Trust lists and signed files: made by the service, NULL blob when none. */
+static bool provide_trust(struct config_provider *cp, const char *name,
+                          struct provider_file *out)
+{
+    char device[16];
+    if (strcasecmp(name, TRUST_ITL_NAME) == 0)
+        out->blob = service_trust_file(cp->sv, TRUST_ITL_NAME, NULL);
+    else if (strcasecmp(name, TRUST_CTL_NAME) == 0 || device_name_in(name, "CTL", ".tlv", device))
+        out->blob = service_trust_file(cp->sv, TRUST_CTL_NAME, NULL);
+    else if (device_name_in(name, "ITL", ".tlv", device))
+        out->blob = service_trust_file(cp->sv, name, device);
+    else if (device_name_in(name, "", ".cnf.xml.sgn", device))
+        out->blob = service_render_signed(cp->sv, device, false);
+    else if (device_name_in(name, "", ".cnf.xml.enc.sgn", device))
+        out->blob = service_render_signed(cp->sv, device, true);
+    else if (strcasecmp(name, XMLDEFAULT_NAME ".sgn") == 0)
+        out->blob = service_render_signed(cp->sv, XMLDEFAULT_NAME, false);
+    else if (has_suffix_ci(name, ".tlv"))
+        return true;   /* another trust list name: not found, without the disk */
+    else
+        return false;
+    return true;
+}
+
 enum provider_status provider_open(struct config_provider *cp, const char *name,
                                    struct provider_file *out)
 {
@@ -213,18 +245,22 @@ enum provider_status provider_open(struct config_provider *cp, const char *name,
     if (*name == '/')
         name++;
     char device[16];
-    const char *key = NULL;
-    if (device_config_name(name, device)) {
-        key = device;
+    if (provide_trust(cp, name, out)) {
+        if (out->blob == NULL)
+            return PROVIDER_NOT_FOUND;
+        (void)device_config_name(name, out->device);
+    } else if (device_name_in(name, "", ".cnf.xml", device)) {
         snprintf(out->device, sizeof out->device, "%s", device);
+        out->blob = service_render(cp->sv, device);
     } else if (strcasecmp(name, XMLDEFAULT_NAME) == 0) {
-        key = XMLDEFAULT_NAME;
-    } else if (is_unsigned_mode_name(name)) {
-        return PROVIDER_NOT_FOUND;
+        out->blob = service_render(cp->sv, XMLDEFAULT_NAME);
+    } else {
+        enum provider_status ps = provide_static(cp, name, out);
+        if (ps == PROVIDER_NOT_FOUND && has_suffix_ci(name, ".sgn"))
+            ps = provide_static_signed(cp, name, out);
+        if (ps != PROVIDER_OK || out->blob == NULL)
+            return ps;
     }
-    if (key == NULL)
-        return provide_static(cp, name, out);
-    out->blob = service_render(cp->sv, key);
     if (out->blob == NULL)
         return service_database_up(cp->sv) ? PROVIDER_NOT_FOUND : PROVIDER_UNAVAILABLE;
     out->data = out->blob->data;

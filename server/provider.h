@@ -3,7 +3,9 @@
  *
  *   SEP<MAC>.cnf.xml      the phone's rendered config (render cache)
  *   XMLDefault.cnf.xml    the rendered default config
- *   CTL/ITL .tlv, .sgn    "not found" at once, until signed files exist
+ *   ITLFile.tlv, ITLSEP<MAC>.tlv, CTLFile.tlv (when enabled)   trust lists
+ *   SEP<MAC>.cnf.xml.sgn, .enc.sgn, XMLDefault.cnf.xml.sgn    signed configs
+ *   X.sgn                 a static file X signed, unless X.sgn itself exists
  *   anything else         a regular file below --tftp-root, if set, in
  *                         subdirectories too (United_States/g3-tones.xml)
  * Names are matched case-insensitively; nothing outside the static root is
@@ -33,6 +35,7 @@ struct provider_file {
     struct cache_blob *blob;   /* rendered files */
     void *map;                 /* static files */
     size_t map_len;
+    int64_t mtime_ns;          /* static files: what a signed copy is keyed by */
 };
 
 /* static_root may be NULL (no static files).  log may be NULL. */

@@ -713,6 +713,10 @@ int render_device(const struct render_templates *t, const struct device_view *v,
         for (size_t i = 0; i < t->n_cc_only; i++)
             unlink_free(cc_only[i]);
     }
+    if (v->sec.has_profile) {   /* the phone security profile wins (issue 13) */
+        put_int(f[F_TRANSPORT], v->sec.transport);
+        put_int(f[F_SECURITY_MODE], v->sec.device_security_mode);
+    }
     return finish(doc, f, out);
 }
 

@@ -374,6 +374,11 @@ static int run(struct daemon *d)
         log_warn("cannot start the cache warmer; configs are rendered on first fetch");
     prometheus_set_sources(d->tftp, d->fetchlog);
     announce(d);
+    /* The trust keys, made at first start: after the ready line, since RSA
+     * key generation takes a while; a fetch meanwhile makes them itself. */
+    struct problem p = { 0 };
+    if (service_trust_ensure(d->sv, &p) != 0)
+        log_error("cannot make or load the trust keys; signed files are not served");
     int sig = 0;
     sigwait(&d->stop_signals, &sig);
     log_info("signal %d: shutting down", sig);

@@ -49,4 +49,13 @@ void rest_verify_gateways(struct service *sv, int64_t id, const struct http_req 
 void rest_asa_config(struct service *sv, int64_t id, const struct http_req *req,
                      struct http_resp *resp);
 
+/* --- trust.c: the trust list, its rotation and readiness; a phone's certificate --- */
+void rest_trust_list(struct service *sv, const struct http_req *req, struct http_resp *resp);
+void rest_trust_settings(struct service *sv, const struct http_req *req, struct http_resp *resp);
+void rest_trust_rotate(struct service *sv, const struct http_req *req, struct http_resp *resp);
+void rest_trust_readiness(struct service *sv, const struct http_req *req,
+                          struct http_resp *resp);
+void rest_phone_certificate(struct service *sv, int64_t id, const struct http_req *req,
+                            struct http_resp *resp);
+
 #endif

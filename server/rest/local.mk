@@ -8,3 +8,5 @@ server_libucprov_a_SOURCES += \
 	server/rest/ops.c \
 	server/rest/rest.h \
 	server/rest/router.c
+# Issue 13: the trust list, its rotation, phone certificates.
+server_libucprov_a_SOURCES += server/rest/trust.c

@@ -40,6 +40,10 @@ static const struct {
     { "phones/export", "GET", rest_export_phones },
     { "phone-models", "GET", rest_phone_models },
     { "phone-models", "PUT", rest_phone_model_load },
+    { "trust-list", "GET", rest_trust_list },
+    { "trust-list", "PUT", rest_trust_settings },
+    { "trust-list/rotate", "POST", rest_trust_rotate },
+    { "trust-list/readiness", "GET", rest_trust_readiness },
 };
 
 /* Paths below one object: /api/v1/<collection>/<id>/<sub>. */
@@ -50,6 +54,7 @@ static const struct {
 } object_routes[] = {
     { ENT_PHONE, "config", "GET", rest_phone_config },
     { ENT_PHONE, "verify-gateways", "POST", rest_verify_gateways },
+    { ENT_PHONE, "certificate", "POST", rest_phone_certificate },
     { ENT_CERTIFICATE, "pem", "GET", rest_cert_pem },
     { ENT_VPN_GATEWAY, "rollover", "GET", rest_gateway_rollover },
     { ENT_VPN_GROUP, "asa-config", "GET", rest_asa_config },

@@ -29,14 +29,13 @@ static void collect_phone_name(void *ctx, const char *name);
 static bool warm_interrupted(struct service *sv, unsigned kick);
 static void warm_pass(struct service *sv, unsigned kick);
 static void *warm_main(void *arg);
-static void warm_kick(struct service *sv);
 
 /* ----------------------------------------------------------------- eviction */
 
 void svc_evict_all(struct service *sv)
 {
     cache_evict_all(sv->cache);
-    warm_kick(sv);
+    svc_warm_kick(sv);
 }
 
 void svc_evict(struct service *sv, struct name_list *affected)
@@ -50,39 +49,55 @@ void svc_evict(struct service *sv, struct name_list *affected)
 
 /* ---------------------------------------------------------------- rendering */
 
-/* Render name from the database and cache it; the caller found it missing. */
+/* A phone's view with its security profile; its certificate goes to ps. */
+static int device_view_load(struct store *s, const char *name, struct device_view *v,
+                            struct phone_security *ps)
+{
+    if (store_device_view(s, name, v) != STORE_OK)
+        return -1;
+    if (store_phone_security(s, name, ps) != STORE_OK)
+        return 0;   /* rendered without a profile */
+    v->sec = ps->sec;
+    return 0;
+}
+
+/* Render name from the database and cache it; the caller found it missing.
+ * An encrypted phone's blob is its stub, the config going out encrypted
+ * beside it (signed.c). */
 static struct cache_blob *render_into_cache(struct service *sv, const char *name)
 {
-    struct cache_blob *b;
+    struct cache_blob *b = NULL;
     struct store *s = svc_conn(sv);
     if (s == NULL)
         return NULL;
     uint64_t generation = cache_generation(sv->cache);
     struct rendered r;
+    struct phone_security ps = { 0 };
+    struct device_view *v = NULL;
     int rc;
     if (strcmp(name, XMLDEFAULT_NAME) == 0) {
-        struct default_view *v = malloc(sizeof *v);
-        rc = v && store_default_view(s, v) == STORE_OK ? render_default(sv->templates, v, &r)
+        struct default_view *d = malloc(sizeof *d);
+        rc = d && store_default_view(s, d) == STORE_OK ? render_default(sv->templates, d, &r)
                                                        : -1;
-        free(v);
+        free(d);
     } else {
-        struct device_view *v = malloc(sizeof *v);
-        rc = v && store_device_view(s, name, v) == STORE_OK ? 0 : -1;
+        v = calloc(1, sizeof *v);
+        rc = v && device_view_load(s, name, v, &ps) == 0 ? 0 : -1;
         if (rc == 0) {
-            svc_reveal_text(sv, v->phone_password, sizeof v->phone_password, "a phone password");
-            svc_reveal_text(sv, v->ssh_password, sizeof v->ssh_password, "an SSH password");
-            for (size_t i = 0; i < v->cc.n_lines; i++)
-                svc_reveal_text(sv, v->cc.lines[i].auth_password,
-                                sizeof v->cc.lines[i].auth_password, "a line's digest password");
+            svc_reveal_view(sv, v);
             rc = render_device(sv->templates, v, &r);
         }
-        if (v)
-            OPENSSL_cleanse(v, sizeof *v);   /* it held the phone, SSH and line passwords */
-        free(v);
     }
+    if (rc == 0 && v != NULL && ps.sec.encrypted_config)
+        b = svc_render_encrypted(sv, &ps, v, (const char *)r.data, r.len, r.version_stamp);
+    else if (rc == 0)
+        b = cache_blob_new(name, r.data, r.len, r.version_stamp);
+    if (v)
+        OPENSSL_cleanse(v, sizeof *v);   /* it held the phone, SSH and line passwords */
+    free(v);
+    free(ps.cert_pem);
     if (rc != 0)
         return NULL;
-    b = cache_blob_new(name, r.data, r.len, r.version_stamp);
     render_free(&r);
     if (b != NULL)
         cache_put(sv->cache, b, generation);
@@ -147,13 +162,21 @@ static void warm_pass(struct service *sv, unsigned kick)
         size_t room = cache_room(sv->cache);
         if (room < UCPROV_WARM_HEADROOM || max - room >= stop_at)
             break;
-        if (cache_contains(sv->cache, name))
+        struct cache_blob *b = cache_peek(sv->cache, name);
+        if (b != NULL) {
+            svc_sign_warm(sv, b);   /* signed again after a rotation */
+            cache_blob_unref(b);
             continue;
-        struct cache_blob *b = render_into_cache(sv, name);
+        }
+        b = render_into_cache(sv, name);
+        if (b != NULL)
+            svc_sign_warm(sv, b);
         if (b != NULL && i > 0 && !judged) {
             /* Judged by the first phone rendered: does the whole site fit? */
             judged = true;
-            if ((names.n + 1) * (b->len + UCPROV_WARM_ENTRY_OVERHEAD) + UCPROV_WARM_HEADROOM < max)
+            /* Each file is kept twice: plain and signed (a header of about 1 kB). */
+            size_t per = 2 * b->len + 1024 + UCPROV_WARM_ENTRY_OVERHEAD;
+            if ((names.n + 1) * per + UCPROV_WARM_HEADROOM < max)
                 stop_at = max;
         }
         rendered += b != NULL;
@@ -186,7 +209,7 @@ static void *warm_main(void *arg)
 }
 
 /* A full eviction asks for a new pass. */
-static void warm_kick(struct service *sv)
+void svc_warm_kick(struct service *sv)
 {
     if (!atomic_load(&sv->warm.running))
         return;

@@ -261,6 +261,7 @@ int service_diagnostics(struct service *sv, int expiry_days, struct diagnostic *
     diagnose_certificates(s, expiry_days, &l);
     diagnose_all_gateways(s, &l);
     diagnose_models(s, NULL, &l);
+    l.n += svc_trust_diagnose(sv, s, expiry_days, l.items + l.n, DIAG_MAX - l.n);
     diagnose_scans(&l);
     *out = l.items;
     *n = l.n;

@@ -21,6 +21,7 @@
 #include "secretbox.h"
 #include "service/service.h"
 #include "store/store.h"
+#include "trust/sighdr.h"
 
 #define AUTH_CACHE_SLOTS 256
 
@@ -75,6 +76,7 @@ struct service {
     unsigned char auth_secret[32];
     struct auth_slot auth_cache[AUTH_CACHE_SLOTS];
     unsigned fetch_batches;   /* only the fetch log writer touches it */
+    struct trust_service *trust;   /* trust.c (issue 13) */
     unsigned char secret_key[SECRETBOX_KEY_LEN];   /* seals FT_SECRET fields at rest */
     char key_path[4096];
 };
@@ -184,6 +186,8 @@ json_t *svc_cert_summary(int64_t id, const char *trust_store, const struct cert_
 void svc_evict(struct service *sv, struct name_list *affected);
 /* Everything goes, and the warmer fills the cache again. */
 void svc_evict_all(struct service *sv);
+/* Ask the warmer for a new pass (it signs again what a rotation made stale). */
+void svc_warm_kick(struct service *sv);
 /* Stop and join the warmer, if it runs. */
 void svc_warm_stop(struct service *sv);
 
@@ -196,6 +200,8 @@ int svc_seal_record(struct service *sv, struct record *rec);
 int svc_reveal_record(struct service *sv, struct record *rec);
 /* Open a sealed text in a view's buffer in place ("" and logged when it does not). */
 void svc_reveal_text(struct service *sv, char *buf, size_t len, const char *what);
+/* Every secret of a phone's view (phone, SSH and line passwords), opened in place. */
+void svc_reveal_view(struct service *sv, struct device_view *v);
 /* Seal every FT_SECRET value still stored in clear, in one transaction. */
 int svc_seal_existing(struct service *sv, struct store *s);
 
@@ -218,6 +224,36 @@ void svc_cluster_free(struct service *sv);
  * seconds at most) for its first LISTEN.  0, or -1 when no thread starts. */
 int svc_cluster_start(struct service *sv);
 void svc_cluster_stop(struct service *sv);
+
+/* trust.c: the keys and lists now served (issue 13). */
+struct trust_set;
+int svc_trust_init(struct service *sv);
+void svc_trust_free(struct service *sv);
+/* The set now served, with a reference; the database's generation is looked
+ * at once a second at most (a rotation by the CLI).  NULL when unusable. */
+struct trust_set *svc_trust_current(struct service *sv);
+void svc_trust_unref(struct trust_set *t);
+int64_t svc_trust_generation(const struct trust_set *t);
+/* Its TFTP signer (SHA-512, now), and the list blobs. */
+void svc_trust_tftp_signer(const struct trust_set *t, struct trust_signer *out);
+void svc_trust_itl_signer(const struct trust_set *t, struct trust_signer *out);
+struct cache_blob *svc_trust_blob(struct trust_set *t, bool ctl);
+struct trust_key;
+const struct trust_key *svc_trust_key(const struct trust_set *t, enum trust_role role);
+/* A new key and self-signed certificate for role, as PEM; 0 or -1 (logged). */
+int svc_trust_make_key(enum trust_role role, char **cert_pem, char **key_pem);
+/* Look at the generation now and swap in the new set (after our own write). */
+void svc_trust_recheck(struct service *sv);
+/* trustdiag.c: the trust findings of service_diagnostics; how many added. */
+size_t svc_trust_diagnose(struct service *sv, struct store *s, int expiry_days,
+                          struct diagnostic *items, size_t max);
+/* signed.c: the encrypted phone's stub and its .enc.sgn made at render time;
+ * NULL when the phone is not encrypted (v->sec). */
+struct cache_blob *svc_render_encrypted(struct service *sv, const struct phone_security *ps,
+                                        const struct device_view *v, const char *full,
+                                        size_t full_len, const char *version_stamp);
+/* signed.c: the warmer signs what it renders. */
+void svc_sign_warm(struct service *sv, struct cache_blob *b);
 
 /* admins.c: forget every credential checked so far. */
 void svc_auth_cache_clear(struct service *sv);

@@ -121,6 +121,11 @@ struct service *service_open(const char *db_path, char *err, size_t errlen)
     pthread_mutex_init(&sv->auth_lock, NULL);
     RAND_bytes(sv->auth_secret, sizeof sv->auth_secret);
     sv->cache = cache_new();
+    if (svc_trust_init(sv) != 0) {
+        snprintf(err, errlen, "out of memory");
+        service_close(sv);
+        return NULL;
+    }
     sv->templates = load_templates(err, errlen);
     if (sv->cache == NULL || sv->templates == NULL) {
         service_close(sv);
@@ -157,6 +162,7 @@ void service_close(struct service *sv)
         return;
     svc_cluster_stop(sv);   /* first: it evicts, and it listens on a connection of its own */
     svc_warm_stop(sv);      /* it renders through a connection of its own */
+    svc_trust_free(sv);
     struct conn *c = sv->conns;
     while (c != NULL) {
         struct conn *next = c->next;

@@ -24,3 +24,7 @@ server_libucprov_a_SOURCES += \
 # Issue 12: call control's checks.
 server_libucprov_a_SOURCES += server/service/callctl.c
 server_libucprov_a_SOURCES += server/service/bulk_cc.c
+# Issue 13: the trust keys and lists, signed files, phone certificates.
+server_libucprov_a_SOURCES += server/service/trust.c server/service/signed.c \
+	server/service/phonecert.c server/service/trustdiag.c \
+	server/service/rotation.c

@@ -128,6 +128,15 @@ void svc_reveal_text(struct service *sv, char *buf, size_t len, const char *what
     free(plain);
 }
 
+void svc_reveal_view(struct service *sv, struct device_view *v)
+{
+    svc_reveal_text(sv, v->phone_password, sizeof v->phone_password, "a phone password");
+    svc_reveal_text(sv, v->ssh_password, sizeof v->ssh_password, "an SSH password");
+    for (size_t i = 0; i < v->cc.n_lines; i++)
+        svc_reveal_text(sv, v->cc.lines[i].auth_password, sizeof v->cc.lines[i].auth_password,
+                        "a line's digest password");
+}
+
 /* Seal what an older version stored in clear, one kind at a time. */
 static int seal_kind(struct service *sv, struct store *s, enum entity_kind kind, size_t *sealed)
 {

@@ -287,6 +287,64 @@ bool service_auth_password(struct service *sv, const char *name, const char *pas
                            struct actor *who);
 bool service_auth_token(struct service *sv, const char *token, struct actor *who);
 
+/* --- phone trust: keys, trust lists, signed files (trust.c, signed.c) ---
+ * ITLRecovery signs every trust list and stays; `rotate sast` replaces the
+ * SAST primary (the second SAST listed), so each new list is signed by a
+ * key the previous one named.  `rotate tftp` replaces the key that signs
+ * config files.  A set of keys and lists is built whole and then swapped in:
+ * until then the old set is served.  Private keys never leave the service. */
+#define TRUST_ITL_NAME "ITLFile.tlv"
+#define TRUST_CTL_NAME "CTLFile.tlv"
+
+/* One certificate of the trust list as the admin sees it. */
+struct trust_entry {
+    char role[16];              /* "SAST", "TFTP", "CCM", "CAPF" */
+    char key[16];               /* "sast", "recovery", "tftp", or "" (a trust store's) */
+    char subject[256], serial[80];
+    int64_t not_after;          /* seconds */
+    bool signs_list;            /* the key that signs ITLFile.tlv */
+    char *pem;                  /* the certificate; free it */
+};
+
+/* Make the keys a database lacks (SAST, ITLRecovery, TFTP); the daemon
+ * calls it at start, and every trust operation before it needs them. */
+int service_trust_ensure(struct service *sv, struct problem *p);
+int service_trust_state(struct service *sv, struct trust_state *out, struct problem *p);
+/* The entries of the trust list now served; free with trust_entries_free. */
+int service_trust_list(struct service *sv, struct trust_entry **out, size_t *n, struct problem *p);
+void trust_entries_free(struct trust_entry *e, size_t n);
+/* Replace the TFTP key or the SAST primary (audited as who). */
+int service_trust_rotate(struct service *sv, const struct actor *who, enum trust_role role,
+                         struct problem *p);
+int service_trust_set_ctl(struct service *sv, const struct actor *who, bool on,
+                          struct problem *p);
+/* The ITLRecovery key as PKCS#12 under pass (8+ characters) into a new *out;
+ * the export time is recorded (the web admin warns until then). */
+int service_trust_export_recovery(struct service *sv, const struct actor *who, const char *pass,
+                                  uint8_t **out, size_t *len, struct problem *p);
+/* Make an exported ITLRecovery key live again (a rebuilt server, or the key
+ * of the cluster the phones come from). */
+int service_trust_import_recovery(struct service *sv, const struct actor *who,
+                                  const uint8_t *p12, size_t len, const char *pass,
+                                  struct problem *p);
+/* Every phone and whether its address fetched the list now served. */
+int service_trust_readiness(struct service *sv, struct trust_ready **out, size_t *n,
+                            struct problem *p);
+/* The phone's own certificate (public part, PEM or DER). */
+int service_phone_set_certificate(struct service *sv, const struct actor *who, int64_t phone_id,
+                                  const void *bytes, size_t len, struct problem *p);
+
+/* What the provider serves (signed.c); NULL when there is no such file.
+ * Each carries a reference: cache_blob_unref() it. */
+/* ITLFile.tlv, ITLSEP<MAC>.tlv (device given), CTLFile.tlv (when enabled). */
+struct cache_blob *service_trust_file(struct service *sv, const char *name, const char *device);
+/* <name>.sgn or, encrypted, <name>.enc.sgn of a rendered file (a device
+ * name or XMLDEFAULT_NAME); made once per change and kept with it. */
+struct cache_blob *service_render_signed(struct service *sv, const char *name, bool encrypted);
+/* <path>.sgn of a static file whose bytes the caller holds. */
+struct cache_blob *service_sign_static(struct service *sv, const char *path, const void *data,
+                                       size_t len, int64_t mtime_ns);
+
 /* --- demo data (lab.c) --- */
 /* Load the lab of the background doc (one ASA gateway, its certificate, profile,
  * group, common phone profile and a few 8861 phones); idempotent. */

@@ -21,7 +21,8 @@ static const char *const copy_order[] = {
     "vpn_gateway_certificates", "vpn_groups", "vpn_group_gateways", "common_phone_profiles",
     "phone_models", "call_managers", "call_manager_groups", "call_manager_group_members",
     "date_time_groups", "date_time_group_ntp_servers", "device_pools", "sip_profiles",
-    "directory_numbers", "phones", "phone_lines", "system_settings", "admins", "api_tokens",
+    "directory_numbers", "phone_security_profiles", "phones", "phone_lines", "system_settings",
+    "trust_keys", "trust_state", "admins", "api_tokens",
     "fetch_log", "audit_log",
 };
 #define N_TABLES (sizeof copy_order / sizeof copy_order[0])
@@ -29,7 +30,7 @@ static const char *const copy_order[] = {
 /* Tables the migrations fill: a fresh target has rows in these only. */
 static const char *const seeded[] = {
     "vpn_feature_configuration", "common_phone_profiles", "phone_models", "system_settings",
-    "sip_profiles",
+    "sip_profiles", "trust_state", "trust_keys",   /* keys: a daemon may have made its own */
 };
 
 /* PostgreSQL's record of the schema version: each side has its own. */

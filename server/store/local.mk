@@ -21,3 +21,5 @@ server_libucprov_a_SOURCES += \
 	server/store/admins.c
 # Issue 12: call control's lists and a phone's call control view.
 server_libucprov_a_SOURCES += server/store/callctl.c
+# Issue 13: the trust keys, the trust list generation, phone certificates.
+server_libucprov_a_SOURCES += server/store/trust.c

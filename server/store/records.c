@@ -65,6 +65,7 @@ static const struct {
     [ENT_DEVICE_POOL]               = { "device_pools", NULL },
     [ENT_SIP_PROFILE]               = { "sip_profiles", NULL },
     [ENT_DIRECTORY_NUMBER]          = { "directory_numbers", NULL },
+    [ENT_PHONE_SECURITY_PROFILE]    = { "phone_security_profiles", NULL },
 };
 
 /* Who refers to an object, per kind: the reason a delete is refused. */
@@ -99,6 +100,8 @@ static const struct {
     { ENT_DIRECTORY_NUMBER, ENT_PHONE,
       "SELECT p.id, p.name FROM phone_lines l JOIN phones p ON p.id = l.phone_id "
       "WHERE l.directory_number_id = ? ORDER BY p.name" },
+    { ENT_PHONE_SECURITY_PROFILE, ENT_PHONE,
+      "SELECT id, name FROM phones WHERE phone_security_profile_id = ? ORDER BY name" },
 };
 
 static bool own_column(enum field_type t);

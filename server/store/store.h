@@ -240,4 +240,37 @@ int64_t store_tokens_delete_of(struct store *s, int64_t admin_id);
 /* Every token, by id; free(*out). */
 enum store_status store_token_list(struct store *s, struct token_row **out, size_t *n);
 
+/* --- phone trust (trust.c) --- */
+enum store_status store_trust_generation(struct store *s, int64_t *generation);
+enum store_status store_trust_state(struct store *s, struct trust_state *out);
+/* The list changed: generation + 1. */
+enum store_status store_trust_bump(struct store *s, int64_t now_ms);
+enum store_status store_trust_set_exported(struct store *s, int64_t now_ms);
+enum store_status store_trust_set_ctl(struct store *s, bool on);
+/* The live key of each role; a role without one has NULL PEMs.  Free with
+ * trust_key_rows_free (it wipes the private keys). */
+enum store_status store_trust_keys(struct store *s, struct trust_key_row keys[TRUST_ROLES]);
+void trust_key_rows_free(struct trust_key_row keys[TRUST_ROLES]);
+/* Retire the role's live key and make this one live (inside a write). */
+enum store_status store_trust_key_replace(struct store *s, enum trust_role role,
+                                          const char *cert_pem, const char *key_pem,
+                                          int64_t now_ms);
+/* Every certificate of CallManager-trust and CAPF-trust, in id order. */
+enum store_status store_trust_marked_certs(struct store *s,
+                                           void (*fn)(void *ctx, const char *trust_store,
+                                                      const void *der, size_t len),
+                                           void *ctx);
+/* The phone's model, certificate and security profile; free out->cert_pem. */
+enum store_status store_phone_security(struct store *s, const char *name,
+                                       struct phone_security *out);
+enum store_status store_phone_security_by_id(struct store *s, int64_t id,
+                                             struct phone_security *out, char name[16]);
+enum store_status store_phone_set_certificate(struct store *s, int64_t id, const char *pem,
+                                              int kind, const char *issuer, const char *expires);
+/* Every phone and whether its address fetched the list stamped stamp. */
+enum store_status store_trust_readiness(struct store *s, const char *stamp,
+                                        struct trust_ready **out, size_t *n);
+/* Phones that fetched plain files only; returns how many in all. */
+size_t store_phones_unsigned_only(struct store *s, char (*names)[16], size_t max);
+
 #endif

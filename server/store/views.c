@@ -35,6 +35,7 @@ static const struct {
     { ENT_CERTIFICATE, PHONES_OF_PROFILES "c.vpn_group_id IN "
       "(SELECT gg.group_id FROM vpn_group_gateways gg JOIN vpn_gateway_certificates gc "
       "ON gc.gateway_id = gg.gateway_id WHERE gc.certificate_id = ?)" },
+    { ENT_PHONE_SECURITY_PROFILE, "SELECT name FROM phones WHERE phone_security_profile_id = ?" },
     { ENT_VPN_FEATURE_CONFIGURATION, PHONES_OF_PROFILES
       "c.vpn_group_id IS NOT NULL AND c.vpn_profile_id IS NULL AND ? IS NOT NULL" },
     /* call control (issue 12) */

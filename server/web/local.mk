@@ -8,3 +8,5 @@ server_libucprov_a_SOURCES += server/web/web.c server/web/web.h server/web/page.
 	server/web/html.c server/web/html.h server/web/session.c server/web/session.h
 # Issue 12: call control's NTP server box and a phone's line appearances.
 server_libucprov_a_SOURCES += server/web/lines.c
+# Issue 13: the trust list page.
+server_libucprov_a_SOURCES += server/web/trust.c

@@ -52,6 +52,8 @@ static const struct kind_page kind_pages[] = {
       { "name", "description", "transport", "device_security_mode" } },
     { ENT_DIRECTORY_NUMBER, "Directory Number", "Directory Numbers",
       { "pattern", "description", "display_name", "auth_name" } },
+    { ENT_PHONE_SECURITY_PROFILE, "Phone Security Profile", "Phone Security Profiles",
+      { "name", "description", "device_security_mode", "encrypted_config" } },
     { ENT_VPN_FEATURE_CONFIGURATION, "VPN Feature Configuration", NULL, { NULL } },
     { ENT_SYSTEM_SETTINGS, "System Settings", NULL, { NULL } },
 };

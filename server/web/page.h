@@ -236,6 +236,10 @@ void phone_details(struct ctx *c, xmlNodePtr content, int64_t id, const char *de
 /* ---- troubleshoot.c: diagnostics, phone logs, the ASA side, gateway checks */
 page_fn diagnostics_page, phonelog_get, phonelog_post, asa_page, verify_post;
 
+/* ---- trust.c: the trust list page; the home page's recovery key warning */
+page_fn trust_get, trust_post;
+void trust_warning(struct ctx *c, xmlNodePtr content);
+
 /* ---- audit.c */
 page_fn audit_page;
 

@@ -160,6 +160,7 @@ void home_page(struct ctx *c)
     xmlNodePtr content = page_open(c, "Home", "/", "ucprov Administration");
     if (content == NULL)
         return;
+    trust_warning(c, content);
     home_cards(c, content);
     home_attention(c, content);
     home_steps(content);

@@ -35,6 +35,8 @@ static const struct page_route routes[] = {
     { "GET", "/certificates/{id}", false, cert_get },
     { "POST", "/certificates/{id}", false, cert_post },
     { "GET", "/certificates/{id}/pem", false, cert_pem },
+    { "GET", "/trust-list", false, trust_get },
+    { "POST", "/trust-list", false, trust_post },
     { "POST", "/phones/{id}/verify-gateways", false, verify_post },
     { "GET", "/vpn-groups/{id}/asa-config", false, asa_page },
     { "GET", "/{list}", false, list_page },

@@ -297,6 +297,32 @@ rss_bench() {
         "$(awk -v k="$hwm" 'BEGIN { printf "%.1f", k / 1024 }')" "$line" >>"$OUT/tables.md"
 }
 
+# --- signed files: the storm on .sgn names against plain names, same run -----------------
+sgn_bench() {
+    port=$((BASE_PORT + 40)) cport=$((BASE_PORT + 41))
+    start_bg "$UCPROVD" --db "$DB" --http 127.0.0.1:0 --cnf-http "127.0.0.1:$cport" \
+        --tftp "127.0.0.1:$port" --tftp-max-transfers 8000
+    wait_udp "$port"
+    # The signed twins, fetched once (and so signed once) over the config port.
+    mkdir -p "$WORK/sgn"
+    for f in "$FILES"/"$PREFIX"*.cnf.xml; do
+        n=$(basename "$f").sgn
+        curl -s -o "$WORK/sgn/$n" "http://127.0.0.1:$cport/$n"
+    done
+    for r in $(seq 1 "$REPS"); do
+        for kind in plain sgn; do
+            if [ "$kind" = plain ]; then dir=$FILES x=.cnf.xml; else dir=$WORK/sgn x=.cnf.xml.sgn; fi
+            line=$("$LOAD" -s "127.0.0.1:$port" -d "$dir" -p "$PREFIX" -x "$x" -c 200 -T "$SECS" || true)
+            say "sgn $kind run $r: $line"
+            echo "$line" | field rate >>"$WORK/sgn.$kind"
+        done
+    done
+    stop_last
+    plain=$(median <"$WORK/sgn.plain") signed=$(median <"$WORK/sgn.sgn")
+    printf '\n### Signed files: TFTP storm on SEP<MAC>.cnf.xml.sgn against SEP<MAC>.cnf.xml (200 in flight, same daemon, alternating runs)\n\n| plain transfers/s | .sgn transfers/s | ratio (goal >= 0.95) |\n|---:|---:|---:|\n| %s | %s | %s |\n' \
+        "$plain" "$signed" "$(awk -v a="$signed" -v b="$plain" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')" >>"$OUT/tables.md"
+}
+
 # --- main ---------------------------------------------------------------------------------
 mkdir -p "$OUT"
 rm -f "$OUT"/*.raw "$OUT/tables.md" "$OUT/log.txt"
@@ -318,6 +344,7 @@ tftp_bench tftp5000 5000
 tftp_table tftp5000 "TFTP, no options, 5,000 transfers in flight, ${SECS}s per run"
 tftp_bench tftpblk 200 -b 1428
 tftp_table tftpblk "TFTP, blksize 1428, 200 in flight"
+sgn_bench
 http_bench
 render_bench
 import_bench

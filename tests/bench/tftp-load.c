@@ -4,10 +4,11 @@
  * against the file it should be.
  *
  *   tftp-load -s 127.0.0.1:PORT -d DIR [-c CLIENTS] [-n TRANSFERS] [-T SECONDS]
- *             [-b BLKSIZE] [-w WINDOW] [-p PREFIX]
+ *             [-b BLKSIZE] [-w WINDOW] [-p PREFIX] [-x SUFFIX]
  *
  * DIR holds the expected files (ucprov export --dir); every SEP*.cnf.xml in
- * it is fetched in turn.  Like a phone, every transfer has its own socket
+ * it (SEP*SUFFIX with -x, e.g. .cnf.xml.sgn for signed files fetched once
+ * over the config port) is fetched in turn.  Like a phone, every transfer has its own socket
  * (a fresh ephemeral port): a late datagram of an earlier transfer can then
  * never pass for this one's, so every byte is checked with no excuses.  The
  * first answer fixes the server's TID; datagrams from any other source get
@@ -89,9 +90,10 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const struct file *)a)->name, ((const struct file *)b)->name);
 }
 
-/* Every SEP*.cnf.xml of dir, in name order, read into memory. */
-static int load_files(const char *dir, const char *prefix)
+/* Every PREFIX*SUFFIX of dir, in name order, read into memory. */
+static int load_files(const char *dir, const char *prefix, const char *suffix)
 {
+    size_t sl = strlen(suffix);
     DIR *d = opendir(dir);
     if (d == NULL)
         return -1;
@@ -99,8 +101,8 @@ static int load_files(const char *dir, const char *prefix)
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         size_t n = strlen(de->d_name);
-        if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 || n < 8 || n >= 64 ||
-            strcmp(de->d_name + n - 8, ".cnf.xml") != 0)
+        if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 || n < sl || n >= 64 ||
+            strcmp(de->d_name + n - sl, suffix) != 0)
             continue;
         if (n_files == cap) {
             cap = cap ? cap * 2 : 1024;
@@ -347,12 +349,12 @@ static int parse_server(const char *text)
 
 int main(int argc, char **argv)
 {
-    const char *dir = NULL, *target = NULL, *prefix = "SEP";
+    const char *dir = NULL, *target = NULL, *prefix = "SEP", *suffix = ".cnf.xml";
     unsigned long total = 0;
     double seconds = 10;
     int opt;
     n_clients = 200;
-    while ((opt = getopt(argc, argv, "s:d:c:n:T:b:w:p:")) != -1) {
+    while ((opt = getopt(argc, argv, "s:d:c:n:T:b:w:p:x:")) != -1) {
         switch (opt) {
         case 's': target = optarg; break;
         case 'd': dir = optarg; break;
@@ -362,14 +364,15 @@ int main(int argc, char **argv)
         case 'b': want_blksize = (uint16_t)atoi(optarg); break;
         case 'w': want_window = (uint16_t)atoi(optarg); break;
         case 'p': prefix = optarg; break;
+        case 'x': suffix = optarg; break;
         default: goto usage;
         }
     }
     if (dir == NULL || target == NULL || parse_server(target) != 0 || n_clients == 0 ||
         n_clients > MAX_CLIENTS || seconds <= 0 || seconds > MAX_SECONDS)
         goto usage;
-    if (load_files(dir, prefix) != 0) {
-        fprintf(stderr, "tftp-load: no %s*.cnf.xml readable in %s\n", prefix, dir);
+    if (load_files(dir, prefix, suffix) != 0) {
+        fprintf(stderr, "tftp-load: no %s*%s readable in %s\n", prefix, suffix, dir);
         return 1;
     }
     struct rlimit rl = { n_clients + 64, n_clients + 64 };
@@ -439,6 +442,6 @@ int main(int argc, char **argv)
 
 usage:
     fprintf(stderr, "usage: tftp-load -s 127.0.0.1:PORT -d DIR [-c CLIENTS] [-n TRANSFERS] "
-            "[-T SECONDS] [-b BLKSIZE] [-w WINDOW] [-p PREFIX]\n");
+            "[-T SECONDS] [-b BLKSIZE] [-w WINDOW] [-p PREFIX] [-x SUFFIX]\n");
     return 2;
 }

@@ -24,7 +24,10 @@ INTEGRATION_TESTS += tests/integration/pg-rest.tap tests/integration/pg-tftp.tap
 # Two nodes over one PostgreSQL database: coherence, shared logins, races, loss.
 INTEGRATION_TESTS += tests/integration/pg-nodes.tap
 # ucprov migrate, backup and restore on PostgreSQL, the forms of --db.
-INTEGRATION_TESTS += tests/integration/pg-ops.tap tests/integration/pg-callctl.tap
+INTEGRATION_TESTS += tests/integration/pg-ops.tap tests/integration/pg-callctl.tap \
+	tests/integration/pg-trust.tap
+
+INTEGRATION_TESTS += tests/integration/trust.tap
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json tests/browser/web.test.mjs
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS)

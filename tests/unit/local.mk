@@ -182,3 +182,12 @@ tests_unit_test_validate_SOURCES = tests/unit/test_validate.c
 tests_unit_test_validate_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_validate_LDADD = $(UNIT_TEST_LDADD)
 endif
+
+# Issue 13: the trust service over a database (keys, rotation, signing).
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_trust_service
+TESTS += tests/unit/test_trust_service
+tests_unit_test_trust_service_SOURCES = tests/unit/test_trust_service.c
+tests_unit_test_trust_service_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_service_LDADD = $(UNIT_TEST_LDADD)
+endif

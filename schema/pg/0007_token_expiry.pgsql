@@ -1,4 +1,4 @@
--- 0006_token_expiry.pgsql: PostgreSQL's 0006 (see schema/0006_token_expiry.sql).
+-- 0007_token_expiry.pgsql: PostgreSQL's 0007 (see schema/0007_token_expiry.sql).
 -- An API token may expire; NULL lasts until it is revoked.
 ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT;
 
