@@ -242,6 +242,9 @@ struct trust_key;
 const struct trust_key *svc_trust_key(const struct trust_set *t, enum trust_role role);
 /* A new key and self-signed certificate for role, as PEM; 0 or -1 (logged). */
 int svc_trust_make_key(enum trust_role role, char **cert_pem, char **key_pem);
+/* Store role's new key and certificate, the private key sealed (secretbox.h). */
+enum store_status svc_trust_put_key(struct service *sv, struct store *s, enum trust_role role,
+                                   const char *cert_pem, const char *key_pem);
 /* Look at the generation now and swap in the new set (after our own write). */
 void svc_trust_recheck(struct service *sv);
 /* trustdiag.c: the trust findings of service_diagnostics; how many added. */

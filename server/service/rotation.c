@@ -52,7 +52,7 @@ int service_trust_rotate(struct service *sv, const struct actor *who, enum trust
     X509_free(nc);
     int rc = -1;
     if (store_begin_write(s) == STORE_OK &&
-        store_trust_key_replace(s, role, cert, key, time_now_ms()) == STORE_OK &&
+        svc_trust_put_key(sv, s, role, cert, key) == STORE_OK &&
         store_trust_bump(s, time_now_ms()) == STORE_OK &&
         svc_audit(s, who, "update", "trust-list", 0, trust_role_names[role], before, after) == 0 &&
         store_commit(s) == STORE_OK)
@@ -136,7 +136,7 @@ int service_trust_import_recovery(struct service *sv, const struct actor *who,
     trust_key_free(&k);
     struct store *s = svc_conn(sv);
     if (rc == 0 && s != NULL && store_begin_write(s) == STORE_OK &&
-        store_trust_key_replace(s, TRUST_ROLE_RECOVERY, cert, key, time_now_ms()) == STORE_OK &&
+        svc_trust_put_key(sv, s, TRUST_ROLE_RECOVERY, cert, key) == STORE_OK &&
         store_trust_set_exported(s, time_now_ms()) == STORE_OK &&
         store_trust_bump(s, time_now_ms()) == STORE_OK &&
         svc_audit(s, who, "update", "trust-list", 0, "recovery", NULL,

@@ -26,6 +26,7 @@
 #include <openssl/x509.h>
 
 #include "log.h"
+#include "secretbox.h"
 #include "service/internal.h"
 #include "timefmt.h"
 #include "trust/itl.h"
@@ -116,12 +117,40 @@ int svc_trust_make_key(enum trust_role role, char **cert_pem, char **key_pem)
     return rc;
 }
 
+/* Private keys are stored sealed under the site's key file (secretbox.h), as
+ * the phones' secrets are: a leaked database or backup alone holds none. */
+enum store_status svc_trust_put_key(struct service *sv, struct store *s, enum trust_role role,
+                                   const char *cert_pem, const char *key_pem)
+{
+    char *sealed = secretbox_seal(sv->secret_key, key_pem);
+    if (sealed == NULL)
+        return STORE_ERROR;
+    enum store_status ss = store_trust_key_replace(s, role, cert_pem, sealed, time_now_ms());
+    memset(sealed, 0, strlen(sealed));
+    free(sealed);
+    return ss;
+}
+
+/* A stored key, opened (a key stored in clear by an older build reads as it is). */
+static int load_key(struct service *sv, const struct trust_key_row *row, struct trust_key *k,
+                    char *err, size_t errlen)
+{
+    char *plain = secretbox_open(sv->secret_key, row->key_pem);
+    if (plain == NULL) {
+        snprintf(err, errlen, "its private key does not open under the key file");
+        return -1;
+    }
+    int rc = trust_key_from_pem(row->cert_pem, plain, k, err, errlen);
+    memset(plain, 0, strlen(plain));
+    free(plain);
+    return rc;
+}
+
 /* Keys are made outside the write lock (RSA takes a while), then inserted
  * for the roles still missing once the lock is held: two processes starting
  * at once make one set. */
 static int ensure_keys(struct service *sv, struct store *s)
 {
-    (void)sv;
     struct trust_key_row rows[TRUST_ROLES];
     if (store_trust_keys(s, rows) != STORE_OK)
         return -1;
@@ -134,8 +163,8 @@ static int ensure_keys(struct service *sv, struct store *s)
     if (rc == 0 && store_begin_write(s) == STORE_OK && store_trust_keys(s, rows) == STORE_OK) {
         for (int r = 0; r < TRUST_ROLES && rc == 0; r++)
             if (rows[r].cert_pem == NULL && cert[r] != NULL) {
-                rc = store_trust_key_replace(s, (enum trust_role)r, cert[r], key[r],
-                                             time_now_ms()) == STORE_OK ? 0 : -1;
+                rc = svc_trust_put_key(sv, s, (enum trust_role)r, cert[r], key[r]) ==
+                     STORE_OK ? 0 : -1;
                 made++;
             }
         trust_key_rows_free(rows);
@@ -237,8 +266,7 @@ static struct trust_set *set_build(struct service *sv, struct store *s, int64_t 
     int ok = t != NULL && store_trust_state(s, &st) == STORE_OK &&
              store_trust_marked_certs(s, add_marked, &m) == STORE_OK;
     for (int r = 0; ok && r < TRUST_ROLES; r++)
-        if (trust_key_from_pem(rows[r].cert_pem, rows[r].key_pem, &t->key[r], err,
-                               sizeof err) != 0) {
+        if (load_key(sv, &rows[r], &t->key[r], err, sizeof err) != 0) {
             log_error("trust: the stored %s key is unusable: %s", trust_role_names[r], err);
             ok = 0;
         }
