@@ -35,9 +35,10 @@ EXTRA_DIST += tests/fuzz/build-run.sh
 fuzz-cert: $(top_srcdir)/tests/fuzz/fuzz_cert.c $(top_srcdir)/server/cert.c
 	$(FUZZ_RUN) cert "$(OPENSSL_LIBS)" $(top_srcdir)/tests/fuzz/fuzz_cert.c \
 		$(top_srcdir)/server/cert.c
-fuzz-json: $(top_srcdir)/tests/fuzz/fuzz_json.c $(top_srcdir)/server/model.c
+fuzz-json: $(top_srcdir)/tests/fuzz/fuzz_json.c $(top_srcdir)/server/model.c \
+		$(top_srcdir)/server/model_cc.c
 	$(FUZZ_RUN) json "$(JANSSON_LIBS)" $(top_srcdir)/tests/fuzz/fuzz_json.c \
-		$(top_srcdir)/server/model.c $(top_srcdir)/server/problem.c
+		$(top_srcdir)/server/model.c $(top_srcdir)/server/model_cc.c $(top_srcdir)/server/problem.c
 fuzz-csv: $(top_srcdir)/tests/fuzz/fuzz_csv.c $(top_srcdir)/server/csvio.c
 	$(FUZZ_RUN) csv "$(CSV_LIBS)" $(top_srcdir)/tests/fuzz/fuzz_csv.c \
 		$(top_srcdir)/server/csvio.c
