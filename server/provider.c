@@ -370,7 +370,9 @@ static void provider_refusal(enum provider_status ps, struct http_resp *resp,
         const char *msg, *result;
     } refusals[] = {
         [PROVIDER_NOT_FOUND] = { 404, "not found\n", "not_found" },
-        [PROVIDER_DENIED] = { 403, "forbidden\n", "denied" },
+        /* A name that would leave the root reveals nothing: it is not found. */
+        [PROVIDER_DENIED] = { 404, "not found\n", "denied" },
+        [PROVIDER_HOST_REFUSED] = { 403, "forbidden\n", "denied" },
         [PROVIDER_UNAVAILABLE] = { 503, "database unreachable; try again\n", "error" },
     };
     const char *msg = refusals[ps].msg;
@@ -390,7 +392,7 @@ void provider_cnf_http(void *ctx, const struct http_req *req, struct http_resp *
     }
     struct provider_file f;
     /* "/" names no file: it is not found, as CUCM lists nothing either. */
-    enum provider_status ps = scanwatch_refuses(req->peer, time_now_ms()) ? PROVIDER_DENIED
+    enum provider_status ps = scanwatch_refuses(req->peer, time_now_ms()) ? PROVIDER_HOST_REFUSED
                               : req->path[strspn(req->path, "/")] == '\0' ? PROVIDER_NOT_FOUND
                               : provider_open(cp, req->path, &f);
     struct fetch_record rec = { 0 };

@@ -25,7 +25,12 @@ struct config_provider;   /* opaque */
 
 /* UNAVAILABLE: a config that is not cached could not be rendered because the
  * database does not answer (HTTP 503; TFTP has only its ERROR). */
-enum provider_status { PROVIDER_OK, PROVIDER_NOT_FOUND, PROVIDER_DENIED, PROVIDER_UNAVAILABLE };
+/* DENIED: a name refused (out of the root, not a regular file): answered as
+ * not found, logged as denied.  HOST_REFUSED: the asking host is refused
+ * (a flagged MAC scan, --refuse-mac-scans). */
+enum provider_status {
+    PROVIDER_OK, PROVIDER_NOT_FOUND, PROVIDER_DENIED, PROVIDER_UNAVAILABLE, PROVIDER_HOST_REFUSED
+};
 
 struct provider_file {
     const unsigned char *data;
