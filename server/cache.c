@@ -182,7 +182,9 @@ static struct entry **find_slot(struct cache *c, const char *name, uint64_t h)
     return pp;
 }
 
-struct cache_blob *cache_get(struct cache *c, const char *name)
+/* The blob named, referenced; a fetch (cache_get) marks its entry fetched
+ * and counts a hit or a miss, a peek leaves both alone. */
+static struct cache_blob *lookup(struct cache *c, const char *name, bool fetch)
 {
     uint64_t h = hash_name(name);
     pthread_rwlock_rdlock(&c->lock);
@@ -190,23 +192,23 @@ struct cache_blob *cache_get(struct cache *c, const char *name)
     struct cache_blob *b = *pp ? (*pp)->blob : NULL;
     if (b != NULL) {
         cache_blob_ref(b);
-        atomic_store_explicit(&(*pp)->fetched, true, memory_order_relaxed);
+        if (fetch)
+            atomic_store_explicit(&(*pp)->fetched, true, memory_order_relaxed);
     }
     pthread_rwlock_unlock(&c->lock);
-    atomic_fetch_add(b ? &c->hits : &c->misses, 1);
+    if (fetch)
+        atomic_fetch_add(b ? &c->hits : &c->misses, 1);
     return b;
+}
+
+struct cache_blob *cache_get(struct cache *c, const char *name)
+{
+    return lookup(c, name, true);
 }
 
 struct cache_blob *cache_peek(struct cache *c, const char *name)
 {
-    uint64_t h = hash_name(name);
-    pthread_rwlock_rdlock(&c->lock);
-    struct entry **pp = find_slot(c, name, h);
-    struct cache_blob *b = *pp ? (*pp)->blob : NULL;
-    if (b != NULL)
-        cache_blob_ref(b);
-    pthread_rwlock_unlock(&c->lock);
-    return b;
+    return lookup(c, name, false);
 }
 
 bool cache_contains(struct cache *c, const char *name)

@@ -23,7 +23,8 @@
 static const struct actor cli_actor = { 0, "cli" };
 
 static int read_passphrase(const char *file, char *buf, size_t len);
-static int passphrase_args(int argc, char **args, const char **path, char *pass, size_t len);
+static int passphrase_args(const char *cmd, int argc, char **args, const char **path, char *pass,
+                           size_t len);
 
 /* First line of file, or of standard input when file is NULL. */
 static int read_passphrase(const char *file, char *buf, size_t len)
@@ -46,8 +47,10 @@ static int read_passphrase(const char *file, char *buf, size_t len)
     return 0;
 }
 
-/* FILE [--passphrase-file PATH]; the passphrase into pass. */
-static int passphrase_args(int argc, char **args, const char **path, char *pass, size_t len)
+/* `trust CMD [--passphrase-file PATH] FILE`: FILE into *path, the passphrase
+ * into pass; 0, or 2 (the exit status) after the usage line. */
+static int passphrase_args(const char *cmd, int argc, char **args, const char **path, char *pass,
+                           size_t len)
 {
     static const struct option longopts[] = {
         { "passphrase-file", required_argument, NULL, 'p' },
@@ -58,23 +61,25 @@ static int passphrase_args(int argc, char **args, const char **path, char *pass,
     optind = 1;
     while ((c = getopt_long(argc, args, "", longopts, NULL)) != -1) {
         if (c != 'p')
-            return -1;
+            goto usage;
         pass_file = optarg;
     }
     if (optind != argc - 1)
-        return -1;
+        goto usage;
     *path = args[optind];
-    return read_passphrase(pass_file, pass, len);
+    if (read_passphrase(pass_file, pass, len) == 0)
+        return 0;
+usage:
+    fprintf(stderr, "ucprov: usage: ucprov trust %s [--passphrase-file F] FILE\n", cmd);
+    return 2;
 }
 
 int cmd_trust_export(struct service *sv, int argc, char **args)
 {
     char pass[256];
     const char *path = NULL;
-    if (passphrase_args(argc, args, &path, pass, sizeof pass) != 0) {
-        fprintf(stderr, "ucprov: usage: ucprov trust export-recovery [--passphrase-file F] FILE\n");
+    if (passphrase_args("export-recovery", argc, args, &path, pass, sizeof pass) != 0)
         return 2;
-    }
     struct problem p = { 0 };
     uint8_t *p12 = NULL;
     size_t len = 0;
@@ -100,10 +105,8 @@ int cmd_trust_import(struct service *sv, int argc, char **args)
 {
     char pass[256];
     const char *path = NULL;
-    if (passphrase_args(argc, args, &path, pass, sizeof pass) != 0) {
-        fprintf(stderr, "ucprov: usage: ucprov trust import-recovery [--passphrase-file F] FILE\n");
+    if (passphrase_args("import-recovery", argc, args, &path, pass, sizeof pass) != 0)
         return 2;
-    }
     uint8_t *buf = malloc(P12_MAX);
     FILE *f = fopen(path, "rb");
     size_t len = f && buf ? fread(buf, 1, P12_MAX, f) : 0;

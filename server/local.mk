@@ -1,36 +1,29 @@
 # server/: the daemon, the CLI and the library they share.
 noinst_LIBRARIES += server/libucprov.a
-server_libucprov_a_SOURCES = \
-	server/admin.c server/admin.h \
-	server/admin_tls.c server/admin_tls.h \
-	server/asa.c server/asa.h \
-	server/auth.c server/auth.h \
-	server/brake.c server/brake.h \
-	server/cache.c server/cache.h \
-	server/cert.c server/cert.h \
-	server/csvio.c server/csvio.h \
-	server/dblock.c server/dblock.h \
-	server/embedded.h \
-	server/fetchlog.c server/fetchlog.h \
-	server/http.c server/http.h \
-	server/limits.h \
-	server/log.c server/log.h \
-	server/metrics.c server/metrics.h \
-	server/model.c server/model.h server/model_cc.c server/model_cc.h \
-	server/phonelog.c server/phonelog.h \
-	server/problem.c server/problem.h \
-	server/prometheus.c server/prometheus.h \
-	server/provider.c server/provider.h \
-	server/render.c server/render.h \
-	server/scanwatch.c server/scanwatch.h \
-	server/secfile.c server/secfile.h \
-	server/secretbox.c server/secretbox.h \
-	server/selfsigned.c server/selfsigned.h \
-	server/timefmt.c server/timefmt.h \
+# Its sources, a line per concern (each .c with its .h).
+# The HTTP listeners, the admin port's guard and its certificate, log lines.
+server_libucprov_a_SOURCES = server/http.c server/http.h server/admin.c server/admin.h \
+	server/admin_tls.c server/admin_tls.h server/selfsigned.c server/selfsigned.h \
+	server/log.c server/log.h server/problem.c server/problem.h
+# Passwords and tokens: hashing, the brake on failed attempts, secrets at rest.
+server_libucprov_a_SOURCES += server/auth.c server/auth.h server/brake.c server/brake.h \
+	server/secretbox.c server/secretbox.h server/secfile.c server/secfile.h \
+	server/dblock.c server/dblock.h
+# The entity tables, and what phones fetch: rendered configs, their cache, files.
+server_libucprov_a_SOURCES += server/model.c server/model.h server/model_cc.c \
+	server/model_cc.h server/limits.h server/render.c server/render.h \
+	server/cache.c server/cache.h server/provider.c server/provider.h \
+	server/beneath.c server/beneath.h server/embedded.h
+# What phones did: the fetch log, console logs, scans, counters for Prometheus.
+server_libucprov_a_SOURCES += server/fetchlog.c server/fetchlog.h \
+	server/phonelog.c server/phonelog.h server/scanwatch.c server/scanwatch.h \
+	server/metrics.c server/metrics.h server/prometheus.c server/prometheus.h
+# The VPN lab: certificates, the ASA's configuration, a phone's-eye TLS probe.
+server_libucprov_a_SOURCES += server/cert.c server/cert.h server/asa.c server/asa.h \
 	server/verify.c server/verify.h
-# Issue 12: CUCM's time zone and locale names; confined opens below the TFTP root.
-server_libucprov_a_SOURCES += server/beneath.c server/beneath.h server/locales.c server/locales.h \
-	server/timezones.c server/timezones.h
+# Text: CSV, clock formats, CUCM's time zone and locale names (issue 12).
+server_libucprov_a_SOURCES += server/csvio.c server/csvio.h server/timefmt.c \
+	server/timefmt.h server/timezones.c server/timezones.h server/locales.c server/locales.h
 nodist_server_libucprov_a_SOURCES = server/embedded.c
 server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(XML_CFLAGS) \
 	$(OPENSSL_CFLAGS) $(JANSSON_CFLAGS) -DUCPROV_PKGDATADIR='"$(pkgdatadir)"'

@@ -28,16 +28,13 @@ static const struct enum_value certificate_kinds[] = {
 static const struct enum_value security_modes[] = {
     { "non-secure", 1 }, { "authenticated", 2 }, { "encrypted", 3 }, { NULL, 0 },
 };
-static const struct enum_value transports[] = {
-    { "tcp", 1 }, { "udp", 2 }, { "tls", 3 }, { NULL, 0 },
-};
 static const struct enum_value provisioning_modes[] = {
     { "internal", 0 }, { "external_url", 1 }, { "both", 2 }, { NULL, 0 },
 };
 
-#define NAME_FIELD   { "name", "Name", FT_TEXT, true, 1, UCPROV_NAME_MAX, 0, NULL, 0 }
-#define DESC_FIELD   { "description", "Description", FT_TEXT, false, 0, UCPROV_DESCRIPTION_MAX, 0, NULL, 0 }
-#define BOOL_FIELD(n, l, d) { n, l, FT_BOOL, false, 0, 1, d, NULL, 0 }
+const struct enum_value model_transports[] = {
+    { "tcp", 1 }, { "udp", 2 }, { "tls", 3 }, { NULL, 0 },
+};
 
 /* The VPN switches shared by a VPN profile and the enterprise defaults. */
 #define VPN_SWITCH_FIELDS \
@@ -119,7 +116,7 @@ static const struct field_def phone_fields[] = {
 static const struct field_def phone_security_profile_fields[] = {
     NAME_FIELD, DESC_FIELD,
     { "device_security_mode", "Device Security Mode", FT_ENUM, false, 0, 0, 1, security_modes, 0 },
-    { "transport", "Transport Type", FT_ENUM, false, 0, 0, 1, transports, 0 },
+    { "transport", "Transport Type", FT_ENUM, false, 0, 0, 1, model_transports, 0 },
     BOOL_FIELD("encrypted_config", "TFTP Encrypted Config", 0),
 };
 

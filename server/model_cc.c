@@ -11,9 +11,6 @@
 #include "limits.h"
 #include "model_cc.h"
 
-static const struct enum_value transports[] = {
-    { "tcp", 1 }, { "udp", 2 }, { "tls", 3 }, { NULL, 0 },
-};
 static const struct enum_value security_modes[] = {
     { "non_secure", 1 }, { "authenticated", 2 }, { "encrypted", 3 }, { NULL, 0 },
 };
@@ -21,11 +18,7 @@ static const struct enum_value user_infos[] = {
     { "none", 0 }, { "phone", 1 }, { "ip", 2 }, { NULL, 0 },
 };
 
-#define NAME_FIELD  { "name", "Name", FT_TEXT, true, 1, UCPROV_NAME_MAX, 0, NULL, 0 }
-#define DESC_FIELD  { "description", "Description", FT_TEXT, false, 0, UCPROV_DESCRIPTION_MAX, \
-                      0, NULL, 0 }
 #define INT_FIELD(n, l, lo, hi, d) { n, l, FT_INT, false, lo, hi, d, NULL, 0 }
-#define BOOL_FIELD(n, l, d) { n, l, FT_BOOL, false, 0, 1, d, NULL, 0 }
 #define TEXT_FIELD(n, l, max) { n, l, FT_TEXT, false, 0, max, 0, NULL, 0 }
 #define REF_FIELD(n, l, req, k) { n, l, FT_REF, req, 0, 0, 0, NULL, k }
 
@@ -62,7 +55,7 @@ static const struct field_def device_pool_fields[] = {
 #define URI_FIELD(n, l) TEXT_FIELD(n, l, 128)
 static const struct field_def sip_profile_fields[] = {
     NAME_FIELD, DESC_FIELD,
-    { "transport", "Transport Type", FT_ENUM, false, 0, 0, 1, transports, 0 },
+    { "transport", "Transport Type", FT_ENUM, false, 0, 0, 1, model_transports, 0 },
     { "device_security_mode", "Device Security Mode", FT_ENUM, false, 0, 0, 1, security_modes, 0 },
     INT_FIELD("timer_register_expires", "Timer Register Expires (seconds)", 60, 86400, 3600),
     INT_FIELD("timer_register_delta", "Timer Register Delta (seconds)", 0, 3600, 5),

@@ -9,7 +9,7 @@
 #include "model.h"
 #include "service/service.h"
 
-/* --- objects.c: the collections of model.h, and the phones' own routes --- */
+/* --- objects.c: the collections of model.h --- */
 void rest_get_record(struct service *sv, enum entity_kind kind, int64_t id, int status,
                      struct http_resp *resp);
 void rest_list_records(struct service *sv, const struct entity_def *e,
@@ -20,42 +20,31 @@ void rest_write_record(struct service *sv, const struct entity_def *e, int64_t i
 /* Any kind, certificates too. */
 void rest_delete_object(struct service *sv, const struct entity_def *e, int64_t id,
                         const struct http_req *req, struct http_resp *resp);
-void rest_phone_config(struct service *sv, int64_t id, const struct http_req *req,
-                       struct http_resp *resp);
-void rest_import_phones(struct service *sv, const struct http_req *req, struct http_resp *resp);
-void rest_export_phones(struct service *sv, const struct http_req *req, struct http_resp *resp);
-void rest_phone_models(struct service *sv, const struct http_req *req, struct http_resp *resp);
-void rest_phone_model_load(struct service *sv, const struct http_req *req,
-                           struct http_resp *resp);
+
+/* The two shapes of route in router.c's tables: a fixed path, and a path
+ * below one object (id). */
+typedef void rest_fixed_handler(struct service *sv, const struct http_req *req,
+                                struct http_resp *resp);
+typedef void rest_object_handler(struct service *sv, int64_t id, const struct http_req *req,
+                                 struct http_resp *resp);
+
+/* --- objects.c, continued: the phones' own routes --- */
+rest_fixed_handler rest_import_phones, rest_export_phones;
+rest_fixed_handler rest_phone_models, rest_phone_model_load;
+rest_object_handler rest_phone_config;
 
 /* --- certs.c: the trust stores' certificates and a gateway's rollover --- */
 void rest_get_cert(struct service *sv, int64_t id, int status, struct http_resp *resp);
-void rest_list_certs(struct service *sv, const struct http_req *req, struct http_resp *resp);
-void rest_create_cert(struct service *sv, const struct http_req *req, struct http_resp *resp);
-void rest_update_cert(struct service *sv, int64_t id, const struct http_req *req,
-                      struct http_resp *resp);
-void rest_cert_pem(struct service *sv, int64_t id, const struct http_req *req,
-                   struct http_resp *resp);
-void rest_gateway_rollover(struct service *sv, int64_t id, const struct http_req *req,
-                           struct http_resp *resp);
+rest_fixed_handler rest_list_certs, rest_create_cert;
+rest_object_handler rest_update_cert, rest_cert_pem, rest_gateway_rollover;
 
 /* --- ops.c: troubleshooting and the logs --- */
-void rest_fetch_log(struct service *sv, const struct http_req *req, struct http_resp *resp);
-void rest_audit_log(struct service *sv, const struct http_req *req, struct http_resp *resp);
-void rest_diagnostics(struct service *sv, const struct http_req *req, struct http_resp *resp);
-void rest_phone_log(struct service *sv, const struct http_req *req, struct http_resp *resp);
-void rest_verify_gateways(struct service *sv, int64_t id, const struct http_req *req,
-                          struct http_resp *resp);
-void rest_asa_config(struct service *sv, int64_t id, const struct http_req *req,
-                     struct http_resp *resp);
+rest_fixed_handler rest_fetch_log, rest_audit_log, rest_diagnostics, rest_phone_log;
+rest_object_handler rest_verify_gateways, rest_asa_config;
 
 /* --- trust.c: the trust list, its rotation and readiness; a phone's certificate --- */
-void rest_trust_list(struct service *sv, const struct http_req *req, struct http_resp *resp);
-void rest_trust_settings(struct service *sv, const struct http_req *req, struct http_resp *resp);
-void rest_trust_rotate(struct service *sv, const struct http_req *req, struct http_resp *resp);
-void rest_trust_readiness(struct service *sv, const struct http_req *req,
-                          struct http_resp *resp);
-void rest_phone_certificate(struct service *sv, int64_t id, const struct http_req *req,
-                            struct http_resp *resp);
+rest_fixed_handler rest_trust_list, rest_trust_settings, rest_trust_rotate;
+rest_fixed_handler rest_trust_readiness;
+rest_object_handler rest_phone_certificate;
 
 #endif

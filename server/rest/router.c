@@ -9,12 +9,7 @@
 #include "rest/handlers.h"
 #include "rest/json.h"
 
-typedef void (*fixed_handler)(struct service *sv, const struct http_req *req,
-                              struct http_resp *resp);
-typedef void (*object_handler)(struct service *sv, int64_t id, const struct http_req *req,
-                               struct http_resp *resp);
-
-static void index_page(struct service *sv, const struct http_req *req, struct http_resp *resp);
+static rest_fixed_handler index_page;
 static bool is(const struct http_req *req, const char *method);
 static bool method_matches(const struct http_req *req, const char *method);
 static bool route_fixed(struct service *sv, const char *path, const struct http_req *req,
@@ -29,7 +24,7 @@ static void route_sub(struct service *sv, const struct entity_def *e, int64_t id
 /* Paths with no id in them, below /api/v1. */
 static const struct {
     const char *path, *method;   /* GET also answers HEAD */
-    fixed_handler handler;
+    rest_fixed_handler *handler;
 } fixed_routes[] = {
     { "", "GET", index_page },
     { "fetch-log", "GET", rest_fetch_log },
@@ -50,7 +45,7 @@ static const struct {
 static const struct {
     enum entity_kind kind;
     const char *sub, *method;
-    object_handler handler;
+    rest_object_handler *handler;
 } object_routes[] = {
     { ENT_PHONE, "config", "GET", rest_phone_config },
     { ENT_PHONE, "verify-gateways", "POST", rest_verify_gateways },

@@ -183,34 +183,36 @@ static void check_directory_number(const struct record *r, struct problem *p)
         problem_field(p, "auth_name", "a Digest Password needs a Digest User");
 }
 
+/* Names a phone looks up in its own tables: CUCM's time zones, date formats
+ * and locale folders. */
+static const struct {
+    enum entity_kind kind;
+    const char *field;
+    bool (*valid)(const char *name);
+    const char *why;
+} name_checks[] = {
+    { ENT_DATE_TIME_GROUP, "time_zone", time_zone_valid,
+      "Time Zone must be one of CUCM's names, such as 'Tokyo Standard Time'" },
+    { ENT_DATE_TIME_GROUP, "date_template", date_template_valid,
+      "Date Format must be like M/D/Y, D.M.Y or Y-M-D (YY for a 4-digit year, A for a "
+      "12-hour clock)" },
+    { ENT_DEVICE_POOL, "user_locale", locale_name_valid,
+      "User Locale must be a locale folder name such as English_United_States" },
+    { ENT_DEVICE_POOL, "network_locale", locale_name_valid,
+      "Network Locale must be a locale folder name such as United_States" },
+};
+
 void svc_validate_callctl(const struct record *r, struct problem *p)
 {
-    switch (r->kind) {
-    case ENT_DATE_TIME_GROUP:
-        if (!time_zone_valid(text(r, "time_zone")))
-            problem_field(p, "time_zone", "Time Zone must be one of CUCM's names, such as "
-                          "'Tokyo Standard Time'");
-        if (!date_template_valid(text(r, "date_template")))
-            problem_field(p, "date_template", "Date Format must be like M/D/Y, D.M.Y or "
-                          "Y-M-D (YY for a 4-digit year, A for a 12-hour clock)");
-        break;
-    case ENT_DEVICE_POOL:
-        if (!locale_name_valid(text(r, "user_locale")))
-            problem_field(p, "user_locale", "User Locale must be a locale folder name such "
-                          "as English_United_States");
-        if (!locale_name_valid(text(r, "network_locale")))
-            problem_field(p, "network_locale", "Network Locale must be a locale folder name "
-                          "such as United_States");
-        break;
-    case ENT_SIP_PROFILE:
-        check_sip_profile(r, p);
-        break;
-    case ENT_DIRECTORY_NUMBER:
-        check_directory_number(r, p);
-        break;
-    default:
-        break;
+    for (size_t i = 0; i < sizeof name_checks / sizeof name_checks[0]; i++) {
+        const char *f = name_checks[i].field;
+        if (name_checks[i].kind == r->kind && !name_checks[i].valid(text(r, f)))
+            problem_field(p, f, "%s", name_checks[i].why);
     }
+    if (r->kind == ENT_SIP_PROFILE)
+        check_sip_profile(r, p);
+    else if (r->kind == ENT_DIRECTORY_NUMBER)
+        check_directory_number(r, p);
 }
 
 /* ------------------------------------------------------------- who uses it */

@@ -32,6 +32,9 @@ static void file_name(const char *name, char *out, size_t len);
 static struct cache_blob *sign_companion(struct trust_set *t, struct cache_blob *b);
 static struct cache_blob *stub_render(const struct device_view *v, const char *cert_hash,
                                       const char *stamp);
+static struct cache_blob *cached_as_of(struct cache *c, const char *key, const char *stamp);
+static struct cache_blob *keep_signed(struct cache *c, uint64_t gen, const char *key,
+                                      const char *stamp, bool ok, uint8_t *out, size_t len);
 static struct cache_blob *itlsep(struct service *sv, struct trust_set *t, const char *device);
 
 static bool fresh(const struct cache_blob *c, int64_t generation)
@@ -195,19 +198,40 @@ struct cache_blob *svc_render_encrypted(struct service *sv, const struct phone_s
 
 /* ----------------------------------------------------------- trust lists */
 
+/* The blob cached under key while it is still stamped stamp, else NULL. */
+static struct cache_blob *cached_as_of(struct cache *c, const char *key, const char *stamp)
+{
+    struct cache_blob *b = cache_get(c, key);
+    if (b != NULL && strcmp(b->version_stamp, stamp) == 0)
+        return b;
+    cache_blob_unref(b);
+    return NULL;
+}
+
+/* What a signer wrote into out (freed here) as a blob, cached unless the
+ * cache moved past gen while it signed; NULL when signing failed (!ok). */
+static struct cache_blob *keep_signed(struct cache *c, uint64_t gen, const char *key,
+                                      const char *stamp, bool ok, uint8_t *out, size_t len)
+{
+    struct cache_blob *b = ok ? cache_blob_new(key, out, len, stamp) : NULL;
+    free(out);
+    if (b != NULL)
+        cache_put(c, b, gen);
+    return b;
+}
+
 /* ITLFile.tlv's records under a header that names the phone's own file. */
 static struct cache_blob *itlsep(struct service *sv, struct trust_set *t, const char *device)
 {
     char name[32], stamp[48], err[256];
     snprintf(name, sizeof name, "ITL%.15s.tlv", device);
-    struct cache_blob *itl = svc_trust_blob(t, false), *b = cache_get(sv->cache, name);
+    struct cache_blob *itl = svc_trust_blob(t, false);
     snprintf(stamp, sizeof stamp, "%s", itl->version_stamp);
-    if (b != NULL && strcmp(b->version_stamp, stamp) == 0) {
+    struct cache_blob *b = cached_as_of(sv->cache, name, stamp);
+    if (b != NULL) {
         cache_blob_unref(itl);
         return b;
     }
-    cache_blob_unref(b);
-    b = NULL;
     uint64_t cache_gen = cache_generation(sv->cache);
     struct sighdr h;
     if (sighdr_parse(itl->data, itl->len, &h, err, sizeof err) == 0) {
@@ -216,13 +240,10 @@ static struct cache_blob *itlsep(struct service *sv, struct trust_set *t, const 
         svc_trust_itl_signer(t, &signer);
         uint8_t *out = NULL;
         size_t out_len = 0;
-        if (sighdr_sign(&signer, &spec, itl->data + h.header_len, itl->len - h.header_len, &out,
-                        &out_len, err, sizeof err) == 0)
-            b = cache_blob_new(name, out, out_len, stamp);
-        free(out);
+        int rc = sighdr_sign(&signer, &spec, itl->data + h.header_len, itl->len - h.header_len,
+                             &out, &out_len, err, sizeof err);
+        b = keep_signed(sv->cache, cache_gen, name, stamp, rc == 0, out, out_len);
     }
-    if (b != NULL)
-        cache_put(sv->cache, b, cache_gen);
     cache_blob_unref(itl);
     return b;
 }
@@ -258,22 +279,17 @@ struct cache_blob *service_sign_static(struct service *sv, const char *path, con
     snprintf(key, sizeof key, "static:%016llx", (unsigned long long)h);
     snprintf(stamp, sizeof stamp, "%lld:%lld:%zu", (long long)svc_trust_generation(t),
              (long long)mtime_ns, len);
-    struct cache_blob *b = cache_get(sv->cache, key);
-    if (b == NULL || strcmp(b->version_stamp, stamp) != 0) {
-        cache_blob_unref(b);
-        b = NULL;
+    struct cache_blob *b = cached_as_of(sv->cache, key, stamp);
+    if (b == NULL) {
         uint64_t cache_gen = cache_generation(sv->cache);
         const char *base = strrchr(path, '/');
         struct trust_signer signer;
         svc_trust_tftp_signer(t, &signer);
         uint8_t *out = NULL;
         size_t out_len = 0;
-        if (sgn_build(&signer, base ? base + 1 : path, data, len, &out, &out_len, err,
-                      sizeof err) == 0)
-            b = cache_blob_new(key, out, out_len, stamp);
-        free(out);
-        if (b != NULL)
-            cache_put(sv->cache, b, cache_gen);
+        int rc = sgn_build(&signer, base ? base + 1 : path, data, len, &out, &out_len, err,
+                           sizeof err);
+        b = keep_signed(sv->cache, cache_gen, key, stamp, rc == 0, out, out_len);
     }
     svc_trust_unref(t);
     return b;

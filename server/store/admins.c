@@ -6,9 +6,10 @@
 
 #include "store/internal.h"
 
-/* A hash read into the caller's buffer. */
+/* An id and a hash read into the caller's buffer, with a token's expiry
+ * (0: none) when expires_at is set. */
 struct hash_out {
-    int64_t *id;
+    int64_t *id, *expires_at;
     char *hash;
     size_t hashlen;
     bool found;
@@ -19,6 +20,8 @@ static bool read_id_and_hash(void *ctx, const struct db_row *row)
     struct hash_out *o = ctx;
     *o->id = db_col_int(row, 0);
     snprintf(o->hash, o->hashlen, "%s", db_col_text(row, 1));
+    if (o->expires_at != NULL)
+        *o->expires_at = db_col_null(row, 2) ? 0 : db_col_int(row, 2);
     o->found = true;
     return false;
 }
@@ -27,7 +30,7 @@ static bool read_id_and_hash(void *ctx, const struct db_row *row)
 static enum store_status get_id_and_hash(struct store *s, const char *sql, struct db_value key,
                                          int64_t *id, char *hash, size_t hashlen)
 {
-    struct hash_out o = { id, hash, hashlen, false };
+    struct hash_out o = { id, NULL, hash, hashlen, false };
     enum store_status ss = db_run(s, db_prepare(s, sql), &key, 1, read_id_and_hash, &o);
     if (ss != STORE_OK)
         return STORE_ERROR;
@@ -94,30 +97,13 @@ enum store_status store_token_insert(struct store *s, int64_t admin_id, const ch
                              BIND_OPT_INT(expires_at, expires_at > 0)), id);
 }
 
-struct token_out {
-    int64_t *admin_id, *expires_at;
-    char *hash;
-    size_t hashlen;
-    bool found;
-};
-
-static bool read_token(void *ctx, const struct db_row *row)
-{
-    struct token_out *o = ctx;
-    *o->admin_id = db_col_int(row, 0);
-    snprintf(o->hash, o->hashlen, "%s", db_col_text(row, 1));
-    *o->expires_at = db_col_null(row, 2) ? 0 : db_col_int(row, 2);
-    o->found = true;
-    return false;
-}
-
 enum store_status store_token_get(struct store *s, int64_t id, int64_t *admin_id, char *hash,
                                   size_t hashlen, int64_t *expires_at)
 {
     static const char sql[] =
         "SELECT admin_id, token_hash, expires_at FROM api_tokens WHERE id = ?";
-    struct token_out o = { admin_id, expires_at, hash, hashlen, false };
-    if (db_run(s, db_prepare(s, sql), DB_ARGS(BIND_INT(id)), read_token, &o) != STORE_OK)
+    struct hash_out o = { admin_id, expires_at, hash, hashlen, false };
+    if (db_run(s, db_prepare(s, sql), DB_ARGS(BIND_INT(id)), read_id_and_hash, &o) != STORE_OK)
         return STORE_ERROR;
     return o.found ? STORE_OK : STORE_NOT_FOUND;
 }

@@ -35,6 +35,7 @@ static char **tool_environment(PGconn *pg);
 static int run_tool(PGconn *pg, char *const argv[], bool keep_stdout, struct tool_output *o);
 static void tool_failed(const char *tool, int rc, const struct tool_output *o, char *err,
                         size_t errlen);
+static int run_quiet(PGconn *pg, char *const argv[], char *err, size_t errlen);
 static bool lists_table(const char *toc, const char *table);
 static int archive_version(PGconn *pg, const char *path, char *err, size_t errlen);
 
@@ -166,6 +167,17 @@ static void tool_failed(const char *tool, int rc, const struct tool_output *o, c
     snprintf(err, errlen, "%s failed (exit %d): %s", tool, rc, n ? last : "no message");
 }
 
+/* A tool whose output is not wanted: 0, or -1 with why in err. */
+static int run_quiet(PGconn *pg, char *const argv[], char *err, size_t errlen)
+{
+    struct tool_output o;
+    int rc = run_tool(pg, argv, false, &o);
+    if (rc == 0)
+        return 0;
+    tool_failed(argv[0], rc, &o, err, errlen);
+    return -1;
+}
+
 /* ------------------------------------------------------------------ backup */
 
 int pg_dump_backup(struct drv_conn *c, const char *path, char *err, size_t errlen)
@@ -179,13 +191,7 @@ int pg_dump_backup(struct drv_conn *c, const char *path, char *err, size_t errle
         "pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", (char *)path,
         NULL,
     };
-    struct tool_output o;
-    int rc = run_tool(pg, argv, false, &o);
-    if (rc != 0) {
-        tool_failed("pg_dump", rc, &o, err, errlen);
-        return -1;
-    }
-    return 0;
+    return run_quiet(pg, argv, err, errlen);
 }
 
 /* ----------------------------------------------------------------- restore */
@@ -282,11 +288,5 @@ int pg_dump_restore(struct drv_conn *c, const char *path, const struct restore_c
         "pg_restore", "--clean", "--if-exists", "--single-transaction", "--no-owner",
         "--no-privileges", "--exit-on-error", "--dbname", PQdb(pg), (char *)path, NULL,
     };
-    struct tool_output o;
-    int rc = run_tool(pg, argv, false, &o);
-    if (rc != 0) {
-        tool_failed("pg_restore", rc, &o, err, errlen);
-        return -1;
-    }
-    return 0;
+    return run_quiet(pg, argv, err, errlen);
 }
