@@ -43,14 +43,12 @@ struct admin *admin_new(struct service *sv, bool tls, char *err, size_t errlen)
     a->sv = sv;
     a->brake = brake_new();
     a->pages = a->brake ? pages_new(sv, tls, a->brake, err, errlen) : NULL;
-    if (a->pages == NULL) {
-        if (a->brake == NULL)
-            snprintf(err, errlen, "out of memory");
-        brake_free(a->brake);
-        free(a);
-        return NULL;
-    }
-    return a;
+    if (a->pages != NULL)
+        return a;
+    if (a->brake == NULL)
+        snprintf(err, errlen, "out of memory");
+    admin_free(a);   /* what was made so far */
+    return NULL;
 }
 
 void admin_free(struct admin *a)

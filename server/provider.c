@@ -54,8 +54,8 @@ struct config_provider *provider_new(struct service *sv, struct fetchlog *log,
         cp->root_fd = open(static_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (cp->root_fd < 0) {
             snprintf(err, errlen, "cannot open TFTP root %s: %s", static_root, strerror(errno));
-            free(cp);
-            return NULL;
+            provider_free(cp);
+            cp = NULL;
         }
     }
     return cp;

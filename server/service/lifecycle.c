@@ -149,11 +149,10 @@ struct service *service_open(const char *db_path, char *err, size_t errlen)
         rc = -1;
     }
     store_close(s);
-    if (rc != 0) {
-        service_close(sv);
-        return NULL;
-    }
-    return sv;
+    if (rc == 0)
+        return sv;
+    service_close(sv);
+    return NULL;
 }
 
 void service_close(struct service *sv)

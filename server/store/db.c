@@ -108,11 +108,10 @@ struct store *store_open(const char *path, char *err, size_t errlen)
     }
     s->drv = targets[t].driver;
     s->conn = s->drv->open(path, err, errlen);
-    if (s->conn == NULL) {
-        free(s);
-        return NULL;
-    }
-    return s;
+    if (s->conn != NULL)
+        return s;
+    free(s);   /* nothing else was made */
+    return NULL;
 }
 
 void store_close(struct store *s)
