@@ -59,7 +59,7 @@ EXTRA_DIST += \
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_import
 TESTS += tests/unit/test_import
-tests_unit_test_import_SOURCES = tests/unit/test_import.c
+tests_unit_test_import_SOURCES = tests/unit/test_import.c tests/unit/svc_fixture.c tests/unit/svc_fixture.h
 tests_unit_test_import_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_import_LDADD = $(UNIT_TEST_LDADD)
 endif
@@ -168,7 +168,7 @@ EXTRA_DIST += \
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_admins
 TESTS += tests/unit/test_admins
-tests_unit_test_admins_SOURCES = tests/unit/test_admins.c
+tests_unit_test_admins_SOURCES = tests/unit/test_admins.c tests/unit/svc_fixture.c tests/unit/svc_fixture.h
 tests_unit_test_admins_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_admins_LDADD = $(UNIT_TEST_LDADD)
 endif
@@ -178,7 +178,7 @@ endif
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_validate
 TESTS += tests/unit/test_validate
-tests_unit_test_validate_SOURCES = tests/unit/test_validate.c
+tests_unit_test_validate_SOURCES = tests/unit/test_validate.c tests/unit/svc_fixture.c tests/unit/svc_fixture.h
 tests_unit_test_validate_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_validate_LDADD = $(UNIT_TEST_LDADD)
 endif

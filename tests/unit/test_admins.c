@@ -11,20 +11,15 @@
 
 #include "server/secretbox.h"
 #include "server/service/service.h"
+#include "svc_fixture.h"
 
-static char dir[64], dbpath[128];
 static struct service *daemon_sv, *cli_sv;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/ucprov-admins-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(dbpath, sizeof dbpath, "%s/ucprov.db", dir);
-    char err[256] = "";
-    daemon_sv = service_open(dbpath, err, sizeof err);
-    ck_assert_msg(daemon_sv != NULL, "%s", err);
-    cli_sv = service_open(dbpath, err, sizeof err);
-    ck_assert_msg(cli_sv != NULL, "%s", err);
+    fixture_dir_make("admins");
+    daemon_sv = fixture_service_open();   /* the daemon and the CLI on one file */
+    cli_sv = fixture_service_open();
     struct problem p = { 0 };
     ck_assert_int_eq(service_admin_add(cli_sv, "alice", "correct horse", &p), 0);
 }
@@ -33,9 +28,7 @@ static void teardown(void)
 {
     service_close(cli_sv);
     service_close(daemon_sv);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    fixture_dir_remove();
 }
 
 START_TEST(password_change_takes_effect_at_once)

@@ -18,34 +18,24 @@
 #include "server/limits.h"
 #include "server/log.h"
 #include "server/service/service.h"
+#include "svc_fixture.h"
 
 #define HEADER IMPORT_HEADER "\n"
 #define CPP "Standard Common Phone Profile"
 
-static char tmpdir[64], dbpath[128];
 static struct service *sv;
 static const struct actor who = { 0, "test" };
 
 static void setup(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ucprov-test-import-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-    snprintf(dbpath, sizeof dbpath, "%s/ucprov.db", tmpdir);
-    char err[256] = "";
-    sv = service_open(dbpath, err, sizeof err);
-    ck_assert_msg(sv != NULL, "service_open: %s", err);
+    fixture_dir_make("import");
+    sv = fixture_service_open();
 }
 
 static void teardown(void)
 {
     service_close(sv);
-    static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-    for (size_t i = 0; i < 4; i++) {
-        char path[160];
-        snprintf(path, sizeof path, "%s%s", dbpath, suffixes[i]);
-        unlink(path);
-    }
-    rmdir(tmpdir);
+    fixture_dir_remove();
 }
 
 static int import(const char *csv, struct import_result *res, struct problem *p)
