@@ -173,6 +173,24 @@ void cache_set_companion(struct cache_blob *b, enum cache_companion which, struc
     cache_blob_unref(old);
 }
 
+struct cache_blob *cache_offer_companion(struct cache_blob *b, enum cache_companion which,
+                                        const struct cache_blob *seen, struct cache_blob *c)
+{
+    pthread_mutex_t *m = companion_lock(b);
+    pthread_mutex_lock(m);
+    struct cache_blob *now = b->companion[which];
+    if (now == seen) {
+        cache_blob_ref(c);   /* the blob's */
+        b->companion[which] = c;
+        now = c;
+    }
+    cache_blob_ref(now);     /* the caller's */
+    pthread_mutex_unlock(m);
+    if (now == c)
+        cache_blob_unref((struct cache_blob *)seen);   /* the blob's reference to what it replaced */
+    return now;
+}
+
 static struct entry **find_slot(struct cache *c, const char *name, uint64_t h)
 {
     struct entry **pp = &c->buckets[h % c->n_buckets];

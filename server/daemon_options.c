@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,8 @@
 enum option_id {
     OPT_CONFIG, OPT_DB, OPT_HTTP, OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE_HTTP, OPT_TFTP,
     OPT_CNF_HTTP, OPT_REFUSE_MAC_SCANS, OPT_KEY_FILE,
-    OPT_TFTP_ROOT, OPT_MAX_TRANSFERS, OPT_TIMEOUT, OPT_RETRIES, OPT_USER, OPT_READY_FILE,
+    OPT_TFTP_ROOT, OPT_MAX_TRANSFERS, OPT_TIMEOUT, OPT_RETRIES, OPT_CACHE_MB, OPT_WARM_THREADS,
+    OPT_USER, OPT_READY_FILE,
     OPT_LOG_LEVEL, OPT_SYSLOG, OPT_VERBOSE, OPT_LIST_ROUTES, OPT_HELP, OPT_COUNT
 };
 
@@ -73,6 +75,10 @@ static const struct {
     [OPT_TIMEOUT] = { "tftp-timeout-ms", "N", "first retransmission timeout (default 1000)" },
     [OPT_RETRIES] = { "tftp-retries", "N", "retransmissions before a transfer is dropped "
                       "(default 5)" },
+    [OPT_CACHE_MB] = { "cache-mb", "N", "megabytes of rendered and signed files kept in memory "
+                       "(default 40: a site whose files do not fit is rendered on fetch)" },
+    [OPT_WARM_THREADS] = { "warm-threads", "N", "threads that render and sign ahead of the "
+                           "phones (default: one per core)" },
     [OPT_USER] = { "user", "NAME", "after binding the ports, run as this user" },
     [OPT_READY_FILE] = { "ready-file", "PATH", "write the bound ports there once listening" },
     [OPT_LOG_LEVEL] = { "log-level", "LEVEL", "debug, info (default), warn or error" },
@@ -164,10 +170,20 @@ static int apply_option(struct options *o, enum option_id id, const char *value,
     }
     case OPT_MAX_TRANSFERS:
     case OPT_TIMEOUT:
-    case OPT_RETRIES: {
-        unsigned *dst = id == OPT_MAX_TRANSFERS ? &o->max_transfers
-                      : id == OPT_TIMEOUT ? &o->timeout_ms : &o->retries;
-        unsigned max = id == OPT_MAX_TRANSFERS ? 1000000 : id == OPT_TIMEOUT ? 60000 : 100;
+    case OPT_RETRIES:
+    case OPT_CACHE_MB:
+    case OPT_WARM_THREADS: {
+        static const struct { enum option_id id; size_t at; unsigned max; } numbers[] = {
+            { OPT_MAX_TRANSFERS, offsetof(struct options, max_transfers), 1000000 },
+            { OPT_TIMEOUT, offsetof(struct options, timeout_ms), 60000 },
+            { OPT_RETRIES, offsetof(struct options, retries), 100 },
+            { OPT_CACHE_MB, offsetof(struct options, cache_mb), 1u << 20 },
+            { OPT_WARM_THREADS, offsetof(struct options, warm_threads), UCPROV_WARM_THREADS_MAX },
+        };
+        size_t k = 0;
+        while (numbers[k].id != id)
+            k++;
+        unsigned *dst = (unsigned *)((char *)o + numbers[k].at), max = numbers[k].max;
         if (parse_unsigned(value, max, dst) != 0 || *dst == 0) {
             fprintf(stderr, "ucprovd: %s: %s wants a number from 1 to %u\n", origin,
                     option_table[id].name, max);

@@ -17,6 +17,8 @@ struct options {
     const char *user;
     const char *ready_file;
     unsigned max_transfers, timeout_ms, retries;
+    unsigned cache_mb;                /* 0: the default budget */
+    unsigned warm_threads;            /* 0: one per core */
     bool syslog;
     const char *key_file;             /* NULL: ucprov.key beside the database */
     bool refuse_mac_scans;            /* refuse flagged hosts on TFTP and 6970 */

@@ -104,6 +104,10 @@
 #define UCPROV_WARM_ENTRY_OVERHEAD 256     /* bytes the cache spends on an entry besides
                                         its file: the warmer's estimate of whether the
                                         whole site fits in the budget */
+#define UCPROV_WARM_AFTER_EVICTED  64      /* a write evicting this many phones' files
+                                        asks the warmer for a pass */
+#define UCPROV_WARM_THREADS_MAX    16      /* warm threads: one per core by default
+                                        (--warm-threads), signing is the cost */
 #define UCPROV_WARM_NICE           10      /* the warmer's nice value: serving comes first,
                                         it only uses time the front ends leave */
 

@@ -153,6 +153,13 @@ static void render_cache(struct page *pg, struct service *sv)
             "# TYPE ucprov_render_cache_entries gauge\nucprov_render_cache_entries %llu\n",
         (unsigned long long)cs.hits, (unsigned long long)cs.misses,
         (unsigned long long)cs.evictions, (unsigned long long)cs.entries);
+    struct warm_stats ws;
+    service_warm_stats(sv, &ws);
+    put(pg, "# HELP ucprov_warm_threads Threads rendering and signing ahead of the phones.\n"
+            "# TYPE ucprov_warm_threads gauge\nucprov_warm_threads %u\n"
+            "# HELP ucprov_warm_signatures_total Signed files the warm threads made.\n"
+            "# TYPE ucprov_warm_signatures_total counter\nucprov_warm_signatures_total %llu\n",
+        ws.threads, (unsigned long long)ws.signatures);
 }
 
 /* Over PostgreSQL the database can go away while the node serves its cache. */

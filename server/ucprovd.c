@@ -227,6 +227,8 @@ static int open_service(struct daemon *d)
         log_error("%s", err);
         return -1;
     }
+    if (d->opt.cache_mb > 0)
+        service_set_cache_budget(d->sv, (size_t)d->opt.cache_mb << 20);
     char label[512];
     service_database_label(d->opt.db, label, sizeof label);
     if (service_admin_count(d->sv) == 0)
@@ -370,7 +372,7 @@ static int run(struct daemon *d)
         d->tftp_running = true;
     }
     /* After the listeners, so warming never delays serving. */
-    if (service_warm_start(d->sv) != 0)
+    if (service_warm_start(d->sv, d->opt.warm_threads) != 0)
         log_warn("cannot start the cache warmer; configs are rendered on first fetch");
     prometheus_set_sources(d->tftp, d->fetchlog);
     announce(d);

@@ -121,7 +121,7 @@ void svc_cluster_announce_site(struct store *s)
 static void evict_names(struct service *sv, const char *names)
 {
     char batch[64][16];
-    size_t n = 0;
+    size_t n = 0, total = 0;
     for (const char *p = names; *p;) {
         size_t len = strcspn(p, " ");
         if (len > 0 && len < sizeof batch[0]) {
@@ -131,9 +131,12 @@ static void evict_names(struct service *sv, const char *names)
         p += len + (p[len] == ' ');
         if (n == sizeof batch / sizeof batch[0] || (*p == '\0' && n > 0)) {
             cache_evict(sv->cache, (const char (*)[16])batch, n);
+            total += n;
             n = 0;
         }
     }
+    if (total >= UCPROV_WARM_AFTER_EVICTED)   /* as svc_evict does for this node's writes */
+        svc_warm_kick(sv);
 }
 
 static void on_payload(void *ctx, const char *payload)

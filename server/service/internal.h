@@ -18,6 +18,7 @@
 
 #include "cert.h"
 #include "csvio.h"
+#include "limits.h"
 #include "secretbox.h"
 #include "service/service.h"
 #include "store/store.h"
@@ -40,14 +41,22 @@ struct conn {
     struct store *store;
 };
 
-/* The background renderer of service_warm_start() (configs.c). */
+/* The warm threads of service_warm_start() (warmer.c). */
+struct warm_pass;
 struct warmer {
-    pthread_t tid;
+    pthread_t tid[UCPROV_WARM_THREADS_MAX];
+    unsigned threads;         /* tid[0] leads each pass, the others help */
     pthread_mutex_t lock;
-    pthread_cond_t cond;
+    pthread_cond_t kick_cond; /* the leader: a kick, or stopping */
+    pthread_cond_t pass_cond; /* the helpers: a pass to share, or stopping */
+    pthread_cond_t idle_cond; /* the leader: every helper is done with the pass */
+    struct warm_pass *pass;   /* the pass under way, NULL between passes */
+    unsigned pass_seq;        /* bumped per pass: a helper joins each once */
+    unsigned busy;            /* helpers still on the pass */
     atomic_uint kicks;        /* bumped by every full eviction: start a new pass */
     atomic_bool stopping;
     atomic_bool running;      /* set once the lock exists: kicks come from request threads */
+    atomic_uint_least64_t signatures;   /* .sgn files the passes made */
 };
 
 /* Cache coherence between nodes over one shared database (cluster.c). */
@@ -181,15 +190,19 @@ void svc_refuse_in_use(struct store *s, enum entity_kind kind, int64_t id, const
 /* certs.c: a certificate as the audit log shows it (no key, no DER). */
 json_t *svc_cert_summary(int64_t id, const char *trust_store, const struct cert_info *ci);
 
-/* configs.c: the render cache and its warmer. */
+/* configs.c: the render cache. */
+/* Render name from the database into the cache; NULL when it cannot be. */
+struct cache_blob *svc_render_into_cache(struct service *sv, const char *name);
 /* Evict the phones a write affected (all of them when affected->all); frees it. */
 void svc_evict(struct service *sv, struct name_list *affected);
 /* Everything goes, and the warmer fills the cache again. */
 void svc_evict_all(struct service *sv);
-/* Ask the warmer for a new pass (it signs again what a rotation made stale). */
+/* warmer.c: ask for a new pass (it signs again what a rotation made stale). */
 void svc_warm_kick(struct service *sv);
-/* Stop and join the warmer, if it runs. */
+/* Stop and join the warm threads, if they run. */
 void svc_warm_stop(struct service *sv);
+/* Stop and join whatever warm threads were started. */
+void svc_warm_stop_threads(struct service *sv);
 
 /* secrets.c: the database files private, the key that seals FT_SECRET fields. */
 int svc_private_files(const char *db_path, char *err, size_t errlen);
@@ -255,8 +268,8 @@ size_t svc_trust_diagnose(struct service *sv, struct store *s, int expiry_days,
 struct cache_blob *svc_render_encrypted(struct service *sv, const struct phone_security *ps,
                                         const struct device_view *v, const char *full,
                                         size_t full_len, const char *version_stamp);
-/* signed.c: the warmer signs what it renders. */
-void svc_sign_warm(struct service *sv, struct cache_blob *b);
+/* signed.c: the warmer signs what it renders; true when it made a signature. */
+bool svc_sign_warm(struct service *sv, struct cache_blob *b);
 
 /* admins.c: forget every credential checked so far. */
 void svc_auth_cache_clear(struct service *sv);

@@ -8,7 +8,8 @@ server_libucprov_a_SOURCES += server/service/objects.c server/service/validate.c
 	server/service/callctl.c server/service/bulk.c server/service/bulk_cc.c \
 	server/service/lab.c server/service/phonemodels.c
 # What phones fetch: rendered configs and their cache, the fetch log.
-server_libucprov_a_SOURCES += server/service/configs.c server/service/fetches.c
+server_libucprov_a_SOURCES += server/service/configs.c server/service/warmer.c \
+	server/service/fetches.c
 # Admins and API tokens, the audit log, secrets sealed at rest.
 server_libucprov_a_SOURCES += server/service/admins.c server/service/tokens.c \
 	server/service/audit.c server/service/secrets.c

@@ -122,9 +122,16 @@ int service_each_phone(struct service *sv, void (*fn)(void *ctx, const char *nam
  * priority, now and after every change that empties the cache, so a boot
  * storm after a restart or a site-wide change is served from memory.  Over a
  * shared database (PostgreSQL) it first starts the thread that hears the
- * other nodes' changes (cluster.c).  The daemon calls it once;
- * service_close() stops the threads. */
-int service_warm_start(struct service *sv);
+ * other nodes' changes (cluster.c).  threads: how many render and sign (0:
+ * one per core).  The daemon calls it once; service_close() stops them. */
+int service_warm_start(struct service *sv, unsigned threads);
+struct warm_stats {
+    unsigned threads;         /* 0 when the warmer does not run */
+    uint64_t signatures;      /* .sgn files its passes made */
+};
+void service_warm_stats(struct service *sv, struct warm_stats *out);
+/* The render cache's budget in bytes (UCPROV_CACHE_MAX_BYTES until set). */
+void service_set_cache_budget(struct service *sv, size_t bytes);
 
 /* --- several nodes over one database (cluster.c) --- */
 struct cluster_status {

@@ -29,7 +29,8 @@ static bool fresh(const struct cache_blob *c, int64_t generation);
 static struct cache_blob *companion_new(const uint8_t *data, size_t len, int64_t generation,
                                         const char *stamp);
 static void file_name(const char *name, char *out, size_t len);
-static struct cache_blob *sign_companion(struct trust_set *t, struct cache_blob *b);
+static struct cache_blob *sign_companion(struct trust_set *t, struct cache_blob *b,
+                                         const struct cache_blob *seen);
 static struct cache_blob *stub_render(const struct device_view *v, const char *cert_hash,
                                       const char *stamp);
 static struct cache_blob *cached_as_of(struct cache *c, const char *key, const char *stamp);
@@ -58,8 +59,11 @@ static void file_name(const char *name, char *out, size_t len)
     snprintf(out, len, "%s%s", name, strchr(name, '.') ? "" : ".cnf.xml");
 }
 
-/* b's bytes signed by the set's TFTP key, attached to b. */
-static struct cache_blob *sign_companion(struct trust_set *t, struct cache_blob *b)
+/* b's bytes signed by the set's TFTP key, attached to b unless another thread
+ * attached its own since the caller saw seen (which it still holds); the
+ * signed file in place is returned. */
+static struct cache_blob *sign_companion(struct trust_set *t, struct cache_blob *b,
+                                         const struct cache_blob *seen)
 {
     struct trust_signer signer;
     svc_trust_tftp_signer(t, &signer);
@@ -73,9 +77,11 @@ static struct cache_blob *sign_companion(struct trust_set *t, struct cache_blob 
     }
     struct cache_blob *c = companion_new(out, out_len, svc_trust_generation(t), b->version_stamp);
     free(out);
-    if (c != NULL)
-        cache_set_companion(b, CACHE_SGN, c);
-    return c;
+    if (c == NULL)
+        return NULL;
+    struct cache_blob *now = cache_offer_companion(b, CACHE_SGN, seen, c);
+    cache_blob_unref(c);
+    return now;
 }
 
 struct cache_blob *service_render_signed(struct service *sv, const char *name, bool encrypted)
@@ -97,22 +103,27 @@ struct cache_blob *service_render_signed(struct service *sv, const char *name, b
         b = service_render(sv, name);
         c = b ? cache_companion(b, which) : NULL;
     } else if (!fresh(c, gen) && !encrypted) {
+        struct cache_blob *now = sign_companion(t, b, c);
         cache_blob_unref(c);
-        c = sign_companion(t, b);
+        c = now;
     }
     svc_trust_unref(t);
     cache_blob_unref(b);
     return c;
 }
 
-void svc_sign_warm(struct service *sv, struct cache_blob *b)
+bool svc_sign_warm(struct service *sv, struct cache_blob *b)
 {
     struct trust_set *t = svc_trust_current(sv);
     if (t == NULL)
-        return;
+        return false;
+    bool made = false;
     struct cache_blob *c = cache_companion(b, CACHE_SGN);
-    if (!fresh(c, svc_trust_generation(t)))
-        cache_blob_unref(sign_companion(t, b));
+    if (!fresh(c, svc_trust_generation(t))) {
+        struct cache_blob *now = sign_companion(t, b, c);
+        made = now != NULL;
+        cache_blob_unref(now);
+    }
     cache_blob_unref(c);
     c = cache_companion(b, CACHE_ENC_SGN);
     if (c != NULL && !fresh(c, svc_trust_generation(t))) {
@@ -121,11 +132,12 @@ void svc_sign_warm(struct service *sv, struct cache_blob *b)
         cache_evict_name(sv->cache, name);
         struct cache_blob *again = service_render(sv, name);
         if (again != NULL)
-            svc_sign_warm(sv, again);
+            made |= svc_sign_warm(sv, again);
         cache_blob_unref(again);
     }
     cache_blob_unref(c);
     svc_trust_unref(t);
+    return made;
 }
 
 /* --------------------------------------------------- the encrypted phone */

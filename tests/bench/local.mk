@@ -9,7 +9,8 @@ tests_bench_tftp_load_SOURCES = tests/bench/tftp-load.c
 BENCH_TESTS = tests/bench/smoke.tap
 TESTS += $(BENCH_TESTS)
 dist_noinst_SCRIPTS += $(BENCH_TESTS) tests/bench/run.sh
-EXTRA_DIST += tests/bench/RESULTS.md tests/bench/urls.lua
+EXTRA_DIST += tests/bench/RESULTS.md tests/bench/urls.lua tests/bench/signed.sh \
+	tests/bench/nodes.sh
 
 # Built only by make bench.
 EXTRA_PROGRAMS = tests/bench/tftp-ref tests/bench/render-bench

@@ -2,7 +2,9 @@
 # run.sh - ucprov's benchmarks, side by side with its peers, in one run on one
 # machine: TFTP (ucprov, tftp-hpa, dnsmasq, atftpd and a minimal in-memory
 # reference server) on the same files under the same load, the config port
-# against nginx, cold rendering, the 100k-phone import and peak memory.
+# against nginx, cold rendering, the 100k-phone import and peak memory; signed
+# files and signing throughput (signed.sh); one and two nodes over SQLite and
+# PostgreSQL (nodes.sh).
 #
 # Run by `make bench` (BUILD is the build tree).  Needs root: it installs the
 # peers from Debian packages and stops any service they start.  Every server
@@ -45,7 +47,7 @@ field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p; s/^$1=\([^[:space:
 install_peers() {
     export DEBIAN_FRONTEND=noninteractive
     need=
-    for p in dnsmasq-base atftpd nginx-light wrk; do
+    for p in dnsmasq-base atftpd nginx-light wrk postgresql-15; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
     done
     if [ -n "$need" ]; then
@@ -297,31 +299,11 @@ rss_bench() {
         "$(awk -v k="$hwm" 'BEGIN { printf "%.1f", k / 1024 }')" "$line" >>"$OUT/tables.md"
 }
 
-# --- signed files: the storm on .sgn names against plain names, same run -----------------
-sgn_bench() {
-    port=$((BASE_PORT + 40)) cport=$((BASE_PORT + 41))
-    start_bg "$UCPROVD" --db "$DB" --http 127.0.0.1:0 --cnf-http "127.0.0.1:$cport" \
-        --tftp "127.0.0.1:$port" --tftp-max-transfers 8000
-    wait_udp "$port"
-    # The signed twins, fetched once (and so signed once) over the config port.
-    mkdir -p "$WORK/sgn"
-    for f in "$FILES"/"$PREFIX"*.cnf.xml; do
-        n=$(basename "$f").sgn
-        curl -s -o "$WORK/sgn/$n" "http://127.0.0.1:$cport/$n"
-    done
-    for r in $(seq 1 "$REPS"); do
-        for kind in plain sgn; do
-            if [ "$kind" = plain ]; then dir=$FILES x=.cnf.xml; else dir=$WORK/sgn x=.cnf.xml.sgn; fi
-            line=$("$LOAD" -s "127.0.0.1:$port" -d "$dir" -p "$PREFIX" -x "$x" -c 200 -T "$SECS" || true)
-            say "sgn $kind run $r: $line"
-            echo "$line" | field rate >>"$WORK/sgn.$kind"
-        done
-    done
-    stop_last
-    plain=$(median <"$WORK/sgn.plain") signed=$(median <"$WORK/sgn.sgn")
-    printf '\n### Signed files: TFTP storm on SEP<MAC>.cnf.xml.sgn against SEP<MAC>.cnf.xml (200 in flight, same daemon, alternating runs)\n\n| plain transfers/s | .sgn transfers/s | ratio (goal >= 0.95) |\n|---:|---:|---:|\n| %s | %s | %s |\n' \
-        "$plain" "$signed" "$(awk -v a="$signed" -v b="$plain" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')" >>"$OUT/tables.md"
-}
+# --- signed files (signed.sh) and several nodes (nodes.sh) ---------------------------------
+# shellcheck source=signed.sh
+. "$SRC/signed.sh"
+# shellcheck source=nodes.sh
+. "$SRC/nodes.sh"
 
 # --- main ---------------------------------------------------------------------------------
 mkdir -p "$OUT"
@@ -349,4 +331,6 @@ http_bench
 render_bench
 import_bench
 rss_bench
+sign_bench
+nodes_bench
 cat "$OUT/tables.md"

@@ -13,12 +13,14 @@
  * never pass for this one's, so every byte is checked with no excuses.  The
  * first answer fixes the server's TID; datagrams from any other source get
  * ERROR 5 (RFC 1350) and are otherwise ignored.  Prints one line of key=value results.  Loopback
- * only; stops after TRANSFERS or SECONDS, whichever comes first. */
+ * only; stops after TRANSFERS or SECONDS, whichever comes first, or on SIGTERM
+ * (finishing the transfers under way, then reporting). */
 #include <config.h>
 
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -77,6 +79,13 @@ static int ep = -1;
 static double *latencies;
 static size_t n_latencies, cap_latencies;
 static unsigned char pkt[PACKET_MAX];
+static volatile sig_atomic_t stop_asked;   /* SIGINT/SIGTERM: no new transfers, finish, report */
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_asked = 1;
+}
 
 static uint64_t now_us(void)
 {
@@ -386,6 +395,8 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < n_clients; i++)
         clients[i].fd = -1;   /* start() opens each transfer's socket */
 
+    signal(SIGINT, on_stop);
+    signal(SIGTERM, on_stop);
     uint64_t t0 = now_us(), deadline = t0 + (uint64_t)(seconds * 1e6);
     uint64_t hard_stop = deadline + DRAIN_SECONDS * 1000000u, last_scan = t0;
     for (unsigned i = 0; i < n_clients && (total == 0 || started < total); i++)
@@ -397,6 +408,10 @@ int main(int argc, char **argv)
         for (int i = 0; i < n; i++)
             on_packet(evs[i].data.ptr);
         uint64_t now = now_us();   /* after the packets: they move last_tx_us on */
+        if (stop_asked && deadline > now) {   /* a storm stopped from outside: drain as at the deadline */
+            deadline = now;
+            hard_stop = now + DRAIN_SECONDS * 1000000u;
+        }
         bool more = now < deadline && (total == 0 || started < total);
         /* Refill idle slots and retransmit for the silent ones. */
         bool scan = now - last_scan >= 10000 || n == 0;

@@ -9,6 +9,7 @@
 # the server binaries are missing.
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_FSYNC=${PG_FSYNC:-off}   # tests need no durability; the benchmarks turn it on
 PG_URI=
 PG_PORT=
 PGDATA_DIR=
@@ -35,7 +36,7 @@ pg_start() {
     pg_run "$PG_BIN/initdb" -D "$PGDATA_DIR" -U ucprov --auth=trust -E UTF8 >"$WORK/initdb.log" 2>&1 ||
         { cat "$WORK/initdb.log"; return 1; }
     pg_run "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w \
-        -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PGDATA_DIR -c fsync=off" \
+        -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PGDATA_DIR -c fsync=$PG_FSYNC" \
         start >/dev/null || { cat "$PGDATA_DIR/server.log"; return 1; }
     pg_run "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U ucprov ucprov || return 1
     PG_URI="postgresql://ucprov@127.0.0.1:$PG_PORT/ucprov"
@@ -48,7 +49,7 @@ pg_stop() {
 
 pg_restart() {
     pg_run "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w \
-        -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PGDATA_DIR -c fsync=off" \
+        -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PGDATA_DIR -c fsync=$PG_FSYNC" \
         start >/dev/null
 }
 

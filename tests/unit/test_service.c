@@ -429,7 +429,7 @@ START_TEST(warmer_fills_cache_and_refills_after_full_eviction)
 {
     struct lab L;
     build_lab(&L);
-    ck_assert_int_eq(service_warm_start(sv), 0);
+    ck_assert_int_eq(service_warm_start(sv, 2), 0);
     /* Every phone of the lab and XMLDefault, without a fetch counted. */
     struct cache_stats st = wait_for_entries(4);
     ck_assert_uint_ge(st.entries, 4);
