@@ -115,6 +115,7 @@
 #define UCPROV_SESSION_IDLE_S        1800    /* a web session ends after 30 idle minutes */
 #define UCPROV_SESSION_MAX_AGE_S     43200   /* and after 12 hours in any case */
 #define UCPROV_SESSIONS_MAX          256     /* live sessions; the one idle longest gives way */
+#define UCPROV_SESSION_TOUCH_S       60      /* a session's last use is written this often at most */
 #define UCPROV_LOGIN_FREE_FAILURES   3       /* failed logins before the brake engages */
 #define UCPROV_LOGIN_DELAY_BASE_S    5       /* then 5, 10, 20, ... seconds before the next try */
 #define UCPROV_LOGIN_DELAY_MAX_S     300     /* the longest lockout */

@@ -32,14 +32,15 @@ server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(PQ_CFL
 nobase_pkgdata_DATA = schema/0001_initial.sql schema/0002_fetch_log.sql \
 	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql \
 	schema/0005_call_control.sql schema/0006_trust.sql schema/0007_token_expiry.sql \
-	$(PG_MIGRATIONS) \
+	schema/0008_sessions.sql $(PG_MIGRATIONS) \
 	templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	web/layout.html web/static/ucprov.css web/static/ucprov.js
 
 # PostgreSQL's migrations: the same numbers in its dialect (store/db.c).
 PG_MIGRATIONS = schema/pg/0001_initial.pgsql schema/pg/0002_fetch_log.pgsql \
 	schema/pg/0003_rollover_and_phone_certs.pgsql schema/pg/0004_audit_log.pgsql \
-	schema/pg/0005_call_control.pgsql schema/pg/0006_trust.pgsql schema/pg/0007_token_expiry.pgsql
+	schema/pg/0005_call_control.pgsql schema/pg/0006_trust.pgsql schema/pg/0007_token_expiry.pgsql \
+	schema/pg/0008_sessions.pgsql
 
 # Schema migrations, config templates and the demo certificate are compiled in.
 EMBEDDED_FILES = \
@@ -50,6 +51,7 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/schema/pg/0005_call_control.pgsql \
 	$(top_srcdir)/schema/pg/0006_trust.pgsql \
 	$(top_srcdir)/schema/pg/0007_token_expiry.pgsql \
+	$(top_srcdir)/schema/pg/0008_sessions.pgsql \
 	$(top_srcdir)/schema/0001_initial.sql \
 	$(top_srcdir)/schema/0002_fetch_log.sql \
 	$(top_srcdir)/schema/0003_rollover_and_phone_certs.sql \
@@ -57,6 +59,7 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/schema/0005_call_control.sql \
 	$(top_srcdir)/schema/0006_trust.sql \
 	$(top_srcdir)/schema/0007_token_expiry.sql \
+	$(top_srcdir)/schema/0008_sessions.sql \
 	$(top_srcdir)/templates/SEPMAC.cnf.xml \
 	$(top_srcdir)/templates/XMLDefault.cnf.xml \
 	$(top_srcdir)/server/demo/asav.example.lab.pem \
@@ -65,7 +68,7 @@ EMBEDDED_FILES = \
 	$(top_srcdir)/web/static/ucprov.js
 EXTRA_DIST += schema/0001_initial.sql schema/0002_fetch_log.sql \
 	schema/0003_rollover_and_phone_certs.sql schema/0004_audit_log.sql schema/0005_call_control.sql \
-	schema/0006_trust.sql schema/0007_token_expiry.sql $(PG_MIGRATIONS) \
+	schema/0006_trust.sql schema/0007_token_expiry.sql schema/0008_sessions.sql $(PG_MIGRATIONS) \
 	templates/SEPMAC.cnf.xml templates/XMLDefault.cnf.xml \
 	server/demo/asav.example.lab.pem web/layout.html web/static/ucprov.css web/static/ucprov.js
 BUILT_SOURCES += server/embedded.c

@@ -255,6 +255,11 @@ int service_restore(struct service *sv, const char *path, char *err, size_t errl
     }
     if (store_restore(s, path, err, errlen) != 0 || store_migrate(s, err, errlen) != 0)
         return -1;
+    /* Who was logged in when the backup was made is not who is now. */
+    if (store_sessions_clear(s) != STORE_OK) {
+        snprintf(err, errlen, "restored, but the web sessions could not be ended");
+        return -1;
+    }
     svc_evict_all(sv);
     svc_auth_cache_clear(sv);
     svc_cluster_notify_all(sv, s);   /* other nodes over the same database */

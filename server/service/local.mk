@@ -10,9 +10,9 @@ server_libucprov_a_SOURCES += server/service/objects.c server/service/validate.c
 # What phones fetch: rendered configs and their cache, the fetch log.
 server_libucprov_a_SOURCES += server/service/configs.c server/service/warmer.c \
 	server/service/fetches.c
-# Admins and API tokens, the audit log, secrets sealed at rest.
+# Admins, API tokens and web sessions, the audit log, secrets sealed at rest.
 server_libucprov_a_SOURCES += server/service/admins.c server/service/tokens.c \
-	server/service/audit.c server/service/secrets.c
+	server/service/sessions.c server/service/audit.c server/service/secrets.c
 # VPN gateways: certificates, rollover, the ASA's side, diagnostics.
 server_libucprov_a_SOURCES += server/service/certs.c server/service/rollover.c \
 	server/service/asaconfig.c server/service/diagnose.c

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "cache.h"
 #include "model.h"
@@ -293,6 +294,42 @@ int service_token_revoke(struct service *sv, int64_t id, struct problem *p);
 bool service_auth_password(struct service *sv, const char *name, const char *password,
                            struct actor *who);
 bool service_auth_token(struct service *sv, const char *token, struct actor *who);
+
+/* --- web admin sessions and the login form's tokens (sessions.c) ---
+ * Kept in the database, so a login on one node holds on every node over it
+ * and a logout on any ends it on all.  Only the SHA-256 of a cookie value is
+ * stored.  Form tokens are HMACs under keys derived from the site key (the
+ * key file every node shares), so any node makes and checks them.  Callers
+ * pass the time in, so the idle and age rules are testable without sleeping. */
+#define SERVICE_SESSION_TOKEN_LEN 64   /* hex: cookie values and form tokens */
+struct session_info {
+    struct actor who;
+    char csrf[SERVICE_SESSION_TOKEN_LEN + 1];   /* the token every form of the session carries */
+};
+/* Open a session for who, bound to the admin's password as it is now; its
+ * cookie value goes to id.  Expired sessions are removed, and when
+ * UCPROV_SESSIONS_MAX are live the one idle longest gives way.  0, or -1
+ * (the admin is gone, the database or randomness failed). */
+int service_session_start(struct service *sv, const struct actor *who, time_t now,
+                          char id[SERVICE_SESSION_TOKEN_LEN + 1]);
+/* The live session behind a cookie value: 1 with out filled; 0 when there is
+ * none, it was idle or open too long, or the admin's password changed or the
+ * admin is gone since the login (it is then ended); -1 when the database
+ * does not answer.  The last use is written once a minute at most (a page is
+ * a read), so an idle session may end up to a minute early. */
+int service_session_find(struct service *sv, const char *id, time_t now,
+                         struct session_info *out);
+/* End the session on every node. */
+void service_session_end(struct service *sv, const char *id);
+/* A login form's token: good on any node for UCPROV_LOGIN_FORM_TTL_S, and
+ * for one login; 0, or -1 without randomness. */
+int service_login_token_new(struct service *sv, time_t now,
+                            char out[SERVICE_SESSION_TOKEN_LEN + 1]);
+/* Made by this site, fresh and unspent (to keep showing the form a browser holds). */
+bool service_login_token_valid(struct service *sv, const char *token, time_t now);
+/* As valid, and spend it: 1 once per token across the nodes, 0 when refused,
+ * -1 when the database does not answer. */
+int service_login_token_take(struct service *sv, const char *token, time_t now);
 
 /* --- phone trust: keys, trust lists, signed files (trust.c, signed.c) ---
  * ITLRecovery signs every trust list and stays; `rotate sast` replaces the

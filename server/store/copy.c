@@ -27,6 +27,13 @@ static const char *const copy_order[] = {
 };
 #define N_TABLES (sizeof copy_order / sizeof copy_order[0])
 
+/* Tables known but not copied: web sessions and spent login form tokens
+ * (0008) say who is logged in at the moment, not what the site is.  A copy
+ * starts the site afresh: a session carried over would outlive a logout made
+ * on the old database meanwhile, so the target starts with no one logged in,
+ * as after a restore. */
+static const char *const not_copied[] = { "web_sessions", "login_spent" };
+
 /* Tables the migrations fill: a fresh target has rows in these only. */
 static const char *const seeded[] = {
     "vpn_feature_configuration", "common_phone_profiles", "phone_models", "system_settings",
@@ -71,7 +78,8 @@ static bool note_unknown(void *ctx, const struct db_row *row)
 {
     char *unknown = ctx;
     const char *name = db_col_text(row, 0);
-    if (listed(copy_order, N_TABLES, name) || strcmp(name, VERSION_TABLE) == 0)
+    if (listed(copy_order, N_TABLES, name) || strcmp(name, VERSION_TABLE) == 0 ||
+        listed(not_copied, sizeof not_copied / sizeof not_copied[0], name))
         return true;
     snprintf(unknown, 64, "%s", name);
     return false;

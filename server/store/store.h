@@ -7,7 +7,7 @@
  * (connection, migrations, transactions, backup), records.c (admin objects),
  * certs.c, views.c (render inputs, affected phones, rollover, diagnostics,
  * fleet, freshness), phones.c (bulk phones, model catalogue), logs.c (fetch
- * and audit logs), admins.c (admins and tokens). */
+ * and audit logs), admins.c (admins and tokens), sessions.c (web sessions). */
 #ifndef UCPROV_STORE_H
 #define UCPROV_STORE_H
 
@@ -239,6 +239,41 @@ enum store_status store_token_delete(struct store *s, int64_t id);
 int64_t store_tokens_delete_of(struct store *s, int64_t admin_id);
 /* Every token, by id; free(*out). */
 enum store_status store_token_list(struct store *s, struct token_row **out, size_t *n);
+
+/* --- web sessions and spent login form tokens (sessions.c) ---
+ * Not site data: store_copy leaves them out.  Sessions are found by the hex
+ * SHA-256 of the cookie value; times are seconds since the epoch. */
+struct session_row {
+    int64_t admin_id;
+    char admin[64];              /* the admin's name */
+    char password_hash[160];     /* the admin's stored hash now, to compare stamps */
+    char stamp[65];              /* hex of the admin's stamp at login */
+    int64_t created_at, last_used;
+};
+enum store_status store_session_insert(struct store *s, const char *id_hash, int64_t admin_id,
+                                       const char *stamp, int64_t now);
+/* STORE_NOT_FOUND when there is no such session (or its admin is gone). */
+enum store_status store_session_get(struct store *s, const char *id_hash, struct session_row *out);
+/* Note a use at now, when the last one noted is not after not_after;
+ * STORE_NOT_FOUND when nothing was written. */
+enum store_status store_session_touch(struct store *s, const char *id_hash, int64_t now,
+                                      int64_t not_after);
+enum store_status store_session_delete(struct store *s, const char *id_hash);
+/* Delete the sessions last used before idle_before or begun before created_before. */
+enum store_status store_sessions_expire(struct store *s, int64_t idle_before,
+                                        int64_t created_before);
+/* Delete the sessions idle longest until at most keep remain; how many went, -1 on error. */
+int64_t store_sessions_bound(struct store *s, int64_t keep);
+int64_t store_sessions_count(struct store *s);
+/* Every session and spent token gone (a restore). */
+enum store_status store_sessions_clear(struct store *s);
+/* Spend a login form token's nonce (24 hex), kept until expires_at; STORE_CONFLICT
+ * when it was spent already, on any node. */
+enum store_status store_login_spend(struct store *s, const char *nonce, int64_t expires_at);
+/* STORE_OK when nonce was spent, STORE_NOT_FOUND when not. */
+enum store_status store_login_spent(struct store *s, const char *nonce);
+/* Forget the spent nonces expired at now, then the oldest past keep. */
+enum store_status store_login_spent_prune(struct store *s, int64_t now, int64_t keep);
 
 /* --- phone trust (trust.c) --- */
 enum store_status store_trust_generation(struct store *s, int64_t *generation);

@@ -1,9 +1,11 @@
 /* login.c - logging in and out.  The login form carries a token of its own
  * (a cookie before any session exists, equal to the form's field, made and
- * checked by session.c: an HMAC under a secret of this process, spent by the
- * one login it opens), failed logins count against the
- * address and the name (session.c), and a login's ?next= is followed only when
- * it stays on this site.  Passwords never reach a log line. */
+ * checked by the service: an HMAC under a key of the site, spent by the one
+ * login it opens on whichever node it is posted to), failed logins count
+ * against the address and the name (brake.h), and a login's ?next= is
+ * followed only when it stays on this site.  Sessions are the service's,
+ * in the database: a logout ends one on every node.  Passwords never reach
+ * a log line. */
 #include <config.h>
 
 #include <ctype.h>
@@ -16,6 +18,7 @@
 #include "page.h"
 
 #define LOGIN_COOKIE "ucprov_login"     /* the login form's token, before any session */
+#define DATABASE_DOWN "The database does not answer. Please try again in a moment."
 
 static void login_page(struct ctx *c, int status, const char *error, const char *next);
 static bool login_token(struct ctx *c, char token[SESSION_TOKEN_LEN + 1]);
@@ -46,9 +49,11 @@ void login_post(struct ctx *c)
     const char *user = form_get(&c->form, "user");
     const char *password = form_get(&c->form, "password");
     const char *token = form_get(&c->form, CSRF_FIELD);
-    if (!session_token_equal(http_req_cookie(c->req, LOGIN_COOKIE), token) ||
-        !login_token_take(c->pg->sessions, token, c->now)) {
-        login_page(c, 403, "The login form had expired. Please log in again.", next);
+    int taken = session_token_equal(http_req_cookie(c->req, LOGIN_COOKIE), token)
+                    ? service_login_token_take(c->sv, token, c->now) : 0;
+    if (taken != 1) {
+        login_page(c, taken < 0 ? 503 : 403, taken < 0 ? DATABASE_DOWN
+                   : "The login form had expired. Please log in again.", next);
         return;
     }
     if (user == NULL || password == NULL || *user == '\0') {
@@ -68,10 +73,10 @@ void login_post(struct ctx *c)
     }
     brake_succeeded(c->pg->brake, c->req->peer, user, c->now);
     char id[SESSION_TOKEN_LEN + 1];
-    unsigned char stamp[32];
-    if (service_admin_stamp(c->sv, actor.admin_id, stamp) != 1 ||
-        !session_start(c->pg->sessions, &actor, stamp, c->now, id)) {
-        send_text(c, 500, "no randomness available");
+    if (service_session_start(c->sv, &actor, c->now, id) != 0) {
+        bool down = !service_database_up(c->sv);
+        login_page(c, down ? 503 : 500, down ? DATABASE_DOWN
+                   : "The session could not be started. Please try again.", next);
         return;
     }
     set_cookie(c, SESSION_COOKIE, id, false);
@@ -98,7 +103,7 @@ static bool login_locked(struct ctx *c, const char *user, const char *who, const
 
 void logout(struct ctx *c)
 {
-    session_end(c->pg->sessions, http_req_cookie(c->req, SESSION_COOKIE));
+    service_session_end(c->sv, http_req_cookie(c->req, SESSION_COOKIE));
     set_cookie(c, SESSION_COOKIE, "", true);
     log_info("web logout: %s", c->s.who.name);
     redirect(c, "/login");
@@ -136,11 +141,11 @@ static void login_page(struct ctx *c, int status, const char *error, const char 
 static bool login_token(struct ctx *c, char token[SESSION_TOKEN_LEN + 1])
 {
     const char *held = http_req_cookie(c->req, LOGIN_COOKIE);
-    if (login_token_valid(c->pg->sessions, held, c->now)) {
+    if (service_login_token_valid(c->sv, held, c->now)) {
         memcpy(token, held, SESSION_TOKEN_LEN + 1);
         return true;
     }
-    if (login_token_new(c->pg->sessions, c->now, token))
+    if (service_login_token_new(c->sv, c->now, token) == 0)
         return true;
     send_text(c, 500, "no randomness available");
     return false;

@@ -24,7 +24,6 @@
 
 struct pages {
     struct service *sv;
-    struct sessions *sessions;
     struct brake *brake;     /* not owned: the admin port's */
     xmlDocPtr layout;
     bool tls;
@@ -59,7 +58,7 @@ struct ctx {
 
 typedef void page_fn(struct ctx *c);
 
-/* The live session behind the request's cookie (web.c): false, and the
+/* The live session behind the request's cookie (session.c): false, and the
  * session ended, when there is none, it expired, or its admin's password
  * changed or the admin is gone since it began. */
 bool page_session(struct pages *pg, const struct http_req *req, time_t now,

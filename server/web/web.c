@@ -9,8 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/crypto.h>
-
 #include "log.h"
 #include "page.h"
 
@@ -25,15 +23,14 @@ static void dispatch(struct ctx *c, const struct page_route *r, const char *allo
 struct pages *pages_new(struct service *sv, bool tls, struct brake *brake, char *err,
                         size_t errlen)
 {
-    struct pages parts = { .sv = sv, .sessions = sessions_new(), .brake = brake, .tls = tls };
-    if (parts.sessions != NULL)
-        parts.layout = layout_load(err, errlen);
+    struct pages parts = { .sv = sv, .brake = brake, .tls = tls };
+    parts.layout = layout_load(err, errlen);
     struct pages *pg = parts.layout ? malloc(sizeof *pg) : NULL;
     if (pg != NULL) {
         *pg = parts;
         return pg;
     }
-    if (parts.layout != NULL || parts.sessions == NULL)
+    if (parts.layout != NULL)
         snprintf(err, errlen, "out of memory");   /* else layout_load said why */
     pages_release(&parts);
     return NULL;
@@ -48,7 +45,6 @@ void pages_free(struct pages *pg)
 
 static void pages_release(struct pages *pg)
 {
-    sessions_free(pg->sessions);
     xmlFreeDoc(pg->layout);
 }
 
@@ -83,25 +79,6 @@ void pages_handle(struct pages *pg, const struct http_req *req, struct http_resp
         dispatch(&c, r, allow);
     form_free(&c.form);
     xmlFreeDoc(c.doc);   /* only when a handler forgot to send its page */
-}
-
-bool page_session(struct pages *pg, const struct http_req *req, time_t now,
-                  struct session_info *out)
-{
-    const char *id = http_req_cookie(req, SESSION_COOKIE);
-    if (!session_find(pg->sessions, id, now, out))
-        return false;
-    /* One indexed row per page: the CLI may have changed the password or
-     * deleted the admin in another process a moment ago. */
-    unsigned char stamp[32];
-    int found = service_admin_stamp(pg->sv, out->who.admin_id, stamp);
-    if (found < 0 || (found == 1 && CRYPTO_memcmp(stamp, out->stamp, sizeof stamp) == 0))
-        return true;   /* (the database down: nothing can have changed the password) */
-    session_end(pg->sessions, id);
-    log_info("web session of %s ended: the password changed or the admin was deleted",
-             out->who.name);
-    memset(out, 0, sizeof *out);
-    return false;
 }
 
 bool pages_admit(struct pages *pg, const struct http_req *req, struct http_resp *resp)

@@ -9,7 +9,7 @@
 #include "http.h"
 #include "service/service.h"
 
-struct pages;   /* opaque: sessions, the parsed page skeleton */
+struct pages;   /* opaque: the service, the parsed page skeleton */
 
 struct brake;
 

@@ -90,16 +90,21 @@ EXTRA_DIST += \
 	tests/unit/phonelog/host_id.log \
 	tests/unit/phonelog/prose.txt
 
-# The web admin's pure parts: form bodies, sessions and the login brake.
+# The web admin's pure parts: form bodies, form tokens and the login brake;
+# sessions and login form tokens in the database, shared by the nodes.
 if HAVE_CHECK
-check_PROGRAMS += tests/unit/test_form tests/unit/test_session
-TESTS += tests/unit/test_form tests/unit/test_session
+check_PROGRAMS += tests/unit/test_form tests/unit/test_session tests/unit/test_sessions
+TESTS += tests/unit/test_form tests/unit/test_session tests/unit/test_sessions
 tests_unit_test_form_SOURCES = tests/unit/test_form.c
 tests_unit_test_form_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_form_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_session_SOURCES = tests/unit/test_session.c
 tests_unit_test_session_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_session_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_sessions_SOURCES = tests/unit/test_sessions.c tests/unit/svc_fixture.c \
+	tests/unit/svc_fixture.h
+tests_unit_test_sessions_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_sessions_LDADD = $(UNIT_TEST_LDADD)
 endif
 
 # Issue 12: the render suite's call control cases and the XML checks its
