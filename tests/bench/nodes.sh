@@ -4,6 +4,17 @@
 # private one on a loopback port (tests/integration/pg.sh), with fsync on as a
 # production server has it.  Uses run.sh's helpers.
 
+# node_start DB PORT LOG: a node, measured once its warm threads have filled its cache
+node_start() {
+    : >"$3"
+    "$UCPROVD" --db "$1" --key-file "$key" --http 127.0.0.1:0 --cnf-http off \
+        --tftp "127.0.0.1:$2" --tftp-max-transfers 8000 2>>"$3" &
+    PIDS="$PIDS $!"
+    LAST=$!
+    wait_udp "$2"
+    wait_passes "$3" 1
+}
+
 nodes_bench() {
     PG_FSYNC=on
     # shellcheck source=../integration/pg.sh
@@ -24,15 +35,9 @@ nodes_bench() {
     for setup in sqlite pg1 pg2; do
         db=$PG_URI
         [ "$setup" = sqlite ] && db=$DB
-        start_bg "$UCPROVD" --db "$db" --key-file "$key" --http 127.0.0.1:0 --cnf-http off \
-            --tftp "127.0.0.1:$pa" --tftp-max-transfers 8000
+        node_start "$db" "$pa" "$WORK/node-a.log"
         a=$LAST
-        wait_udp "$pa"
-        if [ "$setup" = pg2 ]; then
-            start_bg "$UCPROVD" --db "$db" --key-file "$key" --http 127.0.0.1:0 --cnf-http off \
-                --tftp "127.0.0.1:$pb" --tftp-max-transfers 8000
-            wait_udp "$pb"
-        fi
+        [ "$setup" = pg2 ] && node_start "$db" "$pb" "$WORK/node-b.log"
         for r in $(seq 1 "$REPS"); do
             if [ "$setup" = pg2 ]; then   # the phones split over both addresses of option 150
                 "$LOAD" -s "127.0.0.1:$pa" -d "$FILES" -p "$PREFIX" -c 100 -T "$SECS" >"$WORK/na.out" &

@@ -4,11 +4,13 @@
  * against the file it should be.
  *
  *   tftp-load -s 127.0.0.1:PORT -d DIR [-c CLIENTS] [-n TRANSFERS] [-T SECONDS]
- *             [-b BLKSIZE] [-w WINDOW] [-p PREFIX] [-x SUFFIX]
+ *             [-b BLKSIZE] [-w WINDOW] [-p PREFIX] [-x SUFFIX] [-C]
  *
  * DIR holds the expected files (ucprov export --dir); every SEP*.cnf.xml in
  * it (SEP*SUFFIX with -x, e.g. .cnf.xml.sgn for signed files fetched once
- * over the config port) is fetched in turn.  Like a phone, every transfer has its own socket
+ * over the config port) is fetched in turn.  With -C the files may change
+ * under the load (a write meanwhile): a whole transfer with other bytes counts
+ * as "changed", not as a failure.  Like a phone, every transfer has its own socket
  * (a fresh ephemeral port): a late datagram of an earlier transfer can then
  * never pass for this one's, so every byte is checked with no excuses.  The
  * first answer fixes the server's TID; datagrams from any other source get
@@ -65,6 +67,7 @@ struct client {
     uint32_t expect;              /* next block wanted */
     uint32_t window_start;        /* last block acknowledged */
     size_t received;
+    bool changed;                 /* -C: a byte differed from the file on disk */
 };
 
 static struct file *files;
@@ -79,6 +82,8 @@ static int ep = -1;
 static double *latencies;
 static size_t n_latencies, cap_latencies;
 static unsigned char pkt[PACKET_MAX];
+static bool allow_changes;   /* -C: the files change under the load (a write meanwhile) */
+static unsigned long long changed;   /* transfers whole, but not what the file on disk says */
 static volatile sig_atomic_t stop_asked;   /* SIGINT/SIGTERM: no new transfers, finish, report */
 
 static void on_stop(int sig)
@@ -193,6 +198,7 @@ static void start(struct client *c)
     c->blksize = 512;
     c->window = 1;
     c->expect = 1;
+    c->changed = false;
     c->window_start = 0;
     c->received = 0;
     c->retries = 0;
@@ -260,18 +266,22 @@ static void on_data(struct client *c, size_t n)
     }
     size_t off = (size_t)(c->expect - 1) * c->blksize;
     bool same = off + payload <= f->len && memcmp(f->data + off, pkt + 4, payload) == 0;
-    if (!same) {
+    if (!same && !allow_changes) {
         mismatches++;
         finish(c, false);
         return;
     }
+    c->changed |= !same;
     c->received = off + payload;
     bool last = payload < c->blksize;
-    if (last && c->received != f->len) {
+    if (last && c->received != f->len && !allow_changes) {
         mismatches++;
         finish(c, false);
         return;
     }
+    c->changed |= last && c->received != f->len;
+    if (last && c->changed)
+        changed++;
     c->expect++;
     if (last || c->expect - 1 - c->window_start >= c->window) {
         c->window_start = c->expect - 1;
@@ -363,7 +373,7 @@ int main(int argc, char **argv)
     double seconds = 10;
     int opt;
     n_clients = 200;
-    while ((opt = getopt(argc, argv, "s:d:c:n:T:b:w:p:x:")) != -1) {
+    while ((opt = getopt(argc, argv, "s:d:c:n:T:b:w:p:x:C")) != -1) {
         switch (opt) {
         case 's': target = optarg; break;
         case 'd': dir = optarg; break;
@@ -374,6 +384,7 @@ int main(int argc, char **argv)
         case 'w': want_window = (uint16_t)atoi(optarg); break;
         case 'p': prefix = optarg; break;
         case 'x': suffix = optarg; break;
+        case 'C': allow_changes = true; break;
         default: goto usage;
         }
     }
@@ -447,16 +458,16 @@ int main(int argc, char **argv)
     double elapsed = (double)(now_us() - t0) / 1e6;
     qsort(latencies, n_latencies, sizeof *latencies, cmp_double);
     printf("transfers=%llu seconds=%.3f rate=%.0f p50_ms=%.2f p99_ms=%.2f retransmits=%llu "
-           "duplicates=%llu strangers=%llu failures=%llu refused=%llu mismatches=%llu clients=%u "
-           "files=%zu\n",
+           "duplicates=%llu strangers=%llu failures=%llu refused=%llu mismatches=%llu changed=%llu "
+           "clients=%u files=%zu\n",
            (unsigned long long)done, elapsed, (double)done / elapsed, percentile(0.50),
            percentile(0.99), (unsigned long long)retransmits, (unsigned long long)duplicates,
            (unsigned long long)strangers, (unsigned long long)failures,
-           (unsigned long long)busy_errors, (unsigned long long)mismatches, n_clients, n_files);
+           (unsigned long long)busy_errors, (unsigned long long)mismatches, changed, n_clients, n_files);
     return failures || mismatches ? 3 : 0;
 
 usage:
     fprintf(stderr, "usage: tftp-load -s 127.0.0.1:PORT -d DIR [-c CLIENTS] [-n TRANSFERS] "
-            "[-T SECONDS] [-b BLKSIZE] [-w WINDOW] [-p PREFIX] [-x SUFFIX]\n");
+            "[-T SECONDS] [-b BLKSIZE] [-w WINDOW] [-p PREFIX] [-x SUFFIX] [-C]\n");
     return 2;
 }
