@@ -30,6 +30,7 @@ struct entry {
     uint64_t hash;
     struct cache_blob *blob;
     atomic_bool fetched;      /* since the clock hand last passed; set under the read lock */
+    size_t charged;           /* what it counts against the budget, its companions included */
 };
 
 struct cache {
@@ -59,6 +60,9 @@ static pthread_mutex_t *companion_lock(const struct cache_blob *b)
     return &companion_locks[((uintptr_t)b >> 6) % COMPANION_LOCKS];
 }
 
+static struct entry **find_slot(struct cache *c, const char *name, uint64_t h);
+static void make_room_locked(struct cache *c);
+
 static uint64_t hash_name(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
@@ -85,10 +89,18 @@ struct cache *cache_new(void)
     return c;
 }
 
-/* What an entry costs: the blob with its header, and the entry itself. */
-static size_t entry_bytes(const struct entry *e)
+/* What an entry costs: the blob and its signed companions, each with its
+ * header, and the entry itself. */
+static size_t blob_bytes(struct cache_blob *b)
 {
-    return sizeof *e + sizeof(struct blob_header) + sizeof(struct cache_blob) + e->blob->len + 1;
+    size_t n = sizeof(struct entry) + sizeof(struct blob_header) + sizeof *b + b->len + 1;
+    pthread_mutex_t *m = companion_lock(b);
+    pthread_mutex_lock(m);
+    for (int i = 0; i < CACHE_COMPANIONS; i++)
+        if (b->companion[i] != NULL)
+            n += sizeof(struct blob_header) + sizeof *b + b->companion[i]->len + 1;
+    pthread_mutex_unlock(m);
+    return n;
 }
 
 static void drop_all_locked(struct cache *c)
@@ -173,7 +185,22 @@ void cache_set_companion(struct cache_blob *b, enum cache_companion which, struc
     cache_blob_unref(old);
 }
 
-struct cache_blob *cache_offer_companion(struct cache_blob *b, enum cache_companion which,
+/* b's entry counts its companions again; the budget may then push others out. */
+static void recharge(struct cache *cache, struct cache_blob *b)
+{
+    pthread_rwlock_wrlock(&cache->lock);
+    struct entry *e = *find_slot(cache, b->name, hash_name(b->name));
+    if (e != NULL && e->blob == b) {
+        cache->bytes -= e->charged;
+        e->charged = blob_bytes(b);
+        cache->bytes += e->charged;
+        make_room_locked(cache);
+    }
+    pthread_rwlock_unlock(&cache->lock);
+}
+
+struct cache_blob *cache_offer_companion(struct cache *cache, struct cache_blob *b,
+                                        enum cache_companion which,
                                         const struct cache_blob *seen, struct cache_blob *c)
 {
     pthread_mutex_t *m = companion_lock(b);
@@ -186,8 +213,10 @@ struct cache_blob *cache_offer_companion(struct cache_blob *b, enum cache_compan
     }
     cache_blob_ref(now);     /* the caller's */
     pthread_mutex_unlock(m);
-    if (now == c)
+    if (now == c) {
         cache_blob_unref((struct cache_blob *)seen);   /* the blob's reference to what it replaced */
+        recharge(cache, b);
+    }
     return now;
 }
 
@@ -286,7 +315,7 @@ static void unlink_locked(struct cache *c, struct entry **pp)
 {
     struct entry *e = *pp;
     *pp = e->next;
-    c->bytes -= entry_bytes(e);
+    c->bytes -= e->charged;
     c->n_entries--;
     cache_blob_unref(e->blob);
     free(e);
@@ -329,10 +358,11 @@ void cache_put(struct cache *c, struct cache_blob *b, uint64_t generation)
     struct entry **pp = find_slot(c, b->name, h);
     cache_blob_ref(b);
     if (*pp != NULL) {
-        c->bytes -= entry_bytes(*pp);
+        c->bytes -= (*pp)->charged;
         cache_blob_unref((*pp)->blob);
         (*pp)->blob = b;
-        c->bytes += entry_bytes(*pp);
+        (*pp)->charged = blob_bytes(b);
+        c->bytes += (*pp)->charged;
     } else {
         struct entry *e = malloc(sizeof *e);
         if (e == NULL) {
@@ -343,7 +373,8 @@ void cache_put(struct cache *c, struct cache_blob *b, uint64_t generation)
             e->blob = b;
             atomic_init(&e->fetched, true);   /* it is being fetched right now */
             *pp = e;
-            c->bytes += entry_bytes(e);
+            e->charged = blob_bytes(b);
+            c->bytes += e->charged;
             if (++c->n_entries > c->n_buckets)
                 grow_locked(c);
         }

@@ -40,12 +40,15 @@ void cache_blob_unref(struct cache_blob *b);
 
 /* b's companion with a reference taken, or NULL. */
 struct cache_blob *cache_companion(struct cache_blob *b, enum cache_companion which);
-/* Make c (the blob takes its own reference; NULL clears) b's companion. */
+/* Make c (the blob takes its own reference; NULL clears) b's companion; for a
+ * blob not in the cache yet (cache_put counts what it holds then). */
 void cache_set_companion(struct cache_blob *b, enum cache_companion which, struct cache_blob *c);
 /* Make c b's companion unless another thread replaced seen (what the caller
  * read before making c) meanwhile: the first one made stays, so every fetch
- * gets the same bytes.  Returns the companion in place, with a reference. */
-struct cache_blob *cache_offer_companion(struct cache_blob *b, enum cache_companion which,
+ * gets the same bytes.  Its bytes count against cache's budget from then on.
+ * Returns the companion in place, with a reference. */
+struct cache_blob *cache_offer_companion(struct cache *cache, struct cache_blob *b,
+                                        enum cache_companion which,
                                         const struct cache_blob *seen, struct cache_blob *c);
 /* The blob for name with a reference taken, or NULL; counts nothing (the warmer). */
 struct cache_blob *cache_peek(struct cache *c, const char *name);

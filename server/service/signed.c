@@ -29,8 +29,8 @@ static bool fresh(const struct cache_blob *c, int64_t generation);
 static struct cache_blob *companion_new(const uint8_t *data, size_t len, int64_t generation,
                                         const char *stamp);
 static void file_name(const char *name, char *out, size_t len);
-static struct cache_blob *sign_companion(struct trust_set *t, struct cache_blob *b,
-                                         const struct cache_blob *seen);
+static struct cache_blob *sign_companion(struct service *sv, struct trust_set *t,
+                                         struct cache_blob *b, const struct cache_blob *seen);
 static struct cache_blob *stub_render(const struct device_view *v, const char *cert_hash,
                                       const char *stamp);
 static struct cache_blob *cached_as_of(struct cache *c, const char *key, const char *stamp);
@@ -62,8 +62,8 @@ static void file_name(const char *name, char *out, size_t len)
 /* b's bytes signed by the set's TFTP key, attached to b unless another thread
  * attached its own since the caller saw seen (which it still holds); the
  * signed file in place is returned. */
-static struct cache_blob *sign_companion(struct trust_set *t, struct cache_blob *b,
-                                         const struct cache_blob *seen)
+static struct cache_blob *sign_companion(struct service *sv, struct trust_set *t,
+                                         struct cache_blob *b, const struct cache_blob *seen)
 {
     struct trust_signer signer;
     svc_trust_tftp_signer(t, &signer);
@@ -79,7 +79,7 @@ static struct cache_blob *sign_companion(struct trust_set *t, struct cache_blob 
     free(out);
     if (c == NULL)
         return NULL;
-    struct cache_blob *now = cache_offer_companion(b, CACHE_SGN, seen, c);
+    struct cache_blob *now = cache_offer_companion(sv->cache, b, CACHE_SGN, seen, c);
     cache_blob_unref(c);
     return now;
 }
@@ -103,7 +103,7 @@ struct cache_blob *service_render_signed(struct service *sv, const char *name, b
         b = service_render(sv, name);
         c = b ? cache_companion(b, which) : NULL;
     } else if (!fresh(c, gen) && !encrypted) {
-        struct cache_blob *now = sign_companion(t, b, c);
+        struct cache_blob *now = sign_companion(sv, t, b, c);
         cache_blob_unref(c);
         c = now;
     }
@@ -120,7 +120,7 @@ bool svc_sign_warm(struct service *sv, struct cache_blob *b)
     bool made = false;
     struct cache_blob *c = cache_companion(b, CACHE_SGN);
     if (!fresh(c, svc_trust_generation(t))) {
-        struct cache_blob *now = sign_companion(t, b, c);
+        struct cache_blob *now = sign_companion(sv, t, b, c);
         made = now != NULL;
         cache_blob_unref(now);
     }
