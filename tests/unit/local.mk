@@ -25,7 +25,10 @@ tests_unit_test_cache_SOURCES = tests/unit/test_cache.c
 tests_unit_test_cache_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_cache_LDADD = $(UNIT_TEST_LDADD)
 
-tests_unit_test_service_SOURCES = tests/unit/test_service.c
+tests_unit_test_service_SOURCES = tests/unit/test_service.c tests/unit/test_service.h \
+	tests/unit/test_service_render.c tests/unit/test_service_certs.c \
+	tests/unit/test_service_validation.c tests/unit/test_service_auth.c \
+	tests/unit/svc_fixture.c tests/unit/svc_fixture.h
 tests_unit_test_service_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_service_LDADD = $(UNIT_TEST_LDADD)
 endif
@@ -123,7 +126,8 @@ EXTRA_DIST += tests/unit/golden/SEP_callcontrol.cnf.xml
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_callctl_service
 TESTS += tests/unit/test_callctl_service
-tests_unit_test_callctl_service_SOURCES = tests/unit/test_callctl_service.c
+tests_unit_test_callctl_service_SOURCES = tests/unit/test_callctl_service.c \
+	tests/unit/svc_fixture.c tests/unit/svc_fixture.h
 tests_unit_test_callctl_service_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_callctl_service_LDADD = $(UNIT_TEST_LDADD)
 endif
@@ -187,7 +191,8 @@ endif
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_trust_service
 TESTS += tests/unit/test_trust_service
-tests_unit_test_trust_service_SOURCES = tests/unit/test_trust_service.c
+tests_unit_test_trust_service_SOURCES = tests/unit/test_trust_service.c \
+	tests/unit/svc_fixture.c tests/unit/svc_fixture.h
 tests_unit_test_trust_service_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_trust_service_LDADD = $(UNIT_TEST_LDADD)
 endif

@@ -11,8 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
-
 #include "server/cache.h"
 #include "server/csvio.h"
 #include "server/limits.h"
@@ -555,11 +553,5 @@ static Suite *import_suite(void)
 int main(void)
 {
     log_set_level(LOG_LEVEL_WARN);
-    xmlInitParser();
-    SRunner *sr = srunner_create(import_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    xmlCleanupParser();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return fixture_run(import_suite(), "import");
 }
