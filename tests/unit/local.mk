@@ -71,7 +71,8 @@ endif
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_asa tests/unit/test_phonelog
 TESTS += tests/unit/test_asa tests/unit/test_phonelog
-tests_unit_test_asa_SOURCES = tests/unit/test_asa.c
+tests_unit_test_asa_SOURCES = tests/unit/test_asa.c tests/unit/test_asa.h \
+	tests/unit/test_asa_config.c tests/unit/test_asa_refuse.c
 tests_unit_test_asa_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_asa_LDADD = $(UCPROV_LIBS) $(CHECK_LIBS)
 tests_unit_test_phonelog_SOURCES = tests/unit/test_phonelog.c
