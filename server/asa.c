@@ -10,7 +10,6 @@
  * written, only the reasons: half a configuration is worse than none. */
 #include <config.h>
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <strings.h>
 
 #include "asa.h"
+#include "textbuf.h"
 
 #define NAME_MAX_LEN 64
 #define URL_MAX_LEN 255
@@ -48,62 +48,6 @@ static const struct {
     { "manufactur", cisco_pki },
     { "cisco", cisco_pki },
 };
-
-/* ---- output buffer ---------------------------------------------------------- */
-
-struct out {
-    char *text;
-    size_t len, cap;
-    bool oom;
-};
-
-static void out_printf(struct out *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void out_printf(struct out *o, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    if (o->oom)
-        return;
-    va_start(ap, fmt);
-    n = vsnprintf(o->text ? o->text + o->len : NULL, o->text ? o->cap - o->len : 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        o->oom = true;
-        return;
-    }
-    if (o->text && (size_t)n < o->cap - o->len) {
-        o->len += (size_t)n;
-        return;
-    }
-    size_t cap = o->cap ? o->cap : 1024;
-    while (cap - o->len <= (size_t)n)
-        cap *= 2;
-    char *grown = realloc(o->text, cap);
-    if (grown == NULL) {
-        o->oom = true;
-        return;
-    }
-    o->text = grown;
-    o->cap = cap;
-    va_start(ap, fmt);
-    vsnprintf(o->text + o->len, o->cap - o->len, fmt, ap);
-    va_end(ap);
-    o->len += (size_t)n;
-}
-
-static char *out_finish(struct out *o)
-{
-    if (o->oom) {
-        free(o->text);
-        return NULL;
-    }
-    if (o->text == NULL)
-        out_printf(o, "%s", "");
-    return o->oom ? NULL : o->text;
-}
 
 /* ---- checks on caller text ------------------------------------------------ */
 
@@ -349,7 +293,7 @@ static bool pem_ok(const char *pem)
 }
 
 /* The PEM as the ASA wants it pasted: its lines, LF only, no blank lines. */
-static void out_pem(struct out *o, const char *pem)
+static void out_pem(struct textbuf *o, const char *pem)
 {
     for (const char *line = pem; *line != '\0';) {
         size_t n = strcspn(line, "\n");
@@ -357,7 +301,7 @@ static void out_pem(struct out *o, const char *pem)
         if (n > 0 && line[n - 1] == '\r')
             n--;
         if (n > 0)
-            out_printf(o, "%.*s\n", (int)n, line);
+            textbuf_printf(o, "%.*s\n", (int)n, line);
         line = next;
     }
 }
@@ -380,43 +324,43 @@ struct plan {
 /* Checks everything the configuration cannot do without; writes the reasons
  * and returns false when one is bad. */
 static bool plan_required(const struct asa_view *v, const struct asa_params *p,
-                          struct plan *pl, struct out *o)
+                          struct plan *pl, struct textbuf *o)
 {
     bool ok = true;
     uint32_t first = 0, last = 0, mask = 0;
 
     if (!asa_name_ok(v->group_name)) {
-        out_printf(o, "! refused: the VPN group name is not a valid ASA name "
-                      "(1..64 of A-Z a-z 0-9 _ . -)\n");
+        textbuf_printf(o, "! refused: the VPN group name is not a valid ASA name "
+                          "(1..64 of A-Z a-z 0-9 _ . -)\n");
         ok = false;
     } else {
         snprintf(pl->pool, sizeof pl->pool, "%s-pool", v->group_name);
         snprintf(pl->policy, sizeof pl->policy, "%s-policy", v->group_name);
         if (!asa_name_ok(pl->pool) || !asa_name_ok(pl->policy)) {
-            out_printf(o, "! refused: the VPN group name is too long to name its pool "
-                          "and group-policy (at most 57 characters)\n");
+            textbuf_printf(o, "! refused: the VPN group name is too long to name its pool "
+                              "and group-policy (at most 57 characters)\n");
             ok = false;
         }
     }
     if (!asa_name_ok(p->outside)) {
-        out_printf(o, "! refused: the outside interface name is not a valid ASA name\n");
+        textbuf_printf(o, "! refused: the outside interface name is not a valid ASA name\n");
         ok = false;
     }
     if (!asa_name_ok(p->trustpoint)) {
-        out_printf(o, "! refused: the identity certificate's trustpoint name is not a "
-                      "valid ASA name\n");
+        textbuf_printf(o, "! refused: the identity certificate's trustpoint name is not a "
+                          "valid ASA name\n");
         ok = false;
     }
     if (v->client_auth_method < 0 || v->client_auth_method > 2) {
-        out_printf(o, "! refused: unknown client authentication method %d "
-                      "(0 user+password, 1 password only, 2 certificate)\n",
-                   v->client_auth_method);
+        textbuf_printf(o, "! refused: unknown client authentication method %d "
+                          "(0 user+password, 1 password only, 2 certificate)\n",
+                       v->client_auth_method);
         ok = false;
     }
 
     const char *pool_why = asa_pool_problem(p->pool_first, p->pool_last, p->mask, NULL);
     if (pool_why != NULL) {
-        out_printf(o, "! refused: %s\n", pool_why);
+        textbuf_printf(o, "! refused: %s\n", pool_why);
         ok = false;
     } else {
         parse_quad(p->pool_first, &first);
@@ -429,25 +373,25 @@ static bool plan_required(const struct asa_view *v, const struct asa_params *p,
 
     size_t n_urls = v->n_urls < ASA_MAX_GATEWAYS ? v->n_urls : ASA_MAX_GATEWAYS;
     if (v->n_urls > ASA_MAX_GATEWAYS)
-        out_printf(o, "! note: a VPN group has at most %d gateways; only the first %d "
-                      "URLs are used\n", ASA_MAX_GATEWAYS, ASA_MAX_GATEWAYS);
+        textbuf_printf(o, "! note: a VPN group has at most %d gateways; only the first %d "
+                          "URLs are used\n", ASA_MAX_GATEWAYS, ASA_MAX_GATEWAYS);
     for (size_t i = 0; i < n_urls; i++) {
         const char *why = url_problem(v->urls[i]);
         bool dup = false;
         for (size_t j = 0; why == NULL && j < i; j++)
             dup = dup || (pl->url_used[j] && strcmp(v->urls[j], v->urls[i]) == 0);
         if (why != NULL)
-            out_printf(o, "! skipped gateway URL %zu: %s\n", i + 1, why);
+            textbuf_printf(o, "! skipped gateway URL %zu: %s\n", i + 1, why);
         else if (dup)
-            out_printf(o, "! skipped gateway URL %zu: it repeats an earlier one\n", i + 1);
+            textbuf_printf(o, "! skipped gateway URL %zu: it repeats an earlier one\n", i + 1);
         else {
             pl->url_used[i] = true;
             pl->n_urls_used++;
         }
     }
     if (pl->n_urls_used == 0) {
-        out_printf(o, "! refused: the VPN group has no usable gateway URL, and phones "
-                      "find the tunnel-group only through its group-url\n");
+        textbuf_printf(o, "! refused: the VPN group has no usable gateway URL, and phones "
+                          "find the tunnel-group only through its group-url\n");
         ok = false;
     }
     return ok;
@@ -462,7 +406,7 @@ static bool contains_nocase(const char *hay, const char *needle)
     return false;
 }
 
-static void out_trust_missing(struct out *o, const char *name)
+static void out_trust_missing(struct textbuf *o, const char *name)
 {
     const char *where = "get it from the CA that issued the phones' certificates";
     for (size_t i = 0; i < sizeof cert_sources / sizeof cert_sources[0]; i++)
@@ -470,171 +414,171 @@ static void out_trust_missing(struct out *o, const char *name)
             where = cert_sources[i].where;
             break;
         }
-    out_printf(o, "! ucprov does not hold the certificate for trustpoint %s: %s.\n"
-                  "! Then paste it here:\n"
-                  "!   crypto ca trustpoint %s\n"
-                  "!    enrollment terminal\n"
-                  "!   crypto ca authenticate %s\n"
-                  "!   (the PEM, then quit, then yes)\n",
-               name, where, name, name);
+    textbuf_printf(o, "! ucprov does not hold the certificate for trustpoint %s: %s.\n"
+                      "! Then paste it here:\n"
+                      "!   crypto ca trustpoint %s\n"
+                      "!    enrollment terminal\n"
+                      "!   crypto ca authenticate %s\n"
+                      "!   (the PEM, then quit, then yes)\n",
+                   name, where, name, name);
 }
 
-static void out_trust(struct out *o, const struct asa_view *v)
+static void out_trust(struct textbuf *o, const struct asa_view *v)
 {
     size_t n = v->n_trust < ASA_MAX_TRUST ? v->n_trust : ASA_MAX_TRUST;
 
     if (n == 0)
         return;
-    out_printf(o, "!\n! CA certificates the ASA needs to accept the phones' certificates.\n"
-                  "! After each quit the ASA shows the fingerprint and asks whether to\n"
-                  "! accept the certificate: the yes line answers it.\n");
+    textbuf_printf(o, "!\n! CA certificates the ASA needs to accept the phones' certificates.\n"
+                      "! After each quit the ASA shows the fingerprint and asks whether to\n"
+                      "! accept the certificate: the yes line answers it.\n");
     if (v->n_trust > ASA_MAX_TRUST)
-        out_printf(o, "! note: only the first %d certificates are used\n", ASA_MAX_TRUST);
+        textbuf_printf(o, "! note: only the first %d certificates are used\n", ASA_MAX_TRUST);
     for (size_t i = 0; i < n; i++) {
         const struct asa_trust *t = &v->trust[i];
         bool dup = false;
         if (!asa_name_ok(t->trustpoint)) {
-            out_printf(o, "! skipped certificate %zu: its trustpoint name is not a valid "
-                          "ASA name\n", i + 1);
+            textbuf_printf(o, "! skipped certificate %zu: its trustpoint name is not a valid "
+                              "ASA name\n", i + 1);
             continue;
         }
         for (size_t j = 0; j < i; j++)
             dup = dup || (asa_name_ok(v->trust[j].trustpoint) &&
                           strcmp(v->trust[j].trustpoint, t->trustpoint) == 0);
         if (dup) {
-            out_printf(o, "! skipped certificate %zu: trustpoint %s is already above\n",
-                       i + 1, t->trustpoint);
+            textbuf_printf(o, "! skipped certificate %zu: trustpoint %s is already above\n",
+                           i + 1, t->trustpoint);
             continue;
         }
-        out_printf(o, "!\n");
+        textbuf_printf(o, "!\n");
         if (comment_ok(t->why))
-            out_printf(o, "! %s: %s\n", t->trustpoint, t->why);
+            textbuf_printf(o, "! %s: %s\n", t->trustpoint, t->why);
         if (t->pem == NULL) {
             out_trust_missing(o, t->trustpoint);
             continue;
         }
         if (!pem_ok(t->pem)) {
-            out_printf(o, "! skipped trustpoint %s: its certificate is not a single clean "
-                          "PEM certificate\n", t->trustpoint);
+            textbuf_printf(o, "! skipped trustpoint %s: its certificate is not a single clean "
+                              "PEM certificate\n", t->trustpoint);
             continue;
         }
-        out_printf(o, "crypto ca trustpoint %s\n enrollment terminal\n"
-                      "crypto ca authenticate %s\n", t->trustpoint, t->trustpoint);
+        textbuf_printf(o, "crypto ca trustpoint %s\n enrollment terminal\n"
+                          "crypto ca authenticate %s\n", t->trustpoint, t->trustpoint);
         out_pem(o, t->pem);
-        out_printf(o, "quit\nyes\n");
+        textbuf_printf(o, "quit\nyes\n");
     }
 }
 
-static void out_pool(struct out *o, const struct plan *pl)
+static void out_pool(struct textbuf *o, const struct plan *pl)
 {
-    out_printf(o, "!\n! Tunnel addresses for the phones.\n"
-                  "ip local pool %s %s-%s mask %s\n", pl->pool, pl->first, pl->last, pl->mask);
+    textbuf_printf(o, "!\n! Tunnel addresses for the phones.\n"
+                      "ip local pool %s %s-%s mask %s\n", pl->pool, pl->first, pl->last, pl->mask);
 }
 
-static void out_group_policy(struct out *o, const struct plan *pl, const struct asa_params *p)
+static void out_group_policy(struct textbuf *o, const struct plan *pl, const struct asa_params *p)
 {
-    out_printf(o, "!\n! Phones speak only the AnyConnect SSL client protocol, and all their\n"
-                  "! traffic (signalling, voice, TFTP) must go through the tunnel.\n"
-                  "group-policy %s internal\n"
-                  "group-policy %s attributes\n"
-                  " vpn-tunnel-protocol ssl-client\n"
-                  " split-tunnel-policy tunnelall\n", pl->policy, pl->policy);
+    textbuf_printf(o, "!\n! Phones speak only the AnyConnect SSL client protocol, and all their\n"
+                      "! traffic (signalling, voice, TFTP) must go through the tunnel.\n"
+                      "group-policy %s internal\n"
+                      "group-policy %s attributes\n"
+                      " vpn-tunnel-protocol ssl-client\n"
+                      " split-tunnel-policy tunnelall\n", pl->policy, pl->policy);
     if (!p->dtls_test)
         return;
-    out_printf(o, "! DTLS test (field failure 3): voice then runs over the TLS tunnel.\n"
-                  "! If the phones connect now, DTLS failed on its ciphers: fix the ssl\n"
-                  "! cipher lists, then remove this with no anyconnect ssl dtls none.\n"
-                  " webvpn\n"
-                  "  anyconnect ssl dtls none\n");
+    textbuf_printf(o, "! DTLS test (field failure 3): voice then runs over the TLS tunnel.\n"
+                      "! If the phones connect now, DTLS failed on its ciphers: fix the ssl\n"
+                      "! cipher lists, then remove this with no anyconnect ssl dtls none.\n"
+                      " webvpn\n"
+                      "  anyconnect ssl dtls none\n");
 }
 
-static void out_webvpn(struct out *o, const struct asa_params *p)
+static void out_webvpn(struct textbuf *o, const struct asa_params *p)
 {
-    out_printf(o, "!\n! AnyConnect on the outside interface.  anyconnect enable needs an\n"
-                  "! AnyConnect package loaded (anyconnect image) even though the phones\n"
-                  "! bring their own client, and the ASA needs the AnyConnect for Cisco\n"
-                  "! VPN Phone license.  The group list lets a tester pick the group.\n"
-                  "webvpn\n"
-                  " enable %s\n"
-                  " anyconnect enable\n"
-                  " tunnel-group-list enable\n", p->outside);
+    textbuf_printf(o, "!\n! AnyConnect on the outside interface.  anyconnect enable needs an\n"
+                      "! AnyConnect package loaded (anyconnect image) even though the phones\n"
+                      "! bring their own client, and the ASA needs the AnyConnect for Cisco\n"
+                      "! VPN Phone license.  The group list lets a tester pick the group.\n"
+                      "webvpn\n"
+                      " enable %s\n"
+                      " anyconnect enable\n"
+                      " tunnel-group-list enable\n", p->outside);
 }
 
-static void out_tunnel_group(struct out *o, const struct asa_view *v, const struct plan *pl)
+static void out_tunnel_group(struct textbuf *o, const struct asa_view *v, const struct plan *pl)
 {
     const char *name = v->group_name;
     int method = v->client_auth_method;
 
-    out_printf(o, "!\n! The phones' tunnel-group.  Each group-url must equal a gateway URL\n"
-                  "! of VPN group %s (url1..url3 in the phones' config), character for\n"
-                  "! character.\n"
-                  "tunnel-group %s type remote-access\n"
-                  "tunnel-group %s general-attributes\n"
-                  " address-pool %s\n"
-                  " default-group-policy %s\n", name, name, name, pl->pool, pl->policy);
+    textbuf_printf(o, "!\n! The phones' tunnel-group.  Each group-url must equal a gateway URL\n"
+                      "! of VPN group %s (url1..url3 in the phones' config), character for\n"
+                      "! character.\n"
+                      "tunnel-group %s type remote-access\n"
+                      "tunnel-group %s general-attributes\n"
+                      " address-pool %s\n"
+                      " default-group-policy %s\n", name, name, name, pl->pool, pl->policy);
     if (v->mixed_auth_methods)
-        out_printf(o, "! WARNING: the common phone profiles that use VPN group %s disagree\n"
-                      "! on the client authentication method.  This tunnel-group accepts\n"
-                      "! only %s: phones whose VPN profile says otherwise cannot log in.\n"
-                      "! Make the profiles agree or give those phones their own VPN group.\n",
-                   name, auth_names[method]);
-    out_printf(o, "tunnel-group %s webvpn-attributes\n", name);
+        textbuf_printf(o, "! WARNING: the common phone profiles that use VPN group %s disagree\n"
+                          "! on the client authentication method.  This tunnel-group accepts\n"
+                          "! only %s: phones whose VPN profile says otherwise cannot log in.\n"
+                          "! Make the profiles agree or give those phones their own VPN group.\n",
+                       name, auth_names[method]);
+    textbuf_printf(o, "tunnel-group %s webvpn-attributes\n", name);
     if (method == 2)
-        out_printf(o, "! The VPN profile says certificate: phones log in with their MIC or\n"
-                      "! LSC, which the ASA checks against the CA trustpoints.\n"
-                      " authentication certificate\n");
+        textbuf_printf(o, "! The VPN profile says certificate: phones log in with their MIC or\n"
+                          "! LSC, which the ASA checks against the CA trustpoints.\n"
+                          " authentication certificate\n");
     else
-        out_printf(o, "! The VPN profile says %s: the ASA checks the\n"
-                      "! credentials with AAA (LOCAL unless authentication-server-group\n"
-                      "! names another).\n"
-                      " authentication aaa\n", auth_names[method]);
+        textbuf_printf(o, "! The VPN profile says %s: the ASA checks the\n"
+                          "! credentials with AAA (LOCAL unless authentication-server-group\n"
+                          "! names another).\n"
+                          " authentication aaa\n", auth_names[method]);
     for (size_t i = 0; i < ASA_MAX_GATEWAYS; i++)
         if (pl->url_used[i])
-            out_printf(o, " group-url %s enable\n", v->urls[i]);
+            textbuf_printf(o, " group-url %s enable\n", v->urls[i]);
 }
 
-static void out_ssl(struct out *o, const struct asa_view *v, const struct asa_params *p)
+static void out_ssl(struct textbuf *o, const struct asa_view *v, const struct asa_params *p)
 {
-    out_printf(o, "!\n! The identity certificate whose SHA-1 hash the phones hold.\n"
-                  "ssl trust-point %s %s\n", p->trustpoint, p->outside);
+    textbuf_printf(o, "!\n! The identity certificate whose SHA-1 hash the phones hold.\n"
+                      "ssl trust-point %s %s\n", p->trustpoint, p->outside);
     if (!p->cipher_advice)
         return;
-    out_printf(o, "!\n! Cipher lists without elliptic-curve ciphers (field failure 2).  From\n"
-                  "! ASA 9.4 the defaults prefer ECDHE/ECDSA ciphers; when one of those is\n"
-                  "! chosen the ASA presents a temporary EC certificate instead of %s,\n"
-                  "! the phones find no hash for it in their config file and refuse the\n"
-                  "! ASA.  Check the result with show ssl ciphers.\n", p->trustpoint);
+    textbuf_printf(o, "!\n! Cipher lists without elliptic-curve ciphers (field failure 2).  From\n"
+                      "! ASA 9.4 the defaults prefer ECDHE/ECDSA ciphers; when one of those is\n"
+                      "! chosen the ASA presents a temporary EC certificate instead of %s,\n"
+                      "! the phones find no hash for it in their config file and refuse the\n"
+                      "! ASA.  Check the result with show ssl ciphers.\n", p->trustpoint);
     if (v->models_tls10_only_present)
-        out_printf(o, "! Some phones in use (79xx/69xx/89xx/99xx) speak only TLS 1.0.\n");
-    out_printf(o, "! TLS 1.0: every phone model speaks it.\n"
-                  "ssl cipher tlsv1 custom \"%s\"\n", cipher_tls10);
+        textbuf_printf(o, "! Some phones in use (79xx/69xx/89xx/99xx) speak only TLS 1.0.\n");
+    textbuf_printf(o, "! TLS 1.0: every phone model speaks it.\n"
+                      "ssl cipher tlsv1 custom \"%s\"\n", cipher_tls10);
     if (!v->models_all_tls10_only)
-        out_printf(o, "! TLS 1.2: 78xx/88xx negotiate it when the ASA allows it%s.\n"
-                      "ssl cipher tlsv1.2 custom \"%s\"\n",
-                   v->models_tls12_only_capable ? " (every phone in use does)" : "",
-                   cipher_tls12);
-    out_printf(o, "! DTLS 1.0: the voice channel; it must share a cipher with TLS\n"
-                  "! (field failure 3).\n"
-                  "ssl cipher dtlsv1 custom \"%s\"\n", cipher_dtls10);
+        textbuf_printf(o, "! TLS 1.2: 78xx/88xx negotiate it when the ASA allows it%s.\n"
+                          "ssl cipher tlsv1.2 custom \"%s\"\n",
+                       v->models_tls12_only_capable ? " (every phone in use does)" : "",
+                       cipher_tls12);
+    textbuf_printf(o, "! DTLS 1.0: the voice channel; it must share a cipher with TLS\n"
+                      "! (field failure 3).\n"
+                      "ssl cipher dtlsv1 custom \"%s\"\n", cipher_dtls10);
 }
 
 char *asa_render(const struct asa_view *v, const struct asa_params *p)
 {
-    struct out o = { NULL, 0, 0, false };
+    struct textbuf o = { 0 };
     struct plan pl;
 
     memset(&pl, 0, sizeof pl);
-    out_printf(&o, "! ucprov: ASA side of the VPN Phone feature (ASA 9.x), to paste in\n"
-                   "! configuration mode.\n");
+    textbuf_printf(&o, "! ucprov: ASA side of the VPN Phone feature (ASA 9.x), to paste in\n"
+                       "! configuration mode.\n");
     if (v == NULL || p == NULL) {
-        out_printf(&o, "! refused: nothing to render\n");
-        return out_finish(&o);
+        textbuf_printf(&o, "! refused: nothing to render\n");
+        return textbuf_take(&o, NULL);
     }
     if (!plan_required(v, p, &pl, &o)) {
-        out_printf(&o, "! No commands were written; correct the values above.\n");
-        return out_finish(&o);
+        textbuf_printf(&o, "! No commands were written; correct the values above.\n");
+        return textbuf_take(&o, NULL);
     }
-    out_printf(&o, "! VPN group %s.\n", v->group_name);
+    textbuf_printf(&o, "! VPN group %s.\n", v->group_name);
     /* The order of show running-config.  It matters when pasted: a command
      * unknown in the current sub-mode falls back to the parent modes, and a
      * global "webvpn" right after the group-policy's own "webvpn" sub-mode
@@ -645,5 +589,5 @@ char *asa_render(const struct asa_view *v, const struct asa_params *p)
     out_webvpn(&o, p);
     out_group_policy(&o, &pl, p);
     out_tunnel_group(&o, v, &pl);
-    return out_finish(&o);
+    return textbuf_take(&o, NULL);
 }

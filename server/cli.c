@@ -43,6 +43,71 @@ int cli_report(const struct problem *p)
     return 1;
 }
 
+#define CLI_OPTIONS_MAX 8
+
+/* One option's value into its destination; false after saying what it wants. */
+static bool option_value(const struct cli_option *o, const char *arg)
+{
+    char *end = NULL;
+    long n;
+    switch (o->type) {
+    case CLI_TEXT:
+        *(const char **)o->dst = arg;
+        return true;
+    case CLI_NUMBER:
+        n = strtol(arg, &end, 10);
+        if (end != arg && *end == '\0' && n >= o->min && n <= o->max) {
+            *(long *)o->dst = n;
+            return true;
+        }
+        fprintf(stderr, "ucprov: --%s wants %ld..%ld\n", o->name, o->min, o->max);
+        return false;
+    case CLI_DEVICE:
+        if (device_name_normalise(arg, o->dst))
+            return true;
+        fprintf(stderr, "ucprov: --%s wants SEP + 12 hex digits\n", o->name);
+        return false;
+    case CLI_TIME:
+        if (time_parse_ms(arg, o->dst))
+            return true;
+        fprintf(stderr, "ucprov: --%s wants 2026-11-27T10:00:00Z or epoch seconds\n", o->name);
+        return false;
+    }
+    return false;
+}
+
+int cli_options(int argc, char **args, const struct cli_option *opts, size_t n)
+{
+    struct option longopts[CLI_OPTIONS_MAX + 1] = { { 0 } };
+    if (n > CLI_OPTIONS_MAX)
+        return -1;
+    /* getopt_long answers an option's place in the table, from 1. */
+    for (size_t i = 0; i < n; i++)
+        longopts[i] = (struct option){ opts[i].name, required_argument, NULL, (int)i + 1 };
+    int c;
+    optind = 0;   /* glibc: start afresh, main() has used getopt */
+    while ((c = getopt_long(argc, args, "", longopts, NULL)) != -1)
+        if (c < 1 || (size_t)c > n || !option_value(&opts[c - 1], optarg))
+            return -1;
+    return optind;
+}
+
+int cli_write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) {
+        fprintf(stderr, "ucprov: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    /* An existing file keeps its mode on O_TRUNC: a key must still end up private. */
+    bool ok = fchmod(fd, mode) == 0 && write(fd, data, len) == (ssize_t)len;
+    if (close(fd) != 0 || !ok) {
+        fprintf(stderr, "ucprov: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int cmd_render(struct service *sv, int argc, char **args)
 {
     (void)argc;
@@ -86,43 +151,16 @@ static int cmd_demo(struct service *sv, int argc, char **args)
 
 static int cmd_log(struct service *sv, int argc, char **args)
 {
-    static const struct option opts[] = {
-        { "device", required_argument, NULL, 'd' },
-        { "since", required_argument, NULL, 's' },
-        { "limit", required_argument, NULL, 'l' },
-        { NULL, 0, NULL, 0 },
-    };
     char device[16] = "";
-    long long limit = 50;
+    long limit = 50;
     int64_t since_ms = 0;
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, args, "", opts, NULL)) != -1) {
-        char *end = NULL;
-        switch (c) {
-        case 'd':
-            if (!device_name_normalise(optarg, device)) {
-                fprintf(stderr, "ucprov: --device wants SEP + 12 hex digits\n");
-                return 2;
-            }
-            break;
-        case 's':
-            if (!time_parse_ms(optarg, &since_ms)) {
-                fprintf(stderr, "ucprov: --since wants 2026-11-27T10:00:00Z or epoch seconds\n");
-                return 2;
-            }
-            break;
-        case 'l':
-            limit = strtoll(optarg, &end, 10);
-            if (*end != '\0' || limit < 1 || limit > UCPROV_FETCH_LOG_MAX_LIMIT) {
-                fprintf(stderr, "ucprov: --limit wants 1..%d\n", UCPROV_FETCH_LOG_MAX_LIMIT);
-                return 2;
-            }
-            break;
-        default:
-            return 2;
-        }
-    }
+    const struct cli_option opts[] = {
+        { "device", CLI_DEVICE, device, 0, 0 },
+        { "since", CLI_TIME, &since_ms, 0, 0 },
+        { "limit", CLI_NUMBER, &limit, 1, UCPROV_FETCH_LOG_MAX_LIMIT },
+    };
+    if (cli_options(argc, args, opts, sizeof opts / sizeof opts[0]) < 0)
+        return 2;
     struct fetch_record *recs = NULL;
     size_t n = 0;
     struct problem p = { 0 };
@@ -227,60 +265,27 @@ static int cmd_verify_gateway(struct service *sv, int argc, char **args)
 
 /* --- tls selfsigned: the admin port's certificate, as CUCM makes one at install --- */
 
-static int write_file(const char *path, const char *text, mode_t mode)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) {
-        fprintf(stderr, "ucprov: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    size_t len = strlen(text);
-    /* An existing file keeps its mode on O_TRUNC: a key must still end up private. */
-    bool ok = fchmod(fd, mode) == 0 && write(fd, text, len) == (ssize_t)len;
-    if (close(fd) != 0 || !ok) {
-        fprintf(stderr, "ucprov: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 static int cmd_tls_selfsigned(struct service *sv, int argc, char **args)
 {
-    static const struct option opts[] = {
-        { "cert", required_argument, NULL, 'c' },
-        { "key", required_argument, NULL, 'k' },
-        { "cn", required_argument, NULL, 'n' },
-        { "days", required_argument, NULL, 'd' },
-        { NULL, 0, NULL, 0 },
-    };
     (void)sv;
-    const char *cert_path = NULL, *key_path = NULL;
-    char cn[256] = "";
+    const char *cert_path = NULL, *key_path = NULL, *cn_given = "";
     long days = UCPROV_TLS_DAYS_DEFAULT;
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, args, "", opts, NULL)) != -1) {
-        char *end = NULL;
-        switch (c) {
-        case 'c': cert_path = optarg; break;
-        case 'k': key_path = optarg; break;
-        case 'n': snprintf(cn, sizeof cn, "%s", optarg); break;
-        case 'd':
-            days = strtol(optarg, &end, 10);
-            if (*end != '\0' || days < 1 || days > 3650) {
-                fprintf(stderr, "ucprov: --days wants 1..3650\n");
-                return 2;
-            }
-            break;
-        default:
-            return 2;
-        }
-    }
-    if (cert_path == NULL || key_path == NULL || optind != argc) {
+    const struct cli_option opts[] = {
+        { "cert", CLI_TEXT, &cert_path, 0, 0 },
+        { "key", CLI_TEXT, &key_path, 0, 0 },
+        { "cn", CLI_TEXT, &cn_given, 0, 0 },
+        { "days", CLI_NUMBER, &days, 1, 3650 },
+    };
+    int first = cli_options(argc, args, opts, sizeof opts / sizeof opts[0]);
+    if (first < 0)
+        return 2;
+    if (cert_path == NULL || key_path == NULL || first != argc) {
         fprintf(stderr, "ucprov: usage: ucprov tls selfsigned --cert FILE --key FILE "
                 "[--cn NAME] [--days N]\n");
         return 2;
     }
+    char cn[256] = "";
+    snprintf(cn, sizeof cn, "%s", cn_given);
     if (cn[0] == '\0' && gethostname(cn, sizeof cn - 1) != 0)
         snprintf(cn, sizeof cn, "localhost");
     char *cert = NULL, *key = NULL, err[256];
@@ -288,8 +293,8 @@ static int cmd_tls_selfsigned(struct service *sv, int argc, char **args)
         fprintf(stderr, "ucprov: %s\n", err);
         return 1;
     }
-    int rc = write_file(key_path, key, 0600) == 0 && write_file(cert_path, cert, 0644) == 0
-             ? 0 : 1;
+    int rc = cli_write_file(key_path, key, strlen(key), 0600) == 0 &&
+             cli_write_file(cert_path, cert, strlen(cert), 0644) == 0 ? 0 : 1;
     OPENSSL_cleanse(key, strlen(key));
     free(key);
     free(cert);

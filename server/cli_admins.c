@@ -3,7 +3,6 @@
  * service.h); passwords are read from standard input, never from arguments. */
 #include <config.h>
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,30 +95,18 @@ int cmd_admin_delete(struct service *sv, int argc, char **args)
 /* token create ADMIN [--expires DAYS]: argv[0] is the command's name. */
 int cmd_token_create(struct service *sv, int argc, char **args)
 {
-    static const struct option longopts[] = {
-        { "expires", required_argument, NULL, 'e' },
-        { NULL, 0, NULL, 0 },
-    };
     long days = 0;
-    int c;
-    char *end;
-    optind = 0;   /* glibc: start afresh, main() has used getopt */
-    while ((c = getopt_long(argc, args, "", longopts, NULL)) != -1) {
-        days = c == 'e' ? strtol(optarg, &end, 10) : -1;
-        if (c != 'e' || *end != '\0' || end == optarg || days < 1 ||
-            days > UCPROV_TOKEN_DAYS_MAX) {
-            fprintf(stderr, "ucprov: usage: ucprov token create ADMIN [--expires DAYS] "
-                    "(1 to %d days)\n", UCPROV_TOKEN_DAYS_MAX);
-            return 2;
-        }
-    }
-    if (argc - optind != 1) {
+    const struct cli_option opts[] = {
+        { "expires", CLI_NUMBER, &days, 1, UCPROV_TOKEN_DAYS_MAX },
+    };
+    int first = cli_options(argc, args, opts, 1);
+    if (first < 0 || argc - first != 1) {
         fprintf(stderr, "ucprov: usage: ucprov token create ADMIN [--expires DAYS]\n");
         return 2;
     }
     char token[160];
     struct problem p = { 0 };
-    if (service_token_create(sv, args[optind], (int)days, token, sizeof token, &p) != 0)
+    if (service_token_create(sv, args[first], (int)days, token, sizeof token, &p) != 0)
         return cli_report(&p);
     printf("%s\n", token);
     OPENSSL_cleanse(token, sizeof token);

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,18 +123,12 @@ static int make_dirs(const char *dir)
 
 int cmd_export(struct service *sv, int argc, char **args)
 {
-    static const struct option opts[] = {
-        { "dir", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
-    };
     const char *dir = NULL;
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, args, "", opts, NULL)) != -1) {
-        if (c != 'd')
-            return 2;
-        dir = optarg;
-    }
-    if (dir == NULL || optind != argc) {
+    const struct cli_option opts[] = { { "dir", CLI_TEXT, &dir, 0, 0 } };
+    int first = cli_options(argc, args, opts, 1);
+    if (first < 0)
+        return 2;
+    if (dir == NULL || first != argc) {
         fprintf(stderr, "ucprov: usage: ucprov export --dir DIR\n");
         return 2;
     }

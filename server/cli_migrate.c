@@ -4,7 +4,6 @@
  * or none of it. */
 #include <config.h>
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -13,22 +12,15 @@
 int cmd_migrate(struct service *sv, int argc, char **args)
 {
     (void)sv;   /* it opens the two databases itself */
-    static const struct option longopts[] = {
-        { "from", required_argument, NULL, 'f' },
-        { "to", required_argument, NULL, 't' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *from = NULL, *to = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, args, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'f': from = optarg; break;
-        case 't': to = optarg; break;
-        default: return 2;
-        }
-    }
-    if (from == NULL || to == NULL || optind != argc) {
+    const struct cli_option opts[] = {
+        { "from", CLI_TEXT, &from, 0, 0 },
+        { "to", CLI_TEXT, &to, 0, 0 },
+    };
+    int first = cli_options(argc, args, opts, 2);
+    if (first < 0)
+        return 2;
+    if (from == NULL || to == NULL || first != argc) {
         fprintf(stderr, "ucprov: usage: ucprov migrate --from SQLITE_FILE --to URI\n");
         return 2;
     }

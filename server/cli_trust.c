@@ -4,12 +4,9 @@
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,8 +20,10 @@
 static const struct actor cli_actor = { 0, "cli" };
 
 static int read_passphrase(const char *file, char *buf, size_t len);
-static int passphrase_args(const char *cmd, int argc, char **args, const char **path, char *pass,
-                           size_t len);
+static int with_passphrase(struct service *sv, const char *cmd, int argc, char **args,
+                           int (*run)(struct service *sv, const char *path, const char *pass));
+static int export_recovery(struct service *sv, const char *path, const char *pass);
+static int import_recovery(struct service *sv, const char *path, const char *pass);
 
 /* First line of file, or of standard input when file is NULL. */
 static int read_passphrase(const char *file, char *buf, size_t len)
@@ -47,66 +46,42 @@ static int read_passphrase(const char *file, char *buf, size_t len)
     return 0;
 }
 
-/* `trust CMD [--passphrase-file PATH] FILE`: FILE into *path, the passphrase
- * into pass; 0, or 2 (the exit status) after the usage line. */
-static int passphrase_args(const char *cmd, int argc, char **args, const char **path, char *pass,
-                           size_t len)
+/* `trust CMD [--passphrase-file PATH] FILE`: run with FILE and the
+ * passphrase, which is wiped afterwards.  2 (the exit status) after the usage
+ * line when either is missing. */
+static int with_passphrase(struct service *sv, const char *cmd, int argc, char **args,
+                           int (*run)(struct service *sv, const char *path, const char *pass))
 {
-    static const struct option longopts[] = {
-        { "passphrase-file", required_argument, NULL, 'p' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *pass_file = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, args, "", longopts, NULL)) != -1) {
-        if (c != 'p')
-            goto usage;
-        pass_file = optarg;
+    const struct cli_option opts[] = { { "passphrase-file", CLI_TEXT, &pass_file, 0, 0 } };
+    int first = cli_options(argc, args, opts, 1);
+    char pass[256];
+    if (first < 0 || first != argc - 1 || read_passphrase(pass_file, pass, sizeof pass) != 0) {
+        fprintf(stderr, "ucprov: usage: ucprov trust %s [--passphrase-file F] FILE\n", cmd);
+        return 2;
     }
-    if (optind != argc - 1)
-        goto usage;
-    *path = args[optind];
-    if (read_passphrase(pass_file, pass, len) == 0)
-        return 0;
-usage:
-    fprintf(stderr, "ucprov: usage: ucprov trust %s [--passphrase-file F] FILE\n", cmd);
-    return 2;
+    int rc = run(sv, args[first], pass);
+    OPENSSL_cleanse(pass, sizeof pass);
+    return rc;
 }
 
-int cmd_trust_export(struct service *sv, int argc, char **args)
+static int export_recovery(struct service *sv, const char *path, const char *pass)
 {
-    char pass[256];
-    const char *path = NULL;
-    if (passphrase_args("export-recovery", argc, args, &path, pass, sizeof pass) != 0)
-        return 2;
     struct problem p = { 0 };
     uint8_t *p12 = NULL;
     size_t len = 0;
-    int rc = service_trust_export_recovery(sv, &cli_actor, pass, &p12, &len, &p);
-    OPENSSL_cleanse(pass, sizeof pass);
-    if (rc != 0)
+    if (service_trust_export_recovery(sv, &cli_actor, pass, &p12, &len, &p) != 0)
         return cli_report(&p);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && write(fd, p12, len) == (ssize_t)len;
-    if (fd >= 0 && close(fd) != 0)
-        ok = false;
+    int rc = cli_write_file(path, p12, len, 0600) == 0 ? 0 : 1;
     OPENSSL_cleanse(p12, len);
     free(p12);
-    if (!ok) {
-        fprintf(stderr, "ucprov: cannot write %s: %s\n", path, strerror(errno));
-        return 1;
-    }
-    printf("ITLRecovery key written to %s (PKCS#12, mode 600); keep it offline\n", path);
-    return 0;
+    if (rc == 0)
+        printf("ITLRecovery key written to %s (PKCS#12, mode 600); keep it offline\n", path);
+    return rc;
 }
 
-int cmd_trust_import(struct service *sv, int argc, char **args)
+static int import_recovery(struct service *sv, const char *path, const char *pass)
 {
-    char pass[256];
-    const char *path = NULL;
-    if (passphrase_args("import-recovery", argc, args, &path, pass, sizeof pass) != 0)
-        return 2;
     uint8_t *buf = malloc(P12_MAX);
     FILE *f = fopen(path, "rb");
     size_t len = f && buf ? fread(buf, 1, P12_MAX, f) : 0;
@@ -120,13 +95,22 @@ int cmd_trust_import(struct service *sv, int argc, char **args)
         rc = cli_report(&p);
     else
         rc = 0;
-    OPENSSL_cleanse(pass, sizeof pass);
     if (buf != NULL)
         OPENSSL_cleanse(buf, P12_MAX);
     free(buf);
     if (rc == 0)
         printf("ITLRecovery key imported from %s; it signs the trust list from now on\n", path);
     return rc;
+}
+
+int cmd_trust_export(struct service *sv, int argc, char **args)
+{
+    return with_passphrase(sv, "export-recovery", argc, args, export_recovery);
+}
+
+int cmd_trust_import(struct service *sv, int argc, char **args)
+{
+    return with_passphrase(sv, "import-recovery", argc, args, import_recovery);
 }
 
 int cmd_trust_rotate(struct service *sv, int argc, char **args)

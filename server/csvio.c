@@ -21,11 +21,9 @@ static const char utf8_bom[] = "\xEF\xBB\xBF";
 
 struct reader {
     struct csv_record rec;
-    char *arena;              /* the open record's fields, NUL-separated */
-    size_t used, cap;
+    struct textbuf arena;     /* the open record's fields, NUL-separated */
     size_t offsets[CSV_MAX_FIELDS];
     bool open;                /* a record has begun and not yet ended */
-    bool nomem;
     long line;                /* line of the bytes being fed */
     csv_record_fn fn;
     void *ctx;
@@ -45,7 +43,7 @@ static bool formula_like(const char *s, size_t n)
 static void on_field(void *data, size_t len, void *ctx)
 {
     struct reader *r = ctx;
-    if (r->stopped || r->nomem)
+    if (r->stopped || r->arena.failed)
         return;
     if (!r->open) {           /* a record that began right after a bare CR */
         r->open = true;
@@ -58,37 +56,30 @@ static void on_field(void *data, size_t len, void *ctx)
         data = (char *)data + 1;   /* the writer's neutralising quote */
         len--;
     }
-    if (r->used + len + 1 > r->cap) {
-        size_t cap = (r->used + len + 1) * 2;
-        char *grown = realloc(r->arena, cap);
-        if (grown == NULL) {
-            r->nomem = true;
-            return;
-        }
-        r->arena = grown;
-        r->cap = cap;
-    }
+    struct textbuf *a = &r->arena;
+    if (!textbuf_reserve(a, len))
+        return;
     if (len > 0)
-        memcpy(r->arena + r->used, data, len);
-    r->arena[r->used + len] = '\0';
-    r->offsets[i] = r->used;
-    r->used += len + 1;
+        memcpy(a->buf + a->len, data, len);
+    a->buf[a->len + len] = '\0';
+    r->offsets[i] = a->len;
+    a->len += len + 1;
 }
 
 static void on_record_end(int terminator, void *ctx)
 {
     struct reader *r = ctx;
     (void)terminator;
-    if (!r->stopped && !r->nomem) {
+    if (!r->stopped && !r->arena.failed) {
         size_t kept = r->rec.n_fields < CSV_MAX_FIELDS ? r->rec.n_fields : CSV_MAX_FIELDS;
         /* Pointers are fixed only now: the arena may have moved while filling. */
         for (size_t i = 0; i < kept; i++)
-            r->rec.field[i] = r->arena + r->offsets[i];
+            r->rec.field[i] = r->arena.buf + r->offsets[i];
         r->stopped = r->fn(r->ctx, &r->rec);
     }
     r->open = false;
     r->rec.n_fields = 0;
-    r->used = 0;
+    r->arena.len = 0;
 }
 
 /* Fields reach the caller as C strings: a NUL byte would cut one short
@@ -123,7 +114,7 @@ int csv_read(const char *buf, size_t len, csv_record_fn fn, void *ctx, long *lin
         *line = 0;
         return -1;
     }
-    while (pos < len && !r.stopped && !r.nomem) {
+    while (pos < len && !r.stopped && !r.arena.failed) {
         if (!r.open) {
             /* Blank lines between records: fed one byte at a time so that
              * the next record's first line is known before it begins. */
@@ -146,11 +137,11 @@ int csv_read(const char *buf, size_t len, csv_record_fn fn, void *ctx, long *lin
         pos += chunk;
         r.line += nl != NULL;
     }
-    if (!r.stopped && !r.nomem && csv_error(&p) == CSV_SUCCESS)
+    if (!r.stopped && !r.arena.failed && csv_error(&p) == CSV_SUCCESS)
         csv_fini(&p, on_field, on_record_end, &r);   /* the last record may lack its "\n" */
     if (r.stopped) {
         rc = r.stopped;
-    } else if (r.nomem) {
+    } else if (r.arena.failed) {
         snprintf(err, errlen, "out of memory");
         *line = r.rec.line;
         rc = -1;
@@ -163,30 +154,11 @@ int csv_read(const char *buf, size_t len, csv_record_fn fn, void *ctx, long *lin
         rc = -1;
     }
     csv_free(&p);
-    free(r.arena);
+    textbuf_free(&r.arena);
     return rc;
 }
 
 /* ----------------------------------------------------------------- output */
-
-static bool reserve(struct csv_writer *w, size_t more)
-{
-    if (w->failed)
-        return false;
-    if (w->len + more <= w->cap)
-        return true;
-    size_t cap = w->cap ? w->cap : 4096;
-    while (cap < w->len + more)
-        cap *= 2;
-    char *grown = realloc(w->buf, cap);
-    if (grown == NULL) {
-        w->failed = true;
-        return false;
-    }
-    w->buf = grown;
-    w->cap = cap;
-    return true;
-}
 
 /* Quotes are needed for the separators, for edge spaces that a reader
  * (libcsv among them) would otherwise trim, and for a text starting like a
@@ -205,7 +177,7 @@ static bool needs_quotes(const char *s, size_t n, bool neutral)
 
 /* One cell: the neutralising quote (if any) and the text, quoted if need be.
  * A lone empty field is quoted: an empty line would be skipped by readers. */
-static void put_cell(struct csv_writer *w, const char *s, size_t len, bool lone)
+static void put_cell(struct textbuf *w, const char *s, size_t len, bool lone)
 {
     bool neutral = formula_like(s, len);
     bool quoted = needs_quotes(s, len, neutral) || (lone && len == 0);
@@ -222,29 +194,23 @@ static void put_cell(struct csv_writer *w, const char *s, size_t len, bool lone)
         w->buf[w->len++] = '"';
 }
 
-void csv_write_record(struct csv_writer *w, const char *const *fields, size_t n)
+void csv_write_record(struct textbuf *w, const char *const *fields, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const char *s = fields[i] ? fields[i] : "";
         size_t len = strlen(s);
         /* At worst every byte is a doubled quote, plus the neutralising quote,
          * the two around it and the separator. */
-        if (!reserve(w, 2 * len + 4))
+        if (!textbuf_reserve(w, 2 * len + 4))
             return;
         if (i > 0)
             w->buf[w->len++] = ',';
         put_cell(w, s, len, n == 1);
     }
-    if (reserve(w, 1))
-        w->buf[w->len++] = '\n';
-    /* Keep the text NUL-terminated (not counted in len), so callers may treat
-     * it as a C string. */
-    if (reserve(w, 1))
-        w->buf[w->len] = '\0';
-}
-
-void csv_writer_free(struct csv_writer *w)
-{
-    free(w->buf);
-    memset(w, 0, sizeof *w);
+    if (!textbuf_reserve(w, 1))
+        return;
+    w->buf[w->len++] = '\n';
+    /* The text stays NUL-terminated (the reserve kept room), so callers may
+     * treat it as a C string. */
+    w->buf[w->len] = '\0';
 }

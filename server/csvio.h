@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "textbuf.h"
+
 #define CSV_MAX_FIELDS 136  /* kept per record (a phone: 5 columns, DN and Label for 64
                                buttons); more are counted, not kept */
 
@@ -33,16 +35,8 @@ typedef int (*csv_record_fn)(void *ctx, const struct csv_record *rec);
 int csv_read(const char *buf, size_t len, csv_record_fn fn, void *ctx, long *line,
              char *err, size_t errlen);
 
-/* A growing output buffer, always NUL-terminated after len; failed sticks once
- * memory runs out. */
-struct csv_writer {
-    char *buf;
-    size_t len, cap;
-    bool failed;
-};
-
-/* Append one record, each field quoted only where CSV needs it, ended by "\n". */
-void csv_write_record(struct csv_writer *w, const char *const *fields, size_t n);
-void csv_writer_free(struct csv_writer *w);
+/* Append one record to w, each field quoted only where CSV needs it, ended by
+ * "\n"; w stays NUL-terminated after its len. */
+void csv_write_record(struct textbuf *w, const char *const *fields, size_t n);
 
 #endif

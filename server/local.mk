@@ -21,8 +21,9 @@ server_libucprov_a_SOURCES += server/fetchlog.c server/fetchlog.h \
 # The VPN lab: certificates, the ASA's configuration, a phone's-eye TLS probe.
 server_libucprov_a_SOURCES += server/cert.c server/cert.h server/asa.c server/asa.h \
 	server/verify.c server/verify.h
-# Text: CSV, clock formats, CUCM's time zone and locale names (issue 12).
-server_libucprov_a_SOURCES += server/csvio.c server/csvio.h server/timefmt.c \
+# Text: a growing buffer, CSV, clock formats, CUCM's time zone and locale names (issue 12).
+server_libucprov_a_SOURCES += server/textbuf.c server/textbuf.h \
+	server/csvio.c server/csvio.h server/timefmt.c \
 	server/timefmt.h server/timezones.c server/timezones.h server/locales.c server/locales.h
 nodist_server_libucprov_a_SOURCES = server/embedded.c
 server_libucprov_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(XML_CFLAGS) \

@@ -14,24 +14,20 @@
 #include "metrics.h"
 #include "prometheus.h"
 #include "scanwatch.h"
+#include "textbuf.h"
 #include "timefmt.h"
 #include "tftpd/tftpd.h"
 
-struct page {
-    char *buf;
-    size_t len, cap;
-};
-
-static void put(struct page *pg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put_label(struct page *pg, const char *value);
-static void render_http(struct page *pg, const struct metrics_snapshot *ms);
-static void render_fetches(struct page *pg, const struct metrics_snapshot *ms);
-static void render_tftp(struct page *pg);
-static void render_scans(struct page *pg);
-static void render_cache(struct page *pg, struct service *sv);
-static void render_database(struct page *pg, struct service *sv);
-static void render_certificates(struct page *pg, struct service *sv);
-static void render_freshness(struct page *pg, struct service *sv);
+static void put(struct textbuf *pg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put_label(struct textbuf *pg, const char *value);
+static void render_http(struct textbuf *pg, const struct metrics_snapshot *ms);
+static void render_fetches(struct textbuf *pg, const struct metrics_snapshot *ms);
+static void render_tftp(struct textbuf *pg);
+static void render_scans(struct textbuf *pg);
+static void render_cache(struct textbuf *pg, struct service *sv);
+static void render_database(struct textbuf *pg, struct service *sv);
+static void render_certificates(struct textbuf *pg, struct service *sv);
+static void render_freshness(struct textbuf *pg, struct service *sv);
 
 static struct {
     struct tftpd *_Atomic tftp;
@@ -44,31 +40,17 @@ void prometheus_set_sources(struct tftpd *tftp, struct fetchlog *fetchlog)
     atomic_store(&sources.fetchlog, fetchlog);
 }
 
-static void put(struct page *pg, const char *fmt, ...)
+/* The page's one verb, kept short for its long lines. */
+static void put(struct textbuf *pg, const char *fmt, ...)
 {
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(pg->buf ? pg->buf + pg->len : NULL, pg->buf ? pg->cap - pg->len : 0, fmt,
-                          ap);
-        va_end(ap);
-        if (n < 0)
-            return;
-        if (pg->buf && pg->len + (size_t)n < pg->cap) {
-            pg->len += (size_t)n;
-            return;
-        }
-        size_t cap = (pg->cap + (size_t)n + 1) * 2;
-        char *grown = realloc(pg->buf, cap);
-        if (grown == NULL)
-            return;
-        pg->buf = grown;
-        pg->cap = cap;
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    textbuf_vprintf(pg, fmt, ap);
+    va_end(ap);
 }
 
 /* Label values are escaped as the text format asks: backslash, quote, newline. */
-static void put_label(struct page *pg, const char *value)
+static void put_label(struct textbuf *pg, const char *value)
 {
     for (const char *c = value; *c; c++) {
         if (*c == '\\' || *c == '"')
@@ -80,7 +62,7 @@ static void put_label(struct page *pg, const char *value)
     }
 }
 
-static void render_http(struct page *pg, const struct metrics_snapshot *ms)
+static void render_http(struct textbuf *pg, const struct metrics_snapshot *ms)
 {
     put(pg, "# HELP ucprov_http_request_duration_seconds Time to answer an HTTP request.\n"
             "# TYPE ucprov_http_request_duration_seconds histogram\n");
@@ -99,7 +81,7 @@ static void render_http(struct page *pg, const struct metrics_snapshot *ms)
     }
 }
 
-static void render_fetches(struct page *pg, const struct metrics_snapshot *ms)
+static void render_fetches(struct textbuf *pg, const struct metrics_snapshot *ms)
 {
     put(pg, "# HELP ucprov_fetches_total Config and static file fetches by protocol and result.\n"
             "# TYPE ucprov_fetches_total counter\n");
@@ -116,7 +98,7 @@ static void render_fetches(struct page *pg, const struct metrics_snapshot *ms)
             (unsigned long long)fetchlog_dropped(fl));
 }
 
-static void render_tftp(struct page *pg)
+static void render_tftp(struct textbuf *pg)
 {
     struct tftpd *t = atomic_load(&sources.tftp);
     if (t == NULL)
@@ -137,7 +119,7 @@ static void render_tftp(struct page *pg)
         (unsigned long long)st.wrong_tid);
 }
 
-static void render_cache(struct page *pg, struct service *sv)
+static void render_cache(struct textbuf *pg, struct service *sv)
 {
     struct cache_stats cs;
     service_cache_stats(sv, &cs);
@@ -163,7 +145,7 @@ static void render_cache(struct page *pg, struct service *sv)
 }
 
 /* Over PostgreSQL the database can go away while the node serves its cache. */
-static void render_database(struct page *pg, struct service *sv)
+static void render_database(struct textbuf *pg, struct service *sv)
 {
     struct cluster_status cs;
     service_cluster_status(sv, &cs);
@@ -179,7 +161,7 @@ static void render_database(struct page *pg, struct service *sv)
         cs.listening, (unsigned long long)cs.notifications);
 }
 
-static void render_certificates(struct page *pg, struct service *sv)
+static void render_certificates(struct textbuf *pg, struct service *sv)
 {
     struct list_query q = { MATCH_ANY, NULL, UCPROV_LIST_MAX_LIMIT, 0 };
     struct cert_row *rows = NULL;
@@ -203,7 +185,7 @@ static void render_certificates(struct page *pg, struct service *sv)
 }
 
 /* The server's own trust certificates (SAST, ITLRecovery, TFTP). */
-static void render_trust_certificates(struct page *pg, struct service *sv)
+static void render_trust_certificates(struct textbuf *pg, struct service *sv)
 {
     struct trust_entry *e = NULL;
     size_t n = 0;
@@ -221,7 +203,7 @@ static void render_trust_certificates(struct page *pg, struct service *sv)
     trust_entries_free(e, n);
 }
 
-static void render_freshness(struct page *pg, struct service *sv)
+static void render_freshness(struct textbuf *pg, struct service *sv)
 {
     struct phone_freshness f;
     struct problem p = { 0 };
@@ -236,7 +218,7 @@ static void render_freshness(struct page *pg, struct service *sv)
 }
 
 /* MAC scans on the config ports (scanwatch.c): the count, and each host. */
-static void render_scans(struct page *pg)
+static void render_scans(struct textbuf *pg)
 {
     struct scan_host hosts[64];
     size_t total = scanwatch_flagged(hosts, 64, time_now_ms());
@@ -258,7 +240,7 @@ static void render_scans(struct page *pg)
 
 char *prometheus_render(struct service *sv, size_t *len)
 {
-    struct page pg = { 0 };
+    struct textbuf pg = { 0 };
     struct metrics_snapshot ms;
     metrics_read(&ms);
     render_fetches(&pg, &ms);
@@ -270,6 +252,5 @@ char *prometheus_render(struct service *sv, size_t *len)
     render_certificates(&pg, sv);
     render_trust_certificates(&pg, sv);
     render_freshness(&pg, sv);
-    *len = pg.len;
-    return pg.buf;
+    return textbuf_take(&pg, len);
 }

@@ -182,6 +182,63 @@ static const struct field_map line_fields[] = {
 };
 #undef LV
 
+/* Values copied into the file's own elements, f[] by enum field. */
+struct element_value {
+    enum field field;
+    enum kind kind;
+    size_t off;
+};
+
+#define SS(m) offsetof(struct system_settings, m)
+/* The cluster, in both files. */
+static const struct element_value cluster_values[] = {
+    { F_SIP_PORT, K_INT, SS(sip_port) },
+    { F_SECURE_SIP_PORT, K_INT, SS(secure_sip_port) },
+    { F_PROCESS_NODE, K_TEXT, SS(call_manager_host) },
+    { F_TVS_PORT, K_INT, SS(tvs_port) },
+    { F_TVS_ADDRESS, K_TEXT, SS(call_manager_host) },
+};
+#undef SS
+
+#define DV(m) offsetof(struct device_view, m)
+/* A phone's own values, with the system settings' clock and locales. */
+static const struct element_value device_values[] = {
+    { F_TIME_ZONE, K_TEXT, DV(sys.time_zone) },
+    { F_DND_CONTROL, K_INT, DV(dnd_option) },
+    { F_PRIME_LINE, K_BOOL, DV(always_use_prime_line) },
+    { F_PRIME_LINE_VM, K_BOOL, DV(always_use_prime_line_vm) },
+    { F_PHONE_PASSWORD, K_TEXT, DV(phone_password) },
+    { F_BACKGROUND_ACCESS, K_BOOL, DV(background_image_access) },
+    { F_LOAD, K_TEXT, DV(load) },
+    { F_USER_LOCALE, K_TEXT, DV(sys.user_locale) },
+    { F_NETWORK_LOCALE, K_TEXT, DV(sys.network_locale) },
+    { F_NETWORK_LOCALE_INFO, K_TEXT, DV(sys.network_locale) },
+    { F_PROVISIONING, K_INT, DV(services_provisioning) },
+    { F_PERSONALIZATION, K_INT, DV(phone_personalization) },
+    { F_DND_ALERT, K_INT, DV(dnd_call_alert) },
+    { F_SSH_USER, K_TEXT, DV(ssh_user_id) },
+    { F_SSH_PASSWORD, K_TEXT, DV(ssh_password) },
+};
+#undef DV
+
+#define CC(m) offsetof(struct call_control_view, m)
+/* A phone with call control: its pool's names and clock, its policy file and
+ * locales (instead of the system settings'), its SIP profile's transport. */
+static const struct element_value cc_values[] = {
+    { F_POOL_NAME, K_TEXT, CC(device_pool) },
+    { F_DTS_NAME, K_TEXT, CC(date_time_group) },
+    { F_DATE_TEMPLATE, K_TEXT, CC(date_template) },
+    { F_TIME_ZONE, K_TEXT, CC(time_zone) },
+    { F_CMG_NAME, K_TEXT, CC(call_manager_group) },
+    { F_FEATURE_POLICY, K_TEXT, CC(feature_policy_file) },
+    { F_USER_LOCALE, K_TEXT, CC(user_locale) },
+    { F_NETWORK_LOCALE, K_TEXT, CC(network_locale) },
+    { F_NETWORK_LOCALE_INFO, K_TEXT, CC(network_locale) },
+    { F_TRANSPORT, K_INT, CC(sip.transport) },
+    { F_SECURITY_MODE, K_INT, CC(sip.device_security_mode) },
+};
+#undef CC
+
 #define N_OF(a) (sizeof (a) / sizeof (a)[0])
 #define CC_ONLY_MAX 64                  /* marked elements in a skeleton */
 static const char cc_marker[] = "ucprov", cc_marker_value[] = "call-control";
@@ -456,15 +513,6 @@ static void add_int_child(xmlNodePtr parent, const char *name, long value)
     add_text_child(parent, name, buf);
 }
 
-static void fill_cluster(xmlNodePtr *f, const struct system_settings *sys)
-{
-    put_int(f[F_SIP_PORT], sys->sip_port);
-    put_int(f[F_SECURE_SIP_PORT], sys->secure_sip_port);
-    put_text(f[F_PROCESS_NODE], sys->call_manager_host);
-    put_int(f[F_TVS_PORT], sys->tvs_port);
-    put_text(f[F_TVS_ADDRESS], sys->call_manager_host);
-}
-
 /* Dump the document, then write the content digest over the placeholder. */
 static int finish(xmlDocPtr doc, xmlNodePtr *f, struct rendered *out)
 {
@@ -531,34 +579,46 @@ static void unlink_free(xmlNodePtr node)
     xmlFreeNode(node);
 }
 
+/* One value at p (as kind says it is kept) into its element. */
+static void put_value(xmlNodePtr el, enum kind kind, const char *p)
+{
+    int iv = 0;
+    bool flag = false;
+    if (kind == K_INT || kind == K_BOOL || kind == K_USER_INFO)
+        memcpy(&iv, p, sizeof iv);
+    else if (kind == K_FLAG)
+        memcpy(&flag, p, sizeof flag);
+    switch (kind) {
+    case K_INT: put_int(el, iv); break;
+    case K_BOOL: put_text(el, iv ? "true" : "false"); break;
+    case K_FLAG: put_text(el, flag ? "true" : "false"); break;
+    case K_TEXT: put_text(el, p); break;
+    case K_OPTIONAL:
+        if (*p == '\0')
+            unlink_free(el);
+        else
+            put_text(el, p);
+        break;
+    case K_USER_INFO:
+        put_text(el, iv >= 0 && iv < 3 ? user_info_names[iv] : user_info_names[0]);
+        break;
+    }
+}
+
 /* Copy a table of values from base (a view struct) into el, the table's
  * elements as found in a copy of the skeleton. */
 static void put_map(xmlNodePtr *el, const struct field_map *map, size_t n, const void *base)
 {
-    for (size_t i = 0; i < n; i++) {
-        const char *p = (const char *)base + map[i].off;
-        int iv = 0;
-        bool flag = false;
-        if (map[i].kind == K_INT || map[i].kind == K_BOOL || map[i].kind == K_USER_INFO)
-            memcpy(&iv, p, sizeof iv);
-        else if (map[i].kind == K_FLAG)
-            memcpy(&flag, p, sizeof flag);
-        switch (map[i].kind) {
-        case K_INT: put_int(el[i], iv); break;
-        case K_BOOL: put_text(el[i], iv ? "true" : "false"); break;
-        case K_FLAG: put_text(el[i], flag ? "true" : "false"); break;
-        case K_TEXT: put_text(el[i], p); break;
-        case K_OPTIONAL:
-            if (*p == '\0')
-                unlink_free(el[i]);
-            else
-                put_text(el[i], p);
-            break;
-        case K_USER_INFO:
-            put_text(el[i], iv >= 0 && iv < 3 ? user_info_names[iv] : user_info_names[0]);
-            break;
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        put_value(el[i], map[i].kind, (const char *)base + map[i].off);
+}
+
+/* The same into the file's own elements f[]. */
+static void put_values(xmlNodePtr *f, const struct element_value *vals, size_t n,
+                       const void *base)
+{
+    for (size_t i = 0; i < n; i++)
+        put_value(f[vals[i].field], vals[i].kind, (const char *)base + vals[i].off);
 }
 
 /* The same below a fresh copy of a prototype. */
@@ -594,16 +654,10 @@ static void set_int_prop(xmlNodePtr node, const char *name, long value)
     xmlSetProp(node, BAD_CAST name, BAD_CAST buf);
 }
 
-/* devicePool: names, the clock, and the call managers by priority. */
+/* devicePool: the NTP servers, and the call managers by priority. */
 static void fill_device_pool(const struct render_templates *t, xmlNodePtr *f,
                              const struct call_control_view *cc)
 {
-    put_text(f[F_POOL_NAME], cc->device_pool);
-    put_text(f[F_DTS_NAME], cc->date_time_group);
-    put_text(f[F_DATE_TEMPLATE], cc->date_template);
-    put_text(f[F_TIME_ZONE], cc->time_zone);
-    put_text(f[F_CMG_NAME], cc->call_manager_group);
-
     xmlNodePtr ntp[VIEW_MAX_NTP_SERVERS] = { 0 };
     size_t n = cc->n_ntp_servers < VIEW_MAX_NTP_SERVERS ? cc->n_ntp_servers : VIEW_MAX_NTP_SERVERS;
     repeat(f[F_NTP], n, ntp);
@@ -639,8 +693,6 @@ static void fill_sip_profile(const struct render_templates *t, xmlNodePtr *f, xm
         put_int(follow(line[i], &t->line_port_at), port);
         fill_below(line[i], t->line_at, line_fields, N_OF(line_fields), &cc->lines[i]);
     }
-    put_int(f[F_TRANSPORT], cc->sip.transport);
-    put_int(f[F_SECURITY_MODE], cc->sip.device_security_mode);
 }
 
 /* The elements only a phone with call control gets, and its values where
@@ -648,17 +700,14 @@ static void fill_sip_profile(const struct render_templates *t, xmlNodePtr *f, xm
 static void fill_call_control(const struct render_templates *t, xmlNodePtr *f, xmlNodePtr *sip,
                               const struct device_view *v)
 {
+    put_values(f, cc_values, N_OF(cc_values), &v->cc);
     fill_device_pool(t, f, &v->cc);
     fill_sip_profile(t, f, sip, v);
-    put_text(f[F_FEATURE_POLICY], v->cc.feature_policy_file);
-    put_text(f[F_USER_LOCALE], v->cc.user_locale);
     const struct user_locale *ul = user_locale_find(v->cc.user_locale);
     if (ul != NULL) {
         put_text(f[F_LANG_CODE], ul->lang_code);
         put_text(f[F_WIN_CHARSET], ul->win_char_set);
     }
-    put_text(f[F_NETWORK_LOCALE], v->cc.network_locale);
-    put_text(f[F_NETWORK_LOCALE_INFO], v->cc.network_locale);
 }
 
 /* ------------------------------------------------------------- the device */
@@ -679,9 +728,8 @@ int render_device(const struct render_templates *t, const struct device_view *v,
     else
         find_fields(root, t->cc_only_at, t->n_cc_only, cc_only);
 
-    put_text(f[F_TIME_ZONE], v->sys.time_zone);
-    fill_cluster(f, &v->sys);
-
+    put_values(f, cluster_values, N_OF(cluster_values), &v->sys);
+    put_values(f, device_values, N_OF(device_values), v);
     xmlNodePtr vpn = f[F_VPN_GROUP];
     if (vpn != NULL && v->has_vpn) {
         xmlNodeSetContent(vpn, NULL);
@@ -690,23 +738,9 @@ int render_device(const struct render_templates *t, const struct device_view *v,
         unlink_free(vpn);
     }
 
-    put_int(f[F_DND_CONTROL], v->dnd_option);
-    put_text(f[F_PRIME_LINE], v->always_use_prime_line ? "true" : "false");
-    put_text(f[F_PRIME_LINE_VM], v->always_use_prime_line_vm ? "true" : "false");
     char policy[sizeof v->feature_control_policy + 4];
     render_policy_file(v->feature_control_policy, policy, sizeof policy);
     put_text(f[F_FEATURE_POLICY], policy);
-    put_text(f[F_PHONE_PASSWORD], v->phone_password);
-    put_text(f[F_BACKGROUND_ACCESS], v->background_image_access ? "true" : "false");
-    put_text(f[F_LOAD], v->load);
-    put_text(f[F_USER_LOCALE], v->sys.user_locale);
-    put_text(f[F_NETWORK_LOCALE], v->sys.network_locale);
-    put_text(f[F_NETWORK_LOCALE_INFO], v->sys.network_locale);
-    put_int(f[F_PROVISIONING], v->services_provisioning);
-    put_int(f[F_PERSONALIZATION], v->phone_personalization);
-    put_int(f[F_DND_ALERT], v->dnd_call_alert);
-    put_text(f[F_SSH_USER], v->ssh_user_id);
-    put_text(f[F_SSH_PASSWORD], v->ssh_password);
     if (v->has_call_control) {
         fill_call_control(t, f, sip, v);
     } else {
@@ -731,7 +765,7 @@ int render_default(const struct render_templates *t, const struct default_view *
         return -1;
     xmlNodePtr f[F_COMMON];
     find_fields(xmlDocGetRootElement(doc), t->fallback_at, F_COMMON, f);
-    fill_cluster(f, &v->sys);
+    put_values(f, cluster_values, N_OF(cluster_values), &v->sys);
 
     xmlNodePtr loads = f[F_LOAD];
     for (size_t i = 0; loads != NULL && i < v->n_models; i++) {

@@ -420,7 +420,7 @@ int service_import_phones(struct service *sv, const struct actor *who, const cha
 }
 
 struct export_job {
-    struct csv_writer w;
+    struct textbuf w;
     struct cc_export cc;
 };
 
@@ -452,12 +452,11 @@ int service_export_phones(struct service *sv, char **out, size_t *len, struct pr
     size_t n = COL_COUNT + cc_export_header(&x->cc, header + COL_COUNT);
     csv_write_record(&x->w, header, n);
     if (store_each_phone_row(s, export_row, x) != STORE_OK || x->w.failed) {
-        csv_writer_free(&x->w);
+        textbuf_free(&x->w);
         free(x);
         return svc_fail_internal(p);
     }
-    *out = x->w.buf;
-    *len = x->w.len;
+    *out = textbuf_take(&x->w, len);
     free(x);
     return 0;
 }

@@ -33,14 +33,15 @@ static void validate_url(const struct field_def *f, const char *s, struct proble
 static void validate_host(const struct field_def *f, const char *s, struct problem *p);
 static void validate_locale(const struct field_def *f, const char *s, struct problem *p);
 static bool date_valid(const char *s);
-static void validate_reflist(struct store *s, const struct field_def *f, const struct value *v,
+static void validate_reflist(struct store *s, const struct field_def *f, struct value *v,
                              struct problem *p);
 static void validate_field(struct store *s, const struct field_def *f, struct value *v,
                            struct problem *p);
-static void validate_ref(struct store *s, const struct field_def *f, const struct value *v,
+static void validate_ref(struct store *s, const struct field_def *f, struct value *v,
                          struct problem *p);
-static void validate_device_name(const struct field_def *f, struct value *v, struct problem *p);
-static void validate_model(struct store *s, const struct field_def *f, const char *model,
+static void validate_device_name(struct store *s, const struct field_def *f, struct value *v,
+                                 struct problem *p);
+static void validate_model(struct store *s, const struct field_def *f, struct value *v,
                            struct problem *p);
 static void check_group_cert_limit(struct store *s, int64_t group_id, const char *field,
                                    struct problem *p);
@@ -281,7 +282,7 @@ static bool date_valid(const char *s)
     return norm.tm_mday == tm.tm_mday && norm.tm_mon == tm.tm_mon;
 }
 
-static void validate_reflist(struct store *s, const struct field_def *f, const struct value *v,
+static void validate_reflist(struct store *s, const struct field_def *f, struct value *v,
                              struct problem *p)
 {
     const struct entity_def *target = entity_get(f->ref);
@@ -332,68 +333,8 @@ void svc_validate_record(struct store *s, struct record *r, struct problem *p)
     svc_validate_callctl(r, p);
 }
 
-static void validate_field(struct store *s, const struct field_def *f, struct value *v,
-                           struct problem *p)
-{
-    const char *text = v->s ? v->s : "";
-    switch (f->type) {
-    case FT_TEXT:
-    case FT_SECRET:
-        svc_validate_text(f, text, p);
-        break;
-    case FT_URL:
-        validate_url(f, text, p);
-        break;
-    case FT_HOST:
-        validate_host(f, text, p);
-        break;
-    case FT_LOCALE:
-        validate_locale(f, text, p);
-        break;
-    case FT_INT:
-        if (v->i < f->min || v->i > f->max)
-            problem_field(p, f->name, "%s must be between %lld and %lld", f->label,
-                          (long long)f->min, (long long)f->max);
-        break;
-    case FT_BOOL:
-        if (v->i != 0 && v->i != 1)
-            problem_field(p, f->name, "%s must be true or false", f->label);
-        break;
-    case FT_ENUM:
-        if (enum_name(f->enums, v->i) == NULL)
-            problem_field(p, f->name, "%s has an unknown value", f->label);
-        break;
-    case FT_REF:
-        validate_ref(s, f, v, p);
-        break;
-    case FT_REFLIST:
-        validate_reflist(s, f, v, p);
-        break;
-    case FT_DEVICE_NAME:
-        validate_device_name(f, v, p);
-        break;
-    case FT_MODEL:
-        validate_model(s, f, text, p);
-        break;
-    case FT_STORE:
-        if (v->s == NULL || !trust_store_valid(v->s))
-            problem_field(p, f->name, "unknown trust store");
-        break;
-    case FT_DATE:
-        if (*text != '\0' && !date_valid(text))
-            problem_field(p, f->name, "%s must be a date as YYYY-MM-DD", f->label);
-        break;
-    case FT_HOSTLIST:
-        svc_validate_hostlist(f, text, p);
-        break;
-    case FT_LINES:
-        svc_validate_lines(s, f, v, p);
-        break;
-    }
-}
-
 /* A reference may be empty only when the field is optional. */
-static void validate_ref(struct store *s, const struct field_def *f, const struct value *v,
+static void validate_ref(struct store *s, const struct field_def *f, struct value *v,
                          struct problem *p)
 {
     if (v->is_null) {
@@ -406,8 +347,10 @@ static void validate_ref(struct store *s, const struct field_def *f, const struc
 }
 
 /* SEP and 12 hex digits, kept as the phone asks for its file: upper case. */
-static void validate_device_name(const struct field_def *f, struct value *v, struct problem *p)
+static void validate_device_name(struct store *s, const struct field_def *f, struct value *v,
+                                 struct problem *p)
 {
+    (void)s;
     char norm[16];
     if (!device_name_normalise(v->s, norm))
         problem_field(p, f->name, "%s must be SEP followed by the 12 hex digits of the "
@@ -416,9 +359,10 @@ static void validate_device_name(const struct field_def *f, struct value *v, str
         value_set_text(v, norm);
 }
 
-static void validate_model(struct store *s, const struct field_def *f, const char *model,
+static void validate_model(struct store *s, const struct field_def *f, struct value *v,
                            struct problem *p)
 {
+    const char *model = v->s ? v->s : "";
     if (*model == '\0')
         problem_field(p, f->name, "%s is required", f->label);
     else if (!service_utf8_valid(model))
@@ -426,6 +370,83 @@ static void validate_model(struct store *s, const struct field_def *f, const cha
     else if (!store_model_exists(s, model))
         problem_field(p, f->name, "%s '%.*s' is not in the model catalogue", f->label,
                       svc_echo_len(model, SVC_ECHO_MAX), model);
+}
+
+static void validate_date(const struct field_def *f, const char *s, struct problem *p)
+{
+    if (*s != '\0' && !date_valid(s))
+        problem_field(p, f->name, "%s must be a date as YYYY-MM-DD", f->label);
+}
+
+static void validate_int(struct store *s, const struct field_def *f, struct value *v,
+                         struct problem *p)
+{
+    (void)s;
+    if (v->i < f->min || v->i > f->max)
+        problem_field(p, f->name, "%s must be between %lld and %lld", f->label,
+                      (long long)f->min, (long long)f->max);
+}
+
+static void validate_bool(struct store *s, const struct field_def *f, struct value *v,
+                          struct problem *p)
+{
+    (void)s;
+    if (v->i != 0 && v->i != 1)
+        problem_field(p, f->name, "%s must be true or false", f->label);
+}
+
+static void validate_enum(struct store *s, const struct field_def *f, struct value *v,
+                          struct problem *p)
+{
+    (void)s;
+    if (enum_name(f->enums, v->i) == NULL)
+        problem_field(p, f->name, "%s has an unknown value", f->label);
+}
+
+static void validate_trust_store(struct store *s, const struct field_def *f, struct value *v,
+                                 struct problem *p)
+{
+    (void)s;
+    if (v->s == NULL || !trust_store_valid(v->s))
+        problem_field(p, f->name, "unknown trust store");
+}
+
+/* Each field type's check: on the value's text, or on the whole value with
+ * the store at hand (what it refers to, the model catalogue). */
+static const struct field_check {
+    void (*text)(const struct field_def *f, const char *s, struct problem *p);
+    void (*value)(struct store *s, const struct field_def *f, struct value *v,
+                  struct problem *p);
+} field_checks[] = {
+    [FT_TEXT] = { svc_validate_text, NULL },
+    [FT_SECRET] = { svc_validate_text, NULL },
+    [FT_URL] = { validate_url, NULL },
+    [FT_HOST] = { validate_host, NULL },
+    [FT_LOCALE] = { validate_locale, NULL },
+    [FT_DATE] = { validate_date, NULL },
+    [FT_HOSTLIST] = { svc_validate_hostlist, NULL },
+    [FT_INT] = { NULL, validate_int },
+    [FT_BOOL] = { NULL, validate_bool },
+    [FT_ENUM] = { NULL, validate_enum },
+    [FT_STORE] = { NULL, validate_trust_store },
+    [FT_REF] = { NULL, validate_ref },
+    [FT_REFLIST] = { NULL, validate_reflist },
+    [FT_DEVICE_NAME] = { NULL, validate_device_name },
+    [FT_MODEL] = { NULL, validate_model },
+    [FT_LINES] = { NULL, svc_validate_lines },
+};
+
+static void validate_field(struct store *s, const struct field_def *f, struct value *v,
+                           struct problem *p)
+{
+    size_t n = sizeof field_checks / sizeof field_checks[0];
+    const struct field_check *c = (size_t)f->type < n ? &field_checks[f->type] : NULL;
+    if (c != NULL && c->text != NULL)
+        c->text(f, v->s ? v->s : "", p);
+    else if (c != NULL && c->value != NULL)
+        c->value(s, f, v, p);
+    else   /* a field type without a check is refused, never let through */
+        problem_field(p, f->name, "%s cannot be checked", f->label);
 }
 
 /* A VPN group carries at most 10 certHash entries, counted over all its gateways. */

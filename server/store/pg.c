@@ -32,63 +32,6 @@
 #define RETRY_FIRST_MS 250
 #define RETRY_MAX_MS 4000
 
-static struct drv_conn *pq_open(const char *target, char *err, size_t errlen);
-static void pq_close(struct drv_conn *c);
-static enum store_status pq_exec(struct drv_conn *c, const char *script, char *err,
-                                 size_t errlen);
-static enum store_status pq_status(struct drv_conn *c);
-static const char *pq_errmsg(struct drv_conn *c);
-static int64_t pq_changes(struct drv_conn *c);
-static enum store_status pq_begin(struct drv_conn *c, bool write);
-static enum store_status pq_commit(struct drv_conn *c);
-static enum store_status pq_rollback(struct drv_conn *c);
-static bool pq_in_transaction(struct drv_conn *c);
-static int pq_schema_version(struct drv_conn *c);
-static enum store_status pq_set_schema_version(struct drv_conn *c, int version);
-static enum store_status pq_ids_follow(struct drv_conn *c, const char *table);
-static enum store_status pq_notify(struct drv_conn *c, const char *channel, const char *payload);
-static enum store_status pq_listen(struct drv_conn *c, const char *channel);
-static enum store_status pq_wait(struct drv_conn *c, int timeout_ms, drv_notify_fn fn,
-                                 void *ctx);
-static bool pq_reachable(void);
-
-const struct store_driver pg_driver = {
-    .name = "postgresql",
-    .migration_ext = ".pgsql",
-    .tables_sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
-    .open = pq_open,
-    .close = pq_close,
-    .exec = pq_exec,
-    .prepare = pg_prepare,
-    .bind = pg_bind,
-    .step = pg_step,
-    .reset = pg_reset,
-    .finalize = pg_finalize,
-    .column_int = pg_column_int,
-    .column_text = pg_column_text,
-    .column_blob = pg_column_blob,
-    .column_null = pg_column_null,
-    .column_count = pg_column_count,
-    .column_name = pg_column_name,
-    .column_type = pg_column_type,
-    .status = pq_status,
-    .errmsg = pq_errmsg,
-    .changes = pq_changes,
-    .begin = pq_begin,
-    .commit = pq_commit,
-    .rollback = pq_rollback,
-    .in_transaction = pq_in_transaction,
-    .schema_version = pq_schema_version,
-    .set_schema_version = pq_set_schema_version,
-    .backup = pg_dump_backup,
-    .restore = pg_dump_restore,
-    .ids_follow = pq_ids_follow,
-    .notify = pq_notify,
-    .listen = pq_listen,
-    .wait = pq_wait,
-    .reachable = pq_reachable,
-};
-
 /* SQLSTATEs that are the caller's doing, as the store reports them. */
 static const struct {
     const char *state;
@@ -161,6 +104,8 @@ static bool pq_reachable(void)
 {
     return !atomic_load(&link_state.down);
 }
+
+static void pq_close(struct drv_conn *c);
 
 /* ------------------------------------------------------------- connection */
 
@@ -521,3 +466,42 @@ static enum store_status pq_wait(struct drv_conn *c, int timeout_ms, drv_notify_
     drain(c, fn, ctx);
     return STORE_OK;
 }
+
+/* ------------------------------------------------------------- the driver */
+
+const struct store_driver pg_driver = {
+    .name = "postgresql",
+    .migration_ext = ".pgsql",
+    .tables_sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+    .open = pq_open,
+    .close = pq_close,
+    .exec = pq_exec,
+    .prepare = pg_prepare,
+    .bind = pg_bind,
+    .step = pg_step,
+    .reset = pg_reset,
+    .finalize = pg_finalize,
+    .column_int = pg_column_int,
+    .column_text = pg_column_text,
+    .column_blob = pg_column_blob,
+    .column_null = pg_column_null,
+    .column_count = pg_column_count,
+    .column_name = pg_column_name,
+    .column_type = pg_column_type,
+    .status = pq_status,
+    .errmsg = pq_errmsg,
+    .changes = pq_changes,
+    .begin = pq_begin,
+    .commit = pq_commit,
+    .rollback = pq_rollback,
+    .in_transaction = pq_in_transaction,
+    .schema_version = pq_schema_version,
+    .set_schema_version = pq_set_schema_version,
+    .backup = pg_dump_backup,
+    .restore = pg_dump_restore,
+    .ids_follow = pq_ids_follow,
+    .notify = pq_notify,
+    .listen = pq_listen,
+    .wait = pq_wait,
+    .reachable = pq_reachable,
+};

@@ -31,67 +31,10 @@ struct drv_conn {
 /* A drv_stmt is an sqlite3_stmt; the cast is the whole wrapper. */
 #define ST(st) ((sqlite3_stmt *)(st))
 
-static struct drv_conn *sq_open(const char *path, char *err, size_t errlen);
 static void sq_close(struct drv_conn *c);
 static enum store_status sq_exec(struct drv_conn *c, const char *script, char *err,
                                  size_t errlen);
-static struct drv_stmt *sq_prepare(struct drv_conn *c, const char *sql, bool keep);
-static void sq_bind(struct drv_stmt *st, int idx, const struct db_value *v);
-static enum drv_step sq_step(struct drv_stmt *st);
-static void sq_reset(struct drv_stmt *st);
-static void sq_finalize(struct drv_stmt *st);
-static int64_t sq_column_int(struct drv_stmt *st, int col);
-static const char *sq_column_text(struct drv_stmt *st, int col);
-static const void *sq_column_blob(struct drv_stmt *st, int col, size_t *len);
-static bool sq_column_null(struct drv_stmt *st, int col);
-static int sq_column_count(struct drv_stmt *st);
-static const char *sq_column_name(struct drv_stmt *st, int col);
-static enum db_type sq_column_type(struct drv_stmt *st, int col);
 static enum store_status sq_status(struct drv_conn *c);
-static const char *sq_errmsg(struct drv_conn *c);
-static int64_t sq_changes(struct drv_conn *c);
-static enum store_status sq_begin(struct drv_conn *c, bool write);
-static enum store_status sq_commit(struct drv_conn *c);
-static enum store_status sq_rollback(struct drv_conn *c);
-static bool sq_in_transaction(struct drv_conn *c);
-static int sq_schema_version(struct drv_conn *c);
-static enum store_status sq_set_schema_version(struct drv_conn *c, int version);
-static int sq_backup(struct drv_conn *c, const char *path, char *err, size_t errlen);
-static int sq_restore(struct drv_conn *c, const char *path, const struct restore_check *chk,
-                      char *err, size_t errlen);
-
-const struct store_driver sqlite_driver = {
-    .name = "sqlite",
-    .migration_ext = ".sql",
-    .tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' "
-                  "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
-    .open = sq_open,
-    .close = sq_close,
-    .exec = sq_exec,
-    .prepare = sq_prepare,
-    .bind = sq_bind,
-    .step = sq_step,
-    .reset = sq_reset,
-    .finalize = sq_finalize,
-    .column_int = sq_column_int,
-    .column_text = sq_column_text,
-    .column_blob = sq_column_blob,
-    .column_null = sq_column_null,
-    .column_count = sq_column_count,
-    .column_name = sq_column_name,
-    .column_type = sq_column_type,
-    .status = sq_status,
-    .errmsg = sq_errmsg,
-    .changes = sq_changes,
-    .begin = sq_begin,
-    .commit = sq_commit,
-    .rollback = sq_rollback,
-    .in_transaction = sq_in_transaction,
-    .schema_version = sq_schema_version,
-    .set_schema_version = sq_set_schema_version,
-    .backup = sq_backup,
-    .restore = sq_restore,
-};
 
 /* ------------------------------------------------------------- connection */
 
@@ -433,3 +376,38 @@ static int sq_restore(struct drv_conn *c, const char *path, const struct restore
     sqlite3_close(src);
     return rc;
 }
+
+/* ------------------------------------------------------------- the driver */
+
+const struct store_driver sqlite_driver = {
+    .name = "sqlite",
+    .migration_ext = ".sql",
+    .tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' "
+                  "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .prepare = sq_prepare,
+    .bind = sq_bind,
+    .step = sq_step,
+    .reset = sq_reset,
+    .finalize = sq_finalize,
+    .column_int = sq_column_int,
+    .column_text = sq_column_text,
+    .column_blob = sq_column_blob,
+    .column_null = sq_column_null,
+    .column_count = sq_column_count,
+    .column_name = sq_column_name,
+    .column_type = sq_column_type,
+    .status = sq_status,
+    .errmsg = sq_errmsg,
+    .changes = sq_changes,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .in_transaction = sq_in_transaction,
+    .schema_version = sq_schema_version,
+    .set_schema_version = sq_set_schema_version,
+    .backup = sq_backup,
+    .restore = sq_restore,
+};

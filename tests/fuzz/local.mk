@@ -7,7 +7,7 @@
 FUZZ_PHONELOG_BIN = tests/fuzz/fuzz_phonelog
 FUZZ_PHONELOG_WORK = tests/fuzz/phonelog.work
 FUZZ_PHONELOG_SRC = $(top_srcdir)/tests/fuzz/fuzz_phonelog.c \
-	$(top_srcdir)/server/phonelog.c $(top_srcdir)/server/asa.c
+	$(top_srcdir)/server/phonelog.c $(top_srcdir)/server/asa.c $(top_srcdir)/server/textbuf.c
 EXTRA_DIST += tests/fuzz/fuzz_phonelog.c tests/fuzz/corpus/phonelog
 CLEANFILES += $(FUZZ_PHONELOG_BIN)
 
@@ -39,9 +39,10 @@ fuzz-json: $(top_srcdir)/tests/fuzz/fuzz_json.c $(top_srcdir)/server/model.c \
 		$(top_srcdir)/server/model_cc.c
 	$(FUZZ_RUN) json "$(JANSSON_LIBS)" $(top_srcdir)/tests/fuzz/fuzz_json.c \
 		$(top_srcdir)/server/model.c $(top_srcdir)/server/model_cc.c $(top_srcdir)/server/problem.c
-fuzz-csv: $(top_srcdir)/tests/fuzz/fuzz_csv.c $(top_srcdir)/server/csvio.c
+fuzz-csv: $(top_srcdir)/tests/fuzz/fuzz_csv.c $(top_srcdir)/server/csvio.c \
+		$(top_srcdir)/server/textbuf.c
 	$(FUZZ_RUN) csv "$(CSV_LIBS)" $(top_srcdir)/tests/fuzz/fuzz_csv.c \
-		$(top_srcdir)/server/csvio.c
+		$(top_srcdir)/server/csvio.c $(top_srcdir)/server/textbuf.c
 
 # Every fuzzer, one after the other: make fuzz FUZZ_SECONDS=600 for a long run.
 fuzz: fuzz-tftp fuzz-phonelog fuzz-cert fuzz-json fuzz-csv

@@ -1,37 +1,129 @@
 # Unit tests of the server modules (Check).
 # Included from the top Makefile.am; paths are relative to the top directory.
 # The TFTP engine's unit tests are declared in tftpd/local.mk.
+#
+# Each test is a program of its own, built with the same flags and libraries;
+# automake wants them named per program, hence the three lines each below.
 
 UNIT_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(OPENSSL_CFLAGS) $(XML_CFLAGS) \
 	-DFIXTURES_DIR='"$(abs_top_srcdir)/tests/fixtures"' \
 	-DGOLDEN_DIR='"$(abs_top_srcdir)/tests/unit/golden"'
-UNIT_TEST_LDADD = $(UCPROV_LIBS) $(CHECK_LIBS)
+# The service tests' databases (svc_fixture.h) come from a library of their
+# own, built once; a test that does not use it links nothing of it.
+UNIT_TEST_LDADD = tests/unit/libsvc_fixture.a $(UCPROV_LIBS) $(CHECK_LIBS)
 
 if HAVE_CHECK
-check_PROGRAMS += tests/unit/test_cert tests/unit/test_render tests/unit/test_cache \
-	tests/unit/test_service
-TESTS += tests/unit/test_cert tests/unit/test_render tests/unit/test_cache \
-	tests/unit/test_service
+check_LIBRARIES = tests/unit/libsvc_fixture.a
+tests_unit_libsvc_fixture_a_SOURCES = tests/unit/svc_fixture.c tests/unit/svc_fixture.h
+tests_unit_libsvc_fixture_a_CFLAGS = $(UNIT_TEST_CFLAGS)
 
+UNIT_TESTS = tests/unit/test_cert tests/unit/test_render tests/unit/test_cache \
+	tests/unit/test_service tests/unit/test_import tests/unit/test_asa \
+	tests/unit/test_phonelog tests/unit/test_form tests/unit/test_session tests/unit/test_sessions \
+	tests/unit/test_provider tests/unit/test_callcontrol tests/unit/test_callctl_service \
+	tests/unit/test_trust_tlv tests/unit/test_trust_itl tests/unit/test_trust_sgn \
+	tests/unit/test_trust_keys tests/unit/test_admins tests/unit/test_validate \
+	tests/unit/test_trust_service
+# test_trust_files writes the files that trust-openssl.tap checks with the
+# openssl command line alone; the script runs it.
+check_PROGRAMS += $(UNIT_TESTS) tests/unit/test_trust_files
+TESTS += $(UNIT_TESTS) tests/integration/trust-openssl.tap
+
+# Certificates, config rendering (with issue 12's call control cases and the
+# XML checks its files share), the rendered-file cache.
 tests_unit_test_cert_SOURCES = tests/unit/test_cert.c
 tests_unit_test_cert_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_cert_LDADD = $(UNIT_TEST_LDADD)
-
-tests_unit_test_render_SOURCES = tests/unit/test_render.c
+tests_unit_test_render_SOURCES = tests/unit/test_render.c tests/unit/render_fixtures.h \
+	tests/unit/test_render_cc.c tests/unit/xmltest.c tests/unit/xmltest.h
 tests_unit_test_render_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_render_LDADD = $(UNIT_TEST_LDADD)
-
 tests_unit_test_cache_SOURCES = tests/unit/test_cache.c
 tests_unit_test_cache_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_cache_LDADD = $(UNIT_TEST_LDADD)
 
-tests_unit_test_service_SOURCES = tests/unit/test_service.c
+# The admin operations end to end, by family; bulk phone import and export (CSV).
+tests_unit_test_service_SOURCES = tests/unit/test_service.c tests/unit/test_service.h \
+	tests/unit/test_service_render.c tests/unit/test_service_certs.c \
+	tests/unit/test_service_validation.c tests/unit/test_service_auth.c
 tests_unit_test_service_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_service_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_import_SOURCES = tests/unit/test_import.c
+tests_unit_test_import_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_import_LDADD = $(UNIT_TEST_LDADD)
+
+# The ASA configuration text, by family, and the phone log recognisers.
+tests_unit_test_asa_SOURCES = tests/unit/test_asa.c tests/unit/test_asa.h \
+	tests/unit/test_asa_config.c tests/unit/test_asa_refuse.c
+tests_unit_test_asa_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_asa_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_phonelog_SOURCES = tests/unit/test_phonelog.c
+tests_unit_test_phonelog_CFLAGS = $(UNIT_TEST_CFLAGS) \
+	-DPHONELOG_DIR='"$(abs_top_srcdir)/tests/unit/phonelog"'
+tests_unit_test_phonelog_LDADD = $(UNIT_TEST_LDADD)
+
+# The web admin's pure parts: form bodies, form tokens and the login brake;
+# sessions and login form tokens in the database, shared by the nodes.
+tests_unit_test_form_SOURCES = tests/unit/test_form.c
+tests_unit_test_form_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_form_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_session_SOURCES = tests/unit/test_session.c
+tests_unit_test_session_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_session_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_sessions_SOURCES = tests/unit/test_sessions.c
+tests_unit_test_sessions_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_sessions_LDADD = $(UNIT_TEST_LDADD)
+
+# Issue 12: static files below --tftp-root (subdirectories served, escapes
+# refused); CUCM's time zone and locale names and the call control schema;
+# exactly the phones a call control change touches re-render.
+tests_unit_test_provider_SOURCES = tests/unit/test_provider.c
+tests_unit_test_provider_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_provider_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_callcontrol_SOURCES = tests/unit/test_callcontrol.c
+tests_unit_test_callcontrol_CFLAGS = $(UNIT_TEST_CFLAGS) $(SQLITE_CFLAGS)
+tests_unit_test_callcontrol_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_callctl_service_SOURCES = tests/unit/test_callctl_service.c
+tests_unit_test_callctl_service_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_callctl_service_LDADD = $(UNIT_TEST_LDADD)
+
+# Phone trust (server/trust/): TLV items, ITL/CTL trust lists, .sgn and
+# .enc.sgn files, the trust keys; issue 13: the trust service over a database.
+tests_unit_test_trust_tlv_SOURCES = tests/unit/test_trust_tlv.c
+tests_unit_test_trust_tlv_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_tlv_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_trust_itl_SOURCES = tests/unit/test_trust_itl.c tests/unit/test_trust_common.h
+tests_unit_test_trust_itl_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_itl_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_trust_sgn_SOURCES = tests/unit/test_trust_sgn.c tests/unit/test_trust_common.h
+tests_unit_test_trust_sgn_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_sgn_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_trust_keys_SOURCES = tests/unit/test_trust_keys.c tests/unit/test_trust_common.h
+tests_unit_test_trust_keys_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_keys_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_trust_files_SOURCES = tests/unit/test_trust_files.c tests/unit/test_trust_common.h
+tests_unit_test_trust_files_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_files_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_trust_service_SOURCES = tests/unit/test_trust_service.c
+tests_unit_test_trust_service_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_service_LDADD = $(UNIT_TEST_LDADD)
+
+# Issue 15: CLI changes to admins and tokens reach a running daemon at once;
+# field hardening (gateway URLs, the system settings' host and locales,
+# certificate names with control characters, the ASA parameters).
+tests_unit_test_admins_SOURCES = tests/unit/test_admins.c
+tests_unit_test_admins_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_admins_LDADD = $(UNIT_TEST_LDADD)
+tests_unit_test_validate_SOURCES = tests/unit/test_validate.c
+tests_unit_test_validate_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_validate_LDADD = $(UNIT_TEST_LDADD)
 endif
 
-# Certificate fixtures (made once by tests/fixtures/make-fixtures.sh; never at test time)
-# and the reviewed golden config files.
+dist_noinst_SCRIPTS += tests/integration/trust-openssl.tap
+
+# Certificate fixtures (made once by tests/fixtures/make-fixtures.sh; never at test time),
+# the reviewed golden config files, the phone logs the recognisers read, and the
+# trust fixtures (tests/fixtures/trust/make-fixtures.sh).
 EXTRA_DIST += \
 	tests/fixtures/README.md \
 	tests/fixtures/make-fixtures.sh \
@@ -53,30 +145,8 @@ EXTRA_DIST += \
 	tests/fixtures/vpn_bundle12.pem \
 	tests/unit/golden/SEP_vpn.cnf.xml \
 	tests/unit/golden/SEP_novpn.cnf.xml \
-	tests/unit/golden/XMLDefault.cnf.xml
-
-# Bulk phone import and export (CSV).
-if HAVE_CHECK
-check_PROGRAMS += tests/unit/test_import
-TESTS += tests/unit/test_import
-tests_unit_test_import_SOURCES = tests/unit/test_import.c tests/unit/svc_fixture.c tests/unit/svc_fixture.h
-tests_unit_test_import_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_import_LDADD = $(UNIT_TEST_LDADD)
-endif
-
-# The ASA configuration text and the phone log recognisers.
-if HAVE_CHECK
-check_PROGRAMS += tests/unit/test_asa tests/unit/test_phonelog
-TESTS += tests/unit/test_asa tests/unit/test_phonelog
-tests_unit_test_asa_SOURCES = tests/unit/test_asa.c
-tests_unit_test_asa_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_asa_LDADD = $(UCPROV_LIBS) $(CHECK_LIBS)
-tests_unit_test_phonelog_SOURCES = tests/unit/test_phonelog.c
-tests_unit_test_phonelog_CFLAGS = $(UNIT_TEST_CFLAGS) \
-	-DPHONELOG_DIR='"$(abs_top_srcdir)/tests/unit/phonelog"'
-tests_unit_test_phonelog_LDADD = $(UCPROV_LIBS) $(CHECK_LIBS)
-endif
-EXTRA_DIST += \
+	tests/unit/golden/XMLDefault.cnf.xml \
+	tests/unit/golden/SEP_callcontrol.cnf.xml \
 	tests/unit/phonelog/ec_cipher.log \
 	tests/unit/phonelog/dtls_failure.log \
 	tests/unit/phonelog/no_shared_cipher.log \
@@ -88,77 +158,7 @@ EXTRA_DIST += \
 	tests/unit/phonelog/several.log \
 	tests/unit/phonelog/guide.md \
 	tests/unit/phonelog/host_id.log \
-	tests/unit/phonelog/prose.txt
-
-# The web admin's pure parts: form bodies, form tokens and the login brake;
-# sessions and login form tokens in the database, shared by the nodes.
-if HAVE_CHECK
-check_PROGRAMS += tests/unit/test_form tests/unit/test_session tests/unit/test_sessions
-TESTS += tests/unit/test_form tests/unit/test_session tests/unit/test_sessions
-tests_unit_test_form_SOURCES = tests/unit/test_form.c
-tests_unit_test_form_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_form_LDADD = $(UNIT_TEST_LDADD)
-tests_unit_test_session_SOURCES = tests/unit/test_session.c
-tests_unit_test_session_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_session_LDADD = $(UNIT_TEST_LDADD)
-tests_unit_test_sessions_SOURCES = tests/unit/test_sessions.c tests/unit/svc_fixture.c \
-	tests/unit/svc_fixture.h
-tests_unit_test_sessions_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_sessions_LDADD = $(UNIT_TEST_LDADD)
-endif
-
-# Issue 12: the render suite's call control cases and the XML checks its
-# files share; static files below --tftp-root (subdirectories served, escapes
-# refused); CUCM's time zone and locale names and the call control schema.
-if HAVE_CHECK
-tests_unit_test_render_SOURCES += tests/unit/render_fixtures.h tests/unit/test_render_cc.c \
-	tests/unit/xmltest.c tests/unit/xmltest.h
-check_PROGRAMS += tests/unit/test_provider tests/unit/test_callcontrol
-TESTS += tests/unit/test_provider tests/unit/test_callcontrol
-tests_unit_test_provider_SOURCES = tests/unit/test_provider.c
-tests_unit_test_provider_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_provider_LDADD = $(UNIT_TEST_LDADD)
-tests_unit_test_callcontrol_SOURCES = tests/unit/test_callcontrol.c
-tests_unit_test_callcontrol_CFLAGS = $(UNIT_TEST_CFLAGS) $(SQLITE_CFLAGS)
-tests_unit_test_callcontrol_LDADD = $(UNIT_TEST_LDADD)
-endif
-EXTRA_DIST += tests/unit/golden/SEP_callcontrol.cnf.xml
-
-# Issue 12 wiring: exactly the phones a call control change touches re-render.
-if HAVE_CHECK
-check_PROGRAMS += tests/unit/test_callctl_service
-TESTS += tests/unit/test_callctl_service
-tests_unit_test_callctl_service_SOURCES = tests/unit/test_callctl_service.c
-tests_unit_test_callctl_service_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_callctl_service_LDADD = $(UNIT_TEST_LDADD)
-endif
-
-# Phone trust (server/trust/): TLV items, ITL/CTL trust lists, .sgn and
-# .enc.sgn files, the trust keys; trust-openssl.tap checks the files that
-# test_trust_files writes with the openssl command line alone.
-if HAVE_CHECK
-check_PROGRAMS += tests/unit/test_trust_tlv tests/unit/test_trust_itl \
-	tests/unit/test_trust_sgn tests/unit/test_trust_keys tests/unit/test_trust_files
-TESTS += tests/unit/test_trust_tlv tests/unit/test_trust_itl \
-	tests/unit/test_trust_sgn tests/unit/test_trust_keys tests/integration/trust-openssl.tap
-tests_unit_test_trust_tlv_SOURCES = tests/unit/test_trust_tlv.c
-tests_unit_test_trust_tlv_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_trust_tlv_LDADD = $(UNIT_TEST_LDADD)
-tests_unit_test_trust_itl_SOURCES = tests/unit/test_trust_itl.c tests/unit/test_trust_common.h
-tests_unit_test_trust_itl_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_trust_itl_LDADD = $(UNIT_TEST_LDADD)
-tests_unit_test_trust_sgn_SOURCES = tests/unit/test_trust_sgn.c tests/unit/test_trust_common.h
-tests_unit_test_trust_sgn_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_trust_sgn_LDADD = $(UNIT_TEST_LDADD)
-tests_unit_test_trust_keys_SOURCES = tests/unit/test_trust_keys.c tests/unit/test_trust_common.h
-tests_unit_test_trust_keys_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_trust_keys_LDADD = $(UNIT_TEST_LDADD)
-tests_unit_test_trust_files_SOURCES = tests/unit/test_trust_files.c tests/unit/test_trust_common.h
-tests_unit_test_trust_files_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_trust_files_LDADD = $(UNIT_TEST_LDADD)
-endif
-dist_noinst_SCRIPTS += tests/integration/trust-openssl.tap
-EXTRA_DIST += \
+	tests/unit/phonelog/prose.txt \
 	tests/fixtures/trust/README.md \
 	tests/fixtures/trust/make-fixtures.sh \
 	tests/fixtures/trust/ITLFile.tlv \
@@ -168,31 +168,3 @@ EXTRA_DIST += \
 	tests/fixtures/trust/tftp_ec.pem tests/fixtures/trust/tftp_ec.key \
 	tests/fixtures/trust/other.pem tests/fixtures/trust/other.key \
 	tests/fixtures/trust/phone.pem tests/fixtures/trust/phone.key
-
-# Issue 15: CLI changes to admins and tokens reach a running daemon at once.
-if HAVE_CHECK
-check_PROGRAMS += tests/unit/test_admins
-TESTS += tests/unit/test_admins
-tests_unit_test_admins_SOURCES = tests/unit/test_admins.c tests/unit/svc_fixture.c tests/unit/svc_fixture.h
-tests_unit_test_admins_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_admins_LDADD = $(UNIT_TEST_LDADD)
-endif
-
-# Issue 15, field hardening: gateway URLs, the system settings' host and
-# locales, certificate names with control characters, the ASA parameters.
-if HAVE_CHECK
-check_PROGRAMS += tests/unit/test_validate
-TESTS += tests/unit/test_validate
-tests_unit_test_validate_SOURCES = tests/unit/test_validate.c tests/unit/svc_fixture.c tests/unit/svc_fixture.h
-tests_unit_test_validate_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_validate_LDADD = $(UNIT_TEST_LDADD)
-endif
-
-# Issue 13: the trust service over a database (keys, rotation, signing).
-if HAVE_CHECK
-check_PROGRAMS += tests/unit/test_trust_service
-TESTS += tests/unit/test_trust_service
-tests_unit_test_trust_service_SOURCES = tests/unit/test_trust_service.c
-tests_unit_test_trust_service_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_trust_service_LDADD = $(UNIT_TEST_LDADD)
-endif

@@ -158,7 +158,7 @@ START_TEST(secretbox_round_trip_and_tamper)
 }
 END_TEST
 
-int main(void)
+static Suite *admins_suite(void)
 {
     Suite *su = suite_create("admins");
     TCase *tc = tcase_create("cli changes");
@@ -172,9 +172,10 @@ int main(void)
     tc = tcase_create("secretbox");
     tcase_add_test(tc, secretbox_round_trip_and_tamper);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return su;
+}
+
+int main(void)
+{
+    return fixture_run(admins_suite(), "admins");
 }

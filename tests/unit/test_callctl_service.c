@@ -7,16 +7,15 @@
 #include <config.h>
 
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "server/cache.h"
 #include "server/log.h"
 #include "server/model.h"
 #include "server/service/service.h"
+#include "svc_fixture.h"
 
 enum { PA, PB, PC, PD, PE, N_PHONES };
 static const char *const phone_names[N_PHONES] = {
@@ -28,7 +27,6 @@ static const char *const phone_names[N_PHONES] = {
 };
 #define BIT(p) (1u << (p))
 
-static char basedir[64], tmpdir[96];
 static struct service *sv;
 static const struct actor who = { 0, "test" };
 
@@ -37,13 +35,6 @@ struct ids {
     int64_t dn1, dn2, dn3, phone[N_PHONES];
 };
 static struct ids L;
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    remove(path);
-    return 0;
-}
 
 /* ---- records ------------------------------------------------------------------ */
 
@@ -166,19 +157,15 @@ static void build_lab(void)
 
 static void setup(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "%s/t-XXXXXX", basedir);
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-    char db[160], err[256] = "";
-    snprintf(db, sizeof db, "%s/ucprov.db", tmpdir);
-    sv = service_open(db, err, sizeof err);
-    ck_assert_msg(sv != NULL, "service_open: %s", err);
+    fixture_dir_make("cc");
+    sv = fixture_service_open();
     build_lab();
 }
 
 static void teardown(void)
 {
     service_close(sv);
-    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    fixture_dir_remove();
 }
 
 /* ---- the cache --------------------------------------------------------------------- */
@@ -335,12 +322,8 @@ START_TEST(refusals_change_nothing)
 }
 END_TEST
 
-int main(void)
+static Suite *callctl_service_suite(void)
 {
-    log_set_level(LOG_LEVEL_ERROR);
-    snprintf(basedir, sizeof basedir, "/tmp/ucprov-test-cc-XXXXXX");
-    if (mkdtemp(basedir) == NULL)
-        return EXIT_FAILURE;
     Suite *s = suite_create("callctl service");
     TCase *tc = tcase_create("affected phones");
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -350,10 +333,11 @@ int main(void)
     tcase_add_test(tc, directory_number_and_line_changes_are_precise);
     tcase_add_test(tc, refusals_change_nothing);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    nftw(basedir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return s;
+}
+
+int main(void)
+{
+    log_set_level(LOG_LEVEL_ERROR);
+    return fixture_run(callctl_service_suite(), "cc");
 }

@@ -11,8 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
-
 #include "server/cache.h"
 #include "server/csvio.h"
 #include "server/limits.h"
@@ -450,7 +448,7 @@ END_TEST
 
 static int collect_fields(void *ctx, const struct csv_record *rec)
 {
-    struct csv_writer *w = ctx;   /* the fields again, one per line, to compare */
+    struct textbuf *w = ctx;   /* the fields again, one per line, to compare */
     for (size_t i = 0; i < rec->n_fields; i++) {
         const char *one[] = { rec->field[i] };
         csv_write_record(w, one, 1);
@@ -463,7 +461,7 @@ START_TEST(writer_neutralises_tab_and_cr_cells)
     /* Text fields refuse control characters, so only the writer itself sees
      * these: a tab or CR in front can hide a formula. */
     static const char *const fields[] = { "\t=1", "\rx", "-", "'", "a=b", "''@x" };
-    struct csv_writer w = { 0 }, again = { 0 }, want = { 0 };
+    struct textbuf w = { 0 }, again = { 0 }, want = { 0 };
     csv_write_record(&w, fields, 6);
     ck_assert(!w.failed);
     ck_assert_str_eq(w.buf, "'\t=1,\"'\rx\",'-,',a=b,'''@x\n");
@@ -473,9 +471,9 @@ START_TEST(writer_neutralises_tab_and_cr_cells)
     for (size_t i = 0; i < 6; i++)
         csv_write_record(&want, &fields[i], 1);
     ck_assert_str_eq(again.buf, want.buf);
-    csv_writer_free(&w);
-    csv_writer_free(&again);
-    csv_writer_free(&want);
+    textbuf_free(&w);
+    textbuf_free(&again);
+    textbuf_free(&want);
 }
 END_TEST
 
@@ -555,11 +553,5 @@ static Suite *import_suite(void)
 int main(void)
 {
     log_set_level(LOG_LEVEL_WARN);
-    xmlInitParser();
-    SRunner *sr = srunner_create(import_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    xmlCleanupParser();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return fixture_run(import_suite(), "import");
 }

@@ -6,7 +6,6 @@
 #include <config.h>
 
 #include <check.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -14,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
 #include <openssl/x509.h>
 
 #include "server/log.h"
@@ -22,30 +20,17 @@
 #include "server/trust/itl.h"
 #include "server/trust/keys.h"
 #include "server/trust/sgn.h"
+#include "svc_fixture.h"
 
 #define PHONE "SEP00562B043615"   /* one of the demo's phones */
 
-static char basedir[64], tmpdir[96], dbpath[128];
 static struct service *sv;
 static const struct actor who = { 0, "test" };
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
-
 static void setup(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "%s/t-XXXXXX", basedir);
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-    snprintf(dbpath, sizeof dbpath, "%s/ucprov.db", tmpdir);
-    char err[256] = "";
-    sv = service_open(dbpath, err, sizeof err);
-    ck_assert_msg(sv != NULL, "service_open: %s", err);
+    fixture_dir_make("trust");
+    sv = fixture_service_open();
     struct problem p = { 0 };
     ck_assert_int_eq(service_trust_ensure(sv, &p), 0);
 }
@@ -54,7 +39,7 @@ static void teardown(void)
 {
     service_close(sv);
     sv = NULL;
-    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    fixture_dir_remove();
 }
 
 /* The certificate of the served list's entry for key ("sast", "recovery", "tftp"). */
@@ -236,16 +221,5 @@ static Suite *trust_service_suite(void)
 int main(void)
 {
     log_set_level(LOG_LEVEL_ERROR);
-    snprintf(basedir, sizeof basedir, "/tmp/ucprov-test-trust-XXXXXX");
-    if (mkdtemp(basedir) == NULL) {
-        perror("mkdtemp");
-        return EXIT_FAILURE;
-    }
-    SRunner *sr = srunner_create(trust_service_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    nftw(basedir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-    xmlCleanupParser();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return fixture_run(trust_service_suite(), "trust");
 }

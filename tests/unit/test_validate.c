@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -475,11 +474,5 @@ static Suite *validate_suite(void)
 int main(void)
 {
     log_set_level(LOG_LEVEL_ERROR);
-    xmlInitParser();
-    SRunner *sr = srunner_create(validate_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    xmlCleanupParser();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return fixture_run(validate_suite(), "validate");
 }
