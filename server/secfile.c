@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +12,11 @@
 
 #include "secfile.h"
 
-int secfile_write(const char *path, const void *data, size_t len, char *err, size_t errlen)
+/* Write len bytes to a private temporary file beside path; its name goes to tmp. */
+static int write_tmp(const char *path, const void *data, size_t len, char tmp[4096],
+                     char *err, size_t errlen)
 {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+    if (snprintf(tmp, 4096, "%s.tmp%ld", path, (long)getpid()) >= 4096) {
         snprintf(err, errlen, "%s: path too long", path);
         return -1;
     }
@@ -41,12 +43,43 @@ int secfile_write(const char *path, const void *data, size_t len, char *err, siz
         ok = false;
         saved = errno;
     }
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(ok ? errno : saved));
+    if (!ok) {
+        snprintf(err, errlen, "%s: %s", path, strerror(saved));
         unlink(tmp);
         return -1;
     }
     return 0;
+}
+
+/* Put the written temporary file at path: rename() replaces what is there,
+ * link() never does (of two processes making the file at once, one wins and
+ * the other reads what the winner wrote).  1: path existed (link only). */
+static int place(const char *tmp, const char *path, bool replace, char *err, size_t errlen)
+{
+    int rc = replace ? rename(tmp, path) : link(tmp, path);
+    int saved = errno;
+    if (rc != 0 || !replace)
+        unlink(tmp);
+    if (rc == 0)
+        return 0;
+    if (!replace && saved == EEXIST)
+        return 1;
+    snprintf(err, errlen, "%s: %s", path, strerror(saved));
+    return -1;
+}
+
+int secfile_write(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    char tmp[4096];
+    return write_tmp(path, data, len, tmp, err, errlen) != 0 ? -1
+                                                             : place(tmp, path, true, err, errlen);
+}
+
+int secfile_create(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    char tmp[4096];
+    return write_tmp(path, data, len, tmp, err, errlen) != 0 ? -1
+                                                             : place(tmp, path, false, err, errlen);
 }
 
 int secfile_read(const char *path, size_t max, char **out, size_t *len, char *err,

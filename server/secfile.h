@@ -13,6 +13,9 @@
 /* Write len bytes to path (tmp + fsync + rename), mode 0600; 0, or -1 with
  * the reason in err. */
 int secfile_write(const char *path, const void *data, size_t len, char *err, size_t errlen);
+/* As secfile_write, but only if path does not exist yet: 0 made, 1 it
+ * existed (another process made it first; nothing written), -1 with err. */
+int secfile_create(const char *path, const void *data, size_t len, char *err, size_t errlen);
 /* Read a whole file of at most max bytes into a malloc'd, NUL-terminated
  * buffer; 0, or -1 with err (errno ENOENT kept for "absent"). */
 int secfile_read(const char *path, size_t max, char **out, size_t *len, char *err,

@@ -18,6 +18,8 @@
 #define TAG_LEN   16
 
 static int parse_key(const char *text, unsigned char key[SECRETBOX_KEY_LEN]);
+static int key_from_text(const char *path, char *text, size_t len,
+                         unsigned char key[SECRETBOX_KEY_LEN], char *err, size_t errlen);
 static int gcm(bool encrypt, const unsigned char *key, const unsigned char *nonce,
                const unsigned char *in, size_t len, unsigned char *out, unsigned char *tag);
 
@@ -45,14 +47,8 @@ int secretbox_load_key(const char *path, unsigned char key[SECRETBOX_KEY_LEN], b
     char *text = NULL;
     size_t len;
     *made = false;
-    if (secfile_read(path, 256, &text, &len, err, errlen) == 0) {
-        int rc = parse_key(text, key);
-        OPENSSL_cleanse(text, len);
-        free(text);
-        if (rc != 0)
-            snprintf(err, errlen, "%s: not a ucprov key (64 hex digits)", path);
-        return rc;
-    }
+    if (secfile_read(path, 256, &text, &len, err, errlen) == 0)
+        return key_from_text(path, text, len, key, err, errlen);
     if (errno != ENOENT)
         return -1;
     char hex[2 * SECRETBOX_KEY_LEN + 2];
@@ -64,9 +60,25 @@ int secretbox_load_key(const char *path, unsigned char key[SECRETBOX_KEY_LEN], b
         snprintf(hex + 2 * i, 3, "%02x", key[i]);
     hex[2 * SECRETBOX_KEY_LEN] = '\n';
     hex[2 * SECRETBOX_KEY_LEN + 1] = '\0';
-    int rc = secfile_write(path, hex, strlen(hex), err, errlen);
+    /* Two nodes starting at once over one database may both find no key:
+     * the first one made is the site's, and the other takes it. */
+    int rc = secfile_create(path, hex, strlen(hex), err, errlen);
     OPENSSL_cleanse(hex, sizeof hex);
+    if (rc == 1 && secfile_read(path, 256, &text, &len, err, errlen) == 0)
+        return key_from_text(path, text, len, key, err, errlen);
     *made = rc == 0;
+    return rc == 0 ? 0 : -1;
+}
+
+/* The key a file holds; frees text. */
+static int key_from_text(const char *path, char *text, size_t len,
+                         unsigned char key[SECRETBOX_KEY_LEN], char *err, size_t errlen)
+{
+    int rc = parse_key(text, key);
+    OPENSSL_cleanse(text, len);
+    free(text);
+    if (rc != 0)
+        snprintf(err, errlen, "%s: not a ucprov key (64 hex digits)", path);
     return rc;
 }
 

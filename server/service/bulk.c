@@ -49,6 +49,16 @@ struct profile_ref {
     int64_t id;               /* 0: no such profile */
 };
 
+/* Rows read but not yet inserted: they go in together (store_phone_insert_many).
+ * Their text is copied, since the CSV reader reuses its fields line by line. */
+struct pending_rows {
+    struct phone_row rows[STORE_INSERT_BATCH];
+    long lines[STORE_INSERT_BATCH];
+    char names[STORE_INSERT_BATCH][16], models[STORE_INSERT_BATCH][64];
+    char *descriptions[STORE_INSERT_BATCH];
+    size_t n;
+};
+
 struct import_job {
     struct service *sv;
     struct store *s;
@@ -63,6 +73,7 @@ struct import_job {
     size_t n_profiles;
     struct name_index names;
     struct cc_columns cc;
+    struct pending_rows *pending;
     size_t rows, bytes_total;
     import_progress_fn progress;
     void *progress_ctx;
@@ -74,6 +85,10 @@ static long name_index_add(struct name_index *x, const char *name, long line);
 static void name_index_free(struct name_index *x);
 static void import_error(struct import_job *job, long line, const char *column,
                          const char *message);
+static void record_error(struct import_job *job, long line, const char *column,
+                         const char *message);
+static void import_flush(struct import_job *job);
+static bool import_queue(struct import_job *job, const struct phone_row *row, long line);
 static int64_t import_profile_id(struct import_job *job, const char *name);
 static bool import_model_known(const struct import_job *job, const char *model);
 static int import_column_of(const char *name);
@@ -146,8 +161,16 @@ static void name_index_free(struct name_index *x)
     free(x->slots);
 }
 
-/* One refusal: "line 12, column model: <the message a single create gives>". */
+/* One refusal: "line 12, column model: <the message a single create gives>".
+ * The rows queued before it go in first, so that refusals stay in line order. */
 static void import_error(struct import_job *job, long line, const char *column,
+                         const char *message)
+{
+    import_flush(job);
+    record_error(job, line, column, message);
+}
+
+static void record_error(struct import_job *job, long line, const char *column,
                          const char *message)
 {
     struct problem *p = job->p;
@@ -164,6 +187,51 @@ static void import_error(struct import_job *job, long line, const char *column,
     else
         snprintf(field, sizeof field, "line %ld", line);
     problem_field(p, field, "%s", message);
+}
+
+/* Insert the queued rows; a name the database already has is refused on its line. */
+static void import_flush(struct import_job *job)
+{
+    struct pending_rows *q = job->pending;
+    if (q == NULL || q->n == 0)
+        return;
+    size_t n = q->n;
+    q->n = 0;   /* the refusals below must not flush again */
+    bool taken[STORE_INSERT_BATCH];
+    enum store_status ss = store_phone_insert_many(job->s, q->rows, n, taken);
+    char msg[128];
+    for (size_t i = 0; i < n; i++) {
+        if (ss != STORE_OK && i == 0) {
+            snprintf(msg, sizeof msg, "the phones of lines %ld to %ld break a database "
+                     "constraint", q->lines[0], q->lines[n - 1]);
+            record_error(job, q->lines[0], "", msg);
+        } else if (ss == STORE_OK && taken[i]) {
+            snprintf(msg, sizeof msg, "a phone named '%s' already exists", q->names[i]);
+            record_error(job, q->lines[i], import_columns[COL_NAME], msg);
+        }
+        free(q->descriptions[i]);
+    }
+}
+
+/* Queue a row without lines; false when out of memory. */
+static bool import_queue(struct import_job *job, const struct phone_row *row, long line)
+{
+    if (job->pending == NULL && (job->pending = calloc(1, sizeof *job->pending)) == NULL)
+        return false;
+    struct pending_rows *q = job->pending;
+    size_t i = q->n;
+    if ((q->descriptions[i] = strdup(row->description ? row->description : "")) == NULL)
+        return false;
+    snprintf(q->names[i], sizeof q->names[i], "%s", row->name);
+    snprintf(q->models[i], sizeof q->models[i], "%s", row->model);
+    q->rows[i] = *row;
+    q->rows[i].name = q->names[i];
+    q->rows[i].model = q->models[i];
+    q->rows[i].description = q->descriptions[i];
+    q->lines[i] = line;
+    if (++q->n == STORE_INSERT_BATCH)
+        import_flush(job);
+    return true;
 }
 
 static int64_t import_profile_id(struct import_job *job, const char *name)
@@ -335,10 +403,18 @@ static void import_row(struct import_job *job, const struct csv_record *rec)
         import_error(job, rec->line, refusal.column, refusal.message);
         return;
     }
-    /* Rows go in as they are read: the UNIQUE index finds a name the database
-     * already has, and a refusal rolls every row back anyway. */
+    /* Rows go in as they are read, a batch at a time (a round trip each over
+     * PostgreSQL): the UNIQUE index finds a name the database already has,
+     * and a refusal rolls every row back anyway.  A row with lines needs its
+     * id at once, so it goes in alone, after those queued before it. */
+    if (n_lines == 0) {
+        if (!import_queue(job, &row, rec->line))
+            record_error(job, rec->line, "", "out of memory");
+        return;
+    }
+    import_flush(job);
     int64_t id = 0;
-    enum store_status ss = store_phone_insert(job->s, &row, n_lines ? &id : NULL);
+    enum store_status ss = store_phone_insert(job->s, &row, &id);
     if (ss == STORE_OK)
         ss = store_phone_lines_insert(job->s, id, lines, n_lines);
     if (ss == STORE_OK)
@@ -391,6 +467,7 @@ int service_import_phones(struct service *sv, const struct actor *who, const cha
     long line = 0;
     if (csv_read(csv, len, import_record, &job, &line, err, sizeof err) != 0)
         import_error(&job, line, "", err);
+    import_flush(&job);
     if (!job.header_seen && p->status == 0)
         import_error(&job, 1, "", "the file is empty; its first line is the header "
                      IMPORT_HEADER);
@@ -416,6 +493,7 @@ int service_import_phones(struct service *sv, const struct actor *who, const cha
     name_index_free(&job.names);
     cc_columns_free(&job.cc);
     free(job.profiles);
+    free(job.pending);
     return rc;
 }
 

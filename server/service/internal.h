@@ -205,6 +205,8 @@ void svc_warm_stop(struct service *sv);
 void svc_warm_stop_threads(struct service *sv);
 
 /* secrets.c: the database files private, the key that seals FT_SECRET fields. */
+/* -1 with the reason when the key file does not open the database's sealed keys. */
+int svc_key_check(struct service *sv, struct store *s, char *err, size_t errlen);
 int svc_private_files(const char *db_path, char *err, size_t errlen);
 int svc_load_key(struct service *sv, const char *db_path, char *err, size_t errlen);
 /* Seal rec's FT_SECRET values in place (sealed ones are left); 0 or -1. */

@@ -142,10 +142,12 @@ struct service *service_open(const char *db_path, char *err, size_t errlen)
     sv->cluster.shared = store_shared(s);
     store_close(s);
     /* A fresh connection: a migration may have changed the schema's text. */
-    if (rc == 0 && ((s = store_open(db_path, err, errlen)) == NULL ||
-                    svc_seal_existing(sv, s) != 0)) {
-        if (s != NULL)
-            snprintf(err, errlen, "cannot seal the secrets stored in clear");
+    if (rc == 0 && (s = store_open(db_path, err, errlen)) == NULL)
+        rc = -1;
+    else if (rc == 0 && svc_key_check(sv, s, err, errlen) != 0)
+        rc = -1;
+    else if (rc == 0 && svc_seal_existing(sv, s) != 0) {
+        snprintf(err, errlen, "cannot seal the secrets stored in clear");
         rc = -1;
     }
     store_close(s);

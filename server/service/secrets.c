@@ -190,3 +190,33 @@ int svc_seal_existing(struct service *sv, struct store *s)
                  sealed == 1 ? "" : "s");
     return 0;
 }
+
+/* One sealed trust key must open: a node given another site's key file, or
+ * none (it then made a new one), stops at start with the reason, instead of
+ * serving unsigned files and passwords it cannot read. */
+int svc_key_check(struct service *sv, struct store *s, char *err, size_t errlen)
+{
+    struct trust_key_row rows[TRUST_ROLES];
+    memset(rows, 0, sizeof rows);
+    if (store_trust_keys(s, rows) != STORE_OK)
+        return 0;   /* no keys yet, or no trust table yet: nothing to check */
+    int rc = 0;
+    for (int r = 0; r < TRUST_ROLES; r++) {
+        if (rows[r].key_pem == NULL || !secretbox_sealed(rows[r].key_pem))
+            continue;
+        char *plain = secretbox_open(sv->secret_key, rows[r].key_pem);
+        if (plain == NULL) {
+            snprintf(err, errlen, "the key file %s does not open the secrets sealed in this "
+                     "database: every node and every ucprov command over one database needs "
+                     "the same key file (copy the first node's, mode 600, or give --key-file)",
+                     sv->key_path);
+            rc = -1;
+        } else {
+            OPENSSL_cleanse(plain, strlen(plain));
+            free(plain);
+        }
+        break;   /* one sealed key tells */
+    }
+    trust_key_rows_free(rows);
+    return rc;
+}

@@ -1,15 +1,21 @@
 /* trustdiag.c - what the trust service asks the admin to look at: the
  * server's own certificates expiring, the ITLRecovery key without an offline
- * copy, and phones that fetch plain files only. */
+ * copy, phones that fetch plain files only, and phones whose config is to go
+ * out encrypted but that have no certificate to encrypt it for. */
 #include <config.h>
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "service/internal.h"
+#include "trust/keys.h"
 
 #define UNSIGNED_SHOWN 20
+#define ENCRYPTED_SHOWN 20
 
 static struct diagnostic *add(struct diagnostic *items, size_t *n, size_t max,
                               const char *code, enum entity_kind kind, const char *name)
@@ -70,6 +76,46 @@ static void unsigned_phones(struct store *s, struct diagnostic *items, size_t *n
     }
 }
 
+struct encrypted_check {
+    struct diagnostic *items;
+    size_t *n, max, found;
+};
+
+/* Why the phone's config cannot be encrypted for it, or NULL when it can:
+ * the same test the render makes (signed.c), which then serves only the stub. */
+static const char *unusable_certificate(const char *pem)
+{
+    if (pem[0] == '\0')
+        return "has no certificate";
+    X509 *cert = trust_cert_from_pem(pem);
+    const char *why = NULL;
+    if (cert == NULL)
+        why = "has a certificate that cannot be read";
+    else if (!EVP_PKEY_is_a(X509_get0_pubkey(cert), "RSA"))
+        why = "has a certificate whose key is not RSA";
+    X509_free(cert);
+    return why;
+}
+
+static void check_encrypted(void *ctx, const char *name, const char *cert_pem)
+{
+    struct encrypted_check *c = ctx;
+    const char *why = unusable_certificate(cert_pem);
+    if (why == NULL || c->found++ >= ENCRYPTED_SHOWN)
+        return;
+    struct diagnostic *d = add(c->items, c->n, c->max, "phone_encrypted_without_certificate",
+                               ENT_PHONE, name);
+    if (d == NULL)
+        return;
+    d->severity = DIAG_ERROR;
+    snprintf(d->message, sizeof d->message, "phone %s is to get its config encrypted but %s: "
+             "it is served only the stub that points to SEP<MAC>.cnf.xml.enc.sgn, which "
+             "cannot be made, so it never gets its lines or VPN settings", name, why);
+    snprintf(d->fix, sizeof d->fix, "upload the phone's certificate (its LSC, or its MIC; "
+             "public part only): POST /api/v1/phones/{id}/certificate or the phone's page; "
+             "or give it a security profile without encrypted config");
+}
+
 size_t svc_trust_diagnose(struct service *sv, struct store *s, int expiry_days,
                           struct diagnostic *items, size_t max)
 {
@@ -87,5 +133,7 @@ size_t svc_trust_diagnose(struct service *sv, struct store *s, int expiry_days,
         }
     }
     unsigned_phones(s, items, &n, max);
+    struct encrypted_check ec = { items, &n, max, 0 };
+    (void)store_each_encrypted_phone(s, check_encrypted, &ec);
     return n;
 }

@@ -32,7 +32,8 @@ struct warm_pass {
     size_t n, cap;
     bool failed;              /* the list could not grow: warm what it holds */
     unsigned kick;            /* the kick this pass answers */
-    atomic_size_t next;       /* the next index to take: 0 is XMLDefault */
+    atomic_size_t next;       /* the next index to take: 0 is XMLDefault, n + 1 it again
+                                 (the signing phase) */
     atomic_size_t stop_at;    /* cache bytes this pass may fill */
     atomic_bool judged;       /* stop_at was set from the first phone rendered */
     atomic_size_t rendered, signed_now;
@@ -41,7 +42,7 @@ struct warm_pass {
 static void collect_phone_name(void *ctx, const char *name);
 static bool warm_interrupted(struct service *sv, unsigned kick);
 static void warm_judge(struct service *sv, struct warm_pass *p, const struct cache_blob *b);
-static void warm_one(struct service *sv, struct warm_pass *p, const char *name);
+static void warm_one(struct service *sv, struct warm_pass *p, const char *name, bool sign);
 static void warm_share(struct service *sv, struct warm_pass *p);
 static void warm_lead(struct service *sv, unsigned kick);
 static void lower_priority(void);
@@ -91,36 +92,38 @@ static void warm_judge(struct service *sv, struct warm_pass *p, const struct cac
         atomic_store(&p->stop_at, max);
 }
 
-/* Render name if it is missing, sign it if its signature is stale. */
-static void warm_one(struct service *sv, struct warm_pass *p, const char *name)
+/* First phase: render name if it is missing.  Second: sign it if its
+ * signature is stale (a phone that was evicted meanwhile waits for its fetch). */
+static void warm_one(struct service *sv, struct warm_pass *p, const char *name, bool sign)
 {
     struct cache_blob *b = cache_peek(sv->cache, name);
-    bool fresh_render = b == NULL;
-    if (b == NULL && (b = svc_render_into_cache(sv, name)) == NULL)
-        return;
-    if (fresh_render) {
+    if (sign) {
+        if (b != NULL && svc_sign_warm(sv, b))
+            atomic_fetch_add(&p->signed_now, 1);
+    } else if (b == NULL && (b = svc_render_into_cache(sv, name)) != NULL) {
         atomic_fetch_add(&p->rendered, 1);
         if (strcmp(name, XMLDEFAULT_NAME) != 0)
             warm_judge(sv, p, b);
     }
-    if (svc_sign_warm(sv, b))
-        atomic_fetch_add(&p->signed_now, 1);
     cache_blob_unref(b);
 }
 
 /* Take names from the pass until it runs out, is interrupted or the budget
- * it may fill is reached. */
+ * it may fill is reached.  The list is walked twice: every missing file is
+ * rendered before any is signed, since signing costs three renders and a
+ * phone without our trust list asks for the plain file alone. */
 static void warm_share(struct service *sv, struct warm_pass *p)
 {
-    size_t max = cache_max_bytes(sv->cache);
+    size_t max = cache_max_bytes(sv->cache), per_phase = p->n + 1;
     while (!warm_interrupted(sv, p->kick)) {
         size_t i = atomic_fetch_add(&p->next, 1);
-        if (i > p->n)
+        if (i >= 2 * per_phase)
             return;
         size_t room = cache_room(sv->cache);
         if (room < UCPROV_WARM_HEADROOM || max - room >= atomic_load(&p->stop_at))
             return;
-        warm_one(sv, p, i == 0 ? XMLDEFAULT_NAME : p->names[i - 1]);
+        size_t k = i % per_phase;
+        warm_one(sv, p, k == 0 ? XMLDEFAULT_NAME : p->names[k - 1], i >= per_phase);
     }
 }
 

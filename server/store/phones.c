@@ -2,6 +2,8 @@
  * re-render) and the phone model catalogue. */
 #include <config.h>
 
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "store/internal.h"
@@ -27,6 +29,92 @@ enum store_status store_phone_insert(struct store *s, const struct phone_row *ro
         return STORE_CONFLICT;
     if (ss == STORE_OK && id != NULL)
         ss = db_int(s, db_prepare(s, find), DB_ARGS(BIND_TEXT(row->name)), id);
+    return ss == STORE_IN_USE ? STORE_INVALID : ss;
+}
+
+/* The names a multi-row INSERT returned: those rows went in. */
+struct inserted {
+    const struct phone_row *rows;
+    size_t n, next;   /* next: where the following name is most likely */
+    bool *taken;
+};
+
+static bool mark_inserted(void *ctx, const struct db_row *row)
+{
+    struct inserted *in = ctx;
+    const char *name = db_col_text(row, 0);
+    for (size_t k = 0; k < in->n; k++) {
+        size_t i = (in->next + k) % in->n;   /* in insertion order, as a rule */
+        if (in->taken[i] && strcmp(in->rows[i].name, name) == 0) {
+            in->taken[i] = false;
+            in->next = i + 1;
+            break;
+        }
+    }
+    return true;
+}
+
+/* "INSERT ... VALUES (?,?,?,?,?),... RETURNING name" for n rows. */
+#define INSERT_COLS 5
+#define INSERT_SQL_MAX (160 + STORE_INSERT_BATCH * sizeof "(?,?,?,?,?),")
+static void insert_sql(char *sql, size_t size, size_t n)
+{
+    size_t len = (size_t)snprintf(sql, size, "INSERT INTO phones (name, model, description, "
+                                  "common_phone_profile_id, device_pool_id) VALUES ");
+    for (size_t i = 0; i < n && len < size; i++)
+        len += (size_t)snprintf(sql + len, size - len, "%s(?,?,?,?,?)", i ? "," : "");
+    if (len < size)
+        snprintf(sql + len, size - len, " ON CONFLICT DO NOTHING RETURNING name");
+}
+
+/* A whole batch's SQL is the same every time: made once, so that its
+ * statement is cached per connection by address like any constant query. */
+static char full_batch_sql[INSERT_SQL_MAX];
+static pthread_once_t full_batch_once = PTHREAD_ONCE_INIT;
+
+static void make_full_batch_sql(void)
+{
+    insert_sql(full_batch_sql, sizeof full_batch_sql, STORE_INSERT_BATCH);
+}
+
+enum store_status store_phone_insert_many(struct store *s, const struct phone_row *rows,
+                                          size_t n, bool *taken)
+{
+    if (n > STORE_INSERT_BATCH)
+        return STORE_INVALID;
+    /* In process (SQLite) a row costs no round trip, and RETURNING would cost
+     * SQLite a statement journal: row at a time there. */
+    if (!store_shared(s)) {
+        for (size_t i = 0; i < n; i++) {
+            enum store_status ss = store_phone_insert(s, &rows[i], NULL);
+            taken[i] = ss == STORE_CONFLICT;
+            if (ss != STORE_OK && ss != STORE_CONFLICT)
+                return ss;
+        }
+        return STORE_OK;
+    }
+    struct db_value v[STORE_INSERT_BATCH * INSERT_COLS];
+    for (size_t i = 0; i < n; i++) {
+        const struct phone_row *r = &rows[i];
+        struct db_value *row = &v[i * INSERT_COLS];
+        row[0] = (struct db_value)BIND_TEXT(r->name);
+        row[1] = (struct db_value)BIND_TEXT(r->model);
+        row[2] = (struct db_value)BIND_TEXT(r->description ? r->description : "");
+        row[3] = (struct db_value)BIND_INT(r->profile_id);
+        row[4] = (struct db_value)BIND_OPT_INT(r->pool_id, r->pool_id > 0);
+        taken[i] = true;   /* until RETURNING names it */
+    }
+    struct db_stmt *st;
+    if (n == STORE_INSERT_BATCH) {
+        pthread_once(&full_batch_once, make_full_batch_sql);
+        st = db_prepare(s, full_batch_sql);
+    } else {
+        char sql[INSERT_SQL_MAX];
+        insert_sql(sql, sizeof sql, n);
+        st = db_prepare_once(s, sql);
+    }
+    struct inserted in = { rows, n, 0, taken };
+    enum store_status ss = db_run(s, st, v, n * INSERT_COLS, mark_inserted, &in);
     return ss == STORE_IN_USE ? STORE_INVALID : ss;
 }
 

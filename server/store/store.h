@@ -154,6 +154,12 @@ struct phone_row {
  * the name is taken. */
 /* *id: the new phone's, when id is not NULL. */
 enum store_status store_phone_insert(struct store *s, const struct phone_row *row, int64_t *id);
+#define STORE_INSERT_BATCH 200   /* rows a store_phone_insert_many takes at most */
+/* Insert n (<= STORE_INSERT_BATCH) phones without lines; taken[i] says the
+ * database already had rows[i]'s name (nothing went in for it).  Over a
+ * network (PostgreSQL) one statement for them all instead of n round trips. */
+enum store_status store_phone_insert_many(struct store *s, const struct phone_row *rows,
+                                          size_t n, bool *taken);
 /* Whether any phone has a device pool, and the highest button with a line:
  * the columns an export needs (callctl.c). */
 enum store_status store_phones_cc_shape(struct store *s, bool *pools, int64_t *max_button);
@@ -307,5 +313,11 @@ enum store_status store_trust_readiness(struct store *s, const char *stamp,
                                         struct trust_ready **out, size_t *n);
 /* Phones that fetched plain files only; returns how many in all. */
 size_t store_phones_unsigned_only(struct store *s, char (*names)[16], size_t max);
+/* fn for each phone whose security profile encrypts its config, with the
+ * phone's certificate ("" when it has none), in name order. */
+enum store_status store_each_encrypted_phone(struct store *s,
+                                             void (*fn)(void *ctx, const char *name,
+                                                        const char *cert_pem),
+                                             void *ctx);
 
 #endif

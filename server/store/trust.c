@@ -267,3 +267,30 @@ size_t store_phones_unsigned_only(struct store *s, char (*names)[16], size_t max
         return 0;
     return r.n;
 }
+
+/* ------------------------------------------------------ encrypted configs */
+
+struct encrypted_walk {
+    void (*fn)(void *ctx, const char *name, const char *cert_pem);
+    void *ctx;
+};
+
+static bool read_encrypted(void *ctx, const struct db_row *row)
+{
+    struct encrypted_walk *w = ctx;
+    w->fn(w->ctx, db_col_text(row, 0), db_col_text(row, 1));
+    return true;
+}
+
+enum store_status store_each_encrypted_phone(struct store *s,
+                                             void (*fn)(void *ctx, const char *name,
+                                                        const char *cert_pem),
+                                             void *ctx)
+{
+    static const char sql[] =
+        "SELECT p.name, coalesce(p.certificate_pem, '') FROM phones p "
+        "JOIN phone_security_profiles sp ON sp.id = p.phone_security_profile_id "
+        "WHERE sp.encrypted_config <> 0 ORDER BY p.name";
+    struct encrypted_walk w = { fn, ctx };
+    return db_run(s, db_prepare(s, sql), DB_NOARGS, read_encrypted, &w);
+}

@@ -103,6 +103,9 @@ make_data() {
     phones_csv "$PHONES" "$WORK/phones.csv"
     "$UCPROV" --db "$DB" import phones "$WORK/phones.csv" >/dev/null
     "$UCPROV" --db "$DB" export --dir "$FILES" >/dev/null
+    # An export is 0640 (a config may hold line passwords); the peers read
+    # these demo files as their own unprivileged users.
+    chmod -R a+rX "$FILES"
     # The demo's three phones stay out of the load: PREFIX selects the imported ones.
     PREFIX=SEP00AB
 }
