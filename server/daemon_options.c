@@ -76,7 +76,7 @@ static const struct {
     [OPT_RETRIES] = { "tftp-retries", "N", "retransmissions before a transfer is dropped "
                       "(default 5)" },
     [OPT_CACHE_MB] = { "cache-mb", "N", "megabytes of rendered and signed files kept in memory "
-                       "(default 40: a site whose files do not fit is rendered on fetch)" },
+                       "(default 128: a site whose files do not fit is rendered on fetch)" },
     [OPT_WARM_THREADS] = { "warm-threads", "N", "threads that render and sign ahead of the "
                            "phones (default: one per core)" },
     [OPT_USER] = { "user", "NAME", "after binding the ports, run as this user" },
