@@ -52,7 +52,7 @@ run_build() {   # run_build NAME CONFIGURE-ARGS...
         echo "FAIL: $name build"
         return
     fi
-    make -C "$dir" -j"$JOBS" check >"$dir/check.out" 2>&1
+    make -C "$dir" -j"$JOBS" check ${CHECK_ARGS:-} >"$dir/check.out" 2>&1
     grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$dir/check.out" | grep -v '^PASS' | head -50
     for log in "$dir"/test-suite.log; do
         [ -f "$log" ] && count "$log"
@@ -72,7 +72,10 @@ run_build werror --enable-werror
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS UBSAN_OPTIONS
+# The load and kill suites once, in the build above (tests/integration/local.mk).
+CHECK_ARGS="SLOW_TESTS="
 run_build sanitizers --enable-werror --enable-sanitizers
+CHECK_ARGS=
 
 # The fuzzers: a short run of each on its seed corpus, which holds every input
 # that once crashed one (make fuzz FUZZ_SECONDS=600 for a long run).

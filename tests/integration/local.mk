@@ -8,8 +8,7 @@ AM_TESTS_ENVIRONMENT = \
 	UDP_PROBE='$(abs_top_builddir)/tests/integration/udp-probe'; export UDP_PROBE; \
 	HOSTILE='$(abs_top_builddir)/tests/integration/hostile'; export HOSTILE;
 INTEGRATION_TESTS = tests/integration/rest.tap tests/integration/tftp.tap \
-	tests/integration/diag.tap tests/integration/ops.tap tests/integration/crash.tap \
-	tests/integration/storm.tap
+	tests/integration/diag.tap tests/integration/ops.tap
 INTEGRATION_TESTS += tests/integration/bulk.tap
 INTEGRATION_TESTS += tests/integration/web.tap tests/browser/browser.tap
 INTEGRATION_TESTS += tests/integration/authz.tap
@@ -20,7 +19,7 @@ INTEGRATION_TESTS += tests/integration/security.tap tests/integration/secrets.ta
 # The same suites over PostgreSQL (lib.sh: UCPROV_TEST_BACKEND=pg, pg.sh).
 INTEGRATION_TESTS += tests/integration/pg-rest.tap tests/integration/pg-tftp.tap \
 	tests/integration/pg-diag.tap tests/integration/pg-bulk.tap tests/integration/pg-web.tap \
-	tests/integration/pg-authz.tap tests/integration/pg-storm.tap tests/integration/pg-crash.tap
+	tests/integration/pg-authz.tap
 # Two nodes over one PostgreSQL database: coherence, shared logins, races, loss.
 INTEGRATION_TESTS += tests/integration/pg-nodes.tap
 # ucprov migrate, backup and restore on PostgreSQL, the forms of --db.
@@ -31,6 +30,16 @@ INTEGRATION_TESTS += tests/integration/trust.tap
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json tests/browser/web.test.mjs
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS)
+
+# The load and kill suites (boot storms of thousands of transfers, SIGKILL
+# during imports), on SQLite and PostgreSQL.  `make check SLOW_TESTS=` leaves
+# them out: CI runs them in the plain build only, since under the sanitizers
+# they take minutes and mostly measure the sanitizers.
+LOAD_TESTS = tests/integration/storm.tap tests/integration/crash.tap \
+	tests/integration/pg-storm.tap tests/integration/pg-crash.tap
+SLOW_TESTS = $(LOAD_TESTS)
+TESTS += $(SLOW_TESTS)
+dist_noinst_SCRIPTS += $(LOAD_TESTS)
 EXTRA_DIST += tests/integration/lib.sh tests/integration/pg.sh
 
 # A real registrar (kamailio) and user agent (SIPp) against a rendered phone
