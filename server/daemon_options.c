@@ -32,6 +32,8 @@ enum option_id {
 static void usage(FILE *out);
 static int parse_unsigned(const char *text, unsigned max, unsigned *out);
 static bool parse_bool(const char *text, bool *out);
+static int apply_number(struct options *o, enum option_id id, const char *value,
+                        const char *origin);
 static void print_route(void *ctx, const char *method, const char *path);
 static int apply_option(struct options *o, enum option_id id, const char *value,
                         const char *origin);
@@ -76,7 +78,7 @@ static const struct {
     [OPT_RETRIES] = { "tftp-retries", "N", "retransmissions before a transfer is dropped "
                       "(default 5)" },
     [OPT_CACHE_MB] = { "cache-mb", "N", "megabytes of rendered and signed files kept in memory "
-                       "(default 128: a site whose files do not fit is rendered on fetch)" },
+                       "(default 40; past it the files fetched least recently are made again on fetch)" },
     [OPT_WARM_THREADS] = { "warm-threads", "N", "threads that render and sign ahead of the "
                            "phones (default: one per core)" },
     [OPT_USER] = { "user", "NAME", "after binding the ports, run as this user" },
@@ -131,6 +133,34 @@ static void print_route(void *ctx, const char *method, const char *path)
     printf("%s %s%s\n", method, path, admin_route_public(method, path) ? " public" : "");
 }
 
+/* The settings that are numbers: where each goes, and its largest value. */
+static const struct {
+    enum option_id id;
+    size_t at;
+    unsigned max;
+} numbers[] = {
+    { OPT_MAX_TRANSFERS, offsetof(struct options, max_transfers), 1000000 },
+    { OPT_TIMEOUT, offsetof(struct options, timeout_ms), 60000 },
+    { OPT_RETRIES, offsetof(struct options, retries), 100 },
+    { OPT_CACHE_MB, offsetof(struct options, cache_mb), 1u << 20 },
+    { OPT_WARM_THREADS, offsetof(struct options, warm_threads), UCPROV_WARM_THREADS_MAX },
+};
+
+static int apply_number(struct options *o, enum option_id id, const char *value,
+                        const char *origin)
+{
+    size_t k = 0;
+    while (numbers[k].id != id)
+        k++;
+    unsigned *dst = (unsigned *)((char *)o + numbers[k].at), max = numbers[k].max;
+    if (parse_unsigned(value, max, dst) != 0 || *dst == 0) {
+        fprintf(stderr, "ucprovd: %s: %s wants a number from 1 to %u\n", origin,
+                option_table[id].name, max);
+        return -1;
+    }
+    return 0;
+}
+
 /* Apply one setting; value is NULL for flags given on the command line.  The
  * strings must outlive the options (argv, or copies made by the file loader). */
 static int apply_option(struct options *o, enum option_id id, const char *value,
@@ -172,25 +202,8 @@ static int apply_option(struct options *o, enum option_id id, const char *value,
     case OPT_TIMEOUT:
     case OPT_RETRIES:
     case OPT_CACHE_MB:
-    case OPT_WARM_THREADS: {
-        static const struct { enum option_id id; size_t at; unsigned max; } numbers[] = {
-            { OPT_MAX_TRANSFERS, offsetof(struct options, max_transfers), 1000000 },
-            { OPT_TIMEOUT, offsetof(struct options, timeout_ms), 60000 },
-            { OPT_RETRIES, offsetof(struct options, retries), 100 },
-            { OPT_CACHE_MB, offsetof(struct options, cache_mb), 1u << 20 },
-            { OPT_WARM_THREADS, offsetof(struct options, warm_threads), UCPROV_WARM_THREADS_MAX },
-        };
-        size_t k = 0;
-        while (numbers[k].id != id)
-            k++;
-        unsigned *dst = (unsigned *)((char *)o + numbers[k].at), max = numbers[k].max;
-        if (parse_unsigned(value, max, dst) != 0 || *dst == 0) {
-            fprintf(stderr, "ucprovd: %s: %s wants a number from 1 to %u\n", origin,
-                    option_table[id].name, max);
-            return -1;
-        }
-        return 0;
-    }
+    case OPT_WARM_THREADS:
+        return apply_number(o, id, value, origin);
     case OPT_COUNT:
         break;
     }

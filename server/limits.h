@@ -95,9 +95,10 @@
 
 /* --- render cache --- */
 #define UCPROV_CACHE_INITIAL_BUCKETS 1024
-#define UCPROV_CACHE_MAX_BYTES     (128u * 1024 * 1024)  /* rendered files kept, plain and
-                                        signed (about 6.4 kB a phone): ~20,000 phones; past
-                                        it the least recently fetched go (--cache-mb) */
+#define UCPROV_CACHE_MAX_BYTES     (40u * 1024 * 1024)   /* rendered files kept, plain and
+                                        signed (about 6.4 kB a phone in both forms): ~6,000
+                                        phones; past it the least recently fetched go, so
+                                        100,000 phones fit in under 100 MB (--cache-mb) */
 #define UCPROV_WARM_HEADROOM       (1024u * 1024)   /* the warmer stops this far short of
                                         the budget: warming must never evict what phones
                                         fetched, nor what it warmed itself */

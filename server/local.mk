@@ -11,7 +11,7 @@ server_libucprov_a_SOURCES += server/auth.c server/auth.h server/brake.c server/
 	server/dblock.c server/dblock.h
 # The entity tables, and what phones fetch: rendered configs, their cache, files.
 server_libucprov_a_SOURCES += server/model.c server/model.h server/model_cc.c \
-	server/model_cc.h server/limits.h server/render.c server/render.h \
+	server/model_cc.h server/limits.h server/render.c server/render.h server/render_tables.h \
 	server/cache.c server/cache.h server/provider.c server/provider.h \
 	server/beneath.c server/beneath.h server/embedded.h
 # What phones did: the fetch log, console logs, scans, counters for Prometheus.

@@ -96,6 +96,8 @@ static int import_header(struct import_job *job, const struct csv_record *rec);
 static void import_check(struct import_job *job, const struct field_def *f, const char *text,
                          char name[16], int64_t *profile_id, struct problem *fp);
 static void import_row(struct import_job *job, const struct csv_record *rec);
+static void import_insert(struct import_job *job, const struct phone_row *row,
+                          const struct line_appearance *lines, size_t n_lines, long line);
 static int import_record(void *ctx, const struct csv_record *rec);
 static enum store_status notify_and_commit(struct service *sv, struct store *s,
                                            const struct name_index *names);
@@ -403,27 +405,34 @@ static void import_row(struct import_job *job, const struct csv_record *rec)
         import_error(job, rec->line, refusal.column, refusal.message);
         return;
     }
-    /* Rows go in as they are read, a batch at a time (a round trip each over
-     * PostgreSQL): the UNIQUE index finds a name the database already has,
-     * and a refusal rolls every row back anyway.  A row with lines needs its
-     * id at once, so it goes in alone, after those queued before it. */
+    import_insert(job, &row, lines, n_lines, rec->line);
+}
+
+/* Rows go in as they are read, a batch at a time (a round trip each over
+ * PostgreSQL): the UNIQUE index finds a name the database already has, and a
+ * refusal rolls every row back anyway.  A row with lines needs its id at
+ * once, so it goes in alone, after those queued before it. */
+static void import_insert(struct import_job *job, const struct phone_row *row,
+                          const struct line_appearance *lines, size_t n_lines, long line)
+{
     if (n_lines == 0) {
-        if (!import_queue(job, &row, rec->line))
-            record_error(job, rec->line, "", "out of memory");
+        if (!import_queue(job, row, line))
+            record_error(job, line, "", "out of memory");
         return;
     }
     import_flush(job);
     int64_t id = 0;
-    enum store_status ss = store_phone_insert(job->s, &row, &id);
+    enum store_status ss = store_phone_insert(job->s, row, &id);
     if (ss == STORE_OK)
         ss = store_phone_lines_insert(job->s, id, lines, n_lines);
     if (ss == STORE_OK)
         return;
+    char msg[128];
     if (ss == STORE_CONFLICT)
-        snprintf(msg, sizeof msg, "a phone named '%s' already exists", name);
+        snprintf(msg, sizeof msg, "a phone named '%s' already exists", row->name);
     else
         snprintf(msg, sizeof msg, "the phone breaks a database constraint");
-    import_error(job, rec->line, ss == STORE_CONFLICT ? import_columns[COL_NAME] : "", msg);
+    import_error(job, line, ss == STORE_CONFLICT ? import_columns[COL_NAME] : "", msg);
 }
 
 static int import_record(void *ctx, const struct csv_record *rec)

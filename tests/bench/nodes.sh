@@ -7,7 +7,7 @@
 # node_start DB PORT LOG: a node, measured once its warm threads have filled its cache
 node_start() {
     : >"$3"
-    "$UCPROVD" --db "$1" --key-file "$key" --http 127.0.0.1:0 --cnf-http off \
+    "$UCPROVD" --db "$1" --key-file "$key" --http 127.0.0.1:0 --cnf-http off --cache-mb "$CACHE_MB" \
         --tftp "127.0.0.1:$2" --tftp-max-transfers 8000 2>>"$3" &
     PIDS="$PIDS $!"
     LAST=$!

@@ -19,7 +19,7 @@ avg_size() {
 sgn_bench() {
     port=$((BASE_PORT + 40)) cport=$((BASE_PORT + 41))
     start_bg "$UCPROVD" --db "$DB" --http 127.0.0.1:0 --cnf-http "127.0.0.1:$cport" \
-        --tftp "127.0.0.1:$port" --tftp-max-transfers 8000
+        --tftp "127.0.0.1:$port" --tftp-max-transfers 8000 --cache-mb "$CACHE_MB"
     wait_udp "$port"
     # The signed twins, fetched once (and so signed once) over the config port:
     # the load generator compares every byte it gets with them.
