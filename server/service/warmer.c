@@ -215,9 +215,11 @@ static void *warm_helper(void *arg)
     unsigned seen = 0;
     pthread_mutex_lock(&w->lock);
     for (;;) {
-        while (!atomic_load(&w->stopping) && (w->pass == NULL || w->pass_seq == seen))
+        while ((w->pass == NULL || w->pass_seq == seen) && !atomic_load(&w->stopping))
             pthread_cond_wait(&w->pass_cond, &w->lock);
-        if (atomic_load(&w->stopping))
+        /* A pass published before the stop still counts on this thread (the
+         * leader waits for every helper): join it, it ends at once. */
+        if (w->pass == NULL || w->pass_seq == seen)
             break;
         seen = w->pass_seq;
         struct warm_pass *p = w->pass;
