@@ -17,29 +17,31 @@ INTEGRATION_TESTS += tests/integration/security.tap tests/integration/secrets.ta
 	tests/integration/harvest.tap
 
 # The same suites over PostgreSQL (lib.sh: UCPROV_TEST_BACKEND=pg, pg.sh).
-INTEGRATION_TESTS += tests/integration/pg-rest.tap tests/integration/pg-tftp.tap \
-	tests/integration/pg-diag.tap tests/integration/pg-bulk.tap tests/integration/pg-web.tap \
-	tests/integration/pg-authz.tap
+INTEGRATION_TESTS += tests/integration/pg-rest.tap
+PG_TWIN_TESTS = tests/integration/pg-tftp.tap tests/integration/pg-diag.tap \
+	tests/integration/pg-bulk.tap tests/integration/pg-web.tap tests/integration/pg-authz.tap \
+	tests/integration/pg-callctl.tap tests/integration/pg-trust.tap
 # Two nodes over one PostgreSQL database: coherence, shared logins, races, loss.
 INTEGRATION_TESTS += tests/integration/pg-nodes.tap
 # ucprov migrate, backup and restore on PostgreSQL, the forms of --db.
-INTEGRATION_TESTS += tests/integration/pg-ops.tap tests/integration/pg-callctl.tap \
-	tests/integration/pg-trust.tap
+INTEGRATION_TESTS += tests/integration/pg-ops.tap
 
 INTEGRATION_TESTS += tests/integration/trust.tap
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json tests/browser/web.test.mjs
 TESTS += $(INTEGRATION_TESTS)
 dist_noinst_SCRIPTS += $(INTEGRATION_TESTS)
 
-# The load and kill suites (boot storms of thousands of transfers, SIGKILL
-# during imports), on SQLite and PostgreSQL.  `make check SLOW_TESTS=` leaves
-# them out: CI runs them in the plain build only, since under the sanitizers
-# they take minutes and mostly measure the sanitizers.
+# Run once, in CI's plain build (`make check SLOW_TESTS=` leaves them out, as
+# CI's sanitizer build does, to stay inside its time): the load and kill
+# suites (boot storms of thousands of transfers, SIGKILL during imports),
+# which under the sanitizers take minutes and mostly measure the sanitizers,
+# and the PostgreSQL twins of suites whose C paths the sanitizer build runs
+# over SQLite (the driver's own paths stay: pg-rest, pg-nodes, pg-ops).
 LOAD_TESTS = tests/integration/storm.tap tests/integration/crash.tap \
 	tests/integration/pg-storm.tap tests/integration/pg-crash.tap
-SLOW_TESTS = $(LOAD_TESTS)
+SLOW_TESTS = $(LOAD_TESTS) $(PG_TWIN_TESTS)
 TESTS += $(SLOW_TESTS)
-dist_noinst_SCRIPTS += $(LOAD_TESTS)
+dist_noinst_SCRIPTS += $(LOAD_TESTS) $(PG_TWIN_TESTS)
 EXTRA_DIST += tests/integration/lib.sh tests/integration/pg.sh
 
 # A real registrar (kamailio) and user agent (SIPp) against a rendered phone
