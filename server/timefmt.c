@@ -15,6 +15,13 @@ int64_t time_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t time_mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 char *time_rfc3339(int64_t secs, char *buf, size_t len)
 {
     time_t t = (time_t)secs;

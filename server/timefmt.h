@@ -10,6 +10,8 @@
 
 /* Wall-clock time in milliseconds since the epoch. */
 int64_t time_now_ms(void);
+/* A clock that never steps back, in nanoseconds: for intervals and deadlines. */
+int64_t time_mono_ns(void);
 /* "2026-11-27T10:00:00Z" for seconds since the epoch; returns buf. */
 char *time_rfc3339(int64_t secs, char *buf, size_t len);
 /* "2026-11-27T10:00:00.123Z" for milliseconds since the epoch; returns buf. */

@@ -61,7 +61,6 @@ static const enum trust_key_role key_roles[TRUST_ROLES] = {
     [TRUST_ROLE_TFTP] = TRUST_KEY_TFTP,
 };
 
-static int64_t mono_ms(void);
 static int ensure_keys(struct service *sv, struct store *s);
 static void add_marked(void *ctx, const char *trust_store, const void *der, size_t len);
 static struct cache_blob *build_list(const struct trust_set *t, enum itl_kind kind,
@@ -91,13 +90,6 @@ void svc_trust_free(struct service *sv)
     pthread_mutex_destroy(&sv->trust->build);
     free(sv->trust);
     sv->trust = NULL;
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ------------------------------------------------------------------ keys */
@@ -322,7 +314,7 @@ static void swap_in(struct service *sv, struct trust_set *t)
 struct trust_set *svc_trust_current(struct service *sv)
 {
     struct trust_service *ts = sv->trust;
-    int64_t now = mono_ms();
+    int64_t now = time_mono_ns() / 1000000;
     pthread_mutex_lock(&ts->lock);
     struct trust_set *t = ts->set;
     if (t != NULL)
@@ -396,7 +388,7 @@ const struct trust_key *svc_trust_key(const struct trust_set *t, enum trust_role
 /* Makes the next fetch look at the database at once (after our own write). */
 void svc_trust_recheck(struct service *sv)
 {
-    atomic_store(&sv->trust->checked_ms, mono_ms() - TRUST_CHECK_MS);
+    atomic_store(&sv->trust->checked_ms, time_mono_ns() / 1000000 - TRUST_CHECK_MS);
     svc_trust_unref(svc_trust_current(sv));
 }
 

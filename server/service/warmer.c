@@ -18,13 +18,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
 #include "limits.h"
 #include "log.h"
 #include "service/internal.h"
+#include "timefmt.h"
 
 /* One pass over the site, shared by the warm threads. */
 struct warm_pass {
@@ -37,7 +37,7 @@ struct warm_pass {
     atomic_size_t stop_at;    /* cache bytes this pass may fill */
     atomic_bool judged;       /* stop_at was set from the first phone rendered */
     atomic_size_t rendered, signed_now;
-    atomic_llong signing_from_ns;   /* when the first thread began to sign; 0 before */
+    _Atomic int64_t signing_from_ns;   /* when the first thread began to sign; 0 before */
 };
 
 static void collect_phone_name(void *ctx, const char *name);
@@ -46,7 +46,6 @@ static void warm_judge(struct service *sv, struct warm_pass *p, const struct cac
 static void warm_one(struct service *sv, struct warm_pass *p, const char *name, bool sign);
 static void warm_share(struct service *sv, struct warm_pass *p);
 static void warm_lead(struct service *sv, unsigned kick);
-static long long mono_ns(void);
 static void lower_priority(void);
 static void *warm_leader(void *arg);
 static void *warm_helper(void *arg);
@@ -126,7 +125,7 @@ static void warm_share(struct service *sv, struct warm_pass *p)
             return;
         size_t k = i % per_phase;
         if (i == per_phase)   /* taken once: the signing phase begins */
-            atomic_store(&p->signing_from_ns, mono_ns());
+            atomic_store(&p->signing_from_ns, time_mono_ns());
         warm_one(sv, p, k == 0 ? XMLDEFAULT_NAME : p->names[k - 1], i >= per_phase);
     }
 }
@@ -145,7 +144,7 @@ static void warm_lead(struct service *sv, unsigned kick)
     atomic_init(&p.rendered, 0);
     atomic_init(&p.signed_now, 0);
     atomic_init(&p.signing_from_ns, 0);
-    long long t0 = mono_ns();
+    int64_t t0 = time_mono_ns();
     struct warmer *w = &sv->warm;
     pthread_mutex_lock(&w->lock);
     w->pass = &p;
@@ -159,7 +158,7 @@ static void warm_lead(struct service *sv, unsigned kick)
         pthread_cond_wait(&w->idle_cond, &w->lock);
     w->pass = NULL;
     pthread_mutex_unlock(&w->lock);
-    long long t1 = mono_ns(), ts = atomic_load(&p.signing_from_ns);
+    int64_t t1 = time_mono_ns(), ts = atomic_load(&p.signing_from_ns);
     if (ts == 0)
         ts = t1;   /* stopped before it signed */
     size_t rendered = atomic_load(&p.rendered), signed_now = atomic_load(&p.signed_now);
@@ -170,13 +169,6 @@ static void warm_lead(struct service *sv, unsigned kick)
                  "%.3f s in all on %u threads", rendered, (double)(ts - t0) / 1e9, signed_now,
                  (double)(t1 - ts) / 1e9, (double)(t1 - t0) / 1e9, w->threads);
     free(p.names);
-}
-
-static long long mono_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
 static void lower_priority(void)

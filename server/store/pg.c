@@ -26,6 +26,7 @@
 
 #include "log.h"
 #include "store/pg.h"
+#include "timefmt.h"
 
 /* The advisory lock every write transaction takes (and so the migrations). */
 #define WRITE_LOCK_KEY "7567707276"   /* "ucprv" */
@@ -57,20 +58,13 @@ static struct {
     int backoff_ms;
 } link_state = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-static int64_t monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Whether a connection may be tried now: always while the server answers. */
 static bool link_may_try(void)
 {
     if (!atomic_load(&link_state.down))
         return true;
     pthread_mutex_lock(&link_state.lock);
-    bool may = monotonic_ms() >= link_state.retry_at_ms;
+    bool may = time_mono_ns() / 1000000 >= link_state.retry_at_ms;
     pthread_mutex_unlock(&link_state.lock);
     return may;
 }
@@ -86,7 +80,7 @@ static void link_lost(const char *why)
     link_state.backoff_ms = link_state.backoff_ms ? link_state.backoff_ms * 2 : RETRY_FIRST_MS;
     if (link_state.backoff_ms > RETRY_MAX_MS)
         link_state.backoff_ms = RETRY_MAX_MS;
-    link_state.retry_at_ms = monotonic_ms() + link_state.backoff_ms;
+    link_state.retry_at_ms = time_mono_ns() / 1000000 + link_state.backoff_ms;
     pthread_mutex_unlock(&link_state.lock);
 }
 
