@@ -28,9 +28,7 @@
 
 /* One pass over the site, shared by the warm threads. */
 struct warm_pass {
-    char (*names)[16];
-    size_t n, cap;
-    bool failed;              /* the list could not grow: warm what it holds */
+    struct name_list phones;  /* all set: memory ran short, warm what it holds */
     unsigned kick;            /* the kick this pass answers */
     atomic_size_t next;       /* the next index to take: 0 is XMLDefault, n + 1 it again
                                  (the signing phase) */
@@ -40,7 +38,6 @@ struct warm_pass {
     _Atomic int64_t signing_from_ns;   /* when the first thread began to sign; 0 before */
 };
 
-static void collect_phone_name(void *ctx, const char *name);
 static bool warm_interrupted(struct service *sv, unsigned kick);
 static void warm_judge(struct service *sv, struct warm_pass *p, const struct cache_blob *b);
 static void warm_one(struct service *sv, struct warm_pass *p, const char *name, bool sign);
@@ -50,24 +47,6 @@ static void lower_priority(void);
 static void *warm_leader(void *arg);
 static void *warm_helper(void *arg);
 static unsigned warm_threads(void);
-
-static void collect_phone_name(void *ctx, const char *name)
-{
-    struct warm_pass *p = ctx;
-    if (p->failed)
-        return;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 1024;
-        char (*grown)[16] = realloc(p->names, cap * sizeof *grown);
-        if (grown == NULL) {
-            p->failed = true;
-            return;
-        }
-        p->names = grown;
-        p->cap = cap;
-    }
-    snprintf(p->names[p->n++], sizeof p->names[0], "%s", name);
-}
 
 /* A pass is over when the daemon stops, or when a newer eviction asks for a
  * pass of its own (what this one rendered may already be stale). */
@@ -89,7 +68,7 @@ static void warm_judge(struct service *sv, struct warm_pass *p, const struct cac
     /* Each file is kept twice: plain and signed (a header of about 1 kB). */
     size_t per = 2 * b->len + 1024 + UCPROV_WARM_ENTRY_OVERHEAD;
     size_t max = cache_max_bytes(sv->cache);
-    if ((p->n + 1) * per + UCPROV_WARM_HEADROOM < max)
+    if ((p->phones.n + 1) * per + UCPROV_WARM_HEADROOM < max)
         atomic_store(&p->stop_at, max);
 }
 
@@ -115,7 +94,7 @@ static void warm_one(struct service *sv, struct warm_pass *p, const char *name, 
  * phone without our trust list asks for the plain file alone. */
 static void warm_share(struct service *sv, struct warm_pass *p)
 {
-    size_t max = cache_max_bytes(sv->cache), per_phase = p->n + 1;
+    size_t max = cache_max_bytes(sv->cache), per_phase = p->phones.n + 1;
     while (!warm_interrupted(sv, p->kick)) {
         size_t i = atomic_fetch_add(&p->next, 1);
         if (i >= 2 * per_phase)
@@ -126,7 +105,7 @@ static void warm_share(struct service *sv, struct warm_pass *p)
         size_t k = i % per_phase;
         if (i == per_phase)   /* taken once: the signing phase begins */
             atomic_store(&p->signing_from_ns, time_mono_ns());
-        warm_one(sv, p, k == 0 ? XMLDEFAULT_NAME : p->names[k - 1], i >= per_phase);
+        warm_one(sv, p, k == 0 ? XMLDEFAULT_NAME : p->phones.names[k - 1], i >= per_phase);
     }
 }
 
@@ -136,8 +115,8 @@ static void warm_lead(struct service *sv, unsigned kick)
 {
     struct warm_pass p = { .kick = kick };
     struct store *s = svc_conn(sv);
-    if (s == NULL || store_each_phone(s, collect_phone_name, &p) != STORE_OK)
-        p.n = 0;
+    if (s == NULL || store_phone_names(s, &p.phones) != STORE_OK)
+        p.phones.n = 0;
     atomic_init(&p.next, 0);
     atomic_init(&p.stop_at, cache_max_bytes(sv->cache) / 2);
     atomic_init(&p.judged, false);
@@ -168,7 +147,7 @@ static void warm_lead(struct service *sv, unsigned kick)
         log_info("cache warmer: %zu configs rendered in %.3f s, %zu signed in %.3f s, "
                  "%.3f s in all on %u threads", rendered, (double)(ts - t0) / 1e9, signed_now,
                  (double)(t1 - ts) / 1e9, (double)(t1 - t0) / 1e9, w->threads);
-    free(p.names);
+    name_list_free(&p.phones);
 }
 
 static void lower_priority(void)

@@ -129,6 +129,8 @@ struct name_list {
 /* Append the phones whose config depends on (kind, id). */
 enum store_status store_affected_phones(struct store *s, enum entity_kind kind, int64_t id,
                                         struct name_list *out);
+/* Append every phone's name, in name order (all set: memory ran out, the list is short). */
+enum store_status store_phone_names(struct store *s, struct name_list *out);
 void name_list_free(struct name_list *l);
 
 /* --- rendering inputs --- */

@@ -76,6 +76,12 @@ static bool name_list_add(void *ctx, const struct db_row *row)
     return true;
 }
 
+enum store_status store_phone_names(struct store *s, struct name_list *out)
+{
+    static const char sql[] = "SELECT name FROM phones ORDER BY name";
+    return db_run(s, db_prepare(s, sql), DB_NOARGS, name_list_add, out);
+}
+
 void name_list_free(struct name_list *l)
 {
     free(l->names);
