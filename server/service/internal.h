@@ -42,6 +42,8 @@ struct conn {
 };
 
 /* The warm threads of service_warm_start() (warmer.c). */
+#define SESSION_KEY_LEN 32   /* HMAC-SHA256 keys of the web sessions (sessions.c) */
+
 struct warm_pass;
 struct warmer {
     pthread_t tid[UCPROV_WARM_THREADS_MAX];
@@ -87,6 +89,8 @@ struct service {
     unsigned fetch_batches;   /* only the fetch log writer touches it */
     struct trust_service *trust;   /* trust.c (issue 13) */
     unsigned char secret_key[SECRETBOX_KEY_LEN];   /* seals FT_SECRET fields at rest */
+    unsigned char form_key[SESSION_KEY_LEN];       /* sessions.c: from secret_key (HKDF) */
+    unsigned char login_key[SESSION_KEY_LEN];
     char key_path[4096];
 };
 
@@ -203,6 +207,9 @@ void svc_warm_kick(struct service *sv);
 void svc_warm_stop(struct service *sv);
 /* Stop and join whatever warm threads were started. */
 void svc_warm_stop_threads(struct service *sv);
+
+/* sessions.c: derive the web sessions' keys from the site key, once it is loaded. */
+int svc_session_keys(struct service *sv, char *err, size_t errlen);
 
 /* secrets.c: the database files private, the key that seals FT_SECRET fields. */
 /* -1 with the reason when the key file does not open the database's sealed keys. */

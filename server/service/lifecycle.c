@@ -133,7 +133,7 @@ struct service *service_open(const char *db_path, char *err, size_t errlen)
     }
     struct store *s = NULL;
     if (svc_private_files(db_path, err, errlen) != 0 ||
-        svc_load_key(sv, db_path, err, errlen) != 0 ||
+        svc_load_key(sv, db_path, err, errlen) != 0 || svc_session_keys(sv, err, errlen) != 0 ||
         (s = store_open(db_path, err, errlen)) == NULL) {
         service_close(sv);
         return NULL;
@@ -177,6 +177,8 @@ void service_close(struct service *sv)
     svc_cluster_free(sv);
     OPENSSL_cleanse(sv->auth_secret, sizeof sv->auth_secret);
     OPENSSL_cleanse(sv->secret_key, sizeof sv->secret_key);
+    OPENSSL_cleanse(sv->form_key, sizeof sv->form_key);
+    OPENSSL_cleanse(sv->login_key, sizeof sv->login_key);
     cache_free(sv->cache);
     render_templates_free(sv->templates);
     free(sv->db_path);

@@ -38,7 +38,18 @@
 #define LABEL_LOGIN "ucprov web login form token v1"
 #define LABEL_FORM  "ucprov web session form token v1"
 
-static bool site_subkey(const struct service *sv, const char *label, unsigned char key[32]);
+static bool site_subkey(const struct service *sv, const char *label,
+                        unsigned char key[SESSION_KEY_LEN]);
+/* Derived once, when the site key is loaded: every page would otherwise
+ * fetch the KDF again to check the same key. */
+int svc_session_keys(struct service *sv, char *err, size_t errlen)
+{
+    if (site_subkey(sv, LABEL_FORM, sv->form_key) && site_subkey(sv, LABEL_LOGIN, sv->login_key))
+        return 0;
+    snprintf(err, errlen, "cannot derive the web sessions' keys (HKDF)");
+    return -1;
+}
+
 static void to_hex(const unsigned char *raw, size_t n, char *out);
 static bool from_hex(const char *text, unsigned char *raw, size_t n);
 static void sha256_hex(const char *text, char out[TOKEN_LEN + 1]);
@@ -51,7 +62,8 @@ static int login_token_check(struct service *sv, const char *token, time_t now, 
 
 /* ------------------------------------------------------------- the helpers */
 
-static bool site_subkey(const struct service *sv, const char *label, unsigned char key[32])
+static bool site_subkey(const struct service *sv, const char *label,
+                        unsigned char key[SESSION_KEY_LEN])
 {
     EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
     EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
@@ -62,7 +74,7 @@ static bool site_subkey(const struct service *sv, const char *label, unsigned ch
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)label, strlen(label)),
         OSSL_PARAM_construct_end(),
     };
-    bool ok = ctx != NULL && EVP_KDF_derive(ctx, key, 32, params) == 1;
+    bool ok = ctx != NULL && EVP_KDF_derive(ctx, key, SESSION_KEY_LEN, params) == 1;
     EVP_KDF_CTX_free(ctx);
     EVP_KDF_free(kdf);
     return ok;
@@ -98,12 +110,10 @@ static void sha256_hex(const char *text, char out[TOKEN_LEN + 1])
  * under the site's form key, the same on every node. */
 static bool form_token(const struct service *sv, const char *id, char out[TOKEN_LEN + 1])
 {
-    unsigned char key[32], mac[EVP_MAX_MD_SIZE];
+    unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    bool ok = site_subkey(sv, LABEL_FORM, key) &&
-              HMAC(EVP_sha256(), key, sizeof key, (const unsigned char *)id, strlen(id), mac,
-                   &n) != NULL;
-    OPENSSL_cleanse(key, sizeof key);
+    bool ok = HMAC(EVP_sha256(), sv->form_key, sizeof sv->form_key, (const unsigned char *)id,
+                   strlen(id), mac, &n) != NULL;
     if (ok)
         to_hex(mac, 32, out);
     return ok;
@@ -209,11 +219,10 @@ void service_session_end(struct service *sv, const char *id)
 static bool login_mac(const struct service *sv, const unsigned char *msg,
                       unsigned char mac[MAC_LEN])
 {
-    unsigned char key[32], full[EVP_MAX_MD_SIZE];
+    unsigned char full[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    bool ok = site_subkey(sv, LABEL_LOGIN, key) &&
-              HMAC(EVP_sha256(), key, sizeof key, msg, 4 + NONCE_LEN, full, &n) != NULL;
-    OPENSSL_cleanse(key, sizeof key);
+    bool ok = HMAC(EVP_sha256(), sv->login_key, sizeof sv->login_key, msg, 4 + NONCE_LEN, full,
+                   &n) != NULL;
     if (ok)
         memcpy(mac, full, MAC_LEN);
     return ok;
