@@ -277,6 +277,9 @@ size_t svc_trust_diagnose(struct service *sv, struct store *s, int expiry_days,
 struct cache_blob *svc_render_encrypted(struct service *sv, const struct phone_security *ps,
                                         const struct device_view *v, const char *full,
                                         size_t full_len, const char *version_stamp);
+/* signed.c: why a phone's config cannot be encrypted for its certificate
+ * (pem as stored, cert parsed from it or NULL), or NULL when it can. */
+const char *svc_encryption_blocker(const char *pem, const X509 *cert);
 /* signed.c: the warmer signs what it renders; true when it made a signature. */
 bool svc_sign_warm(struct service *sv, struct cache_blob *b);
 

@@ -174,6 +174,17 @@ static struct cache_blob *stub_render(const struct device_view *v, const char *c
     return b;
 }
 
+const char *svc_encryption_blocker(const char *pem, const X509 *cert)
+{
+    if (pem[0] == '\0')
+        return "has no certificate";
+    if (cert == NULL)
+        return "has a certificate that cannot be read";
+    if (!EVP_PKEY_is_a(X509_get0_pubkey(cert), "RSA"))
+        return "has a certificate whose key is not RSA";
+    return NULL;
+}
+
 struct cache_blob *svc_render_encrypted(struct service *sv, const struct phone_security *ps,
                                         const struct device_view *v, const char *full,
                                         size_t full_len, const char *stamp)
@@ -182,10 +193,12 @@ struct cache_blob *svc_render_encrypted(struct service *sv, const struct phone_s
         return NULL;
     X509 *cert = ps->cert_pem[0] ? trust_cert_from_pem(ps->cert_pem) : NULL;
     char hash[33] = "", name[64], err[256];
-    if (cert == NULL || sgn_cert_hash(cert, hash) != 0)
-        log_warn("trust: %s has encrypted config but no usable certificate", v->name);
+    const char *why = svc_encryption_blocker(ps->cert_pem, cert);
+    if (why != NULL || sgn_cert_hash(cert, hash) != 0)
+        log_warn("trust: %s has encrypted config but %s: only the stub is served", v->name,
+                 why ? why : "no certificate hash");
     struct cache_blob *stub = stub_render(v, hash, stamp);
-    struct trust_set *t = cert && stub ? svc_trust_current(sv) : NULL;
+    struct trust_set *t = why == NULL && stub ? svc_trust_current(sv) : NULL;
     if (t != NULL) {
         struct trust_signer signer;
         svc_trust_tftp_signer(t, &signer);

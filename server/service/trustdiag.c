@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "service/internal.h"
@@ -81,26 +80,12 @@ struct encrypted_check {
     size_t *n, max, found;
 };
 
-/* Why the phone's config cannot be encrypted for it, or NULL when it can:
- * the same test the render makes (signed.c), which then serves only the stub. */
-static const char *unusable_certificate(const char *pem)
-{
-    if (pem[0] == '\0')
-        return "has no certificate";
-    X509 *cert = trust_cert_from_pem(pem);
-    const char *why = NULL;
-    if (cert == NULL)
-        why = "has a certificate that cannot be read";
-    else if (!EVP_PKEY_is_a(X509_get0_pubkey(cert), "RSA"))
-        why = "has a certificate whose key is not RSA";
-    X509_free(cert);
-    return why;
-}
-
 static void check_encrypted(void *ctx, const char *name, const char *cert_pem)
 {
     struct encrypted_check *c = ctx;
-    const char *why = unusable_certificate(cert_pem);
+    X509 *cert = cert_pem[0] ? trust_cert_from_pem(cert_pem) : NULL;
+    const char *why = svc_encryption_blocker(cert_pem, cert);   /* as the render decides */
+    X509_free(cert);
     if (why == NULL || c->found++ >= ENCRYPTED_SHOWN)
         return;
     struct diagnostic *d = add(c->items, c->n, c->max, "phone_encrypted_without_certificate",
