@@ -118,25 +118,21 @@ void svc_cluster_announce_site(struct store *s)
 
 /* --------------------------------------------------------------- listening */
 
+/* One payload's names (each at least 2 bytes with its space), evicted as
+ * this node evicts its own writes' (svc_evict_names). */
 static void evict_names(struct service *sv, const char *names)
 {
-    char batch[64][16];
-    size_t n = 0, total = 0;
-    for (const char *p = names; *p;) {
+    char batch[PAYLOAD_MAX / 2][16];
+    size_t n = 0;
+    for (const char *p = names; *p && n < sizeof batch / sizeof batch[0];) {
         size_t len = strcspn(p, " ");
         if (len > 0 && len < sizeof batch[0]) {
             memcpy(batch[n], p, len);
             batch[n++][len] = '\0';
         }
         p += len + (p[len] == ' ');
-        if (n == sizeof batch / sizeof batch[0] || (*p == '\0' && n > 0)) {
-            cache_evict(sv->cache, (const char (*)[16])batch, n);
-            total += n;
-            n = 0;
-        }
     }
-    if (total >= UCPROV_WARM_AFTER_EVICTED)   /* as svc_evict does for this node's writes */
-        svc_warm_kick(sv);
+    svc_evict_names(sv, (const char (*)[16])batch, n);
 }
 
 static void on_payload(void *ctx, const char *payload)

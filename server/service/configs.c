@@ -26,16 +26,23 @@ void svc_evict_all(struct service *sv)
     svc_warm_kick(sv);
 }
 
+void svc_evict_names(struct service *sv, const char (*names)[16], size_t n)
+{
+    if (n == 0)
+        return;
+    cache_evict(sv->cache, names, n);
+    /* A change to many phones (a common profile, a gateway) is warmed again
+     * before their next boot; a phone or two is rendered on its next fetch. */
+    if (n >= UCPROV_WARM_AFTER_EVICTED)
+        svc_warm_kick(sv);
+}
+
 void svc_evict(struct service *sv, struct name_list *affected)
 {
     if (affected->all)
         svc_evict_all(sv);
-    else if (affected->n > 0)
-        cache_evict(sv->cache, (const char (*)[16])affected->names, affected->n);
-    /* A change to many phones (a common profile, a gateway) is warmed again
-     * before their next boot; a phone or two is rendered on its next fetch. */
-    if (!affected->all && affected->n >= UCPROV_WARM_AFTER_EVICTED)
-        svc_warm_kick(sv);
+    else
+        svc_evict_names(sv, (const char (*)[16])affected->names, affected->n);
     name_list_free(affected);
 }
 

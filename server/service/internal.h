@@ -199,6 +199,8 @@ json_t *svc_cert_summary(int64_t id, const char *trust_store, const struct cert_
 struct cache_blob *svc_render_into_cache(struct service *sv, const char *name);
 /* Evict the phones a write affected (all of them when affected->all); frees it. */
 void svc_evict(struct service *sv, struct name_list *affected);
+/* Evict these phones' files; many of them ask the warmer for a pass. */
+void svc_evict_names(struct service *sv, const char (*names)[16], size_t n);
 /* Everything goes, and the warmer fills the cache again. */
 void svc_evict_all(struct service *sv);
 /* warmer.c: ask for a new pass (it signs again what a rotation made stale). */
