@@ -478,11 +478,10 @@ static void out_pool(struct textbuf *o, const struct plan *pl)
 static void out_group_policy(struct textbuf *o, const struct plan *pl, const struct asa_params *p)
 {
     textbuf_printf(o, "!\n! Phones speak only the AnyConnect SSL client protocol, and all their\n"
-                      "! traffic (signalling, voice, TFTP) must go through the tunnel.\n"
-                      "group-policy %s internal\n"
-                      "group-policy %s attributes\n"
-                      " vpn-tunnel-protocol ssl-client\n"
-                      " split-tunnel-policy tunnelall\n", pl->policy, pl->policy);
+                      "! traffic (signalling, voice, TFTP) must go through the tunnel.\n");
+    textbuf_printf(o, "group-policy %s internal\ngroup-policy %s attributes\n", pl->policy,
+                   pl->policy);
+    textbuf_printf(o, " vpn-tunnel-protocol ssl-client\n split-tunnel-policy tunnelall\n");
     if (!p->dtls_test)
         return;
     textbuf_printf(o, "! DTLS test (field failure 3): voice then runs over the TLS tunnel.\n"

@@ -277,6 +277,17 @@ static void find_fields(xmlNodePtr root, const struct node_path *paths, size_t n
         nodes[i] = follow(root, &paths[i]);
 }
 
+/* A fresh copy of a template with its n fields in f, or NULL. */
+static xmlDocPtr start(xmlDocPtr tmpl, const struct node_path *paths, size_t n, xmlNodePtr *f,
+                       struct rendered *out)
+{
+    memset(out, 0, sizeof *out);
+    xmlDocPtr doc = xmlCopyDoc(tmpl, 1);
+    if (doc != NULL)
+        find_fields(xmlDocGetRootElement(doc), paths, n, f);
+    return doc;
+}
+
 static xmlNodePtr add_text_child(xmlNodePtr parent, const char *name, const char *text)
 {
     xmlNodePtr node = xmlNewChild(parent, NULL, BAD_CAST name, NULL);
@@ -494,14 +505,11 @@ static void fill_call_control(const struct render_templates *t, xmlNodePtr *f, x
 int render_device(const struct render_templates *t, const struct device_view *v,
                   struct rendered *out)
 {
-    memset(out, 0, sizeof *out);
-    xmlDocPtr doc = xmlCopyDoc(t->device, 1);
+    xmlNodePtr f[F_COUNT], cc_only[CC_ONLY_MAX], sip[N_OF(sip_fields)];
+    xmlDocPtr doc = start(t->device, t->device_at, F_COUNT, f, out);
     if (doc == NULL)
         return -1;
-    /* Every element found before the first edit moves its siblings. */
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    xmlNodePtr f[F_COUNT], cc_only[CC_ONLY_MAX], sip[N_OF(sip_fields)];
-    find_fields(root, t->device_at, F_COUNT, f);
     if (v->has_call_control)
         find_fields(root, t->sip_at, N_OF(sip_fields), sip);
     else
@@ -538,12 +546,10 @@ int render_device(const struct render_templates *t, const struct device_view *v,
 int render_default(const struct render_templates *t, const struct default_view *v,
                    struct rendered *out)
 {
-    memset(out, 0, sizeof *out);
-    xmlDocPtr doc = xmlCopyDoc(t->fallback, 1);
+    xmlNodePtr f[F_COMMON];
+    xmlDocPtr doc = start(t->fallback, t->fallback_at, F_COMMON, f, out);
     if (doc == NULL)
         return -1;
-    xmlNodePtr f[F_COMMON];
-    find_fields(xmlDocGetRootElement(doc), t->fallback_at, F_COMMON, f);
     put_values(f, cluster_values, N_OF(cluster_values), &v->sys);
 
     xmlNodePtr loads = f[F_LOAD];
@@ -558,10 +564,7 @@ int render_default(const struct render_templates *t, const struct default_view *
         xmlNewProp(node, BAD_CAST "model", BAD_CAST m->model);
         xmlAddPrevSibling(loads, node);
     }
-    if (loads != NULL) {
-        xmlUnlinkNode(loads);
-        xmlFreeNode(loads);
-    }
+    unlink_free(loads);
     return finish(doc, f, out);
 }
 

@@ -43,7 +43,7 @@ static void warm_judge(struct service *sv, struct warm_pass *p, const struct cac
 static void warm_one(struct service *sv, struct warm_pass *p, const char *name, bool sign);
 static void warm_share(struct service *sv, struct warm_pass *p);
 static void warm_lead(struct service *sv, unsigned kick);
-static void lower_priority(void);
+static struct warmer *warm_enter(struct service *sv);
 static void *warm_leader(void *arg);
 static void *warm_helper(void *arg);
 static unsigned warm_threads(void);
@@ -150,19 +150,20 @@ static void warm_lead(struct service *sv, unsigned kick)
     name_list_free(&p.phones);
 }
 
-static void lower_priority(void)
+/* A warm thread's first steps: yield to the front ends (on Linux a nice
+ * value is per thread), then take the warmer's lock. */
+static struct warmer *warm_enter(struct service *sv)
 {
-    /* On Linux a nice value is per thread: the warm threads yield to the front ends. */
     (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), UCPROV_WARM_NICE);
+    pthread_mutex_lock(&sv->warm.lock);
+    return &sv->warm;
 }
 
 static void *warm_leader(void *arg)
 {
     struct service *sv = arg;
-    struct warmer *w = &sv->warm;
-    lower_priority();
+    struct warmer *w = warm_enter(sv);
     unsigned done = 0;
-    pthread_mutex_lock(&w->lock);
     while (!atomic_load(&w->stopping)) {
         unsigned kick = atomic_load(&w->kicks);
         if (kick == done) {
@@ -181,10 +182,8 @@ static void *warm_leader(void *arg)
 static void *warm_helper(void *arg)
 {
     struct service *sv = arg;
-    struct warmer *w = &sv->warm;
-    lower_priority();
+    struct warmer *w = warm_enter(sv);
     unsigned seen = 0;
-    pthread_mutex_lock(&w->lock);
     for (;;) {
         while ((w->pass == NULL || w->pass_seq == seen) && !atomic_load(&w->stopping))
             pthread_cond_wait(&w->pass_cond, &w->lock);

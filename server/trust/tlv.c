@@ -13,32 +13,13 @@
 static int reserve(struct tlv_buf *, size_t);
 static const char *table_name(const char *const *, size_t, unsigned);
 
-/* Header tag names, indexed by tag. */
-static const char *const header_names[] = {
-    [TLV_H_VERSION] = "version", [TLV_H_LENGTH] = "header length",
-    [TLV_H_SIGNER_ID] = "signer id", [TLV_H_SIGNER_NAME] = "signer name",
-    [TLV_H_SERIAL] = "serial number", [TLV_H_CA_NAME] = "CA name",
-    [TLV_H_SIGNATURE_INFO] = "signature info", [TLV_H_DIGEST] = "digest algorithm",
-    [TLV_H_SIGALG_INFO] = "signature algorithm info", [TLV_H_SIGALG] = "signature algorithm",
-    [TLV_H_MODULUS] = "signature modulus", [TLV_H_SIGNATURE] = "signature",
-    [TLV_H_PADDING] = "padding", [TLV_H_FILENAME] = "file name",
-    [TLV_H_TIMESTAMP] = "timestamp", [TLV_H_ENC_INFO] = "encryption info",
-    [TLV_H_IV_INFO] = "IV info", [TLV_H_IV_MODE] = "IV mode", [TLV_H_IV] = "IV",
-    [TLV_H_PAD_COUNT] = "pad count", [TLV_H_KEY_INFO] = "key info",
-    [TLV_H_KEY_MODE] = "key mode", [TLV_H_KEY_SIZE] = "key size",
-    [TLV_H_KEY_ALG] = "key algorithm", [TLV_H_KEY] = "encrypted key",
-    [TLV_H_PLAIN_DIGEST] = "plain digest algorithm", [TLV_H_PLAIN_HASH] = "plain digest",
-    [TLV_H_SIGNER_VERSION] = "signer version",
-};
-
-static const char *const record_names[] = {
-    [TLV_R_LENGTH] = "record length", [TLV_R_DNS_NAME] = "DNS name",
-    [TLV_R_SUBJECT] = "subject name", [TLV_R_ROLE] = "role",
-    [TLV_R_ISSUER] = "issuer name", [TLV_R_SERIAL] = "serial number",
-    [TLV_R_PUBLIC_KEY] = "public key", [TLV_R_SIGNATURE] = "certificate signature",
-    [TLV_R_CERT] = "certificate", [TLV_R_IP_ADDRESS] = "IP address",
-    [TLV_R_CERT_HASH] = "certificate hash", [TLV_R_HASH_ALG] = "hash algorithm",
-};
+/* Tag names, indexed by tag. */
+#define TAG_NAME(id, number, name) [id] = (name),
+#define TAG_SKIP(id, number, name)
+static const char *const header_names[] = { TLV_TAGS(TAG_NAME, TAG_SKIP) };
+static const char *const record_names[] = { TLV_TAGS(TAG_SKIP, TAG_NAME) };
+#undef TAG_NAME
+#undef TAG_SKIP
 
 static const struct {
     enum tlv_role role;

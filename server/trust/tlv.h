@@ -7,22 +7,56 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum tlv_header_tag {
-    TLV_H_VERSION = 1, TLV_H_LENGTH = 2, TLV_H_SIGNER_ID = 3, TLV_H_SIGNER_NAME = 4,
-    TLV_H_SERIAL = 5, TLV_H_CA_NAME = 6, TLV_H_SIGNATURE_INFO = 7, TLV_H_DIGEST = 8,
-    TLV_H_SIGALG_INFO = 9, TLV_H_SIGALG = 10, TLV_H_MODULUS = 11, TLV_H_SIGNATURE = 12,
-    TLV_H_PADDING = 13, TLV_H_FILENAME = 14, TLV_H_TIMESTAMP = 15,
-    TLV_H_ENC_INFO = 16, TLV_H_IV_INFO = 17, TLV_H_IV_MODE = 18, TLV_H_IV = 19,
-    TLV_H_PAD_COUNT = 20, TLV_H_KEY_INFO = 21, TLV_H_KEY_MODE = 22, TLV_H_KEY_SIZE = 23,
-    TLV_H_KEY_ALG = 24, TLV_H_KEY = 25, TLV_H_PLAIN_DIGEST = 26, TLV_H_PLAIN_HASH = 27,
-    TLV_H_SIGNER_VERSION = 28
-};
+/* Each tag once, with its number and its name in a dump: H(...) a header
+ * item's, R(...) a trust-list record's (the two number from 1 apart). */
+#define TLV_TAGS(H, R) \
+    H(TLV_H_VERSION, 1, "version") \
+    H(TLV_H_LENGTH, 2, "header length") \
+    H(TLV_H_SIGNER_ID, 3, "signer id") \
+    H(TLV_H_SIGNER_NAME, 4, "signer name") \
+    H(TLV_H_SERIAL, 5, "serial number") \
+    H(TLV_H_CA_NAME, 6, "CA name") \
+    H(TLV_H_SIGNATURE_INFO, 7, "signature info") \
+    H(TLV_H_DIGEST, 8, "digest algorithm") \
+    H(TLV_H_SIGALG_INFO, 9, "signature algorithm info") \
+    H(TLV_H_SIGALG, 10, "signature algorithm") \
+    H(TLV_H_MODULUS, 11, "signature modulus") \
+    H(TLV_H_SIGNATURE, 12, "signature") \
+    H(TLV_H_PADDING, 13, "padding") \
+    H(TLV_H_FILENAME, 14, "file name") \
+    H(TLV_H_TIMESTAMP, 15, "timestamp") \
+    H(TLV_H_ENC_INFO, 16, "encryption info") \
+    H(TLV_H_IV_INFO, 17, "IV info") \
+    H(TLV_H_IV_MODE, 18, "IV mode") \
+    H(TLV_H_IV, 19, "IV") \
+    H(TLV_H_PAD_COUNT, 20, "pad count") \
+    H(TLV_H_KEY_INFO, 21, "key info") \
+    H(TLV_H_KEY_MODE, 22, "key mode") \
+    H(TLV_H_KEY_SIZE, 23, "key size") \
+    H(TLV_H_KEY_ALG, 24, "key algorithm") \
+    H(TLV_H_KEY, 25, "encrypted key") \
+    H(TLV_H_PLAIN_DIGEST, 26, "plain digest algorithm") \
+    H(TLV_H_PLAIN_HASH, 27, "plain digest") \
+    H(TLV_H_SIGNER_VERSION, 28, "signer version") \
+    R(TLV_R_LENGTH, 1, "record length") \
+    R(TLV_R_DNS_NAME, 2, "DNS name") \
+    R(TLV_R_SUBJECT, 3, "subject name") \
+    R(TLV_R_ROLE, 4, "role") \
+    R(TLV_R_ISSUER, 5, "issuer name") \
+    R(TLV_R_SERIAL, 6, "serial number") \
+    R(TLV_R_PUBLIC_KEY, 7, "public key") \
+    R(TLV_R_SIGNATURE, 8, "certificate signature") \
+    R(TLV_R_CERT, 9, "certificate") \
+    R(TLV_R_IP_ADDRESS, 10, "IP address") \
+    R(TLV_R_CERT_HASH, 11, "certificate hash") \
+    R(TLV_R_HASH_ALG, 12, "hash algorithm")
 
-enum tlv_record_tag {
-    TLV_R_LENGTH = 1, TLV_R_DNS_NAME = 2, TLV_R_SUBJECT = 3, TLV_R_ROLE = 4, TLV_R_ISSUER = 5,
-    TLV_R_SERIAL = 6, TLV_R_PUBLIC_KEY = 7, TLV_R_SIGNATURE = 8, TLV_R_CERT = 9,
-    TLV_R_IP_ADDRESS = 10, TLV_R_CERT_HASH = 11, TLV_R_HASH_ALG = 12
-};
+#define TLV_TAG_ENUM(id, number, name) id = (number),
+#define TLV_TAG_SKIP(id, number, name)
+enum tlv_header_tag { TLV_TAGS(TLV_TAG_ENUM, TLV_TAG_SKIP) };
+enum tlv_record_tag { TLV_TAGS(TLV_TAG_SKIP, TLV_TAG_ENUM) };
+#undef TLV_TAG_ENUM
+#undef TLV_TAG_SKIP
 
 /* The role ("function") of a trust-list record. */
 enum tlv_role {
