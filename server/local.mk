@@ -22,7 +22,7 @@ server_libucprov_a_SOURCES += server/fetchlog.c server/fetchlog.h \
 server_libucprov_a_SOURCES += server/cert.c server/cert.h server/asa.c server/asa.h \
 	server/verify.c server/verify.h
 # Text: a growing buffer, CSV, clock formats, CUCM's time zone and locale names (issue 12).
-server_libucprov_a_SOURCES += server/textbuf.c server/textbuf.h \
+server_libucprov_a_SOURCES += server/textbuf.c server/textbuf.h server/hex.c server/hex.h \
 	server/csvio.c server/csvio.h server/timefmt.c \
 	server/timefmt.h server/timezones.c server/timezones.h server/locales.c server/locales.h
 nodist_server_libucprov_a_SOURCES = server/embedded.c

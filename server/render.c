@@ -15,6 +15,7 @@
 #include <openssl/sha.h>
 
 #include "embedded.h"
+#include "hex.h"
 #include "locales.h"
 #include "render.h"
 #include "render_tables.h"
@@ -316,12 +317,7 @@ static int finish(xmlDocPtr doc, xmlNodePtr *f, struct rendered *out)
 
     unsigned char md[32];
     SHA256(buf, (size_t)len, md);   /* one-shot: no EVP fetch per render */
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < RENDER_STAMP_LEN / 2; i++) {
-        out->version_stamp[i * 2] = hex[md[i] >> 4];
-        out->version_stamp[i * 2 + 1] = hex[md[i] & 15];
-    }
-    out->version_stamp[RENDER_STAMP_LEN] = '\0';
+    hex_encode(md, RENDER_STAMP_LEN / 2, out->version_stamp);
 
     char *mark = strstr((char *)buf, stamp_marker);
     if (mark != NULL &&

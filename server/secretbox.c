@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "hex.h"
 #include "secfile.h"
 #include "secretbox.h"
 
@@ -56,8 +57,7 @@ int secretbox_load_key(const char *path, unsigned char key[SECRETBOX_KEY_LEN], b
         snprintf(err, errlen, "no randomness for the key");
         return -1;
     }
-    for (size_t i = 0; i < SECRETBOX_KEY_LEN; i++)
-        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    hex_encode(key, SECRETBOX_KEY_LEN, hex);
     hex[2 * SECRETBOX_KEY_LEN] = '\n';
     hex[2 * SECRETBOX_KEY_LEN + 1] = '\0';
     /* Two nodes starting at once over one database may both find no key:

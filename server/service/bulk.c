@@ -27,10 +27,7 @@
  * names.  Phone fields not listed keep their defaults on import. */
 enum import_column { COL_NAME, COL_MODEL, COL_DESCRIPTION, COL_PROFILE, COL_COUNT };
 static const char *const import_columns[COL_COUNT] = {
-    [COL_NAME] = "name",
-    [COL_MODEL] = "model",
-    [COL_DESCRIPTION] = "description",
-    [COL_PROFILE] = "common_phone_profile",
+    "name", "model", "description", "common_phone_profile",
 };
 
 /* Names of the file, in file order (the cache evicts them afterwards), with

@@ -24,6 +24,7 @@
 #include <openssl/rand.h>
 
 #include "cache.h"
+#include "hex.h"
 #include "log.h"
 #include "service/internal.h"
 
@@ -46,8 +47,7 @@ void svc_cluster_init(struct service *sv)
     unsigned char id[8];
     if (RAND_bytes(id, sizeof id) != 1)
         memset(id, 0, sizeof id);
-    for (size_t i = 0; i < sizeof id; i++)
-        snprintf(sv->cluster.node + 2 * i, 3, "%02x", id[i]);
+    hex_encode(id, sizeof id, sv->cluster.node);
     pthread_mutex_init(&sv->cluster.lock, NULL);
     pthread_cond_init(&sv->cluster.cond, NULL);
 }

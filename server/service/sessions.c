@@ -25,6 +25,7 @@
 #include <openssl/rand.h>
 
 #include "auth.h"
+#include "hex.h"
 #include "limits.h"
 #include "log.h"
 #include "service/internal.h"
@@ -50,7 +51,6 @@ int svc_session_keys(struct service *sv, char *err, size_t errlen)
     return -1;
 }
 
-static void to_hex(const unsigned char *raw, size_t n, char *out);
 static bool from_hex(const char *text, unsigned char *raw, size_t n);
 static void sha256_hex(const char *text, char out[TOKEN_LEN + 1]);
 static bool form_token(const struct service *sv, const char *id, char out[TOKEN_LEN + 1]);
@@ -80,16 +80,6 @@ static bool site_subkey(const struct service *sv, const char *label,
     return ok;
 }
 
-static void to_hex(const unsigned char *raw, size_t n, char *out)
-{
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hex[raw[i] >> 4];
-        out[2 * i + 1] = hex[raw[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 /* Exactly 2n lowercase hex digits, as this file writes them. */
 static bool from_hex(const char *text, unsigned char *raw, size_t n)
 {
@@ -103,7 +93,7 @@ static void sha256_hex(const char *text, char out[TOKEN_LEN + 1])
 {
     unsigned char digest[32];
     EVP_Digest(text, strlen(text), digest, NULL, EVP_sha256(), NULL);
-    to_hex(digest, sizeof digest, out);
+    hex_encode(digest, sizeof digest, out);
 }
 
 /* The token every form of the session carries: an HMAC of its cookie value
@@ -115,7 +105,7 @@ static bool form_token(const struct service *sv, const char *id, char out[TOKEN_
     bool ok = HMAC(EVP_sha256(), sv->form_key, sizeof sv->form_key, (const unsigned char *)id,
                    strlen(id), mac, &n) != NULL;
     if (ok)
-        to_hex(mac, 32, out);
+        hex_encode(mac, 32, out);
     return ok;
 }
 
@@ -135,7 +125,7 @@ int service_session_start(struct service *sv, const struct actor *who, time_t no
     char id_hash[TOKEN_LEN + 1], hash[AUTH_HASH_TEXT_MAX], stamp[TOKEN_LEN + 1];
     if (s == NULL || RAND_bytes(raw, sizeof raw) != 1)
         return -1;
-    to_hex(raw, sizeof raw, id);
+    hex_encode(raw, sizeof raw, id);
     OPENSSL_cleanse(raw, sizeof raw);
     sha256_hex(id, id_hash);
     if (store_begin_write(s) != STORE_OK)
@@ -239,7 +229,7 @@ int service_login_token_new(struct service *sv, time_t now,
     raw[3] = (unsigned char)t;
     if (RAND_bytes(raw + 4, NONCE_LEN) != 1 || !login_mac(sv, raw, raw + 4 + NONCE_LEN))
         return -1;
-    to_hex(raw, sizeof raw, out);
+    hex_encode(raw, sizeof raw, out);
     return 0;
 }
 
@@ -256,7 +246,7 @@ static int login_token_check(struct service *sv, const char *token, time_t now, 
     if (made > now + 60 || now - made > UCPROV_LOGIN_FORM_TTL_S)
         return 0;   /* (a minute's grace for the clocks of two nodes) */
     char nonce[2 * NONCE_LEN + 1];
-    to_hex(raw + 4, NONCE_LEN, nonce);
+    hex_encode(raw + 4, NONCE_LEN, nonce);
     struct store *s = svc_conn(sv);
     if (s == NULL)
         return -1;

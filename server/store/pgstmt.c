@@ -111,29 +111,37 @@ static char *translate(const char *sql, int *nparams)
     return out;
 }
 
+/* A statement and its parameter arrays are one allocation, widest members
+ * first so that each array is aligned: values, types, prepared, lengths,
+ * formats, nums, then the translated SQL. */
 struct drv_stmt *pg_prepare(struct drv_conn *c, const char *sql, bool keep)
 {
-    struct drv_stmt *st = calloc(1, sizeof *st);
-    if (st == NULL || (st->sql = translate(sql, &st->nparams)) == NULL) {
-        free(st);
+    int nparams;
+    char *text = translate(sql, &nparams);
+    if (text == NULL) {
+        log_error("postgresql prepare: out of memory");
+        return NULL;
+    }
+    size_t n = nparams ? (size_t)nparams : 1, len = strlen(text) + 1;
+    size_t per_param = sizeof(const char *) + 2 * sizeof(Oid) + 2 * sizeof(int) +
+                       sizeof(char[24]);
+    struct drv_stmt *st = calloc(1, sizeof *st + n * per_param + len);
+    if (st == NULL) {
+        free(text);
         log_error("postgresql prepare: out of memory");
         return NULL;
     }
     st->c = c;
     st->keep = keep;
-    size_t n = st->nparams ? (size_t)st->nparams : 1;
-    st->types = calloc(n, sizeof *st->types);
-    st->prepared = calloc(n, sizeof *st->prepared);
-    st->values = calloc(n, sizeof *st->values);
-    st->lengths = calloc(n, sizeof *st->lengths);
-    st->formats = calloc(n, sizeof *st->formats);
-    st->nums = calloc(n, sizeof *st->nums);
-    if (!st->types || !st->prepared || !st->values || !st->lengths || !st->formats ||
-        !st->nums) {
-        pg_finalize(st);
-        log_error("postgresql prepare: out of memory");
-        return NULL;
-    }
+    st->nparams = nparams;
+    st->values = (const char **)(st + 1);
+    st->types = (Oid *)(st->values + n);
+    st->prepared = st->types + n;
+    st->lengths = (int *)(st->prepared + n);
+    st->formats = st->lengths + n;
+    st->nums = (char (*)[24])(st->formats + n);
+    st->sql = memcpy(st->nums + n, text, len);
+    free(text);
     return st;
 }
 
@@ -265,14 +273,7 @@ void pg_finalize(struct drv_stmt *st)
         return;
     PQclear(st->res);
     free(st->blob);
-    free(st->sql);
-    free(st->types);
-    free(st->prepared);
-    free(st->values);
-    free(st->lengths);
-    free(st->formats);
-    free(st->nums);
-    free(st);
+    free(st);   /* its arrays and SQL with it (pg_prepare) */
 }
 
 static bool has_value(struct drv_stmt *st, int col)

@@ -20,6 +20,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "hex.h"
 #include "trust/sgn.h"
 #include "trust/tlv.h"
 
@@ -276,7 +277,6 @@ int sgn_cert_hash(X509 *cert, char out[33])
     OPENSSL_free(der);
     if (!ok || md_len != sizeof md5)
         return -1;
-    for (size_t i = 0; i < sizeof md5; i++)
-        snprintf(out + 2 * i, 3, "%02x", md5[i]);
+    hex_encode(md5, sizeof md5, out);
     return 0;
 }
