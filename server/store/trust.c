@@ -30,18 +30,14 @@ enum store_status store_trust_generation(struct store *s, int64_t *generation)
 
 enum store_status store_trust_state(struct store *s, struct trust_state *out)
 {
-    static const char sql[] =
-        "SELECT generation, recovery_exported_at, ctl_enabled, changed_at "
-        "FROM trust_state WHERE id = 1";
     static const struct db_col cols[] = {
-        COL_NUM(struct trust_state, generation),
-        COL_NUM(struct trust_state, recovery_exported_at),
-        COL_NUM(struct trust_state, ctl_enabled),
-        COL_NUM(struct trust_state, changed_at),
+        COL_NUM(struct trust_state, generation, "generation"),
+        COL_NUM(struct trust_state, recovery_exported_at, "recovery_exported_at"),
+        COL_NUM(struct trust_state, ctl_enabled, "ctl_enabled"),
+        COL_NUM(struct trust_state, changed_at, "changed_at"),
         COL_END,
     };
-    memset(out, 0, sizeof *out);
-    return db_get(s, db_prepare(s, sql), DB_NOARGS, cols, out);
+    return db_select_get(s, cols, "FROM trust_state WHERE id = 1", DB_NOARGS, out, sizeof *out);
 }
 
 enum store_status store_trust_bump(struct store *s, int64_t now_ms)
@@ -155,34 +151,31 @@ enum store_status store_trust_marked_certs(struct store *s,
 enum store_status store_phone_security(struct store *s, const char *name,
                                        struct phone_security *out)
 {
-    static const char sql[] =
-        "SELECT p.id, p.model, m.mic_chain, p.certificate_pem, "
-        "sp.id IS NOT NULL, coalesce(sp.device_security_mode, 1), coalesce(sp.transport, 1), "
-        "coalesce(sp.encrypted_config, 0) FROM phones p "
-        "JOIN phone_models m ON m.name = p.model "
-        "LEFT JOIN phone_security_profiles sp ON sp.id = p.phone_security_profile_id "
-        "WHERE p.name = ?";
     static const struct db_col cols[] = {
-        COL_NUM(struct phone_security, phone_id),
-        COL_TEXT(struct phone_security, model),
-        COL_TEXT(struct phone_security, mic_chain),
-        COL_DUP(struct phone_security, cert_pem),
-        COL_NUM(struct phone_security, sec.has_profile),
-        COL_NUM(struct phone_security, sec.device_security_mode),
-        COL_NUM(struct phone_security, sec.transport),
-        COL_NUM(struct phone_security, sec.encrypted_config),
+        COL_NUM(struct phone_security, phone_id, "p.id"),
+        COL_TEXT(struct phone_security, model, "p.model"),
+        COL_TEXT(struct phone_security, mic_chain, "m.mic_chain"),
+        COL_DUP(struct phone_security, cert_pem, "p.certificate_pem"),
+        COL_NUM(struct phone_security, sec.has_profile, "sp.id IS NOT NULL"),
+        COL_NUM(struct phone_security, sec.device_security_mode,
+                "coalesce(sp.device_security_mode, 1)"),
+        COL_NUM(struct phone_security, sec.transport, "coalesce(sp.transport, 1)"),
+        COL_NUM(struct phone_security, sec.encrypted_config, "coalesce(sp.encrypted_config, 0)"),
         COL_END,
     };
-    memset(out, 0, sizeof *out);
-    return db_get(s, db_prepare(s, sql), DB_ARGS(BIND_TEXT(name)), cols, out);
+    static const char from[] =
+        "FROM phones p JOIN phone_models m ON m.name = p.model "
+        "LEFT JOIN phone_security_profiles sp ON sp.id = p.phone_security_profile_id "
+        "WHERE p.name = ?";
+    return db_select_get(s, cols, from, DB_ARGS(BIND_TEXT(name)), out, sizeof *out);
 }
 
 enum store_status store_phone_security_by_id(struct store *s, int64_t id,
                                              struct phone_security *out, char name[16])
 {
-    static const char sql[] = "SELECT name FROM phones WHERE id = ?";
-    static const struct db_col cols[] = { COL_ITEM_TEXT(16), COL_END };
-    enum store_status ss = db_get(s, db_prepare(s, sql), DB_ARGS(BIND_INT(id)), cols, name);
+    static const struct db_col cols[] = { COL_ITEM_TEXT(16, "name"), COL_END };
+    enum store_status ss = db_select_get(s, cols, "FROM phones WHERE id = ?",
+                                         DB_ARGS(BIND_INT(id)), name, 16);
     return ss == STORE_OK ? store_phone_security(s, name, out) : ss;
 }
 
