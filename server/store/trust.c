@@ -17,7 +17,6 @@ const char *const trust_role_names[TRUST_ROLES] = {
 
 static bool read_key(void *ctx, const struct db_row *row);
 static bool read_marked(void *ctx, const struct db_row *row);
-static bool read_ready(void *ctx, const struct db_row *row);
 static bool read_name(void *ctx, const struct db_row *row);
 
 /* ------------------------------------------------------------ trust state */
@@ -192,39 +191,32 @@ enum store_status store_phone_set_certificate(struct store *s, int64_t id, const
 
 /* ------------------------------------------------------------- readiness */
 
-static bool read_ready(void *ctx, const struct db_row *row)
-{
-    struct rows *r = ctx;
-    struct trust_ready *t = rows_add(r);
-    if (t == NULL)
-        return !r->oom;
-    snprintf(t->name, sizeof t->name, "%s", db_col_text(row, 0));
-    snprintf(t->address, sizeof t->address, "%s", db_col_text(row, 1));
-    t->fetched_current = db_col_int(row, 2) != 0;
-    t->last_trust_fetch_ms = db_col_int(row, 3);
-    return true;
-}
-
 /* By the address each phone last fetched its own file from, as CUCM's ITL
  * status does: the trust list request names no device. */
 enum store_status store_trust_readiness(struct store *s, const char *stamp,
                                         struct trust_ready **out, size_t *n)
 {
-    static const char sql[] =
-        "SELECT a.name, coalesce(a.addr, ''), "
-        "EXISTS (SELECT 1 FROM fetch_log i WHERE i.client_addr = a.addr "
-        "        AND i.version_stamp LIKE 'itl:%' AND i.version_stamp = ?1 AND i.result = 'ok'), "
-        "coalesce((SELECT max(i.at_ms) FROM fetch_log i WHERE i.client_addr = a.addr "
-        "        AND i.version_stamp LIKE 'itl:%' AND i.result = 'ok'), 0) "
+    static const struct db_col cols[] = {
+        COL_TEXT(struct trust_ready, name, "a.name"),
+        COL_TEXT(struct trust_ready, address, "coalesce(a.addr, '')"),
+        COL_NUM(struct trust_ready, fetched_current,
+                "EXISTS (SELECT 1 FROM fetch_log i WHERE i.client_addr = a.addr "
+                "        AND i.version_stamp LIKE 'itl:%' AND i.version_stamp = ?1 "
+                "        AND i.result = 'ok')"),
+        COL_NUM(struct trust_ready, last_trust_fetch_ms,
+                "coalesce((SELECT max(i.at_ms) FROM fetch_log i WHERE i.client_addr = a.addr "
+                "        AND i.version_stamp LIKE 'itl:%' AND i.result = 'ok'), 0)"),
+        COL_END,
+    };
+    static const char from[] =
         "FROM (SELECT p.name, (SELECT f.client_addr FROM fetch_log f WHERE f.device = p.name "
         "      AND f.result = 'ok' ORDER BY f.at_ms DESC LIMIT 1) AS addr FROM phones p) a "
         "ORDER BY a.name";
     struct rows r = ROWS_GROW(struct trust_ready);
-    enum store_status ss = db_run(s, db_prepare(s, sql), DB_ARGS(BIND_TEXT(stamp)), read_ready,
-                                  &r);
-    if (ss != STORE_OK || r.oom) {
+    enum store_status ss = db_select_list(s, cols, from, DB_ARGS(BIND_TEXT(stamp)), &r);
+    if (ss != STORE_OK) {
         free(r.items);
-        return ss != STORE_OK ? ss : STORE_ERROR;
+        return ss;
     }
     *out = r.items;
     *n = r.n;
