@@ -194,30 +194,16 @@ size_t store_model_names(struct store *s, char (*out)[64], size_t max)
     return found.n;
 }
 
-/* mic_chain (4) is read by hand. */
-static const struct db_col model_cols[] = {
-    PM_TEXT(name), PM_NUM(model_id), PM_NUM(vpn_client), PM_NUM(tls12), COL_SKIP("mic_chain"),
-    PM_TEXT(default_load), COL_END,
-};
-
-static bool add_model(void *ctx, const struct db_row *row)
-{
-    struct phone_model *m = rows_add(ctx);
-    if (m == NULL)
-        return false;
-    db_col_read(row, model_cols, m);
-    m->mic_sha256 = strcmp(db_col_text(row, 4), "sha256") == 0;
-    return true;
-}
-
 enum store_status store_model_list(struct store *s, struct phone_model **out, size_t *n)
 {
-    struct rows found = ROWS_GROW(struct phone_model);
-    enum store_status ss = db_run(s, db_select(s, model_cols, "FROM phone_models ORDER BY name"),
-                                  DB_NOARGS, add_model, &found);
-    *out = found.items;
-    *n = found.n;
-    return found.oom ? STORE_ERROR : ss;
+    /* mic_chain is 'sha1' or 'sha256' (the schema checks it). */
+    static const struct db_col cols[] = {
+        PM_TEXT(name), PM_NUM(model_id), PM_NUM(vpn_client), PM_NUM(tls12),
+        COL_NUM(struct phone_model, mic_sha256, "mic_chain = 'sha256'"), PM_TEXT(default_load),
+        COL_END,
+    };
+    return db_select_array(s, cols, "FROM phone_models ORDER BY name", DB_NOARGS,
+                           DB_ARRAY(out, n));
 }
 
 enum store_status store_model_set_load(struct store *s, int model_id, const char *load)
