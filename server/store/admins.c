@@ -127,16 +127,11 @@ int64_t store_tokens_delete_of(struct store *s, int64_t admin_id)
 
 enum store_status store_token_list(struct store *s, struct token_row **out, size_t *n)
 {
-    static const char sql[] =
-        "SELECT t.id, a.name, t.created_at, coalesce(t.expires_at, 0) "
-        "FROM api_tokens t JOIN admins a ON a.id = t.admin_id ORDER BY t.id";
     static const struct db_col cols[] = {
-        COL_NUM(struct token_row, id), COL_TEXT(struct token_row, admin),
-        COL_NUM(struct token_row, created_at), COL_NUM(struct token_row, expires_at), COL_END,
+        COL_NUM(struct token_row, id, "t.id"), COL_TEXT(struct token_row, admin, "a.name"),
+        COL_NUM(struct token_row, created_at, "t.created_at"),
+        COL_NUM(struct token_row, expires_at, "coalesce(t.expires_at, 0)"), COL_END,
     };
-    struct rows r = ROWS_GROW(struct token_row);
-    enum store_status ss = db_list(s, db_prepare(s, sql), DB_NOARGS, cols, &r);
-    *out = r.items;
-    *n = rows_kept(&r);
-    return ss;
+    static const char from[] = "FROM api_tokens t JOIN admins a ON a.id = t.admin_id ORDER BY t.id";
+    return db_select_array(s, cols, from, DB_NOARGS, DB_ARRAY(out, n));
 }

@@ -81,22 +81,15 @@ static enum store_status write_ntp(struct store *s, int64_t group_id, const char
 
 static enum store_status read_lines(struct store *s, int64_t phone_id, struct value *v)
 {
-    static const char sql[] =
-        "SELECT button, directory_number_id, label, display_name FROM phone_lines "
-        "WHERE phone_id = ? ORDER BY button";
     static const struct db_col cols[] = {
-        COL_NUM(struct line_appearance, button),
-        COL_NUM(struct line_appearance, directory_number),
-        COL_TEXT(struct line_appearance, label),
-        COL_TEXT(struct line_appearance, display_name), COL_END,
+        COL_NUM(struct line_appearance, button, "button"),
+        COL_NUM(struct line_appearance, directory_number, "directory_number_id"),
+        COL_TEXT(struct line_appearance, label, "label"),
+        COL_TEXT(struct line_appearance, display_name, "display_name"), COL_END,
     };
-    struct rows found = ROWS_GROW(struct line_appearance);
-    enum store_status ss = db_list(s, db_prepare(s, sql), DB_ARGS(BIND_INT(phone_id)), cols,
-                                   &found);
     free(v->lines);
-    v->lines = found.items;
-    v->n_lines = found.n;
-    return ss;
+    return db_select_array(s, cols, "FROM phone_lines WHERE phone_id = ? ORDER BY button",
+                           DB_ARGS(BIND_INT(phone_id)), DB_ARRAY(&v->lines, &v->n_lines));
 }
 
 static enum store_status write_lines(struct store *s, int64_t phone_id, const struct value *v)
@@ -147,28 +140,29 @@ static bool read_pool(void *ctx, const struct db_row *row)
     return false;
 }
 
+/* A call manager's column of the field's own name. */
+#define CM_NUM(f)  COL_NUM(struct call_manager_view, f, "c." #f)
+#define CM_TEXT(f) COL_TEXT(struct call_manager_view, f, "c." #f)
+
 static enum store_status read_groups(struct store *s, struct pool_row *r)
 {
-    static const char members[] =
-        "SELECT c.name, c.host, c.sip_port, c.secured_sip_port "
+    static const struct db_col member_cols[] = {
+        CM_TEXT(name), CM_TEXT(host), CM_NUM(sip_port), CM_NUM(secured_sip_port), COL_END,
+    };
+    static const char members_from[] =
         "FROM call_manager_group_members m JOIN call_managers c ON c.id = m.call_manager_id "
         "WHERE m.group_id = ? ORDER BY m.position";
-    static const char ntps[] =
-        "SELECT host FROM date_time_group_ntp_servers WHERE group_id = ? ORDER BY position";
-    static const struct db_col member_cols[] = {
-        COL_TEXT(struct call_manager_view, name), COL_TEXT(struct call_manager_view, host),
-        COL_NUM(struct call_manager_view, sip_port),
-        COL_NUM(struct call_manager_view, secured_sip_port), COL_END,
-    };
     static const struct db_col ntp_cols[] = {
-        COL_ITEM_TEXT(sizeof ((struct call_control_view *)0)->ntp_servers[0]), COL_END,
+        COL_ITEM_TEXT(sizeof ((struct call_control_view *)0)->ntp_servers[0], "host"), COL_END,
     };
+    static const char ntps_from[] =
+        "FROM date_time_group_ntp_servers WHERE group_id = ? ORDER BY position";
     struct call_control_view *cc = r->cc;
     struct rows m = ROWS_FIXED(cc->call_managers, VIEW_MAX_CALL_MANAGERS);
     struct rows n = ROWS_FIXED(cc->ntp_servers, VIEW_MAX_NTP_SERVERS);
-    if (db_list(s, db_prepare(s, members), DB_ARGS(BIND_INT(r->cm_group_id)), member_cols,
-                &m) != STORE_OK ||
-        db_list(s, db_prepare(s, ntps), DB_ARGS(BIND_INT(r->dt_group_id)), ntp_cols, &n) !=
+    if (db_select_list(s, member_cols, members_from, DB_ARGS(BIND_INT(r->cm_group_id)), &m) !=
+            STORE_OK ||
+        db_select_list(s, ntp_cols, ntps_from, DB_ARGS(BIND_INT(r->dt_group_id)), &n) !=
             STORE_OK)
         return STORE_ERROR;
     cc->n_call_managers = rows_kept(&m);
@@ -176,24 +170,14 @@ static enum store_status read_groups(struct store *s, struct pool_row *r)
     return STORE_OK;
 }
 
-#define SP_NUM(f)  COL_NUM(struct sip_profile_view, f)
-#define SP_TEXT(f) COL_TEXT(struct sip_profile_view, f)
+/* A profile's column of the field's own name. */
+#define SP_NUM(f)  COL_NUM(struct sip_profile_view, f, #f)
+#define SP_TEXT(f) COL_TEXT(struct sip_profile_view, f, #f)
 
 /* The phone's SIP profile, else the Standard SIP Profile, else the first. */
 static enum store_status read_sip_profile(struct store *s, bool has_id, int64_t id,
                                           struct sip_profile_view *sp)
 {
-    static const char sql[] =
-        "SELECT name, transport, device_security_mode, timer_register_expires, "
-        "timer_register_delta, timer_invite_expires, timer_keepalive_expires, "
-        "timer_subscribe_expires, timer_subscribe_delta, timer_t1, timer_t2, sip_retx, "
-        "sip_invite_retx, max_redirects, remote_party_id, user_info, dtmf_avt_payload, "
-        "enable_vad, start_media_port, stop_media_port, voip_control_port, nat_enabled, "
-        "nat_address, cnf_join_enabled, rfc2543_hold, semi_attended_transfer, "
-        "call_forward_uri, call_pickup_uri, call_pickup_list_uri, call_pickup_group_uri, "
-        "meet_me_service_uri, abbreviated_dial_uri FROM sip_profiles "
-        "ORDER BY CASE WHEN id = ?1 THEN 0 WHEN name = 'Standard SIP Profile' THEN 1 "
-        "ELSE 2 END, id LIMIT 1";
     static const struct db_col cols[] = {
         SP_TEXT(name), SP_NUM(transport), SP_NUM(device_security_mode),
         SP_NUM(timer_register_expires), SP_NUM(timer_register_delta),
@@ -208,35 +192,40 @@ static enum store_status read_sip_profile(struct store *s, bool has_id, int64_t 
         SP_TEXT(call_pickup_group_uri), SP_TEXT(meet_me_service_uri),
         SP_TEXT(abbreviated_dial_uri), COL_END,
     };
-    enum store_status ss = db_get(s, db_prepare(s, sql), DB_ARGS(BIND_OPT_INT(id, has_id)),
-                                  cols, sp);
+    static const char from[] =
+        "FROM sip_profiles ORDER BY CASE WHEN id = ?1 THEN 0 "
+        "WHEN name = 'Standard SIP Profile' THEN 1 ELSE 2 END, id LIMIT 1";
+    enum store_status ss = db_select_get(s, cols, from, DB_ARGS(BIND_OPT_INT(id, has_id)), sp,
+                                         sizeof *sp);
     return ss == STORE_ERROR ? ss : STORE_OK;   /* no profile at all: the view's zeros */
 }
 
-#define LN_NUM(f)  COL_NUM(struct line_view, f)
-#define LN_TEXT(f) COL_TEXT(struct line_view, f)
+#define LN_NUM(f, e)  COL_NUM(struct line_view, f, e)
+#define LN_TEXT(f, e) COL_TEXT(struct line_view, f, e)
 
 /* A line's caller ID is the appearance's, else the number's; its label the
  * appearance's, else the number itself. */
 static enum store_status read_line_views(struct store *s, int64_t phone_id,
                                          struct call_control_view *cc)
 {
-    static const char sql[] =
-        "SELECT l.button, CASE WHEN l.label <> '' THEN l.label ELSE d.pattern END, d.pattern, "
-        "CASE WHEN l.display_name <> '' THEN l.display_name ELSE d.display_name END, "
-        "d.auth_name, d.auth_password, d.voicemail_number, "
-        "(SELECT count(*) FROM phone_lines o WHERE o.directory_number_id = "
-        "l.directory_number_id) > 1, l.max_num_calls, l.busy_trigger "
+    static const struct db_col cols[] = {
+        LN_NUM(button, "l.button"),
+        LN_TEXT(feature_label, "CASE WHEN l.label <> '' THEN l.label ELSE d.pattern END"),
+        LN_TEXT(name, "d.pattern"),
+        LN_TEXT(display_name,
+                "CASE WHEN l.display_name <> '' THEN l.display_name ELSE d.display_name END"),
+        LN_TEXT(auth_name, "d.auth_name"), LN_TEXT(auth_password, "d.auth_password"),
+        LN_TEXT(messages_number, "d.voicemail_number"),
+        LN_NUM(shared, "(SELECT count(*) FROM phone_lines o WHERE o.directory_number_id = "
+                       "l.directory_number_id) > 1"),
+        LN_NUM(max_num_calls, "l.max_num_calls"), LN_NUM(busy_trigger, "l.busy_trigger"),
+        COL_END,
+    };
+    static const char from[] =
         "FROM phone_lines l JOIN directory_numbers d ON d.id = l.directory_number_id "
         "WHERE l.phone_id = ? ORDER BY l.button";
-    static const struct db_col cols[] = {
-        LN_NUM(button), LN_TEXT(feature_label), LN_TEXT(name), LN_TEXT(display_name),
-        LN_TEXT(auth_name), LN_TEXT(auth_password), LN_TEXT(messages_number), LN_NUM(shared),
-        LN_NUM(max_num_calls), LN_NUM(busy_trigger), COL_END,
-    };
     struct rows found = ROWS_FIXED(cc->lines, VIEW_MAX_LINES);
-    enum store_status ss = db_list(s, db_prepare(s, sql), DB_ARGS(BIND_INT(phone_id)), cols,
-                                   &found);
+    enum store_status ss = db_select_list(s, cols, from, DB_ARGS(BIND_INT(phone_id)), &found);
     cc->n_lines = rows_kept(&found);
     return ss;
 }
@@ -267,16 +256,16 @@ enum store_status store_cc_device_view(struct store *s, const struct cc_ids *ids
 
 enum store_status store_phones_cc_shape(struct store *s, bool *pools, int64_t *max_button)
 {
-    static const char sql[] =
-        "SELECT EXISTS (SELECT 1 FROM phones WHERE device_pool_id IS NOT NULL), "
-        "coalesce((SELECT max(button) FROM phone_lines), 0)";
     struct shape {
         int64_t pools, max_button;
-    } got = { 0, 0 };
+    } got;
     static const struct db_col cols[] = {
-        COL_NUM(struct shape, pools), COL_NUM(struct shape, max_button), COL_END,
+        COL_NUM(struct shape, pools,
+                "EXISTS (SELECT 1 FROM phones WHERE device_pool_id IS NOT NULL)"),
+        COL_NUM(struct shape, max_button, "coalesce((SELECT max(button) FROM phone_lines), 0)"),
+        COL_END,
     };
-    enum store_status ss = db_get(s, db_prepare(s, sql), DB_NOARGS, cols, &got);
+    enum store_status ss = db_select_get(s, cols, "", DB_NOARGS, &got, sizeof got);
     *pools = got.pools != 0;
     *max_button = got.max_button;
     return ss;

@@ -8,32 +8,29 @@
 
 #include "store/internal.h"
 
-#define CERT_COLUMNS "id, store, common_name, subject, subject_alt_names, issuer, issuer_cn, " \
-    "serial, not_before, not_after, self_signed, key_type, key_bits, cert_hash, " \
-    "sha256_fingerprint, der, created_at"
+#define CERT_NUM(f, e)  COL_NUM(struct cert_row, f, e)
+#define CERT_TEXT(f, e) COL_TEXT(struct cert_row, f, e)
+#define CERT_DUP(f, e)  COL_DUP(struct cert_row, f, e)
 
-#define CERT_COL(kind, f) { kind, offsetof(struct cert_row, f), \
-                            sizeof ((struct cert_row *)0)->f }
-
-/* CERT_COLUMNS into a cert_row; the names (4) and DER (15) are read by hand. */
+/* A certificate's row into a cert_row; the names (4) and DER (15) are read by hand. */
 static const struct db_col cert_cols[] = {
-    CERT_COL(DBC_NUM, id),
-    CERT_COL(DBC_TEXT, trust_store),
-    { DBC_DUP, offsetof(struct cert_row, info.common_name), 0 },
-    { DBC_DUP, offsetof(struct cert_row, info.subject), 0 },
-    COL_SKIP,
-    { DBC_DUP, offsetof(struct cert_row, info.issuer), 0 },
-    { DBC_DUP, offsetof(struct cert_row, info.issuer_cn), 0 },
-    { DBC_DUP, offsetof(struct cert_row, info.serial), 0 },
-    CERT_COL(DBC_NUM, info.not_before),
-    CERT_COL(DBC_NUM, info.not_after),
-    CERT_COL(DBC_NUM, info.self_signed),
-    CERT_COL(DBC_TEXT, info.key_type),
-    CERT_COL(DBC_NUM, info.key_bits),
-    CERT_COL(DBC_TEXT, info.cert_hash),
-    CERT_COL(DBC_TEXT, info.sha256_fingerprint),
-    COL_SKIP,
-    CERT_COL(DBC_NUM, created_at),
+    CERT_NUM(id, "id"),
+    CERT_TEXT(trust_store, "store"),
+    CERT_DUP(info.common_name, "common_name"),
+    CERT_DUP(info.subject, "subject"),
+    COL_SKIP("subject_alt_names"),
+    CERT_DUP(info.issuer, "issuer"),
+    CERT_DUP(info.issuer_cn, "issuer_cn"),
+    CERT_DUP(info.serial, "serial"),
+    CERT_NUM(info.not_before, "not_before"),
+    CERT_NUM(info.not_after, "not_after"),
+    CERT_NUM(info.self_signed, "self_signed"),
+    CERT_TEXT(info.key_type, "key_type"),
+    CERT_NUM(info.key_bits, "key_bits"),
+    CERT_TEXT(info.cert_hash, "cert_hash"),
+    CERT_TEXT(info.sha256_fingerprint, "sha256_fingerprint"),
+    COL_SKIP("der"),
+    CERT_NUM(created_at, "created_at"),
     COL_END,
 };
 
@@ -125,11 +122,10 @@ enum store_status store_cert_insert(struct store *s, const char *trust_store,
 
 enum store_status store_cert_get(struct store *s, int64_t id, struct cert_row *out)
 {
-    static const char sql[] = "SELECT " CERT_COLUMNS " FROM certificates WHERE id = ?";
     struct rows found = ROWS_FIXED(out, 1);
     memset(out, 0, sizeof *out);
-    enum store_status ss = db_run(s, db_prepare(s, sql), DB_ARGS(BIND_INT(id)), read_cert_row,
-                                  &found);
+    enum store_status ss = db_run(s, db_select(s, cert_cols, "FROM certificates WHERE id = ?"),
+                                  DB_ARGS(BIND_INT(id)), read_cert_row, &found);
     return ss == STORE_OK && found.n == 0 ? STORE_NOT_FOUND : ss;
 }
 
@@ -151,13 +147,15 @@ enum store_status store_cert_list(struct store *s, const struct list_query *q,
                                   int64_t *total)
 {
     char csql[SQL_MAX] = "SELECT count(*) FROM certificates";
-    char sql[SQL_MAX] = "SELECT " CERT_COLUMNS " FROM certificates";
+    char sql[SQL_MAX];
     struct db_value args[4];
     char *owned;
     struct rows found = ROWS_GROW(struct cert_row);
     size_t nargs = cert_filter(csql, q, trust_store, args, &owned);
     enum store_status ss = db_int(s, db_prepare_once(s, csql), args, nargs, total);
     free(owned);
+    if (ss == STORE_OK && !sql_select(sql, cert_cols, "FROM certificates"))
+        ss = STORE_ERROR;
     if (ss == STORE_OK) {
         nargs = cert_filter(sql, q, trust_store, args, &owned);
         sql_append(sql, " ORDER BY common_name, id LIMIT ? OFFSET ?");
@@ -203,9 +201,9 @@ int64_t store_gateways_cert_count(struct store *s, const int64_t *gateway_ids, s
 
 size_t store_groups_of_gateway(struct store *s, int64_t gateway_id, int64_t *out, size_t max)
 {
-    static const char sql[] = "SELECT group_id FROM vpn_group_gateways WHERE gateway_id = ?";
-    static const struct db_col cols[] = { COL_ITEM_NUM(int64_t), COL_END };
+    static const struct db_col cols[] = { COL_ITEM_NUM(int64_t, "group_id"), COL_END };
     struct rows found = ROWS_FIXED(out, max);
-    db_list(s, db_prepare(s, sql), DB_ARGS(BIND_INT(gateway_id)), cols, &found);
+    db_select_list(s, cols, "FROM vpn_group_gateways WHERE gateway_id = ?",
+                   DB_ARGS(BIND_INT(gateway_id)), &found);
     return rows_kept(&found);
 }

@@ -17,7 +17,10 @@
 #define STMT_CACHE_SIZE 128
 
 struct db_stmt {
-    const char *sql;   /* cache key: the address of a constant string; NULL for a one-off */
+    /* Cache key: a constant string's address (db_prepare's SQL, db_select's
+     * from) and db_select's column map; key NULL for a one-off. */
+    const char *key;
+    const struct db_col *cols;
     bool held;         /* run many times, then db_finalize_held */
     struct drv_stmt *h;
 };
@@ -55,6 +58,7 @@ static const char *const restore_tables[] = { "phones", "common_phone_profiles",
 static int migration_number(const char *name, const char *ext);
 static const struct embedded_file *migration(int number, const char *ext);
 static void stmt_release(struct store *s, struct db_stmt *st);
+static bool sql_put(char *sql, size_t *len, const char *a, const char *b);
 
 /* -------------------------------------------------------------- connection */
 
@@ -323,21 +327,52 @@ int store_restore(struct store *s, const char *path, char *err, size_t errlen)
 
 /* -------------------------------------------------------------- statements */
 
-struct db_stmt *db_prepare(struct store *s, const char *sql)
+/* The cache's slot for (key, cols): the statement's, or the empty one it
+ * would take; NULL when the cache is full.  Both pointers make the key: one
+ * map may go with two FROM clauses, and a compiler may merge two equal
+ * string literals into one. */
+static struct db_stmt *cache_slot(struct store *s, const char *key, const struct db_col *cols)
 {
-    size_t h = ((uintptr_t)sql >> 4) % STMT_CACHE_SIZE;
+    size_t h = (((uintptr_t)key >> 4) + ((uintptr_t)cols >> 4) * 31) % STMT_CACHE_SIZE;
     for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
         struct db_stmt *slot = &s->cache[(h + i) % STMT_CACHE_SIZE];
-        if (slot->sql == sql)
+        if (slot->key == NULL || (slot->key == key && slot->cols == cols))
             return slot;
-        if (slot->sql == NULL) {
-            if ((slot->h = s->drv->prepare(s->conn, sql, true)) == NULL)
-                return NULL;
-            slot->sql = sql;
-            return slot;
-        }
     }
-    return db_prepare_once(s, sql);
+    return NULL;
+}
+
+/* An empty slot given sql's statement (the driver keeps its own copy of sql). */
+static struct db_stmt *cache_fill(struct store *s, struct db_stmt *slot, const char *key,
+                                  const struct db_col *cols, const char *sql)
+{
+    if ((slot->h = s->drv->prepare(s->conn, sql, true)) == NULL)
+        return NULL;
+    slot->key = key;
+    slot->cols = cols;
+    return slot;
+}
+
+struct db_stmt *db_prepare(struct store *s, const char *sql)
+{
+    struct db_stmt *slot = cache_slot(s, sql, NULL);
+    if (slot == NULL)
+        return db_prepare_once(s, sql);
+    return slot->key != NULL ? slot : cache_fill(s, slot, sql, NULL, sql);
+}
+
+/* The text is made once per connection, at the statement's first use. */
+struct db_stmt *db_select(struct store *s, const struct db_col *cols, const char *from)
+{
+    struct db_stmt *slot = cache_slot(s, from, cols);
+    if (slot != NULL && slot->key != NULL)
+        return slot;
+    char sql[SQL_MAX];
+    if (!sql_select(sql, cols, from)) {
+        log_error("cannot write the SELECT list for \"%.60s\"", from);
+        return NULL;
+    }
+    return slot != NULL ? cache_fill(s, slot, from, cols, sql) : db_prepare_once(s, sql);
 }
 
 struct db_stmt *db_prepare_once(struct store *s, const char *sql)
@@ -374,7 +409,7 @@ void db_finalize_held(struct store *s, struct db_stmt *st)
  * of the bound values); a one-off is finalized. */
 static void stmt_release(struct store *s, struct db_stmt *st)
 {
-    if (st->sql != NULL || st->held) {
+    if (st->key != NULL || st->held) {
         s->drv->reset(st->h);
         return;
     }
@@ -443,7 +478,7 @@ enum store_status db_get(struct store *s, struct db_stmt *st, const struct db_va
 enum store_status db_int(struct store *s, struct db_stmt *st, const struct db_value *args,
                          size_t nargs, int64_t *v)
 {
-    static const struct db_col first[] = { COL_ITEM_NUM(int64_t), COL_END };
+    static const struct db_col first[] = { COL_ITEM_NUM(int64_t, NULL), COL_END };
     return db_get(s, st, args, nargs, first, v);
 }
 
@@ -473,6 +508,32 @@ enum store_status db_list(struct store *s, struct db_stmt *st, const struct db_v
     struct list_rows l = { cols, out };
     enum store_status ss = db_run(s, st, args, nargs, read_into_rows, &l);
     return ss == STORE_OK && out->oom ? STORE_ERROR : ss;
+}
+
+enum store_status db_select_get(struct store *s, const struct db_col *cols, const char *from,
+                                const struct db_value *args, size_t nargs, void *dst,
+                                size_t size)
+{
+    memset(dst, 0, size);
+    return db_get(s, db_select(s, cols, from), args, nargs, cols, dst);
+}
+
+enum store_status db_select_list(struct store *s, const struct db_col *cols, const char *from,
+                                 const struct db_value *args, size_t nargs, struct rows *out)
+{
+    return db_list(s, db_select(s, cols, from), args, nargs, cols, out);
+}
+
+enum store_status db_select_array(struct store *s, const struct db_col *cols, const char *from,
+                                  const struct db_value *args, size_t nargs, size_t size,
+                                  void *items, size_t *n)
+{
+    struct rows found = { .size = size };
+    enum store_status ss = db_select_list(s, cols, from, args, nargs, &found);
+    /* items is a T **: its pointer is written as bytes, whatever T is. */
+    memcpy(items, &found.items, sizeof found.items);
+    *n = found.n;
+    return ss;
 }
 
 /* ---------------------------------------------------------------- columns */
@@ -590,4 +651,24 @@ void sql_append(char *buf, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf + n, SQL_MAX - n, fmt, ap);
     va_end(ap);
+}
+
+/* a then b at sql + *len; false when they would not fit. */
+static bool sql_put(char *sql, size_t *len, const char *a, const char *b)
+{
+    int n = snprintf(sql + *len, SQL_MAX - *len, "%s%s", a, b);
+    if (n < 0 || (size_t)n >= SQL_MAX - *len)
+        return false;
+    *len += (size_t)n;
+    return true;
+}
+
+/* A statement cut short might still be SQL that means something else: it fails instead. */
+bool sql_select(char *sql, const struct db_col *cols, const char *from)
+{
+    size_t len = 0;
+    for (size_t i = 0; cols[i].kind != DBC_END; i++)
+        if (cols[i].expr == NULL || !sql_put(sql, &len, i ? ", " : "SELECT ", cols[i].expr))
+            return false;
+    return len > 0 && sql_put(sql, &len, " ", from);
 }

@@ -2,7 +2,9 @@
  *
  * Every query runs through db_run: prepare (cached for constant SQL), bind,
  * step each row to a callback, reset.  The wrappers below give it the usual
- * shapes: a command, one row into a struct, rows into an array. */
+ * shapes: a command, one row into a struct, rows into an array.  A query read
+ * through a column map names its columns once, in the map: db_select writes
+ * the SELECT list from it. */
 #ifndef UCPROV_STORE_INTERNAL_H
 #define UCPROV_STORE_INTERNAL_H
 
@@ -24,7 +26,7 @@
     sizeof (const struct db_value[]){ __VA_ARGS__ } / sizeof (struct db_value)
 #define DB_NOARGS NULL, 0
 
-/* --- columns: where column i of a row goes in a struct --- */
+/* --- columns: where column i of a row goes in a struct, and the SQL that reads it --- */
 enum db_col_kind {
     DBC_END,
     DBC_SKIP,          /* read by the caller */
@@ -37,17 +39,20 @@ enum db_col_kind {
 struct db_col {
     enum db_col_kind kind;
     size_t off, len;
+    /* The column's SQL expression ("p.name", "coalesce(sp.transport, 1)"),
+     * db_select's SELECT list; NULL in a map that reads SQL written by hand. */
+    const char *expr;
 };
 
-#define COL_NUM(T, f)         { DBC_NUM, offsetof(T, f), sizeof ((T *)0)->f }
-#define COL_TEXT(T, f)        { DBC_TEXT, offsetof(T, f), sizeof ((T *)0)->f }
-#define COL_DUP(T, f)         { DBC_DUP, offsetof(T, f), 0 }
-#define COL_DUP_OR_NULL(T, f) { DBC_DUP_OR_NULL, offsetof(T, f), 0 }
-#define COL_SKIP              { DBC_SKIP, 0, 0 }
-#define COL_END               { DBC_END, 0, 0 }
+#define COL_NUM(T, f, e)         { DBC_NUM, offsetof(T, f), sizeof ((T *)0)->f, (e) }
+#define COL_TEXT(T, f, e)        { DBC_TEXT, offsetof(T, f), sizeof ((T *)0)->f, (e) }
+#define COL_DUP(T, f, e)         { DBC_DUP, offsetof(T, f), 0, (e) }
+#define COL_DUP_OR_NULL(T, f, e) { DBC_DUP_OR_NULL, offsetof(T, f), 0, (e) }
+#define COL_SKIP(e)              { DBC_SKIP, 0, 0, (e) }
+#define COL_END                  { DBC_END, 0, 0, NULL }
 /* An array of bare items (int64_t ids, char[64] names). */
-#define COL_ITEM_NUM(T)       { DBC_NUM, 0, sizeof(T) }
-#define COL_ITEM_TEXT(n)      { DBC_TEXT, 0, (n) }
+#define COL_ITEM_NUM(T, e)       { DBC_NUM, 0, sizeof(T), (e) }
+#define COL_ITEM_TEXT(n, e)      { DBC_TEXT, 0, (n), (e) }
 
 /* --- rows collected into an array --- */
 struct rows {
@@ -72,6 +77,11 @@ struct db_row;
 
 /* sql must be a constant string: its statement is cached by address. */
 struct db_stmt *db_prepare(struct store *s, const char *sql);
+/* "SELECT <each column's expr>, ... <from>", from being the rest of the
+ * statement ("FROM ... WHERE ... ORDER BY ..." with its ? parameters).  Both
+ * must be constant: the statement is cached by the two addresses.  NULL
+ * (logged) when a column has no expr or the text would pass SQL_MAX. */
+struct db_stmt *db_select(struct store *s, const struct db_col *cols, const char *from);
 /* SQL assembled at run time: a statement finalized after its run. */
 struct db_stmt *db_prepare_once(struct store *s, const char *sql);
 /* SQL assembled at run time and run many times (a table copied row by row):
@@ -105,6 +115,23 @@ enum store_status db_int(struct store *s, struct db_stmt *st, const struct db_va
 enum store_status db_list(struct store *s, struct db_stmt *st, const struct db_value *args,
                           size_t nargs, const struct db_col *cols, struct rows *out);
 
+/* --- the same shapes over db_select(s, cols, from): a map and its FROM are the query --- */
+/* The first row read into dst, zeroed first (size bytes); STORE_NOT_FOUND when
+ * there is none. */
+enum store_status db_select_get(struct store *s, const struct db_col *cols, const char *from,
+                                const struct db_value *args, size_t nargs, void *dst,
+                                size_t size);
+/* Every row appended to out (db_list). */
+enum store_status db_select_list(struct store *s, const struct db_col *cols, const char *from,
+                                 const struct db_value *args, size_t nargs, struct rows *out);
+/* Every row in a new array of items of size bytes, handed over in *items and
+ * *n also on failure (the caller frees them).  DB_ARRAY(out, n) passes the
+ * three for a T **out. */
+enum store_status db_select_array(struct store *s, const struct db_col *cols, const char *from,
+                                  const struct db_value *args, size_t nargs, size_t size,
+                                  void *items, size_t *n);
+#define DB_ARRAY(items, n) sizeof **(items), (items), (n)
+
 /* Columns of the row a callback sees, from 0; text is "" for NULL. */
 int64_t db_col_int(const struct db_row *r, int col);
 const char *db_col_text(const struct db_row *r, int col);
@@ -128,6 +155,9 @@ enum store_status db_end_read(struct store *s, bool own);
 
 /* --- SQL text assembled from constant tables (never from user data) --- */
 void sql_append(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* db_select's text into sql (SQL_MAX bytes); false when a column has no expr or
+ * the text would not fit. */
+bool sql_select(char *sql, const struct db_col *cols, const char *from);
 
 /* records.c: a list query's name filter on column, appended to sql as a WHERE
  * clause with its one parameter in *arg; *owned is what to free after the run.

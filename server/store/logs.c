@@ -6,6 +6,12 @@
 
 #include "store/internal.h"
 
+/* Columns of their fields' own names. */
+#define FR_NUM(f)  COL_NUM(struct fetch_record, f, #f)
+#define FR_TEXT(f) COL_TEXT(struct fetch_record, f, #f)
+#define AU_NUM(f)  COL_NUM(struct audit_entry, f, #f)
+#define AU_TEXT(f) COL_TEXT(struct audit_entry, f, #f)
+
 /* ---------------------------------------------------------------- fetch log */
 
 enum store_status store_fetch_log_append(struct store *s, const struct fetch_record *recs,
@@ -31,24 +37,17 @@ enum store_status store_fetch_log_append(struct store *s, const struct fetch_rec
 enum store_status store_fetch_log_query(struct store *s, const char *device, int64_t since_ms,
                                         int64_t limit, struct fetch_record **out, size_t *n)
 {
-    static const char sql[] =
-        "SELECT at_ms, client_addr, client_port, filename, device, protocol, bytes, result, "
-        "version_stamp, duration_us FROM fetch_log "
-        "WHERE (?1 = '' OR device = ?1) AND at_ms >= ?2 ORDER BY at_ms DESC, id DESC LIMIT ?3";
     static const struct db_col cols[] = {
-        COL_NUM(struct fetch_record, at_ms), COL_TEXT(struct fetch_record, client),
-        COL_NUM(struct fetch_record, client_port), COL_TEXT(struct fetch_record, filename),
-        COL_TEXT(struct fetch_record, device), COL_TEXT(struct fetch_record, protocol),
-        COL_NUM(struct fetch_record, bytes), COL_TEXT(struct fetch_record, result),
-        COL_TEXT(struct fetch_record, version_stamp), COL_NUM(struct fetch_record, duration_us),
-        COL_END,
+        FR_NUM(at_ms), COL_TEXT(struct fetch_record, client, "client_addr"), FR_NUM(client_port),
+        FR_TEXT(filename), FR_TEXT(device), FR_TEXT(protocol), FR_NUM(bytes), FR_TEXT(result),
+        FR_TEXT(version_stamp), FR_NUM(duration_us), COL_END,
     };
-    struct rows found = ROWS_GROW(struct fetch_record);
-    enum store_status ss = db_list(s, db_prepare(s, sql), DB_ARGS(
-        BIND_TEXT(device ? device : ""), BIND_INT(since_ms), BIND_INT(limit)), cols, &found);
-    *out = found.items;
-    *n = found.n;
-    return ss;
+    static const char from[] =
+        "FROM fetch_log WHERE (?1 = '' OR device = ?1) AND at_ms >= ?2 "
+        "ORDER BY at_ms DESC, id DESC LIMIT ?3";
+    return db_select_array(s, cols, from, DB_ARGS(BIND_TEXT(device ? device : ""),
+                                                  BIND_INT(since_ms), BIND_INT(limit)),
+                           DB_ARRAY(out, n));
 }
 
 enum store_status store_fetch_log_prune(struct store *s, int64_t keep)
@@ -75,24 +74,18 @@ enum store_status store_audit_query(struct store *s, const char *collection, int
                                     int64_t since_ms, int64_t limit, struct audit_entry **out,
                                     size_t *n)
 {
-    static const char sql[] =
-        "SELECT at_ms, actor, action, collection, object_id, object_name, before, after "
+    static const struct db_col cols[] = {
+        AU_NUM(at_ms), AU_TEXT(actor), AU_TEXT(action), AU_TEXT(collection), AU_NUM(object_id),
+        AU_TEXT(object_name), COL_DUP_OR_NULL(struct audit_entry, before, "before"),
+        COL_DUP_OR_NULL(struct audit_entry, after, "after"), COL_END,
+    };
+    static const char from[] =
         "FROM audit_log WHERE (?1 = '' OR collection = ?1) AND (?2 = 0 OR object_id = ?2) "
         "AND at_ms >= ?3 ORDER BY at_ms DESC, id DESC LIMIT ?4";
-    static const struct db_col cols[] = {
-        COL_NUM(struct audit_entry, at_ms), COL_TEXT(struct audit_entry, actor),
-        COL_TEXT(struct audit_entry, action), COL_TEXT(struct audit_entry, collection),
-        COL_NUM(struct audit_entry, object_id), COL_TEXT(struct audit_entry, object_name),
-        COL_DUP_OR_NULL(struct audit_entry, before), COL_DUP_OR_NULL(struct audit_entry, after),
-        COL_END,
-    };
-    struct rows found = ROWS_GROW(struct audit_entry);
-    enum store_status ss = db_list(s, db_prepare(s, sql), DB_ARGS(
-        BIND_TEXT(collection ? collection : ""), BIND_INT(object_id), BIND_INT(since_ms),
-        BIND_INT(limit)), cols, &found);
-    *out = found.items;
-    *n = found.n;
-    return ss;
+    return db_select_array(s, cols, from, DB_ARGS(BIND_TEXT(collection ? collection : ""),
+                                                  BIND_INT(object_id), BIND_INT(since_ms),
+                                                  BIND_INT(limit)),
+                           DB_ARRAY(out, n));
 }
 
 void audit_entries_free(struct audit_entry *e, size_t n)

@@ -175,6 +175,10 @@ enum store_status store_each_phone_row(struct store *s,
 
 /* ---------------------------------------------------------- model catalogue */
 
+/* Columns of their fields' own names. */
+#define PM_NUM(f)  COL_NUM(struct phone_model, f, #f)
+#define PM_TEXT(f) COL_TEXT(struct phone_model, f, #f)
+
 bool store_model_exists(struct store *s, const char *model)
 {
     static const char sql[] = "SELECT 1 FROM phone_models WHERE name = ?";
@@ -184,38 +188,22 @@ bool store_model_exists(struct store *s, const char *model)
 
 size_t store_model_names(struct store *s, char (*out)[64], size_t max)
 {
-    static const char sql[] = "SELECT name FROM phone_models ORDER BY name";
-    static const struct db_col cols[] = { COL_ITEM_TEXT(64), COL_END };
+    static const struct db_col cols[] = { COL_ITEM_TEXT(64, "name"), COL_END };
     struct rows found = ROWS_FIXED(out, max);
-    db_list(s, db_prepare(s, sql), DB_NOARGS, cols, &found);
+    db_select_list(s, cols, "FROM phone_models ORDER BY name", DB_NOARGS, &found);
     return found.n;
-}
-
-static bool add_model(void *ctx, const struct db_row *row)
-{
-    static const struct db_col cols[] = {
-        COL_TEXT(struct phone_model, name), COL_NUM(struct phone_model, model_id),
-        COL_NUM(struct phone_model, vpn_client), COL_NUM(struct phone_model, tls12),
-        COL_SKIP, COL_TEXT(struct phone_model, default_load), COL_END,
-    };
-    struct phone_model *m = rows_add(ctx);
-    if (m == NULL)
-        return false;
-    db_col_read(row, cols, m);
-    m->mic_sha256 = strcmp(db_col_text(row, 4), "sha256") == 0;
-    return true;
 }
 
 enum store_status store_model_list(struct store *s, struct phone_model **out, size_t *n)
 {
-    static const char sql[] =
-        "SELECT name, model_id, vpn_client, tls12, mic_chain, default_load FROM phone_models "
-        "ORDER BY name";
-    struct rows found = ROWS_GROW(struct phone_model);
-    enum store_status ss = db_run(s, db_prepare(s, sql), DB_NOARGS, add_model, &found);
-    *out = found.items;
-    *n = found.n;
-    return found.oom ? STORE_ERROR : ss;
+    /* mic_chain is 'sha1' or 'sha256' (the schema checks it). */
+    static const struct db_col cols[] = {
+        PM_TEXT(name), PM_NUM(model_id), PM_NUM(vpn_client), PM_NUM(tls12),
+        COL_NUM(struct phone_model, mic_sha256, "mic_chain = 'sha256'"), PM_TEXT(default_load),
+        COL_END,
+    };
+    return db_select_array(s, cols, "FROM phone_models ORDER BY name", DB_NOARGS,
+                           DB_ARRAY(out, n));
 }
 
 enum store_status store_model_set_load(struct store *s, int model_id, const char *load)

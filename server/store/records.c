@@ -215,13 +215,14 @@ static enum store_status write_error(enum store_status ss)
 
 /* ------------------------------------------------------------------ links */
 
-/* A link row as read back: the target and when it was added. */
+/* A link row as read back: the target and when it was added (link_def's
+ * select_sql: one map for the SQL of several tables). */
 struct link_row {
     int64_t target, added_at;
 };
 
 static const struct db_col link_cols[] = {
-    COL_NUM(struct link_row, target), COL_NUM(struct link_row, added_at), COL_END,
+    COL_NUM(struct link_row, target, NULL), COL_NUM(struct link_row, added_at, NULL), COL_END,
 };
 
 static enum store_status read_link_rows(struct store *s, const struct link_def *l, int64_t owner,
@@ -459,8 +460,9 @@ enum store_status store_record_id_by_name(struct store *s, enum entity_kind kind
 size_t store_record_users(struct store *s, enum entity_kind kind, int64_t id,
                           struct object_ref *out, size_t max)
 {
+    /* One map for user_queries' SQL, each naming its tables' columns. */
     static const struct db_col cols[] = {
-        COL_NUM(struct object_ref, id), COL_TEXT(struct object_ref, name), COL_END,
+        COL_NUM(struct object_ref, id, NULL), COL_TEXT(struct object_ref, name, NULL), COL_END,
     };
     size_t total = 0;
     for (size_t q = 0; q < sizeof user_queries / sizeof user_queries[0]; q++) {

@@ -21,16 +21,18 @@ enum store_status store_session_get(struct store *s, const char *id_hash, struct
 {
     /* The join reads the admin's hash now, so the service can tell a
      * password changed since the login in the same one indexed read. */
-    static const char sql[] =
-        "SELECT w.admin_id, a.name, a.password_hash, w.stamp, w.created_at, w.last_used "
-        "FROM web_sessions w JOIN admins a ON a.id = w.admin_id WHERE w.id_hash = ?";
     static const struct db_col cols[] = {
-        COL_NUM(struct session_row, admin_id), COL_TEXT(struct session_row, admin),
-        COL_TEXT(struct session_row, password_hash), COL_TEXT(struct session_row, stamp),
-        COL_NUM(struct session_row, created_at), COL_NUM(struct session_row, last_used),
+        COL_NUM(struct session_row, admin_id, "w.admin_id"),
+        COL_TEXT(struct session_row, admin, "a.name"),
+        COL_TEXT(struct session_row, password_hash, "a.password_hash"),
+        COL_TEXT(struct session_row, stamp, "w.stamp"),
+        COL_NUM(struct session_row, created_at, "w.created_at"),
+        COL_NUM(struct session_row, last_used, "w.last_used"),
         COL_END,
     };
-    return db_get(s, db_prepare(s, sql), DB_ARGS(BIND_TEXT(id_hash)), cols, out);
+    static const char from[] =
+        "FROM web_sessions w JOIN admins a ON a.id = w.admin_id WHERE w.id_hash = ?";
+    return db_select_get(s, cols, from, DB_ARGS(BIND_TEXT(id_hash)), out, sizeof *out);
 }
 
 enum store_status store_session_touch(struct store *s, const char *id_hash, int64_t now,

@@ -17,7 +17,6 @@ const char *const trust_role_names[TRUST_ROLES] = {
 
 static bool read_key(void *ctx, const struct db_row *row);
 static bool read_marked(void *ctx, const struct db_row *row);
-static bool read_ready(void *ctx, const struct db_row *row);
 static bool read_name(void *ctx, const struct db_row *row);
 
 /* ------------------------------------------------------------ trust state */
@@ -30,18 +29,14 @@ enum store_status store_trust_generation(struct store *s, int64_t *generation)
 
 enum store_status store_trust_state(struct store *s, struct trust_state *out)
 {
-    static const char sql[] =
-        "SELECT generation, recovery_exported_at, ctl_enabled, changed_at "
-        "FROM trust_state WHERE id = 1";
     static const struct db_col cols[] = {
-        COL_NUM(struct trust_state, generation),
-        COL_NUM(struct trust_state, recovery_exported_at),
-        COL_NUM(struct trust_state, ctl_enabled),
-        COL_NUM(struct trust_state, changed_at),
+        COL_NUM(struct trust_state, generation, "generation"),
+        COL_NUM(struct trust_state, recovery_exported_at, "recovery_exported_at"),
+        COL_NUM(struct trust_state, ctl_enabled, "ctl_enabled"),
+        COL_NUM(struct trust_state, changed_at, "changed_at"),
         COL_END,
     };
-    memset(out, 0, sizeof *out);
-    return db_get(s, db_prepare(s, sql), DB_NOARGS, cols, out);
+    return db_select_get(s, cols, "FROM trust_state WHERE id = 1", DB_NOARGS, out, sizeof *out);
 }
 
 enum store_status store_trust_bump(struct store *s, int64_t now_ms)
@@ -155,34 +150,31 @@ enum store_status store_trust_marked_certs(struct store *s,
 enum store_status store_phone_security(struct store *s, const char *name,
                                        struct phone_security *out)
 {
-    static const char sql[] =
-        "SELECT p.id, p.model, m.mic_chain, p.certificate_pem, "
-        "sp.id IS NOT NULL, coalesce(sp.device_security_mode, 1), coalesce(sp.transport, 1), "
-        "coalesce(sp.encrypted_config, 0) FROM phones p "
-        "JOIN phone_models m ON m.name = p.model "
-        "LEFT JOIN phone_security_profiles sp ON sp.id = p.phone_security_profile_id "
-        "WHERE p.name = ?";
     static const struct db_col cols[] = {
-        COL_NUM(struct phone_security, phone_id),
-        COL_TEXT(struct phone_security, model),
-        COL_TEXT(struct phone_security, mic_chain),
-        COL_DUP(struct phone_security, cert_pem),
-        COL_NUM(struct phone_security, sec.has_profile),
-        COL_NUM(struct phone_security, sec.device_security_mode),
-        COL_NUM(struct phone_security, sec.transport),
-        COL_NUM(struct phone_security, sec.encrypted_config),
+        COL_NUM(struct phone_security, phone_id, "p.id"),
+        COL_TEXT(struct phone_security, model, "p.model"),
+        COL_TEXT(struct phone_security, mic_chain, "m.mic_chain"),
+        COL_DUP(struct phone_security, cert_pem, "p.certificate_pem"),
+        COL_NUM(struct phone_security, sec.has_profile, "sp.id IS NOT NULL"),
+        COL_NUM(struct phone_security, sec.device_security_mode,
+                "coalesce(sp.device_security_mode, 1)"),
+        COL_NUM(struct phone_security, sec.transport, "coalesce(sp.transport, 1)"),
+        COL_NUM(struct phone_security, sec.encrypted_config, "coalesce(sp.encrypted_config, 0)"),
         COL_END,
     };
-    memset(out, 0, sizeof *out);
-    return db_get(s, db_prepare(s, sql), DB_ARGS(BIND_TEXT(name)), cols, out);
+    static const char from[] =
+        "FROM phones p JOIN phone_models m ON m.name = p.model "
+        "LEFT JOIN phone_security_profiles sp ON sp.id = p.phone_security_profile_id "
+        "WHERE p.name = ?";
+    return db_select_get(s, cols, from, DB_ARGS(BIND_TEXT(name)), out, sizeof *out);
 }
 
 enum store_status store_phone_security_by_id(struct store *s, int64_t id,
                                              struct phone_security *out, char name[16])
 {
-    static const char sql[] = "SELECT name FROM phones WHERE id = ?";
-    static const struct db_col cols[] = { COL_ITEM_TEXT(16), COL_END };
-    enum store_status ss = db_get(s, db_prepare(s, sql), DB_ARGS(BIND_INT(id)), cols, name);
+    static const struct db_col cols[] = { COL_ITEM_TEXT(16, "name"), COL_END };
+    enum store_status ss = db_select_get(s, cols, "FROM phones WHERE id = ?",
+                                         DB_ARGS(BIND_INT(id)), name, 16);
     return ss == STORE_OK ? store_phone_security(s, name, out) : ss;
 }
 
@@ -199,39 +191,32 @@ enum store_status store_phone_set_certificate(struct store *s, int64_t id, const
 
 /* ------------------------------------------------------------- readiness */
 
-static bool read_ready(void *ctx, const struct db_row *row)
-{
-    struct rows *r = ctx;
-    struct trust_ready *t = rows_add(r);
-    if (t == NULL)
-        return !r->oom;
-    snprintf(t->name, sizeof t->name, "%s", db_col_text(row, 0));
-    snprintf(t->address, sizeof t->address, "%s", db_col_text(row, 1));
-    t->fetched_current = db_col_int(row, 2) != 0;
-    t->last_trust_fetch_ms = db_col_int(row, 3);
-    return true;
-}
-
 /* By the address each phone last fetched its own file from, as CUCM's ITL
  * status does: the trust list request names no device. */
 enum store_status store_trust_readiness(struct store *s, const char *stamp,
                                         struct trust_ready **out, size_t *n)
 {
-    static const char sql[] =
-        "SELECT a.name, coalesce(a.addr, ''), "
-        "EXISTS (SELECT 1 FROM fetch_log i WHERE i.client_addr = a.addr "
-        "        AND i.version_stamp LIKE 'itl:%' AND i.version_stamp = ?1 AND i.result = 'ok'), "
-        "coalesce((SELECT max(i.at_ms) FROM fetch_log i WHERE i.client_addr = a.addr "
-        "        AND i.version_stamp LIKE 'itl:%' AND i.result = 'ok'), 0) "
+    static const struct db_col cols[] = {
+        COL_TEXT(struct trust_ready, name, "a.name"),
+        COL_TEXT(struct trust_ready, address, "coalesce(a.addr, '')"),
+        COL_NUM(struct trust_ready, fetched_current,
+                "EXISTS (SELECT 1 FROM fetch_log i WHERE i.client_addr = a.addr "
+                "        AND i.version_stamp LIKE 'itl:%' AND i.version_stamp = ?1 "
+                "        AND i.result = 'ok')"),
+        COL_NUM(struct trust_ready, last_trust_fetch_ms,
+                "coalesce((SELECT max(i.at_ms) FROM fetch_log i WHERE i.client_addr = a.addr "
+                "        AND i.version_stamp LIKE 'itl:%' AND i.result = 'ok'), 0)"),
+        COL_END,
+    };
+    static const char from[] =
         "FROM (SELECT p.name, (SELECT f.client_addr FROM fetch_log f WHERE f.device = p.name "
         "      AND f.result = 'ok' ORDER BY f.at_ms DESC LIMIT 1) AS addr FROM phones p) a "
         "ORDER BY a.name";
     struct rows r = ROWS_GROW(struct trust_ready);
-    enum store_status ss = db_run(s, db_prepare(s, sql), DB_ARGS(BIND_TEXT(stamp)), read_ready,
-                                  &r);
-    if (ss != STORE_OK || r.oom) {
+    enum store_status ss = db_select_list(s, cols, from, DB_ARGS(BIND_TEXT(stamp)), &r);
+    if (ss != STORE_OK) {
         free(r.items);
-        return ss != STORE_OK ? ss : STORE_ERROR;
+        return ss;
     }
     *out = r.items;
     *n = r.n;

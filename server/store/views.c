@@ -108,47 +108,36 @@ enum store_status store_affected_phones(struct store *s, enum entity_kind kind, 
 
 /* ----------------------------------------------------------- render inputs */
 
+/* Columns of their fields' own names. */
+#define SYS_NUM(f)  COL_NUM(struct system_settings, f, #f)
+#define SYS_TEXT(f) COL_TEXT(struct system_settings, f, #f)
+#define VPN_NUM(f)  COL_NUM(struct vpn_switches, f, #f)
+
 static enum store_status read_system_settings(struct store *s, struct system_settings *sys)
 {
-    static const char sql[] =
-        "SELECT call_manager_host, sip_port, secure_sip_port, tvs_port, user_locale, "
-        "network_locale, time_zone FROM system_settings WHERE id = 1";
     static const struct db_col cols[] = {
-        COL_TEXT(struct system_settings, call_manager_host),
-        COL_NUM(struct system_settings, sip_port),
-        COL_NUM(struct system_settings, secure_sip_port),
-        COL_NUM(struct system_settings, tvs_port),
-        COL_TEXT(struct system_settings, user_locale),
-        COL_TEXT(struct system_settings, network_locale),
-        COL_TEXT(struct system_settings, time_zone),
+        SYS_TEXT(call_manager_host), SYS_NUM(sip_port), SYS_NUM(secure_sip_port),
+        SYS_NUM(tvs_port), SYS_TEXT(user_locale), SYS_TEXT(network_locale), SYS_TEXT(time_zone),
         COL_END,
     };
-    return db_get(s, db_prepare(s, sql), DB_NOARGS, cols, sys) == STORE_OK ? STORE_OK
-                                                                          : STORE_ERROR;
+    return db_select_get(s, cols, "FROM system_settings WHERE id = 1", DB_NOARGS, sys,
+                         sizeof *sys) == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
 /* The VPN switches come from the profile, or the enterprise defaults without one. */
 static enum store_status read_vpn_switches(struct store *s, int64_t profile_id, bool has_profile,
                                            struct vpn_switches *sw)
 {
-    static const char from_profile[] =
-        "SELECT auto_network_detect, mtu, fail_to_connect, host_id_check, client_auth_method, "
-        "password_persistence FROM vpn_profiles WHERE id = ?";
-    static const char from_defaults[] =
-        "SELECT auto_network_detect, mtu, fail_to_connect, host_id_check, client_auth_method, "
-        "password_persistence FROM vpn_feature_configuration WHERE id = ?";
+    /* One map, two tables of the same columns: two statements. */
     static const struct db_col cols[] = {
-        COL_NUM(struct vpn_switches, auto_network_detect),
-        COL_NUM(struct vpn_switches, mtu),
-        COL_NUM(struct vpn_switches, fail_to_connect),
-        COL_NUM(struct vpn_switches, host_id_check),
-        COL_NUM(struct vpn_switches, client_auth_method),
-        COL_NUM(struct vpn_switches, password_persistence),
+        VPN_NUM(auto_network_detect), VPN_NUM(mtu), VPN_NUM(fail_to_connect),
+        VPN_NUM(host_id_check), VPN_NUM(client_auth_method), VPN_NUM(password_persistence),
         COL_END,
     };
-    struct db_stmt *st = db_prepare(s, has_profile ? from_profile : from_defaults);
-    return db_get(s, st, DB_ARGS(BIND_INT(has_profile ? profile_id : 1)), cols, sw) == STORE_OK
-               ? STORE_OK : STORE_ERROR;
+    const char *from = has_profile ? "FROM vpn_profiles WHERE id = ?"
+                                   : "FROM vpn_feature_configuration WHERE id = ?";
+    return db_select_get(s, cols, from, DB_ARGS(BIND_INT(has_profile ? profile_id : 1)), sw,
+                         sizeof *sw) == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
 /* One certificate on two gateways of the group is listed once. */
@@ -166,8 +155,8 @@ static bool add_cert_hash(void *ctx, const struct db_row *row)
 
 static enum store_status read_vpn_group(struct store *s, int64_t group_id, struct device_view *v)
 {
-    static const char urls[] =
-        "SELECT g.url FROM vpn_group_gateways gg JOIN vpn_gateways g ON g.id = gg.gateway_id "
+    static const char urls_from[] =
+        "FROM vpn_group_gateways gg JOIN vpn_gateways g ON g.id = gg.gateway_id "
         "WHERE gg.group_id = ? ORDER BY gg.position";
     static const char hashes[] =
         "SELECT c.cert_hash FROM vpn_group_gateways gg "
@@ -175,11 +164,10 @@ static enum store_status read_vpn_group(struct store *s, int64_t group_id, struc
         "JOIN certificates c ON c.id = gc.certificate_id "
         "WHERE gg.group_id = ? ORDER BY gg.position, gc.position";
     static const struct db_col url_cols[] = {
-        COL_ITEM_TEXT(sizeof ((struct device_view *)0)->urls[0]), COL_END,
+        COL_ITEM_TEXT(sizeof ((struct device_view *)0)->urls[0], "g.url"), COL_END,
     };
     struct rows found = ROWS_FIXED(v->urls, VIEW_MAX_URLS);
-    if (db_list(s, db_prepare(s, urls), DB_ARGS(BIND_INT(group_id)), url_cols, &found) !=
-        STORE_OK)
+    if (db_select_list(s, url_cols, urls_from, DB_ARGS(BIND_INT(group_id)), &found) != STORE_OK)
         return STORE_ERROR;
     v->n_urls = rows_kept(&found);
     db_run(s, db_prepare(s, hashes), DB_ARGS(BIND_INT(group_id)), add_cert_hash, v);
@@ -194,18 +182,25 @@ struct device_row {
     struct cc_ids cc;
 };
 
-#define DV_COL(kind, f) { kind, offsetof(struct device_view, f), \
-                          sizeof ((struct device_view *)0)->f }
+#define DV_NUM(f, e)  COL_NUM(struct device_view, f, e)
+#define DV_TEXT(f, e) COL_TEXT(struct device_view, f, e)
 
 static const struct db_col device_cols[] = {
-    DV_COL(DBC_TEXT, name), DV_COL(DBC_TEXT, model), DV_COL(DBC_NUM, model_id),
-    DV_COL(DBC_TEXT, load), DV_COL(DBC_TEXT, description), DV_COL(DBC_TEXT, phone_password),
-    DV_COL(DBC_NUM, background_image_access), DV_COL(DBC_NUM, dnd_call_alert),
-    DV_COL(DBC_NUM, dnd_option), DV_COL(DBC_NUM, phone_personalization),
-    DV_COL(DBC_NUM, services_provisioning), DV_COL(DBC_NUM, always_use_prime_line),
-    DV_COL(DBC_NUM, always_use_prime_line_vm), DV_COL(DBC_TEXT, ssh_user_id),
-    DV_COL(DBC_TEXT, ssh_password), DV_COL(DBC_TEXT, feature_control_policy),
-    COL_END,   /* the VPN group (16), profile (17) and call control (18-20) by hand */
+    DV_TEXT(name, "p.name"), DV_TEXT(model, "p.model"), DV_NUM(model_id, "m.model_id"),
+    DV_TEXT(load, "m.default_load"), DV_TEXT(description, "p.description"),
+    DV_TEXT(phone_password, "c.phone_password"),
+    DV_NUM(background_image_access, "c.background_image_access"),
+    DV_NUM(dnd_call_alert, "c.dnd_call_alert"), DV_NUM(dnd_option, "c.dnd_option"),
+    DV_NUM(phone_personalization, "c.phone_personalization"),
+    DV_NUM(services_provisioning, "c.services_provisioning"),
+    DV_NUM(always_use_prime_line, "c.always_use_prime_line"),
+    DV_NUM(always_use_prime_line_vm, "c.always_use_prime_line_for_voice_message"),
+    DV_TEXT(ssh_user_id, "c.ssh_user_id"), DV_TEXT(ssh_password, "c.ssh_password"),
+    DV_TEXT(feature_control_policy, "c.feature_control_policy"),
+    /* read by hand (read_device_row), from 16 */
+    COL_SKIP("c.vpn_group_id"), COL_SKIP("c.vpn_profile_id"), COL_SKIP("p.device_pool_id"),
+    COL_SKIP("p.sip_profile_id"), COL_SKIP("p.id"),
+    COL_END,
 };
 
 static bool read_device_row(void *ctx, const struct db_row *row)
@@ -227,18 +222,12 @@ static bool read_device_row(void *ctx, const struct db_row *row)
 
 static enum store_status read_device_view(struct store *s, const char *name, struct device_view *v)
 {
-    static const char sql[] =
-        "SELECT p.name, p.model, m.model_id, m.default_load, p.description, "
-        "c.phone_password, c.background_image_access, c.dnd_call_alert, c.dnd_option, "
-        "c.phone_personalization, c.services_provisioning, c.always_use_prime_line, "
-        "c.always_use_prime_line_for_voice_message, c.ssh_user_id, c.ssh_password, "
-        "c.feature_control_policy, c.vpn_group_id, c.vpn_profile_id, "
-        "p.device_pool_id, p.sip_profile_id, p.id "
+    static const char from[] =
         "FROM phones p JOIN phone_models m ON m.name = p.model "
         "JOIN common_phone_profiles c ON c.id = p.common_phone_profile_id WHERE p.name = ?";
     struct device_row d = { .v = v };
     memset(v, 0, sizeof *v);
-    enum store_status ss = db_run(s, db_prepare(s, sql), DB_ARGS(BIND_TEXT(name)),
+    enum store_status ss = db_run(s, db_select(s, device_cols, from), DB_ARGS(BIND_TEXT(name)),
                                   read_device_row, &d);
     if (ss != STORE_OK || !d.found)
         return ss != STORE_OK ? ss : STORE_NOT_FOUND;
@@ -266,18 +255,17 @@ enum store_status store_device_view(struct store *s, const char *name, struct de
 
 enum store_status store_default_view(struct store *s, struct default_view *v)
 {
-    static const char sql[] =
-        "SELECT name, model_id, default_load FROM phone_models ORDER BY model_id";
     static const struct db_col cols[] = {
-        COL_TEXT(struct model_load, model), COL_NUM(struct model_load, model_id),
-        COL_TEXT(struct model_load, load), COL_END,
+        COL_TEXT(struct model_load, model, "name"),
+        COL_NUM(struct model_load, model_id, "model_id"),
+        COL_TEXT(struct model_load, load, "default_load"), COL_END,
     };
     memset(v, 0, sizeof *v);
     enum store_status ss = read_system_settings(s, &v->sys);
     if (ss != STORE_OK)
         return ss;
     struct rows found = ROWS_FIXED(v->models, VIEW_MAX_MODELS);
-    ss = db_list(s, db_prepare(s, sql), DB_NOARGS, cols, &found);
+    ss = db_select_list(s, cols, "FROM phone_models ORDER BY model_id", DB_NOARGS, &found);
     v->n_models = rows_kept(&found);
     return ss == STORE_OK ? STORE_OK : STORE_ERROR;
 }
@@ -296,40 +284,38 @@ void rollover_free(struct rollover_cert *certs, size_t n)
 static enum store_status rollover_phones(struct store *s, int64_t gateway_id,
                                          struct rollover_cert *c)
 {
-    static const char sql[] =
-        "SELECT p.name, "
-        "  (SELECT max(f.at_ms) FROM fetch_log f WHERE f.device = p.name AND f.result = 'ok'), "
-        "  CASE WHEN EXISTS (SELECT 1 FROM fetch_log f WHERE f.device = p.name "
-        "    AND f.result = 'ok' AND f.at_ms >= ?2 AND f.at_ms - f.duration_us / 1000 >= ?2) "
-        "  THEN 1 ELSE 0 END "
+    static const struct db_col cols[] = {
+        COL_TEXT(struct rollover_phone, name, "p.name"),
+        COL_NUM(struct rollover_phone, last_fetch_ms,
+                "(SELECT max(f.at_ms) FROM fetch_log f WHERE f.device = p.name "
+                "AND f.result = 'ok')"),
+        COL_NUM(struct rollover_phone, current,
+                "CASE WHEN EXISTS (SELECT 1 FROM fetch_log f WHERE f.device = p.name "
+                "AND f.result = 'ok' AND f.at_ms >= ?2 AND f.at_ms - f.duration_us / 1000 >= ?2) "
+                "THEN 1 ELSE 0 END"),
+        COL_END,
+    };
+    static const char from[] =
         "FROM phones p JOIN common_phone_profiles c ON c.id = p.common_phone_profile_id "
         "WHERE c.vpn_group_id IN (SELECT group_id FROM vpn_group_gateways WHERE gateway_id = ?1) "
         "ORDER BY p.name";
-    static const struct db_col cols[] = {
-        COL_TEXT(struct rollover_phone, name), COL_NUM(struct rollover_phone, last_fetch_ms),
-        COL_NUM(struct rollover_phone, current), COL_END,
-    };
-    struct rows found = ROWS_GROW(struct rollover_phone);
-    enum store_status ss = db_list(s, db_prepare(s, sql),
-                                   DB_ARGS(BIND_INT(gateway_id), BIND_INT(c->added_at_ms)),
-                                   cols, &found);
-    c->phones = found.items;
-    c->n_phones = found.n;
-    return ss;
+    return db_select_array(s, cols, from, DB_ARGS(BIND_INT(gateway_id), BIND_INT(c->added_at_ms)),
+                           DB_ARRAY(&c->phones, &c->n_phones));
 }
 
 enum store_status store_gateway_rollover(struct store *s, int64_t gateway_id,
                                          struct rollover_cert **out, size_t *n)
 {
-    static const char sql[] =
-        "SELECT gc.certificate_id, c.cert_hash, c.common_name, gc.added_at, c.not_after "
+    static const struct db_col cols[] = {
+        COL_NUM(struct rollover_cert, cert_id, "gc.certificate_id"),
+        COL_TEXT(struct rollover_cert, cert_hash, "c.cert_hash"),
+        COL_TEXT(struct rollover_cert, common_name, "c.common_name"),
+        COL_NUM(struct rollover_cert, added_at_ms, "gc.added_at"),
+        COL_NUM(struct rollover_cert, not_after, "c.not_after"), COL_END,
+    };
+    static const char from[] =
         "FROM vpn_gateway_certificates gc JOIN certificates c ON c.id = gc.certificate_id "
         "WHERE gc.gateway_id = ? ORDER BY gc.position";
-    static const struct db_col cols[] = {
-        COL_NUM(struct rollover_cert, cert_id), COL_TEXT(struct rollover_cert, cert_hash),
-        COL_TEXT(struct rollover_cert, common_name), COL_NUM(struct rollover_cert, added_at_ms),
-        COL_NUM(struct rollover_cert, not_after), COL_END,
-    };
     *out = NULL;
     *n = 0;
     if (!store_record_exists(s, ENT_VPN_GATEWAY, gateway_id))
@@ -338,8 +324,7 @@ enum store_status store_gateway_rollover(struct store *s, int64_t gateway_id,
     if (certs == NULL)
         return STORE_ERROR;
     struct rows found = ROWS_FIXED(certs, UCPROV_GATEWAY_CERTS_MAX);
-    enum store_status ss = db_list(s, db_prepare(s, sql), DB_ARGS(BIND_INT(gateway_id)), cols,
-                                   &found);
+    enum store_status ss = db_select_list(s, cols, from, DB_ARGS(BIND_INT(gateway_id)), &found);
     size_t count = rows_kept(&found);
     for (size_t i = 0; ss == STORE_OK && i < count; i++)
         ss = rollover_phones(s, gateway_id, &certs[i]);
@@ -358,14 +343,15 @@ size_t store_gateway_host_id_sources(struct store *s, int64_t gateway_id, char (
                                      size_t max)
 {
     /* The switches of a common phone profile come from its VPN profile, or from
-     * the enterprise defaults when it names none. */
+     * the enterprise defaults when it names none.  A SELECT DISTINCT is written
+     * whole, its map without expressions (db_select writes no DISTINCT). */
     static const char sql[] =
         "SELECT DISTINCT COALESCE(vp.name, 'VPN feature configuration') "
         "FROM common_phone_profiles c LEFT JOIN vpn_profiles vp ON vp.id = c.vpn_profile_id "
         "JOIN vpn_feature_configuration fc ON fc.id = 1 "
         "WHERE c.vpn_group_id IN (SELECT group_id FROM vpn_group_gateways WHERE gateway_id = ?) "
         "AND COALESCE(vp.host_id_check, fc.host_id_check) = 1 ORDER BY 1";
-    static const struct db_col cols[] = { COL_ITEM_TEXT(64), COL_END };
+    static const struct db_col cols[] = { COL_ITEM_TEXT(64, NULL), COL_END };
     struct rows found = ROWS_FIXED(names, max);
     db_list(s, db_prepare(s, sql), DB_ARGS(BIND_INT(gateway_id)), cols, &found);
     return found.n;
@@ -408,20 +394,22 @@ size_t store_phones_vpn_unsupported(struct store *s, const char *only, char (*na
 enum store_status store_phone_freshness(struct store *s, int64_t now_ms,
                                         struct phone_freshness *out)
 {
-    static const char sql[] =
-        "SELECT coalesce(sum(CASE WHEN last IS NULL THEN 1 ELSE 0 END), 0), "
-        "coalesce(sum(CASE WHEN last >= ?1 - 86400000 THEN 1 ELSE 0 END), 0), "
-        "coalesce(sum(CASE WHEN last < ?1 - 86400000 AND last >= ?1 - 604800000 "
-        "THEN 1 ELSE 0 END), 0), "
-        "coalesce(sum(CASE WHEN last < ?1 - 604800000 THEN 1 ELSE 0 END), 0) "
-        "FROM (SELECT (SELECT max(f.at_ms) FROM fetch_log f "
-        "WHERE f.device = p.name AND f.result = 'ok') AS last FROM phones p) AS fetched";
     static const struct db_col cols[] = {
-        COL_NUM(struct phone_freshness, never), COL_NUM(struct phone_freshness, within_day),
-        COL_NUM(struct phone_freshness, within_week), COL_NUM(struct phone_freshness, older),
+        COL_NUM(struct phone_freshness, never,
+                "coalesce(sum(CASE WHEN last IS NULL THEN 1 ELSE 0 END), 0)"),
+        COL_NUM(struct phone_freshness, within_day,
+                "coalesce(sum(CASE WHEN last >= ?1 - 86400000 THEN 1 ELSE 0 END), 0)"),
+        COL_NUM(struct phone_freshness, within_week,
+                "coalesce(sum(CASE WHEN last < ?1 - 86400000 AND last >= ?1 - 604800000 "
+                "THEN 1 ELSE 0 END), 0)"),
+        COL_NUM(struct phone_freshness, older,
+                "coalesce(sum(CASE WHEN last < ?1 - 604800000 THEN 1 ELSE 0 END), 0)"),
         COL_END,
     };
-    return db_get(s, db_prepare(s, sql), DB_ARGS(BIND_INT(now_ms)), cols, out);
+    static const char from[] =
+        "FROM (SELECT (SELECT max(f.at_ms) FROM fetch_log f "
+        "WHERE f.device = p.name AND f.result = 'ok') AS last FROM phones p) AS fetched";
+    return db_select_get(s, cols, from, DB_ARGS(BIND_INT(now_ms)), out, sizeof *out);
 }
 
 /* ------------------------------------------------------- the ASA's view */
@@ -432,7 +420,7 @@ size_t store_group_auth_methods(struct store *s, int64_t group_id, int *methods,
         "SELECT DISTINCT COALESCE(vp.client_auth_method, fc.client_auth_method) "
         "FROM common_phone_profiles c LEFT JOIN vpn_profiles vp ON vp.id = c.vpn_profile_id "
         "JOIN vpn_feature_configuration fc ON fc.id = 1 WHERE c.vpn_group_id = ? ORDER BY 1";
-    static const struct db_col cols[] = { COL_ITEM_NUM(int), COL_END };
+    static const struct db_col cols[] = { COL_ITEM_NUM(int, NULL), COL_END };   /* DISTINCT */
     struct rows found = ROWS_FIXED(methods, max);
     db_list(s, db_prepare(s, sql), DB_ARGS(BIND_INT(group_id)), cols, &found);
     return rows_kept(&found);

@@ -23,7 +23,7 @@ UNIT_TESTS = tests/unit/test_cert tests/unit/test_render tests/unit/test_cache \
 	tests/unit/test_provider tests/unit/test_callcontrol tests/unit/test_callctl_service \
 	tests/unit/test_trust_tlv tests/unit/test_trust_itl tests/unit/test_trust_sgn \
 	tests/unit/test_trust_keys tests/unit/test_admins tests/unit/test_validate \
-	tests/unit/test_trust_service
+	tests/unit/test_trust_service tests/unit/test_store_select
 # test_trust_files writes the files that trust-openssl.tap checks with the
 # openssl command line alone; the script runs it.
 check_PROGRAMS += $(UNIT_TESTS) tests/unit/test_trust_files
@@ -117,6 +117,11 @@ tests_unit_test_admins_LDADD = $(UNIT_TEST_LDADD)
 tests_unit_test_validate_SOURCES = tests/unit/test_validate.c
 tests_unit_test_validate_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_validate_LDADD = $(UNIT_TEST_LDADD)
+
+# The store's SELECT lists written from column maps (store/db.c's db_select).
+tests_unit_test_store_select_SOURCES = tests/unit/test_store_select.c
+tests_unit_test_store_select_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_store_select_LDADD = $(UNIT_TEST_LDADD)
 endif
 
 dist_noinst_SCRIPTS += tests/integration/trust-openssl.tap
