@@ -53,6 +53,9 @@ struct store_driver {
     /* The names of the database's tables, one a row (a site's copy checks
      * that it knows them all). */
     const char *tables_sql;
+    /* Every statement is a round trip to a server: many rows go in one
+     * statement.  In process (SQLite) a row at a time costs less. */
+    bool batch_writes;
 
     /* Open and configure; NULL with a sentence in err. */
     struct drv_conn *(*open)(const char *target, char *err, size_t errlen);

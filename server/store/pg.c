@@ -465,6 +465,7 @@ static enum store_status pq_wait(struct drv_conn *c, int timeout_ms, drv_notify_
 
 const struct store_driver pg_driver = {
     .name = "postgresql",
+    .batch_writes = true,
     .migration_ext = ".pgsql",
     .tables_sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
     .open = pq_open,

@@ -82,9 +82,9 @@ enum store_status store_phone_insert_many(struct store *s, const struct phone_ro
 {
     if (n > STORE_INSERT_BATCH)
         return STORE_INVALID;
-    /* In process (SQLite) a row costs no round trip, and RETURNING would cost
-     * SQLite a statement journal: row at a time there. */
-    if (!store_shared(s)) {
+    /* In process a row costs no round trip, and RETURNING would cost SQLite
+     * a statement journal: row at a time there. */
+    if (!db_driver(s)->batch_writes) {
         for (size_t i = 0; i < n; i++) {
             enum store_status ss = store_phone_insert(s, &rows[i], NULL);
             taken[i] = ss == STORE_CONFLICT;

@@ -79,20 +79,20 @@ static int64_t bound_table(struct store *s, const char *count_sql, const char *d
     return ss == STORE_OK ? n - keep : -1;
 }
 
+static const char count_sessions[] = "SELECT count(*) FROM web_sessions";
+
 int64_t store_sessions_bound(struct store *s, int64_t keep)
 {
-    static const char count[] = "SELECT count(*) FROM web_sessions";
     static const char sql[] =
         "DELETE FROM web_sessions WHERE id_hash IN "
         "(SELECT id_hash FROM web_sessions ORDER BY last_used, created_at, id_hash LIMIT ?)";
-    return bound_table(s, count, sql, keep);
+    return bound_table(s, count_sessions, sql, keep);
 }
 
 int64_t store_sessions_count(struct store *s)
 {
-    static const char sql[] = "SELECT count(*) FROM web_sessions";
     int64_t n;
-    return db_int(s, db_prepare(s, sql), DB_NOARGS, &n) == STORE_OK ? n : -1;
+    return db_int(s, db_prepare(s, count_sessions), DB_NOARGS, &n) == STORE_OK ? n : -1;
 }
 
 enum store_status store_sessions_clear(struct store *s)
