@@ -52,7 +52,7 @@ fuzz: fuzz-tftp fuzz-phonelog fuzz-cert fuzz-json fuzz-csv
 # The trust-list and signed-file readers (server/trust/): make fuzz-tlv.
 FUZZ_TLV_SRC = $(top_srcdir)/tests/fuzz/fuzz_tlv.c $(top_srcdir)/server/trust/tlv.c \
 	$(top_srcdir)/server/trust/sighdr.c $(top_srcdir)/server/trust/itl.c \
-	$(top_srcdir)/server/trust/sgn.c
+	$(top_srcdir)/server/trust/sgn.c $(top_srcdir)/server/hex.c
 EXTRA_DIST += tests/fuzz/fuzz_tlv.c tests/fuzz/corpus/tlv
 CLEANFILES += tests/fuzz/fuzz_tlv
 
