@@ -139,6 +139,7 @@ struct cache_blob *cache_blob_new(const char *name, const void *data, size_t len
     struct cache_blob *b = (struct cache_blob *)(mem + sizeof(struct blob_header));
     atomic_init(&HEADER(b)->refs, 1);
     b->len = len;
+    b->generation = 0;
     for (size_t i = 0; i < CACHE_COMPANIONS; i++)
         b->companion[i] = NULL;
     snprintf(b->name, sizeof b->name, "%s", name);

@@ -20,7 +20,8 @@ enum cache_companion { CACHE_SGN, CACHE_ENC_SGN, CACHE_COMPANIONS };
 struct cache_blob {
     size_t len;
     char version_stamp[48];
-    char name[32];
+    char name[32];            /* the file's; "" for a companion */
+    int64_t generation;       /* a companion's: the trust generation that signed it */
     struct cache_blob *companion[CACHE_COMPANIONS];   /* through cache_companion() only */
     unsigned char data[];   /* len bytes, NUL-terminated for convenience */
 };

@@ -40,17 +40,16 @@ static struct cache_blob *itlsep(struct service *sv, struct trust_set *t, const 
 
 static bool fresh(const struct cache_blob *c, int64_t generation)
 {
-    char want[32];
-    snprintf(want, sizeof want, "g%lld", (long long)generation);
-    return c != NULL && strcmp(c->name, want) == 0;
+    return c != NULL && c->generation == generation;
 }
 
 static struct cache_blob *companion_new(const uint8_t *data, size_t len, int64_t generation,
                                         const char *stamp)
 {
-    char name[32];
-    snprintf(name, sizeof name, "g%lld", (long long)generation);
-    return cache_blob_new(name, data, len, stamp);
+    struct cache_blob *c = cache_blob_new("", data, len, stamp);
+    if (c != NULL)
+        c->generation = generation;
+    return c;
 }
 
 /* The file a rendered blob is served as: SEP<MAC>.cnf.xml, XMLDefault.cnf.xml. */
