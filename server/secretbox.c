@@ -31,15 +31,11 @@ void secretbox_key_path(const char *db_path, char *path, size_t len)
     snprintf(path, len, "%s/%s", dir, SECRETBOX_KEY_FILE);
 }
 
+/* The file opens with exactly 64 hex digits (a newline or nothing after). */
 static int parse_key(const char *text, unsigned char key[SECRETBOX_KEY_LEN])
 {
-    for (size_t i = 0; i < SECRETBOX_KEY_LEN; i++) {
-        unsigned v;
-        if (sscanf(text + 2 * i, "%2x", &v) != 1)
-            return -1;
-        key[i] = (unsigned char)v;
-    }
-    return strspn(text, "0123456789abcdefABCDEF") == 2 * SECRETBOX_KEY_LEN ? 0 : -1;
+    return strspn(text, "0123456789abcdefABCDEF") == 2 * SECRETBOX_KEY_LEN &&
+           hex_decode(text, SECRETBOX_KEY_LEN, key) ? 0 : -1;
 }
 
 int secretbox_load_key(const char *path, unsigned char key[SECRETBOX_KEY_LEN], bool *made,

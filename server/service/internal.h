@@ -41,9 +41,9 @@ struct conn {
     struct store *store;
 };
 
-/* The warm threads of service_warm_start() (warmer.c). */
 #define SESSION_KEY_LEN 32   /* HMAC-SHA256 keys of the web sessions (sessions.c) */
 
+/* The warm threads of service_warm_start() (warmer.c). */
 struct warm_pass;
 struct warmer {
     pthread_t tid[UCPROV_WARM_THREADS_MAX];

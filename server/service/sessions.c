@@ -41,16 +41,6 @@
 
 static bool site_subkey(const struct service *sv, const char *label,
                         unsigned char key[SESSION_KEY_LEN]);
-/* Derived once, when the site key is loaded: every page would otherwise
- * fetch the KDF again to check the same key. */
-int svc_session_keys(struct service *sv, char *err, size_t errlen)
-{
-    if (site_subkey(sv, LABEL_FORM, sv->form_key) && site_subkey(sv, LABEL_LOGIN, sv->login_key))
-        return 0;
-    snprintf(err, errlen, "cannot derive the web sessions' keys (HKDF)");
-    return -1;
-}
-
 static bool from_hex(const char *text, unsigned char *raw, size_t n);
 static void sha256_hex(const char *text, char out[TOKEN_LEN + 1]);
 static bool form_token(const struct service *sv, const char *id, char out[TOKEN_LEN + 1]);
@@ -80,13 +70,21 @@ static bool site_subkey(const struct service *sv, const char *label,
     return ok;
 }
 
+/* Derived once, when the site key is loaded: every page would otherwise
+ * fetch the KDF again to check the same key. */
+int svc_session_keys(struct service *sv, char *err, size_t errlen)
+{
+    if (site_subkey(sv, LABEL_FORM, sv->form_key) && site_subkey(sv, LABEL_LOGIN, sv->login_key))
+        return 0;
+    snprintf(err, errlen, "cannot derive the web sessions' keys (HKDF)");
+    return -1;
+}
+
 /* Exactly 2n lowercase hex digits, as this file writes them. */
 static bool from_hex(const char *text, unsigned char *raw, size_t n)
 {
-    size_t len = 0;
-    if (text == NULL || strlen(text) != 2 * n || strspn(text, "0123456789abcdef") != 2 * n)
-        return false;
-    return OPENSSL_hexstr2buf_ex(raw, n, &len, text, '\0') == 1 && len == n;
+    return text != NULL && strlen(text) == 2 * n && strspn(text, "0123456789abcdef") == 2 * n &&
+           hex_decode(text, n, raw);
 }
 
 static void sha256_hex(const char *text, char out[TOKEN_LEN + 1])

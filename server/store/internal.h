@@ -165,6 +165,10 @@ bool sql_select(char *sql, const struct db_col *cols, const char *from);
 size_t name_filter(char *sql, const struct list_query *q, const char *column,
                    struct db_value *arg, char **owned);
 
+/* views.c: a db_row_fn appending column 0 of each row to the name_list ctx
+ * (all set when memory runs out). */
+bool name_list_add(void *ctx, const struct db_row *row);
+
 /* callctl.c: the lists of call control kept in tables of their own (a
  * Date/Time Group's FT_HOSTLIST, a phone's FT_LINES), and a phone's call
  * control view, filled when it has a device pool. */

@@ -148,13 +148,20 @@ static bool call_row_fn(void *ctx, const struct db_row *row)
     return true;
 }
 
+/* Every phone's name, to a callback or into a list: one statement. */
+static const char phone_names_sql[] = "SELECT name FROM phones ORDER BY name";
+
 enum store_status store_each_phone(struct store *s, void (*fn)(void *ctx, const char *name),
                                    void *ctx)
 {
-    static const char sql[] = "SELECT name FROM phones ORDER BY name";
     struct each_phone each = { .name_fn = fn, .ctx = ctx };
-    return db_run(s, db_prepare(s, sql), DB_NOARGS, call_name_fn, &each) == STORE_OK
+    return db_run(s, db_prepare(s, phone_names_sql), DB_NOARGS, call_name_fn, &each) == STORE_OK
                ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_phone_names(struct store *s, struct name_list *out)
+{
+    return db_run(s, db_prepare(s, phone_names_sql), DB_NOARGS, name_list_add, out);
 }
 
 enum store_status store_each_phone_row(struct store *s,

@@ -53,13 +53,12 @@ static const struct {
       "AND p.id IN (SELECT phone_id FROM phone_lines WHERE directory_number_id = ?)" },
 };
 
-static bool name_list_add(void *ctx, const struct db_row *row);
 static enum store_status read_device_view(struct store *s, const char *name,
                                           struct device_view *v);
 static enum store_status rollover_phones(struct store *s, int64_t gateway_id,
                                          struct rollover_cert *c);
 
-static bool name_list_add(void *ctx, const struct db_row *row)
+bool name_list_add(void *ctx, const struct db_row *row)
 {
     struct name_list *l = ctx;
     if (l->n == l->cap) {
@@ -74,12 +73,6 @@ static bool name_list_add(void *ctx, const struct db_row *row)
     }
     snprintf(l->names[l->n++], 16, "%s", db_col_text(row, 0));
     return true;
-}
-
-enum store_status store_phone_names(struct store *s, struct name_list *out)
-{
-    static const char sql[] = "SELECT name FROM phones ORDER BY name";
-    return db_run(s, db_prepare(s, sql), DB_NOARGS, name_list_add, out);
 }
 
 void name_list_free(struct name_list *l)
